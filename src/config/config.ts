@@ -1,0 +1,90 @@
+/**
+ * Flowlens configuration: the one place that reads the environment.
+ * Flags (from the CLI) win over environment variables, which win over defaults.
+ */
+import path from 'node:path';
+
+export interface RetentionConfig {
+  /** Days of raw event detail kept (0 = forever). */
+  rawDays: number;
+  /** Days of daily rollups kept (0 = forever). */
+  dailyDays: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Embedded store data directory (ignored when clickhouseUrl is set). */
+  dataDir: string;
+  /** ClickHouse server URL; when set, the server adapter is used. */
+  clickhouseUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** When set, an operator key with exactly this value is ensured at start. */
+  adminKey: string | undefined;
+  /** Analytics read requests per minute per key (0 = no limit). */
+  rateLimitPerMinute: number;
+  /** Ingestion requests per minute per key (0 = no limit). */
+  ingestRateLimitPerMinute: number;
+  /** Load demo data on an empty store. */
+  demo: boolean;
+  /** Ingest buffer: flush when this many events wait, or after flushIntervalMs. */
+  ingestMaxBatch: number;
+  ingestFlushIntervalMs: number;
+  retention: RetentionConfig;
+  /** Secret for signing short-lived tokens; random per process when not given. */
+  tokenSecret: string | undefined;
+  logLevel: string;
+}
+
+export type Flags = Partial<{
+  port: string;
+  host: string;
+  data: string;
+  'clickhouse-url': string;
+  'redis-url': string;
+  demo: boolean;
+}>;
+
+export class ConfigError extends Error {}
+
+function intFrom(name: string, raw: string | undefined, fallback: number, min = 0): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+function optional(raw: string | undefined): string | undefined {
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+/** Reads the configuration once; throws ConfigError with a clear message on bad values. */
+export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const clickhouseUrl = optional(flags['clickhouse-url'] ?? env.FLOWLENS_CLICKHOUSE_URL);
+  if (clickhouseUrl !== undefined && !/^https?:\/\//.test(clickhouseUrl)) {
+    throw new ConfigError(`clickhouse url must start with http:// or https://, got "${clickhouseUrl}"`);
+  }
+  return {
+    port: intFrom('port', flags.port ?? env.FLOWLENS_PORT, 8080),
+    host: flags.host ?? env.FLOWLENS_HOST ?? '127.0.0.1',
+    dataDir: path.resolve(flags.data ?? env.FLOWLENS_DATA_DIR ?? './data'),
+    clickhouseUrl,
+    redisUrl: optional(flags['redis-url'] ?? env.FLOWLENS_REDIS_URL),
+    adminKey: optional(env.FLOWLENS_ADMIN_KEY),
+    rateLimitPerMinute: intFrom('FLOWLENS_RATE_LIMIT_PER_MINUTE', env.FLOWLENS_RATE_LIMIT_PER_MINUTE, 60),
+    ingestRateLimitPerMinute: intFrom(
+      'FLOWLENS_INGEST_RATE_LIMIT_PER_MINUTE',
+      env.FLOWLENS_INGEST_RATE_LIMIT_PER_MINUTE,
+      6000,
+    ),
+    demo: flags.demo ?? false,
+    ingestMaxBatch: intFrom('FLOWLENS_INGEST_MAX_BATCH', env.FLOWLENS_INGEST_MAX_BATCH, 100_000, 1),
+    ingestFlushIntervalMs: intFrom('FLOWLENS_INGEST_FLUSH_MS', env.FLOWLENS_INGEST_FLUSH_MS, 20, 0),
+    retention: {
+      rawDays: intFrom('FLOWLENS_RETENTION_RAW_DAYS', env.FLOWLENS_RETENTION_RAW_DAYS, 90),
+      dailyDays: intFrom('FLOWLENS_RETENTION_DAILY_DAYS', env.FLOWLENS_RETENTION_DAILY_DAYS, 730),
+    },
+    tokenSecret: optional(env.FLOWLENS_TOKEN_SECRET),
+    logLevel: env.FLOWLENS_LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Embedded adapter: ClickHouse in-process through chdb, on one data directory.
+ * chdb keeps one engine per process; all queries share it. Inserts go through chdb's raw
+ * passthrough (JSONEachRow bytes parsed by the engine), so no huge SQL strings are built.
+ */
+import fs from 'node:fs';
+import { Session } from 'chdb';
+import { settingsClause } from './settings-clause.js';
+import {
+  DataDirLockedError,
+  INSERT_SETTINGS,
+  QUERY_SETTINGS,
+  StoreError,
+  type Params,
+  type QueryOptions,
+  type Row,
+  type Store,
+} from './store.js';
+import { toEngineParams } from './params.js';
+
+const CONNECTION_ARGS = Object.entries(QUERY_SETTINGS).map(([k, v]) => `--${k}=${v}`);
+
+function wrapError(err: unknown): StoreError {
+  const e = err as { message?: string; clickhouseCode?: number };
+  return new StoreError(e.message ?? String(err), e.clickhouseCode, { cause: err });
+}
+
+export function openEmbeddedStore(dataDir: string): Store {
+  fs.mkdirSync(dataDir, { recursive: true });
+  let session: Session;
+  try {
+    session = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
+  } catch (err) {
+    if (/Cannot lock file|already running/i.test(String((err as Error).message))) {
+      throw new DataDirLockedError(dataDir);
+    }
+    throw wrapError(err);
+  }
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new StoreError('store is closed', undefined));
+    inFlight.add(p);
+    const done = () => inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  return {
+    kind: 'embedded',
+
+    async query<T extends Row>(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<T[]> {
+      const settings = options.maxExecutionSeconds ? { max_execution_time: options.maxExecutionSeconds } : {};
+      const text = sql + settingsClause(settings);
+      try {
+        const result = await track(session.queryBindAsync(text, toEngineParams(params), { format: 'JSONEachRow' }));
+        const body = result.text();
+        if (body.length === 0) return [];
+        return body
+          .split('\n')
+          .filter((line) => line.length > 0)
+          .map((line) => JSON.parse(line) as T);
+      } catch (err) {
+        throw wrapError(err);
+      }
+    },
+
+    async *stream<T extends Row>(sql: string, params: Params = {}): AsyncIterable<T[]> {
+      const stream = session.queryStreamBind(sql, toEngineParams(params), { format: 'JSONEachRow' });
+      try {
+        for await (const chunk of stream) yield chunk.rows<T>();
+      } catch (err) {
+        throw wrapError(err);
+      } finally {
+        stream.cancel();
+      }
+    },
+
+    async insert(table: string, rows: readonly Row[]): Promise<void> {
+      if (rows.length === 0) return;
+      let payload = '';
+      for (const row of rows) payload += JSON.stringify(row) + '\n';
+      try {
+        await track(
+          session.insert({ table, values: Buffer.from(payload), format: 'JSONEachRow', settings: { ...INSERT_SETTINGS } }),
+        );
+      } catch (err) {
+        throw wrapError(err);
+      }
+    },
+
+    async command(sql: string, params: Params = {}): Promise<void> {
+      try {
+        if (Object.keys(params).length === 0) await track(session.queryAsync(sql));
+        else await track(session.queryBindAsync(sql, toEngineParams(params)));
+      } catch (err) {
+        throw wrapError(err);
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...inFlight]);
+      session.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The store interface: everything above this layer talks ClickHouse SQL through it,
+ * never to a client library. Values always travel as query parameters ({name:Type}).
+ */
+export type Params = Record<string, unknown>;
+export type Row = Record<string, unknown>;
+
+export interface QueryOptions {
+  /** Abort the query on the engine after this many seconds (max_execution_time). */
+  maxExecutionSeconds?: number;
+}
+
+export interface Store {
+  /** Which adapter serves this store ("embedded" or "server"). */
+  readonly kind: 'embedded' | 'server';
+  /** Runs a SELECT and returns its rows (JSONEachRow; 64-bit integers as numbers). */
+  query<T extends Row = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]>;
+  /** Streams a SELECT's rows in chunks with bounded memory. */
+  stream<T extends Row = Row>(sql: string, params?: Params): AsyncIterable<T[]>;
+  /** Inserts rows (objects keyed by column name) into a table; resolves once stored. */
+  insert(table: string, rows: readonly Row[]): Promise<void>;
+  /** Runs a statement without a result (DDL, ALTER, INSERT ... SELECT). */
+  command(sql: string, params?: Params): Promise<void>;
+  /** Waits for work in flight and releases the engine. */
+  close(): Promise<void>;
+}
+
+/** Settings every query runs with, so both adapters answer the same way. */
+export const QUERY_SETTINGS = {
+  output_format_json_quote_64bit_integers: 0,
+  output_format_json_quote_decimals: 0,
+  date_time_output_format: 'simple',
+  join_use_nulls: 1,
+  mutations_sync: 2,
+} as const;
+
+export const INSERT_SETTINGS = {
+  date_time_input_format: 'best_effort',
+  input_format_skip_unknown_fields: 0,
+} as const;
+
+/** Raised for engine errors, with the ClickHouse error code when known. */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+/** Raised when the embedded data directory is held by another process. */
+export class DataDirLockedError extends Error {
+  constructor(readonly dataDir: string) {
+    super(
+      `The data directory ${dataDir} is in use by another Flowlens process. ` +
+        'Stop that process, use another --data directory, or send events to the running server with --url and --key.',
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
