@@ -50,8 +50,8 @@ export function openEmbeddedStore(dataDir: string): Store {
   return {
     kind: 'embedded',
 
-    async query<T extends Row>(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<T[]> {
-      const settings = options.maxExecutionSeconds ? { max_execution_time: options.maxExecutionSeconds } : {};
+    async query<T>(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<T[]> {
+      const settings: Record<string, number> = options.maxExecutionSeconds ? { max_execution_time: options.maxExecutionSeconds } : {};
       const text = sql + settingsClause(settings);
       try {
         const result = await track(session.queryBindAsync(text, toEngineParams(params), { format: 'JSONEachRow' }));
@@ -66,7 +66,7 @@ export function openEmbeddedStore(dataDir: string): Store {
       }
     },
 
-    async *stream<T extends Row>(sql: string, params: Params = {}): AsyncIterable<T[]> {
+    async *stream<T>(sql: string, params: Params = {}): AsyncIterable<T[]> {
       const stream = session.queryStreamBind(sql, toEngineParams(params), { format: 'JSONEachRow' });
       try {
         for await (const chunk of stream) yield chunk.rows<T>();

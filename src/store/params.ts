@@ -13,3 +13,9 @@ export function toEngineParams(params: Params): Record<string, unknown> {
   for (const [k, v] of Object.entries(params)) out[k] = v instanceof Date ? formatDateTime(v) : v;
   return out;
 }
+
+/** A DateTime64 read back from ClickHouse ('YYYY-MM-DD HH:MM:SS.mmm', UTC) as RFC 3339 UTC. */
+export function isoUtc(value: string | null): string | null {
+  if (value === null || value === '') return null;
+  return `${value.replace(' ', 'T')}Z`;
+}

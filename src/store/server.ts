@@ -30,7 +30,7 @@ export function openServerStore(url: string): Store {
   return {
     kind: 'server',
 
-    async query<T extends Row>(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<T[]> {
+    async query<T>(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<T[]> {
       try {
         const rs = await client.query({
           query: sql,
@@ -44,7 +44,7 @@ export function openServerStore(url: string): Store {
       }
     },
 
-    async *stream<T extends Row>(sql: string, params: Params = {}): AsyncIterable<T[]> {
+    async *stream<T>(sql: string, params: Params = {}): AsyncIterable<T[]> {
       let rs;
       try {
         rs = await client.query({ query: sql, query_params: toEngineParams(params), format: 'JSONEachRow' });

@@ -14,9 +14,9 @@ export interface Store {
   /** Which adapter serves this store ("embedded" or "server"). */
   readonly kind: 'embedded' | 'server';
   /** Runs a SELECT and returns its rows (JSONEachRow; 64-bit integers as numbers). */
-  query<T extends Row = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]>;
+  query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]>;
   /** Streams a SELECT's rows in chunks with bounded memory. */
-  stream<T extends Row = Row>(sql: string, params?: Params): AsyncIterable<T[]>;
+  stream<T = Row>(sql: string, params?: Params): AsyncIterable<T[]>;
   /** Inserts rows (objects keyed by column name) into a table; resolves once stored. */
   insert(table: string, rows: readonly Row[]): Promise<void>;
   /** Runs a statement without a result (DDL, ALTER, INSERT ... SELECT). */
@@ -31,7 +31,7 @@ export const QUERY_SETTINGS = {
   output_format_json_quote_decimals: 0,
   date_time_output_format: 'simple',
   join_use_nulls: 1,
-  mutations_sync: 2,
+  mutations_sync: '2',
 } as const;
 
 export const INSERT_SETTINGS = {

@@ -1,0 +1,14 @@
+/** What the HTTP app needs from the rest of the system; built once in src/server.ts, or by tests. */
+import type { Config } from '../config/config.js';
+import type { KeyStore } from '../auth/keys.js';
+import type { IngestBuffer } from '../ingest/buffer.js';
+import type { OpsMetrics } from './ops-metrics.js';
+import type { Store } from '../store/store.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  buffer: IngestBuffer;
+  keys: KeyStore;
+  ops: OpsMetrics;
+}

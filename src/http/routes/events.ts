@@ -1,0 +1,48 @@
+/** POST /api/v1/events: JSON array or NDJSON, validated one by one, acknowledged once stored. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { requireAction } from '../../auth/principal.js';
+import { AnyEventSchema } from '../../ingest/event-schemas.js';
+import { ingestItems, MAX_BODY_BYTES } from '../../ingest/ingest.js';
+import { itemsFromJson, itemsFromNdjson } from '../../ingest/parse-body.js';
+import type { AppDeps } from '../deps.js';
+import { ProblemSchema } from '../schemas.js';
+
+const IngestResponse = Type.Object({
+  accepted: Type.Integer({ description: 'Events stored now' }),
+  duplicates: Type.Integer({ description: 'Events whose event_id was already stored (counted once)' }),
+  rejected: Type.Array(
+    Type.Object({
+      index: Type.Integer({ description: 'Position of the event in the request' }),
+      errors: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+    }),
+  ),
+});
+
+export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/api/v1/events',
+      {
+        bodyLimit: MAX_BODY_BYTES,
+        config: { rateLimitGroup: 'ingest' },
+        schema: {
+          tags: ['ingestion'],
+          summary: 'Send workflow events',
+          description:
+            'A JSON array of events, or NDJSON (Content-Type: application/x-ndjson), at most 10 MB and 50,000 events. ' +
+            'Invalid events are rejected one by one; valid ones in the same request are kept. The answer comes once ' +
+            'accepted events are stored. Re-sending an event_id is counted once, under duplicates.',
+          body: Type.Union([Type.Array(AnyEventSchema), AnyEventSchema, Type.String({ description: 'NDJSON text' })]),
+          response: { 200: IngestResponse, 400: ProblemSchema, 413: ProblemSchema },
+        },
+        // The body is validated event by event in ingestItems, so that one bad event rejects only itself.
+        validatorCompiler: () => () => true,
+      },
+      async (request) => {
+        const p = requireAction(request, 'ingest');
+        const items = typeof request.body === 'string' ? itemsFromNdjson(request.body) : itemsFromJson(request.body);
+        return ingestItems(deps.buffer, p.accountId, items);
+      },
+    );
+  };

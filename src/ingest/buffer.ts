@@ -1,0 +1,164 @@
+/**
+ * The ingest buffer: concurrent requests' events are gathered and written in few, large inserts.
+ * A submission is answered only after its rows are in ClickHouse; a failed insert is retried once and
+ * then reported to the waiting requests (nothing was acknowledged, so the sender retries).
+ * Flushes run one at a time, so deduplication (check, then insert) is exact within the process.
+ */
+import type { Store } from '../store/store.js';
+import { findDuplicates } from './dedupe.js';
+import type { EventRow } from './validate.js';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+/** What a flush wrote: used to invalidate caches and notify live subscribers. */
+export interface FlushInfo {
+  /** account id → workflow ids with new events */
+  touched: Map<string, Set<string>>;
+  rows: number;
+}
+
+interface Pending {
+  rows: EventRow[];
+  resolve: (r: IngestResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface IngestBufferOptions {
+  maxBatch: number;
+  flushIntervalMs: number;
+  onFlushed?: (info: FlushInfo) => void;
+  onBatch?: (rows: number, seconds: number) => void;
+}
+
+export class IngestClosedError extends Error {
+  constructor() {
+    super('the server is shutting down and takes no more events');
+  }
+}
+
+export class IngestBuffer {
+  private queue: Pending[] = [];
+  private queuedRows = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private readonly listeners: Array<(info: FlushInfo) => void> = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: IngestBufferOptions,
+  ) {
+    if (options.onFlushed) this.listeners.push(options.onFlushed);
+  }
+
+  /** Registers a listener called after each successful flush. */
+  onFlushed(listener: (info: FlushInfo) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Queues rows; resolves once they are stored (or recognised as duplicates). */
+  submit(rows: EventRow[]): Promise<IngestResult> {
+    if (this.closed) return Promise.reject(new IngestClosedError());
+    if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      this.queuedRows += rows.length;
+      if (this.queuedRows >= this.options.maxBatch) this.kick();
+      else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.options.flushIntervalMs);
+    });
+  }
+
+  /** Rows waiting to be written. */
+  get pendingRows(): number {
+    return this.queuedRows;
+  }
+
+  /** Stops taking events and writes everything queued. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    while (this.queue.length > 0 || this.flushing) {
+      this.kick();
+      await this.flushing;
+    }
+  }
+
+  private kick(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = this.flushOnce().finally(() => {
+      this.flushing = undefined;
+      if (this.queue.length > 0) {
+        if (this.queuedRows >= this.options.maxBatch || this.closed) this.kick();
+        else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.options.flushIntervalMs);
+      }
+    });
+  }
+
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    let rows = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      if (batch.length > 0 && rows + next.rows.length > this.options.maxBatch) break;
+      batch.push(this.queue.shift()!);
+      rows += next.rows.length;
+    }
+    this.queuedRows -= rows;
+    return batch;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const batch = this.takeBatch();
+    const all = batch.flatMap((p) => p.rows);
+    const started = performance.now();
+    try {
+      const dup = await this.withRetry(() => findDuplicates(this.store, all));
+      const fresh = all.filter((_, i) => !dup[i]);
+      // Not retried: a failed insert may have written some parts; the sender retries and event ids dedupe.
+      await this.store.insert('events', fresh);
+      let offset = 0;
+      for (const p of batch) {
+        let duplicates = 0;
+        for (let i = 0; i < p.rows.length; i++) if (dup[offset + i]) duplicates++;
+        offset += p.rows.length;
+        p.resolve({ accepted: p.rows.length - duplicates, duplicates });
+      }
+      this.options.onBatch?.(fresh.length, (performance.now() - started) / 1000);
+      if (fresh.length > 0) this.notify(fresh);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+
+  private notify(rows: EventRow[]): void {
+    const touched = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const account = r.account_id as string;
+      let set = touched.get(account);
+      if (!set) touched.set(account, (set = new Set()));
+      set.add(r.workflow_id as string);
+    }
+    for (const l of this.listeners) {
+      try {
+        l({ touched, rows: rows.length });
+      } catch {
+        /* a listener's failure must not fail the acknowledged batch */
+      }
+    }
+  }
+
+  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+      return fn();
+    }
+  }
+}

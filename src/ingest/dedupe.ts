@@ -1,0 +1,51 @@
+/**
+ * Exact event_id deduplication. Within a batch the first occurrence wins; across batches and restarts
+ * the event_ids table (128-bit hashes, filled by a materialized view from events) says what is stored.
+ */
+import type { Store } from '../store/store.js';
+import type { EventRow } from './validate.js';
+
+/** The ids among `ids` already stored for the account. */
+export async function storedEventIds(store: Store, accountId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await store.query<{ id: string }>(
+    `SELECT id FROM (SELECT arrayJoin({ids:Array(String)}) AS id)
+     WHERE reinterpretAsUInt128(sipHash128(id)) IN (
+       SELECT id_hash FROM event_ids
+       WHERE account_id = {account:String}
+         AND id_hash IN (SELECT reinterpretAsUInt128(sipHash128(arrayJoin({ids:Array(String)}))))
+     )`,
+    { account: accountId, ids },
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Splits rows into the ones to store and a per-row duplicate flag. `rows` are in arrival order.
+ */
+export async function findDuplicates(store: Store, rows: readonly EventRow[]): Promise<boolean[]> {
+  const byAccount = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const id = r.event_id as string;
+    if (!id) continue;
+    const account = r.account_id as string;
+    let set = byAccount.get(account);
+    if (!set) byAccount.set(account, (set = new Set()));
+    set.add(id);
+  }
+  const stored = new Map<string, Set<string>>();
+  for (const [account, ids] of byAccount) stored.set(account, await storedEventIds(store, account, [...ids]));
+
+  const seenNow = new Map<string, Set<string>>();
+  return rows.map((r) => {
+    const id = r.event_id as string;
+    if (!id) return false;
+    const account = r.account_id as string;
+    if (stored.get(account)?.has(id)) return true;
+    let seen = seenNow.get(account);
+    if (!seen) seenNow.set(account, (seen = new Set()));
+    if (seen.has(id)) return true;
+    seen.add(id);
+    return false;
+  });
+}

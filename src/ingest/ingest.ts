@@ -1,0 +1,45 @@
+/**
+ * Ingestion of one request: validate each event, queue the valid ones, answer with what was stored.
+ */
+import { HttpProblem } from '../http/problem.js';
+import type { IngestBuffer } from './buffer.js';
+import type { RawItem } from './parse-body.js';
+import { validateEvent, type EventRow, type FieldError } from './validate.js';
+
+export const MAX_EVENTS_PER_REQUEST = 50_000;
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface IngestResponse {
+  accepted: number;
+  duplicates: number;
+  rejected: Array<{ index: number; errors: FieldError[] }>;
+}
+
+export interface RowTransform {
+  (row: EventRow): EventRow;
+}
+
+export async function ingestItems(
+  buffer: IngestBuffer,
+  accountId: string,
+  items: RawItem[],
+  options: { retain?: boolean; transform?: RowTransform } = {},
+): Promise<IngestResponse> {
+  if (items.length > MAX_EVENTS_PER_REQUEST) {
+    throw new HttpProblem(413, `A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${items.length}`);
+  }
+  const receivedAt = new Date();
+  const rows: EventRow[] = [];
+  const rejected: IngestResponse['rejected'] = [];
+  items.forEach((item, index) => {
+    if (!item.ok) {
+      rejected.push({ index, errors: [{ path: '', message: item.message }] });
+      return;
+    }
+    const v = validateEvent(item.value, accountId, receivedAt, options);
+    if (v.ok) rows.push(options.transform ? options.transform(v.row) : v.row);
+    else rejected.push({ index, errors: v.errors });
+  });
+  const { accepted, duplicates } = await buffer.submit(rows);
+  return { accepted, duplicates, rejected };
+}

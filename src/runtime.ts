@@ -1,0 +1,51 @@
+/**
+ * The running system: store (migrated), ingest buffer, keys and the HTTP app, wired once.
+ * Used by `flowlens serve` and by tests that need the whole thing.
+ */
+import type { FastifyInstance } from 'fastify';
+import { KeyStore } from './auth/keys.js';
+import type { Config } from './config/config.js';
+import { buildApp } from './http/app.js';
+import type { AppDeps } from './http/deps.js';
+import { OpsMetrics } from './http/ops-metrics.js';
+import { IngestBuffer } from './ingest/buffer.js';
+import { openStore } from './store/factory.js';
+import { migrate } from './store/migrate.js';
+import type { Store } from './store/store.js';
+import { timedStore } from './store/timed.js';
+
+export interface Runtime {
+  deps: AppDeps;
+  app: FastifyInstance;
+  /** Stops taking requests, writes queued events, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, existingStore?: Store): Promise<Runtime> {
+  const ops = new OpsMetrics();
+  const rawStore = existingStore ?? openStore(config);
+  const store = timedStore(rawStore, (kind, seconds) => ops.queryDuration.observe({ kind }, seconds));
+  await migrate(store);
+  const buffer = new IngestBuffer(store, {
+    maxBatch: config.ingestMaxBatch,
+    flushIntervalMs: config.ingestFlushIntervalMs,
+    onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
+  });
+  const keys = new KeyStore(store);
+  if (config.adminKey) await keys.ensureOperator(config.adminKey);
+  const deps: AppDeps = { config, store, buffer, keys, ops };
+  const app = await buildApp(deps);
+  let closing: Promise<void> | undefined;
+  return {
+    deps,
+    app,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await buffer.drain();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

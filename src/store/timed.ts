@@ -1,0 +1,21 @@
+/** Wraps a store so every call's duration is observed (for /metrics). Behaviour is unchanged. */
+import type { Store } from './store.js';
+
+export function timedStore(store: Store, observe: (kind: string, seconds: number) => void): Store {
+  async function time<T>(kind: string, fn: () => Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      observe(kind, (performance.now() - t) / 1000);
+    }
+  }
+  return {
+    kind: store.kind,
+    query: (sql, params, options) => time('query', () => store.query(sql, params, options)),
+    stream: (sql, params) => store.stream(sql, params),
+    insert: (table, rows) => time('insert', () => store.insert(table, rows)),
+    command: (sql, params) => time('command', () => store.command(sql, params)),
+    close: () => store.close(),
+  };
+}
