@@ -41,9 +41,15 @@ export async function startRuntime(config: Config, existingStore?: Store): Promi
     app,
     close() {
       closing ??= (async () => {
-        await app.close();
+        const t = performance.now();
+        // Keep-alive sockets that turn idle after close() began would hold it open until they time out.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+        await app.close().finally(() => clearInterval(sweep));
+        app.log.info({ ms: Math.round(performance.now() - t) }, 'http server closed');
         await buffer.drain();
+        app.log.info({ ms: Math.round(performance.now() - t) }, 'queued events written');
         await store.close();
+        app.log.info({ ms: Math.round(performance.now() - t) }, 'store closed');
       })();
       return closing;
     },

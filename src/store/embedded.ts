@@ -4,6 +4,7 @@
  * passthrough (JSONEachRow bytes parsed by the engine), so no huge SQL strings are built.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { Session } from 'chdb';
 import { settingsClause } from './settings-clause.js';
 import {
@@ -17,6 +18,7 @@ import {
   type Store,
 } from './store.js';
 import { toEngineParams } from './params.js';
+import { columnsOf, toTsv } from './tsv.js';
 
 const CONNECTION_ARGS = Object.entries(QUERY_SETTINGS).map(([k, v]) => `--${k}=${v}`);
 
@@ -25,17 +27,32 @@ function wrapError(err: unknown): StoreError {
   return new StoreError(e.message ?? String(err), e.clickhouseCode, { cause: err });
 }
 
+/** Whether the process recorded in the data directory's pid file is alive (it holds the engine's lock). */
+function holderAlive(pidFile: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    if (!Number.isInteger(pid) || pid === process.pid) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function openEmbeddedStore(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
+  const pidFile = path.join(dataDir, 'flowlens.pid');
   let session: Session;
   try {
     session = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
   } catch (err) {
-    if (/Cannot lock file|already running/i.test(String((err as Error).message))) {
+    const e = err as Error & { cause?: { message?: string } };
+    if (/Cannot lock file|already running/i.test(`${e.message} ${e.cause?.message ?? ''}`) || holderAlive(pidFile)) {
       throw new DataDirLockedError(dataDir);
     }
     throw wrapError(err);
   }
+  fs.writeFileSync(pidFile, String(process.pid));
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
@@ -79,11 +96,10 @@ export function openEmbeddedStore(dataDir: string): Store {
 
     async insert(table: string, rows: readonly Row[]): Promise<void> {
       if (rows.length === 0) return;
-      let payload = '';
-      for (const row of rows) payload += JSON.stringify(row) + '\n';
+      const columns = columnsOf(rows);
       try {
         await track(
-          session.insert({ table, values: Buffer.from(payload), format: 'JSONEachRow', settings: { ...INSERT_SETTINGS } }),
+          session.insert({ table, columns, values: Buffer.from(toTsv(rows, columns)), format: 'TabSeparated', settings: { ...INSERT_SETTINGS } }),
         );
       } catch (err) {
         throw wrapError(err);
@@ -104,6 +120,7 @@ export function openEmbeddedStore(dataDir: string): Store {
       closed = true;
       await Promise.allSettled([...inFlight]);
       session.close();
+      fs.rmSync(pidFile, { force: true });
     },
   };
 }

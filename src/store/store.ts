@@ -37,6 +37,8 @@ export const QUERY_SETTINGS = {
 export const INSERT_SETTINGS = {
   date_time_input_format: 'best_effort',
   input_format_skip_unknown_fields: 0,
+  // imported history spans decades: one batch may touch hundreds of monthly partitions
+  max_partitions_per_insert_block: '0',
 } as const;
 
 /** Raised for engine errors, with the ClickHouse error code when known. */

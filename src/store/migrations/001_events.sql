@@ -33,9 +33,7 @@ CREATE TABLE IF NOT EXISTS events
     resource_id       String,
     metadata          String,
     -- 1 = kept whatever the retention window (imported history)
-    retain            UInt8 DEFAULT 0,
-    INDEX idx_execution execution_id TYPE bloom_filter(0.01) GRANULARITY 4,
-    INDEX idx_contact contact_id TYPE bloom_filter(0.01) GRANULARITY 4
+    retain            UInt8 DEFAULT 0
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMM(ts)

@@ -36,39 +36,39 @@ CREATE TABLE IF NOT EXISTS execution_state
 ENGINE = AggregatingMergeTree
 ORDER BY (account_id, workflow_id, execution_id);
 
+-- Aggregated per insert block: a batch that carries many events of one execution writes one row.
 CREATE MATERIALIZED VIEW IF NOT EXISTS execution_state_mv TO execution_state AS
 SELECT
     account_id,
     workflow_id,
     execution_id,
-    if(type = 'execution.started', ts, NULL) AS enrolled_at,
-    if(type = 'execution.started', workflow_version, 0) AS workflow_version,
-    if(type = 'execution.started', contact_id, '') AS contact_id,
-    if(type = 'execution.started', enrollment_source, '') AS enrollment_source,
-    if(type = 'execution.started', trigger_type, '') AS trigger_type,
-    if(type = 'execution.started', variant, '') AS variant,
-    if(type = 'execution.started', user_id, '') AS user_id,
-    if(type = 'execution.completed', ts, NULL) AS completed_at,
-    if(type = 'goal.achieved', ts, NULL) AS first_goal_at,
-    toUInt64(type = 'goal.achieved') AS goals,
-    if(type = 'goal.achieved', ifNull(goal_value, 0), 0) AS goal_value,
-    if(type = 'goal.achieved', ([goal_type], [toUInt64(1)]), ([], [])) AS goal_types,
-    multiIf(
+    if(countIf(type = 'execution.started') > 0, minIf(ts, type = 'execution.started'), NULL) AS enrolled_at,
+    maxIf(workflow_version, type = 'execution.started') AS workflow_version,
+    maxIf(contact_id, type = 'execution.started') AS contact_id,
+    maxIf(enrollment_source, type = 'execution.started') AS enrollment_source,
+    maxIf(trigger_type, type = 'execution.started') AS trigger_type,
+    maxIf(variant, type = 'execution.started') AS variant,
+    maxIf(user_id, type = 'execution.started') AS user_id,
+    if(countIf(type = 'execution.completed') > 0, minIf(ts, type = 'execution.completed'), NULL) AS completed_at,
+    if(countIf(type = 'goal.achieved') > 0, minIf(ts, type = 'goal.achieved'), NULL) AS first_goal_at,
+    countIf(type = 'goal.achieved') AS goals,
+    sumIf(ifNull(goal_value, 0), type = 'goal.achieved') AS goal_value,
+    sumMapIf(([toString(goal_type)], [toUInt64(1)]), type = 'goal.achieved') AS goal_types,
+    max(multiIf(
         type = 'execution.completed', (ts, toUInt8(3), ''),
         type = 'execution.failed', (ts, toUInt8(2), toString(error_type)),
         type = 'execution.exited', (ts, toUInt8(1), toString(exit_reason)),
         (toDateTime64(0, 3, 'UTC'), toUInt8(0), '')
-    ) AS terminal,
-    if(type = 'step.started', (ts, toString(step_id)), (toDateTime64(0, 3, 'UTC'), '')) AS current_step,
-    ts AS last_event_at,
-    if(type = 'step.started', [toString(step_id)], []) AS steps_started,
-    if(type = 'step.completed', [toString(step_id)], []) AS steps_completed,
-    if(type = 'step.started', ([toString(step_id)], [toUnixTimestamp64Milli(ts)]), ([], [])) AS step_started_ms,
-    if(type = 'step.completed', ([toString(step_id)], [toUnixTimestamp64Milli(ts)]), ([], [])) AS step_completed_ms,
-    if(type = 'step.completed' AND duration_ms IS NOT NULL,
-       ([toString(step_id)], [assumeNotNull(duration_ms)], [toUInt64(1)]),
-       ([], [], [])) AS step_duration,
-    if(type IN ('step.completed', 'step.failed', 'step.skipped', 'cost.recorded'), credits, 0) AS credits,
-    if(type = 'cost.recorded', amount_usd, 0) AS cost_usd
+    )) AS terminal,
+    max(if(type = 'step.started', (ts, toString(step_id)), (toDateTime64(0, 3, 'UTC'), ''))) AS current_step,
+    max(ts) AS last_event_at,
+    groupUniqArrayIf(toString(step_id), type = 'step.started') AS steps_started,
+    groupUniqArrayIf(toString(step_id), type = 'step.completed') AS steps_completed,
+    minMapIf(([toString(step_id)], [toUnixTimestamp64Milli(ts)]), type = 'step.started') AS step_started_ms,
+    minMapIf(([toString(step_id)], [toUnixTimestamp64Milli(ts)]), type = 'step.completed') AS step_completed_ms,
+    sumMapIf(([toString(step_id)], [ifNull(duration_ms, 0)], [toUInt64(1)]), type = 'step.completed' AND duration_ms IS NOT NULL) AS step_duration,
+    sumIf(credits, type IN ('step.completed', 'step.failed', 'step.skipped', 'cost.recorded')) AS credits,
+    sumIf(amount_usd, type = 'cost.recorded') AS cost_usd
 FROM events
-WHERE execution_id != '';
+WHERE execution_id != ''
+GROUP BY account_id, workflow_id, execution_id;
