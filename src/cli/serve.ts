@@ -57,7 +57,6 @@ export async function serve(flags: Flags): Promise<void> {
     `  Health:         ${base}/healthz`,
   ];
   if (config.demo && config.adminKey) {
-    lines.push(`  Sign in:        ${base}/sign-in#key=${config.adminKey}`);
     lines.push(`  Operator key:   ${config.adminKey}   (try: curl -H "Authorization: Bearer ${config.adminKey}" ${base}/api/v1/workflows)`);
   } else if (!config.adminKey) {
     lines.push('  No operator key: set FLOWLENS_ADMIN_KEY to create accounts and keys.');

@@ -1,0 +1,69 @@
+/**
+ * Ingestion throughput over HTTP: a real `flowlens serve` process on a fresh data directory,
+ * several concurrent senders posting NDJSON batches of 5,000 events; counts acknowledged events/s.
+ */
+import { generateEvents } from '../src/demo/generate.js';
+import { startServerProcess } from '../test/helpers/server-process.js';
+import { tempDir } from '../test/helpers/store.js';
+
+export interface IngestBenchResult {
+  events: number;
+  senders: number;
+  batch: number;
+  seconds: number;
+  eventsPerSecond: number;
+  p50BatchMs: number;
+  p95BatchMs: number;
+}
+
+const KEY = 'fl_bench_operator_key';
+
+export async function benchIngest(totalEvents: number, senders = 4, batch = 5000): Promise<IngestBenchResult> {
+  // Pre-build the request bodies so the senders measure the server, not the generator.
+  const bodies: string[] = [];
+  let current: string[] = [];
+  let made = 0;
+  for (const chunk of generateEvents({ workflows: 10, enrollments: Math.ceil(totalEvents / 14), days: 30, seed: 7, now: new Date() })) {
+    for (const e of chunk) {
+      if (e.type === 'activity') continue;
+      current.push(JSON.stringify(e));
+      if (current.length === batch) {
+        bodies.push(current.join('\n'));
+        current = [];
+      }
+      if (++made >= totalEvents) break;
+    }
+    if (made >= totalEvents) break;
+  }
+  if (current.length) bodies.push(current.join('\n'));
+
+  const server = await startServerProcess(tempDir('flowlens-bench-'), { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_LOG_LEVEL: 'warn' });
+  const latencies: number[] = [];
+  let next = 0;
+  let acknowledged = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const t = performance.now();
+        const res = await fetch(`${server.url}/api/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' },
+          body,
+        });
+        const json = (await res.json()) as { accepted: number };
+        if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(json)}`);
+        acknowledged += json.accepted;
+        latencies.push(performance.now() - t);
+        if (latencies.length % 20 === 0) process.stderr.write(`  ingest: ${acknowledged.toLocaleString('en-US')} events acknowledged\n`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  server.child.kill('SIGTERM');
+  await server.exited;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!);
+  return { events: acknowledged, senders, batch, seconds, eventsPerSecond: Math.round(acknowledged / seconds), p50BatchMs: q(0.5), p95BatchMs: q(0.95) };
+}
