@@ -11,7 +11,6 @@ import { OpsMetrics } from './http/ops-metrics.js';
 import { IngestBuffer } from './ingest/buffer.js';
 import { openStore } from './store/factory.js';
 import { migrate } from './store/migrate.js';
-import type { Store } from './store/store.js';
 import { timedStore } from './store/timed.js';
 
 export interface Runtime {
@@ -21,10 +20,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function startRuntime(config: Config, existingStore?: Store): Promise<Runtime> {
+export async function startRuntime(config: Config): Promise<Runtime> {
   const ops = new OpsMetrics();
-  const rawStore = existingStore ?? openStore(config);
-  const store = timedStore(rawStore, (kind, seconds) => ops.queryDuration.observe({ kind }, seconds));
+  const store = timedStore(openStore(config), (kind, seconds) => ops.queryDuration.observe({ kind }, seconds));
   await migrate(store);
   const buffer = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,

@@ -23,16 +23,12 @@ export interface Config {
   adminKey: string | undefined;
   /** Analytics read requests per minute per key (0 = no limit). */
   rateLimitPerMinute: number;
-  /** Ingestion requests per minute per key (0 = no limit). */
-  ingestRateLimitPerMinute: number;
   /** Load demo data on an empty store. */
   demo: boolean;
   /** Ingest buffer: flush when this many events wait, or after flushIntervalMs. */
   ingestMaxBatch: number;
   ingestFlushIntervalMs: number;
   retention: RetentionConfig;
-  /** Secret for signing short-lived tokens; random per process when not given. */
-  tokenSecret: string | undefined;
   logLevel: string;
 }
 
@@ -72,11 +68,6 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     redisUrl: optional(flags['redis-url'] ?? env.FLOWLENS_REDIS_URL),
     adminKey: optional(env.FLOWLENS_ADMIN_KEY),
     rateLimitPerMinute: intFrom('FLOWLENS_RATE_LIMIT_PER_MINUTE', env.FLOWLENS_RATE_LIMIT_PER_MINUTE, 60),
-    ingestRateLimitPerMinute: intFrom(
-      'FLOWLENS_INGEST_RATE_LIMIT_PER_MINUTE',
-      env.FLOWLENS_INGEST_RATE_LIMIT_PER_MINUTE,
-      6000,
-    ),
     demo: flags.demo ?? false,
     ingestMaxBatch: intFrom('FLOWLENS_INGEST_MAX_BATCH', env.FLOWLENS_INGEST_MAX_BATCH, 100_000, 1),
     ingestFlushIntervalMs: intFrom('FLOWLENS_INGEST_FLUSH_MS', env.FLOWLENS_INGEST_FLUSH_MS, 20, 0),
@@ -84,7 +75,6 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
       rawDays: intFrom('FLOWLENS_RETENTION_RAW_DAYS', env.FLOWLENS_RETENTION_RAW_DAYS, 90),
       dailyDays: intFrom('FLOWLENS_RETENTION_DAILY_DAYS', env.FLOWLENS_RETENTION_DAILY_DAYS, 730),
     },
-    tokenSecret: optional(env.FLOWLENS_TOKEN_SECRET),
     logLevel: env.FLOWLENS_LOG_LEVEL ?? 'info',
   };
 }

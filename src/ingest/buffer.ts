@@ -1,7 +1,7 @@
 /**
  * The ingest buffer: concurrent requests' events are gathered and written in few, large inserts.
- * A submission is answered only after its rows are in ClickHouse; a failed insert is retried once and
- * then reported to the waiting requests (nothing was acknowledged, so the sender retries).
+ * A submission is answered only after its rows are in ClickHouse; a failed insert is reported to the
+ * waiting requests (nothing was acknowledged, so the sender retries; event ids make that safe).
  * Flushes run one at a time, so deduplication (check, then insert) is exact within the process.
  */
 import type { Store } from '../store/store.js';
@@ -13,13 +13,6 @@ export interface IngestResult {
   duplicates: number;
 }
 
-/** What a flush wrote: used to invalidate caches and notify live subscribers. */
-export interface FlushInfo {
-  /** account id → workflow ids with new events */
-  touched: Map<string, Set<string>>;
-  rows: number;
-}
-
 interface Pending {
   rows: EventRow[];
   resolve: (r: IngestResult) => void;
@@ -29,7 +22,6 @@ interface Pending {
 export interface IngestBufferOptions {
   maxBatch: number;
   flushIntervalMs: number;
-  onFlushed?: (info: FlushInfo) => void;
   onBatch?: (rows: number, seconds: number) => void;
 }
 
@@ -45,19 +37,11 @@ export class IngestBuffer {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
-  private readonly listeners: Array<(info: FlushInfo) => void> = [];
 
   constructor(
     private readonly store: Store,
     private readonly options: IngestBufferOptions,
-  ) {
-    if (options.onFlushed) this.listeners.push(options.onFlushed);
-  }
-
-  /** Registers a listener called after each successful flush. */
-  onFlushed(listener: (info: FlushInfo) => void): void {
-    this.listeners.push(listener);
-  }
+  ) {}
 
   /** Queues rows; resolves once they are stored (or recognised as duplicates). */
   submit(rows: EventRow[]): Promise<IngestResult> {
@@ -118,6 +102,7 @@ export class IngestBuffer {
     const all = batch.flatMap((p) => p.rows);
     const started = performance.now();
     try {
+      // The lookup only reads, so one retry is safe.
       const dup = await this.withRetry(() => findDuplicates(this.store, all));
       const fresh = all.filter((_, i) => !dup[i]);
       // Not retried: a failed insert may have written some parts; the sender retries and event ids dedupe.
@@ -130,26 +115,8 @@ export class IngestBuffer {
         p.resolve({ accepted: p.rows.length - duplicates, duplicates });
       }
       this.options.onBatch?.(fresh.length, (performance.now() - started) / 1000);
-      if (fresh.length > 0) this.notify(fresh);
     } catch (err) {
       for (const p of batch) p.reject(err);
-    }
-  }
-
-  private notify(rows: EventRow[]): void {
-    const touched = new Map<string, Set<string>>();
-    for (const r of rows) {
-      const account = r.account_id as string;
-      let set = touched.get(account);
-      if (!set) touched.set(account, (set = new Set()));
-      set.add(r.workflow_id as string);
-    }
-    for (const l of this.listeners) {
-      try {
-        l({ touched, rows: rows.length });
-      } catch {
-        /* a listener's failure must not fail the acknowledged batch */
-      }
     }
   }
 

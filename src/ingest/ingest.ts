@@ -15,15 +15,11 @@ export interface IngestResponse {
   rejected: Array<{ index: number; errors: FieldError[] }>;
 }
 
-export interface RowTransform {
-  (row: EventRow): EventRow;
-}
-
 export async function ingestItems(
   buffer: IngestBuffer,
   accountId: string,
   items: RawItem[],
-  options: { retain?: boolean; transform?: RowTransform } = {},
+  options: { retain?: boolean } = {},
 ): Promise<IngestResponse> {
   if (items.length > MAX_EVENTS_PER_REQUEST) {
     throw new HttpProblem(413, `A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${items.length}`);
@@ -37,7 +33,7 @@ export async function ingestItems(
       return;
     }
     const v = validateEvent(item.value, accountId, receivedAt, options);
-    if (v.ok) rows.push(options.transform ? options.transform(v.row) : v.row);
+    if (v.ok) rows.push(v.row);
     else rejected.push({ index, errors: v.errors });
   });
   const { accepted, duplicates } = await buffer.submit(rows);

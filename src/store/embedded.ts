@@ -1,7 +1,7 @@
 /**
  * Embedded adapter: ClickHouse in-process through chdb, on one data directory.
  * chdb keeps one engine per process; all queries share it. Inserts go through chdb's raw
- * passthrough (JSONEachRow bytes parsed by the engine), so no huge SQL strings are built.
+ * passthrough as TabSeparated bytes parsed by the engine, so no huge SQL strings are built.
  */
 import fs from 'node:fs';
 import path from 'node:path';
