@@ -3,6 +3,7 @@
  * stored as SHA-256 hashes. Lookups are cached briefly; a revocation clears the cache at once.
  */
 import crypto from 'node:crypto';
+import { isoUtc } from '../store/params.js';
 import type { Store } from '../store/store.js';
 
 export const ROLES = ['admin', 'member', 'viewer', 'ingest'] as const;
@@ -20,7 +21,8 @@ export interface ApiKeyRecord {
   expires_at: string | null;
 }
 
-interface KeyRow {
+/** A key as stored (read it with find, revoke it with revoke). */
+export interface KeyRow {
   key_hash: string;
   key_id: string;
   account_id: string;
@@ -54,8 +56,8 @@ function toRecord(r: KeyRow): ApiKeyRecord {
     user_id: r.user_id,
     is_operator: r.is_operator === 1,
     prefix: r.prefix,
-    created_at: r.created_at,
-    expires_at: r.expires_at,
+    created_at: isoUtc(r.created_at) ?? r.created_at,
+    expires_at: isoUtc(r.expires_at),
   };
 }
 
@@ -123,7 +125,7 @@ export class KeyStore {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(h, { record, at: Date.now() });
     }
-    if (record?.expires_at && Date.parse(record.expires_at.replace(' ', 'T') + 'Z') <= Date.now()) return null;
+    if (record?.expires_at && Date.parse(record.expires_at) <= Date.now()) return null;
     return record;
   }
 
@@ -135,23 +137,20 @@ export class KeyStore {
     return rows.map(toRecord);
   }
 
-  async find(keyId: string): Promise<(ApiKeyRecord & { key_hash: string }) | null> {
+  /** A key that is not revoked, by id, or null. */
+  async find(keyId: string): Promise<KeyRow | null> {
     const rows = await this.store.query<KeyRow>(
       `SELECT * FROM api_keys FINAL WHERE key_id = {id:String} AND revoked_at IS NULL LIMIT 1`,
       { id: keyId },
     );
-    return rows[0] ? { ...toRecord(rows[0]), key_hash: rows[0].key_hash } : null;
+    return rows[0] ?? null;
   }
 
-  /** Revokes a key at once (the cache forgets it). */
-  async revoke(keyId: string): Promise<boolean> {
-    const rows = await this.store.query<KeyRow>(`SELECT * FROM api_keys FINAL WHERE key_id = {id:String} LIMIT 1`, { id: keyId });
-    const row = rows[0];
-    if (!row || row.revoked_at) return false;
+  /** Revokes a key found with find, at once (the cache forgets it). */
+  async revoke(key: KeyRow): Promise<void> {
     const t = now();
-    await this.store.insert('api_keys', [{ ...row, revoked_at: t, updated_at: t }]);
-    this.cache.delete(row.key_hash);
-    return true;
+    await this.store.insert('api_keys', [{ ...key, revoked_at: t, updated_at: t }]);
+    this.cache.delete(key.key_hash);
   }
 
   /** Ensures the operator key with exactly this secret exists (admin of account "default"). */

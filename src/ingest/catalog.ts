@@ -132,17 +132,20 @@ export async function workflowExists(store: Store, accountId: string, workflowId
   return rows.length > 0;
 }
 
-export async function listWorkflows(store: Store, accountId: string): Promise<WorkflowListItem[]> {
+/** The account's workflows, or just one when `workflowId` is given. */
+export async function listWorkflows(store: Store, accountId: string, workflowId = ''): Promise<WorkflowListItem[]> {
   return store.query<Omit<WorkflowListItem, 'registered'> & { registered: number }>(
     `WITH reg AS (
         SELECT workflow_id, argMax(name, version) AS name, max(version) AS latest_version,
                groupArray(version) AS versions, argMax(owner_user_id, version) AS owner_user_id
-        FROM workflows FINAL WHERE account_id = {a:String} GROUP BY workflow_id
+        FROM workflows FINAL WHERE account_id = {a:String} AND ({w:String} = '' OR workflow_id = {w:String})
+        GROUP BY workflow_id
      ),
      seen AS (
         SELECT workflow_id, groupUniqArrayArray(versions) AS versions, min(first_event) AS first_event,
                max(last_event) AS last_event, sum(events) AS events
-        FROM workflows_seen WHERE account_id = {a:String} GROUP BY workflow_id
+        FROM workflows_seen WHERE account_id = {a:String} AND ({w:String} = '' OR workflow_id = {w:String})
+        GROUP BY workflow_id
      )
      SELECT
         if(reg.workflow_id != '', reg.workflow_id, seen.workflow_id) AS workflow_id,
@@ -157,7 +160,7 @@ export async function listWorkflows(store: Store, accountId: string): Promise<Wo
      FROM reg FULL OUTER JOIN seen ON reg.workflow_id = seen.workflow_id
      ORDER BY name, workflow_id
      SETTINGS join_use_nulls = 0`,
-    { a: accountId },
+    { a: accountId, w: workflowId },
   ).then((rows) =>
     rows.map((r) => ({
       ...r,

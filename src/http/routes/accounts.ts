@@ -91,7 +91,7 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const p = requireAction(request, 'manage_keys');
         const key = await deps.keys.find(request.params.id);
         if (!key || (key.account_id !== p.accountId && !p.isOperator)) throw notFound(`API key ${request.params.id} does not exist`);
-        await deps.keys.revoke(request.params.id);
+        await deps.keys.revoke(key);
         return reply.status(204).send();
       },
     );

@@ -50,8 +50,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       { schema: { tags: ['catalog'], summary: 'One workflow with its registered versions', params: WorkflowId } },
       async (request) => {
         const p = requireAction(request, 'read');
-        const all = await listWorkflows(deps.store, p.accountId);
-        const item = all.find((w) => w.workflow_id === request.params.workflow_id);
+        const [item] = await listWorkflows(deps.store, p.accountId, request.params.workflow_id);
         if (!item) throw notFound(`Workflow ${request.params.workflow_id} does not exist`);
         return { ...item, catalog: await listWorkflowVersions(deps.store, p.accountId, request.params.workflow_id) };
       },
