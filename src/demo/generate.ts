@@ -112,7 +112,8 @@ function emitExecution(rnd: Random, out: FlowEvent[], wf: DemoWorkflow, key: str
     const withDuration = step.type !== 'wait' && rnd.next() >= 0.1;
     out.push({ type: 'step.completed', ...common, ...stepFields, event_id: id(), timestamp: iso(done),
       ...(withDuration ? { duration_ms: durationMs } : {}), ...(step.credits ? { credits_used: step.credits } : {}) });
-    if (step.costUsd) out.push({ type: 'cost.recorded', ...common, event_id: id(), timestamp: iso(done), action_type: step.action_type ?? step.type, step_id: step.step_id, credits: step.credits ?? 0, amount_usd: step.costUsd });
+    // the provider's bill; the credits were already reported on the step (credits_used)
+    if (step.costUsd) out.push({ type: 'cost.recorded', ...common, event_id: id(), timestamp: iso(done), action_type: step.action_type ?? step.type, step_id: step.step_id, amount_usd: step.costUsd });
     t = done;
     const exitRate = v2 && step.type === 'condition' ? step.exitRate * 0.85 : step.exitRate;
     if (rnd.chance(exitRate)) {
