@@ -9,6 +9,8 @@ import { buildApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { OpsMetrics } from './http/ops-metrics.js';
 import { IngestBuffer } from './ingest/buffer.js';
+import { DerivedTables } from './ingest/derived.js';
+import { JobRunner } from './jobs/jobs.js';
 import { openStore } from './store/factory.js';
 import { migrate } from './store/migrate.js';
 import { timedStore } from './store/timed.js';
@@ -24,15 +26,22 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const ops = new OpsMetrics();
   const store = timedStore(openStore(config), (kind, seconds) => ops.queryDuration.observe({ kind }, seconds));
   await migrate(store);
+  let logger: FastifyInstance['log'] | undefined;
+  const log = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.info(msg));
+  const derived = new DerivedTables(store, log);
   const buffer = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,
     flushIntervalMs: config.ingestFlushIntervalMs,
     onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
+    onStored: (rows) => derived.touched(rows),
   });
+  const jobs = new JobRunner(store, log);
   const keys = new KeyStore(store);
   if (config.adminKey) await keys.ensureOperator(config.adminKey);
-  const deps: AppDeps = { config, store, buffer, keys, ops };
+  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops };
   const app = await buildApp(deps);
+  logger = app.log;
+  await derived.catchUp();
   let closing: Promise<void> | undefined;
   return {
     deps,
@@ -45,6 +54,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         await app.close().finally(() => clearInterval(sweep));
         app.log.info({ ms: Math.round(performance.now() - t) }, 'http server closed');
         await buffer.drain();
+        await jobs.idle();
+        await derived.idle();
         app.log.info({ ms: Math.round(performance.now() - t) }, 'queued events written');
         await store.close();
         app.log.info({ ms: Math.round(performance.now() - t) }, 'store closed');

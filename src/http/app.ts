@@ -10,6 +10,7 @@ import { principalFromKey } from '../auth/principal.js';
 import type { AppDeps } from './deps.js';
 import { errorHandler, HttpProblem, sendProblem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -63,5 +64,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes(deps));
   await app.register(workflowRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(analyticsRoutes(deps));
   return app;
 }

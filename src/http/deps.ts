@@ -2,6 +2,8 @@
 import type { Config } from '../config/config.js';
 import type { KeyStore } from '../auth/keys.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
+import type { DerivedTables } from '../ingest/derived.js';
+import type { JobRunner } from '../jobs/jobs.js';
 import type { OpsMetrics } from './ops-metrics.js';
 import type { Store } from '../store/store.js';
 
@@ -9,6 +11,8 @@ export interface AppDeps {
   config: Config;
   store: Store;
   buffer: IngestBuffer;
+  derived: DerivedTables;
+  jobs: JobRunner;
   keys: KeyStore;
   ops: OpsMetrics;
 }

@@ -23,6 +23,8 @@ export interface IngestBufferOptions {
   maxBatch: number;
   flushIntervalMs: number;
   onBatch?: (rows: number, seconds: number) => void;
+  /** Called with the rows of every batch once they are stored (before the senders are answered). */
+  onStored?: (rows: EventRow[]) => void;
 }
 
 export class IngestClosedError extends Error {
@@ -37,6 +39,7 @@ export class IngestBuffer {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private closed = false;
+  private exclusiveRun: Promise<unknown> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -63,10 +66,28 @@ export class IngestBuffer {
   /** Stops taking events and writes everything queued. */
   async drain(): Promise<void> {
     this.closed = true;
-    while (this.queue.length > 0 || this.flushing) {
+    while (this.queue.length > 0 || this.flushing || this.exclusiveRun) {
       this.kick();
-      await this.flushing;
+      await (this.flushing ?? this.exclusiveRun)?.catch(() => {});
     }
+  }
+
+  /**
+   * Runs `fn` while no batch is written (events keep queueing and are written afterwards): for work
+   * that rebuilds derived tables from the raw events and must not see a batch twice.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.exclusiveRun || this.flushing) await (this.exclusiveRun ?? this.flushing)?.catch(() => {});
+    const run = (async () => {
+      try {
+        return await fn();
+      } finally {
+        this.exclusiveRun = undefined;
+        this.kick();
+      }
+    })();
+    this.exclusiveRun = run;
+    return run;
   }
 
   private kick(): void {
@@ -74,7 +95,7 @@ export class IngestBuffer {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.flushing || this.queue.length === 0) return;
+    if (this.flushing || this.exclusiveRun || this.queue.length === 0) return;
     this.flushing = this.flushOnce().finally(() => {
       this.flushing = undefined;
       if (this.queue.length > 0) {
@@ -107,6 +128,7 @@ export class IngestBuffer {
       const fresh = all.filter((_, i) => !dup[i]);
       // Not retried: a failed insert may have written some parts; the sender retries and event ids dedupe.
       await this.store.insert('events', fresh);
+      if (fresh.length > 0) this.options.onStored?.(fresh);
       let offset = 0;
       for (const p of batch) {
         let duplicates = 0;

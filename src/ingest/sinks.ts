@@ -5,6 +5,7 @@
 import type { WorkflowRegistration } from './catalog.js';
 import { registerWorkflow } from './catalog.js';
 import { IngestBuffer } from './buffer.js';
+import { DerivedTables } from './derived.js';
 import { ingestItems, MAX_EVENTS_PER_REQUEST, type IngestResponse } from './ingest.js';
 import { itemsFromJson } from './parse-body.js';
 import type { Store } from '../store/store.js';
@@ -30,13 +31,17 @@ async function inChunks(events: readonly unknown[], size: number, send: (chunk: 
 }
 
 export function storeSink(store: Store, accountId: string, options: { retain?: boolean } = {}): EventSink {
-  const buffer = new IngestBuffer(store, { maxBatch: MAX_EVENTS_PER_REQUEST, flushIntervalMs: 0 });
+  const derived = new DerivedTables(store);
+  const buffer = new IngestBuffer(store, { maxBatch: MAX_EVENTS_PER_REQUEST, flushIntervalMs: 0, onStored: (rows) => derived.touched(rows) });
   return {
     send: (events) => inChunks(events, MAX_EVENTS_PER_REQUEST, (chunk) => ingestItems(buffer, accountId, itemsFromJson(chunk), options)),
     async register(workflowId, registration) {
       await registerWorkflow(store, accountId, workflowId, registration);
     },
-    close: () => buffer.drain(),
+    async close() {
+      await buffer.drain();
+      await derived.idle();
+    },
   };
 }
 

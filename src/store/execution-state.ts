@@ -7,9 +7,9 @@ import type { Store } from './store.js';
 /**
  * A subquery with one row per execution of a workflow: enrolled_at, status, completed_at,
  * goal_achieved_at, exit_reason, current_step_id, … Needs the parameters {account:String} and
- * {workflow:String}.
+ * {workflow:String}; `where` is a fixed SQL condition on execution_state's partial rows (never user input).
  */
-export const EXECUTIONS_SQL = `
+export const executionsSql = (where = '1') => `
 SELECT
     execution_id,
     enrolled_at,
@@ -35,7 +35,11 @@ SELECT
     step_completed_ms,
     step_duration,
     credits,
-    cost_usd
+    cost_usd,
+    last_received_at,
+    start_times,
+    step_completions,
+    retain
 FROM (
     SELECT
         execution_id,
@@ -60,11 +64,17 @@ FROM (
         minMap(step_completed_ms) AS step_completed_ms,
         sumMap(step_duration) AS step_duration,
         sum(credits) AS credits,
-        sum(cost_usd) AS cost_usd
+        sum(cost_usd) AS cost_usd,
+        max(last_received_at) AS last_received_at,
+        groupUniqArrayArray(start_times) AS start_times,
+        sumMap(step_completions) AS step_completions,
+        max(retain) AS retain
     FROM execution_state
-    WHERE account_id = {account:String} AND workflow_id = {workflow:String}
+    WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND (${where})
     GROUP BY execution_id
 )`;
+
+export const EXECUTIONS_SQL = executionsSql();
 
 export interface ExecutionState {
   execution_id: string;

@@ -1,0 +1,157 @@
+/**
+ * SPEC-WFL-009 analytics (CONTRACT §6): summary + trends, funnel, actions, refresh; and job status.
+ * Each handler: check the caller and the workflow, wait until the derived tables hold every stored
+ * event, then ask the metrics modules.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { requireAction } from '../../auth/principal.js';
+import { workflowExists } from '../../ingest/catalog.js';
+import { queueRefresh } from '../../jobs/refresh.js';
+import { actions } from '../../metrics/actions.js';
+import { funnel } from '../../metrics/funnel.js';
+import { GRANULARITIES, parsePeriod, previousPeriod, RANGES, type Period } from '../../metrics/period.js';
+import type { Scope } from '../../metrics/scope.js';
+import { summary, summaryChanges } from '../../metrics/summary.js';
+import { trends } from '../../metrics/trends.js';
+import type { AppDeps } from '../deps.js';
+import { notFound } from '../problem.js';
+
+const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
+
+const AnalyticsQuery = Type.Object(
+  {
+    start_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive, read in `timezone`', examples: ['2026-11-01'] })),
+    end_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive', examples: ['2026-11-30'] })),
+    range: Type.Optional(Type.String({ description: `instead of dates: ${RANGES.join(' | ')} (ending today in timezone)` })),
+    timezone: Type.Optional(Type.String({ description: 'IANA name, default UTC', examples: ['America/New_York'] })),
+    granularity: Type.Optional(Type.String({ description: `${GRANULARITIES.join(' | ')}, default daily; weeks start on Monday` })),
+    compare: Type.Optional(Type.Union([Type.Literal('previous_period'), Type.Literal('none')], { description: 'previous_period adds the same figures for the equally long period before' })),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'only executions (events) of this workflow version' })),
+    variant: Type.Optional(Type.String({ maxLength: 128, description: 'only executions of this A/B variant' })),
+  },
+  { additionalProperties: false },
+);
+type AnalyticsQuery = Static<typeof AnalyticsQuery>;
+
+const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
+
+export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    /** The caller's scope for this workflow, once the workflow exists and its facts are current. */
+    async function prepare(request: FastifyRequest<{ Params: Static<typeof WorkflowId>; Querystring: AnalyticsQuery }>) {
+      const principal = requireAction(request, 'read');
+      const period = parsePeriod(request.query);
+      const { workflow_id } = request.params;
+      if (!(await workflowExists(deps.store, principal.accountId, workflow_id))) throw notFound(`Workflow ${workflow_id} does not exist`);
+      await deps.derived.settled(principal.accountId, workflow_id);
+      const scope: Scope = {
+        account: principal.accountId,
+        workflow: workflow_id,
+        ...(request.query.version !== undefined ? { version: request.query.version } : {}),
+        ...(request.query.variant !== undefined ? { variant: request.query.variant } : {}),
+      };
+      return { scope, period, compare: request.query.compare === 'previous_period' };
+    }
+
+    const common = { tags: ['analytics'], params: WorkflowId, querystring: AnalyticsQuery };
+
+    app.get(
+      '/api/v1/workflows/:workflow_id/analytics',
+      {
+        schema: {
+          ...common,
+          summary: 'Summary and trends of a workflow',
+          description: 'The cohort (executions enrolled in the period): enrolled, active, completed, goals, rates, duration mean and percentiles, exit reasons, sources, goal breakdown; and trends per bucket. With compare=previous_period, the same for the period before and the change in percent.',
+        },
+      },
+      async (request) => {
+        const { scope, period, compare } = await prepare(request);
+        const [s, t] = [await summary(deps.store, scope, period), await trends(deps.store, scope, period)];
+        const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), summary: s, trends: t };
+        if (compare) {
+          const prev = previousPeriod(period);
+          const [ps, pt] = [await summary(deps.store, scope, prev), await trends(deps.store, scope, prev)];
+          body.comparison = { period: PeriodOut(prev), summary: ps, trends: pt, change_percent: summaryChanges(s, ps) };
+        }
+        return body;
+      },
+    );
+
+    app.get(
+      '/api/v1/workflows/:workflow_id/analytics/funnel',
+      {
+        schema: {
+          ...common,
+          summary: 'Funnel of a workflow',
+          description: 'Per step of the cohort: entered, completed, dropped off, conversion, time in step (mean, p50, p95) and the share of the cohort that reached it; drop-off points, bottleneck and slowest step.',
+        },
+      },
+      async (request) => {
+        const { scope, period, compare } = await prepare(request);
+        const f = await funnel(deps.store, scope, period);
+        const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...f };
+        if (compare) {
+          const prev = previousPeriod(period);
+          body.comparison = { period: PeriodOut(prev), ...(await funnel(deps.store, scope, prev)) };
+        }
+        return body;
+      },
+    );
+
+    app.get(
+      '/api/v1/workflows/:workflow_id/analytics/actions',
+      {
+        schema: {
+          ...common,
+          summary: 'Action performance of a workflow',
+          description: 'Per action step, over its step.completed and step.failed events in the period: executions, successes, failures, rates, duration mean/p50/p95, error types.',
+        },
+      },
+      async (request) => {
+        const { scope, period, compare } = await prepare(request);
+        const a = await actions(deps.store, scope, period);
+        const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...a };
+        if (compare) {
+          const prev = previousPeriod(period);
+          body.comparison = { period: PeriodOut(prev), ...(await actions(deps.store, scope, prev)) };
+        }
+        return body;
+      },
+    );
+
+    app.post(
+      '/api/v1/workflows/:workflow_id/analytics/refresh',
+      {
+        schema: {
+          tags: ['analytics'],
+          params: WorkflowId,
+          summary: 'Rebuild the derived tables of a workflow',
+          description: 'Queues a job that recomputes execution state, rollups and cohort facts from the raw events. 202 with the job id; follow it at GET /api/v1/jobs/{job_id}.',
+        },
+      },
+      async (request, reply) => {
+        const principal = requireAction(request, 'write_catalog');
+        const { workflow_id } = request.params;
+        if (!(await workflowExists(deps.store, principal.accountId, workflow_id))) throw notFound(`Workflow ${workflow_id} does not exist`);
+        const { job, estimatedSeconds } = await queueRefresh(deps, principal.accountId, workflow_id);
+        return reply.status(202).send({ status: 'queued', job_id: job.job_id, estimated_completion_seconds: estimatedSeconds });
+      },
+    );
+
+    app.get(
+      '/api/v1/jobs/:job_id',
+      { schema: { tags: ['jobs'], summary: 'Status and progress of a job', params: Type.Object({ job_id: Type.String({ maxLength: 64 }) }) } },
+      async (request) => {
+        const principal = requireAction(request, 'read');
+        const job = await deps.jobs.get(principal.accountId, request.params.job_id);
+        if (!job) throw notFound(`Job ${request.params.job_id} does not exist`);
+        return job;
+      },
+    );
+  };
+
+function filtersOf(scope: Scope) {
+  return { version: scope.version ?? null, variant: scope.variant ?? null };
+}

@@ -1,0 +1,117 @@
+/**
+ * The funnel (CONTRACT §6) over the cohort: per step entered / completed / dropped off, conversion,
+ * time in step (mean, p50, p95), share of the cohort that reached it; drop-off points, bottleneck,
+ * slowest step. Steps in catalog order, then steps the catalog does not name by first appearance.
+ */
+import type { Store } from '../store/store.js';
+import { FACTS } from '../store/execution-facts.js';
+import { getWorkflowVersion } from '../ingest/catalog.js';
+import type { Period } from './period.js';
+import { COHORT, factsFilter, params, percent, round2, type Scope } from './scope.js';
+
+export interface FunnelStep {
+  step_id: string;
+  step_name: string;
+  step_order: number;
+  step_type: string | null;
+  entered: number;
+  completed: number;
+  dropped_off: number;
+  conversion_rate: number;
+  drop_off_rate: number;
+  /** entered / cohort size × 100: the width of the step in a funnel drawing. */
+  reached_percent: number;
+  average_time_seconds: number | null;
+  p50_time_seconds: number | null;
+  p95_time_seconds: number | null;
+}
+
+export interface Funnel {
+  total_enrolled: number;
+  funnel_steps: FunnelStep[];
+  overall_conversion: number;
+  drop_off_points: string[];
+  bottleneck_step: string | null;
+  slowest_step: string | null;
+}
+
+interface StepRow {
+  step_id: string;
+  entered: number;
+  completed: number;
+  time_sum: number;
+  time_n: number;
+  q: number[];
+  first_seen: number;
+}
+
+export const FUNNEL_SQL = (filter: string) => `
+SELECT
+    s.id AS step_id,
+    countIf(s.started_ms > 0) AS entered,
+    countIf(s.completed = 1) AS completed,
+    sum(s.time_sum) AS time_sum,
+    sum(s.time_n) AS time_n,
+    quantilesExactIf(0.5, 0.95)(s.time_sum / s.time_n, s.time_n > 0) AS q,
+    minIf(s.started_ms, s.started_ms > 0) AS first_seen
+FROM ${FACTS}
+ARRAY JOIN steps AS s
+WHERE ${COHORT} AND ${filter}
+GROUP BY step_id`;
+
+export const COHORT_TOTALS_SQL = (filter: string) => `
+SELECT count() AS total, countIf(status IN ('completed', 'goal_achieved')) AS completed
+FROM ${FACTS} WHERE ${COHORT} AND ${filter}`;
+
+export async function funnel(store: Store, scope: Scope, period: Period): Promise<Funnel> {
+  const p = params(scope, period);
+  const filter = factsFilter(scope);
+  const [stepRows, totals, catalog] = await Promise.all([
+    store.query<StepRow>(FUNNEL_SQL(filter), p),
+    store.query<{ total: number; completed: number }>(COHORT_TOTALS_SQL(filter), p),
+    getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
+  ]);
+  const total = totals[0]!.total;
+  const byId = new Map(stepRows.map((r) => [r.step_id, r]));
+  const ordered: { id: string; name: string; type: string | null }[] = (catalog?.steps ?? []).map((s) => ({ id: s.step_id, name: s.name, type: s.type }));
+  const known = new Set(ordered.map((s) => s.id));
+  const extra = stepRows.filter((r) => !known.has(r.step_id) && r.entered > 0).sort((a, b) => a.first_seen - b.first_seen || a.step_id.localeCompare(b.step_id));
+  for (const r of extra) ordered.push({ id: r.step_id, name: r.step_id, type: null });
+
+  const steps: FunnelStep[] = ordered.map((s, i) => {
+    const r = byId.get(s.id);
+    const entered = r?.entered ?? 0;
+    const completed = r?.completed ?? 0;
+    const timeN = r?.time_n ?? 0;
+    return {
+      step_id: s.id,
+      step_name: s.name,
+      step_order: i + 1,
+      step_type: s.type,
+      entered,
+      completed,
+      dropped_off: entered - completed,
+      conversion_rate: percent(completed, entered),
+      drop_off_rate: percent(entered - completed, entered),
+      reached_percent: percent(entered, total),
+      average_time_seconds: timeN > 0 ? round2(r!.time_sum / timeN) : null,
+      p50_time_seconds: timeN > 0 ? round2(r!.q[0]!) : null,
+      p95_time_seconds: timeN > 0 ? round2(r!.q[1]!) : null,
+    };
+  });
+  const dropOff = steps
+    .filter((s) => s.dropped_off > 0)
+    .sort((a, b) => b.dropped_off / b.entered - a.dropped_off / a.entered || a.step_order - b.step_order)
+    .slice(0, 3)
+    .map((s) => s.step_id);
+  const timed = steps.filter((s) => s.average_time_seconds !== null);
+  const slowest = timed.reduce<FunnelStep | null>((best, s) => (best === null || s.average_time_seconds! > best.average_time_seconds! ? s : best), null);
+  return {
+    total_enrolled: total,
+    funnel_steps: steps,
+    overall_conversion: percent(totals[0]!.completed, total),
+    drop_off_points: dropOff,
+    bottleneck_step: dropOff[0] ?? null,
+    slowest_step: slowest?.step_id ?? null,
+  };
+}

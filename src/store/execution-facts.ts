@@ -1,0 +1,75 @@
+/**
+ * execution_facts: one row per enrolled execution, ordered by enrolled_at, written from execution_state.
+ * `writeFacts` brings a workflow's facts up to date for the executions written since a point in time
+ * (or all of them); cohort queries then read `FACTS` as a range scan.
+ */
+import type { Store } from './store.js';
+import { executionsSql } from './execution-state.js';
+import { isoUtc } from './params.js';
+
+/** The cohort source: one current row per enrolled execution of {account}/{workflow}. */
+export const FACTS = `(SELECT * FROM execution_facts FINAL WHERE account_id = {account:String} AND workflow_id = {workflow:String})`;
+
+const STEPS = `arrayMap(s -> (
+    s,
+    step_started_ms.2[indexOf(step_started_ms.1, s)],
+    toUInt8(has(steps_started, s) AND has(steps_completed, s)),
+    (step_duration.2[indexOf(step_duration.1, s)] / 1000)
+      + if(gap_ms(s) >= 0, missing(s) * gap_ms(s) / 1000, 0),
+    toUInt32(step_duration.3[indexOf(step_duration.1, s)] + if(gap_ms(s) >= 0, missing(s), 0))
+  ), arrayDistinct(arrayConcat(steps_started, steps_completed)))`
+  // step.completed events that carried no duration_ms: their time is completed − started
+  .replaceAll(
+    'missing(s)',
+    '(step_completions.2[indexOf(step_completions.1, s)] - step_duration.3[indexOf(step_duration.1, s)])',
+  )
+  .replaceAll(
+    'gap_ms(s)',
+    'if(indexOf(step_started_ms.1, s) > 0 AND indexOf(step_completed_ms.1, s) > 0, ' +
+      'greatest(step_completed_ms.2[indexOf(step_completed_ms.1, s)] - step_started_ms.2[indexOf(step_started_ms.1, s)], 0), -1)',
+  );
+
+function factsInsertSql(where: string): string {
+  return `
+INSERT INTO execution_facts
+SELECT
+    {account:String} AS account_id,
+    {workflow:String} AS workflow_id,
+    filed.1 AS enrolled_at,
+    execution_id,
+    toUInt64(toUnixTimestamp64Micro(now64(6))) AS version,
+    filed.2 AS is_deleted,
+    workflow_version, variant, contact_id, enrollment_source, trigger_type, status,
+    completed_at, goal_achieved_at, exit_reason, error_type, ifNull(current_step_id, '') AS current_step_id,
+    arrayFilter(t -> t != '', goal_types.1) AS goal_types, goal_value,
+    ${STEPS} AS steps,
+    credits, cost_usd, last_received_at, retain
+FROM (SELECT *, enrolled_at AS first_start FROM (${executionsSql(where)}) WHERE first_start IS NOT NULL)
+-- the current row, and a retraction for every other execution.started time it may have been filed under
+ARRAY JOIN arrayConcat([(assumeNotNull(first_start), toUInt8(0))],
+                       arrayMap(t -> (t, toUInt8(1)), arrayFilter(t -> t != first_start, start_times))) AS filed`;
+}
+
+const TOUCHED_SINCE = `execution_id IN (
+    SELECT execution_id FROM execution_state
+    WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND last_received_at >= {since:DateTime64(3, 'UTC')})`;
+
+/**
+ * Rewrites the facts of a workflow's executions whose events were received at or after `since`
+ * (all executions when `since` is null). Idempotent: running it twice writes the same figures.
+ */
+export async function writeFacts(store: Store, accountId: string, workflowId: string, since: Date | null): Promise<void> {
+  const params = since ? { account: accountId, workflow: workflowId, since } : { account: accountId, workflow: workflowId };
+  await store.command(factsInsertSql(since ? TOUCHED_SINCE : '1'), params);
+}
+
+/** The newest received_at already reflected in a workflow's facts (null when it has none). */
+export async function factsReceivedUpTo(store: Store, accountId: string, workflowId: string): Promise<Date | null> {
+  const rows = await store.query<{ t: string | null }>(
+    `SELECT toString(max(last_received_at)) AS t, count() AS n FROM execution_facts
+     WHERE account_id = {account:String} AND workflow_id = {workflow:String} HAVING n > 0`,
+    { account: accountId, workflow: workflowId },
+  );
+  const t = isoUtc(rows[0]?.t ?? null);
+  return t ? new Date(t) : null;
+}
