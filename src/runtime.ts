@@ -13,6 +13,7 @@ import { DerivedTables } from './ingest/derived.js';
 import { JobRunner } from './jobs/jobs.js';
 import { openStore } from './store/factory.js';
 import { migrate } from './store/migrate.js';
+import { applyRetention } from './store/retention.js';
 import { timedStore } from './store/timed.js';
 
 export interface Runtime {
@@ -26,6 +27,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const ops = new OpsMetrics();
   const store = timedStore(openStore(config), (kind, seconds) => ops.queryDuration.observe({ kind }, seconds));
   await migrate(store);
+  await applyRetention(store, config.retention);
   let logger: FastifyInstance['log'] | undefined;
   const log = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.info(msg));
   const derived = new DerivedTables(store, log);

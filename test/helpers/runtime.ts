@@ -16,6 +16,8 @@ export interface TestRuntime extends Runtime {
 export async function startTestRuntime(overrides: Partial<Config> = {}, dataDir = tempDir()): Promise<TestRuntime> {
   const config = {
     ...loadConfig({ data: dataDir }, { FLOWLENS_ADMIN_KEY: OPERATOR_KEY, FLOWLENS_LOG_LEVEL: 'silent' }),
+    // fixed-date test data would otherwise expire on a background merge; the retention test sets its own
+    retention: { rawDays: 0, dailyDays: 0 },
     ...overrides,
   };
   const rt = await startRuntime(config);

@@ -14,7 +14,7 @@ export interface ServerProcess {
 export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--data', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, FLOWLENS_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, FLOWLENS_LOG_LEVEL: 'warn', FLOWLENS_RETENTION_RAW_DAYS: '0', FLOWLENS_RETENTION_DAILY_DAYS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
