@@ -5,12 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchAnalytics } from './analytics.js';
 import { benchIngest } from './ingest.js';
 import { benchSeed } from './seed.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' } },
+  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' } },
 });
 const which = positionals.length ? positionals : ['ingest', 'seed'];
 const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() };
@@ -26,6 +27,21 @@ if (which.includes('seed')) {
   process.stderr.write(`seed: ${enrollments.toLocaleString('en-US')} enrollments into a fresh data directory…\n`);
   results.seed = await benchSeed(enrollments);
   console.table([results.seed]);
+}
+if (which.includes('analytics')) {
+  let dataDir = values.data;
+  if (!dataDir) {
+    const enrollments = Number(values.enrollments ?? 1_000_000);
+    process.stderr.write(`analytics: seeding ${enrollments.toLocaleString('en-US')} enrollments first (or pass --data DIR of an earlier seed)…\n`);
+    const seeded = await benchSeed(enrollments, true);
+    dataDir = seeded.dataDir!;
+  }
+  process.stderr.write(`analytics: panels over HTTP on ${dataDir}…\n`);
+  const a = await benchAnalytics(dataDir);
+  results.analytics = a;
+  console.log(`derived tables ready in ${a.prepareSeconds} s`);
+  console.table(a.panels);
+  console.table([a.concurrent]);
 }
 const out = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(out, { recursive: true });

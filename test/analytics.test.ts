@@ -327,3 +327,20 @@ describe('refresh', () => {
     assert.equal((await rt.call('GET', '/api/v1/jobs/nope', key)).status, 404);
   });
 });
+
+describe('cache', () => {
+  test('a cached answer is never served after an event that changes it', async () => {
+    const W = 'wf-cache';
+    await rt.call('POST', '/api/v1/events', key, [ev.started(W, 'k1', '2026-03-02T10:00:00Z')]);
+    const url = `/api/v1/workflows/${W}/analytics?start_date=2026-03-02&end_date=2026-03-02`;
+    const first = await rt.call('GET', url, key);
+    const again = await rt.call('GET', url, key);
+    assert.deepEqual(again.json, first.json);
+    assert.equal(first.json.summary.total_enrolled, 1);
+    await rt.call('POST', '/api/v1/events', key, [ev.completed(W, 'k1', '2026-03-02T11:00:00Z'), ev.started(W, 'k2', '2026-03-02T12:00:00Z')]);
+    const after = await rt.call('GET', url, key);
+    assert.deepEqual([after.json.summary.total_enrolled, after.json.summary.completed], [2, 1]);
+    const funnel = await rt.call('GET', url.replace('/analytics?', '/analytics/funnel?'), key);
+    assert.equal(funnel.json.total_enrolled, 2);
+  });
+});

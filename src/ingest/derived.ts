@@ -14,9 +14,22 @@ import type { EventRow } from './validate.js';
 interface Pending {
   account: string;
   workflow: string;
-  /** Rewrite executions received at or after this time; null = all. */
+  /** The executions to rewrite; null = use `since`. */
+  ids: Set<string> | null;
+  /** Without ids: rewrite executions received at or after this time; null = all. */
   since: Date | null;
 }
+
+/** Beyond this many touched executions, one scan by receive time is cheaper than a list. */
+const MAX_LISTED = 20_000;
+
+function merge(a: Pending, b: Pending): Pending {
+  if (a.ids && b.ids && a.ids.size + b.ids.size <= MAX_LISTED) return { ...a, ids: new Set([...a.ids, ...b.ids]), since: earlier(a.since, b.since) };
+  return { ...a, ids: null, since: earlier(a.since, b.since) };
+}
+
+/** A week partition of execution_facts is merged at most this often. */
+const COMPACT_EVERY_MS = 10_000;
 
 const key = (account: string, workflow: string) => `${account}\u0000${workflow}`;
 const earlier = (a: Date | null, b: Date | null) => (a === null || b === null ? null : a < b ? a : b);
@@ -36,6 +49,11 @@ export class DerivedTables {
   private failures = new Map<string, unknown>();
   /** Work that failed: merged into the next request for the same workflow, so nothing is skipped. */
   private retry = new Map<string, Pending>();
+  private compactedAt = new Map<string, number>();
+  /** Bumped whenever a workflow's events change: results computed under an older number are stale. */
+  private generations = new Map<string, number>();
+  /** Rebuilds under way, by workflow key ('*' = everything): readers wait for them. */
+  private rebuilding = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -48,20 +66,36 @@ export class DerivedTables {
     for (const r of rows) {
       if (!r.execution_id || !r.workflow_id) continue;
       const k = key(String(r.account_id), String(r.workflow_id));
-      const t = String(r.received_at);
+      const t = new Date(isoUtc(String(r.received_at))!);
       const p = since.get(k);
-      if (!p) since.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), since: new Date(isoUtc(t)!) });
-      else if (p.since && new Date(isoUtc(t)!) < p.since) p.since = new Date(isoUtc(t)!);
+      if (!p) since.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t });
+      else {
+        if (p.since && t < p.since) p.since = t;
+        p.ids?.add(String(r.execution_id));
+      }
     }
-    for (const [k, p] of since) this.enqueue(k, p);
+    for (const [k, p] of since) {
+      if (p.ids && p.ids.size > MAX_LISTED) p.ids = null;
+      this.generations.set(k, (this.generations.get(k) ?? 0) + 1);
+      this.enqueue(k, p);
+    }
+  }
+
+  /** A number that changes whenever events of the workflow are stored or rebuilt (for caches and ETags). */
+  generation(account: string, workflow: string): number {
+    return this.generations.get(key(account, workflow)) ?? 0;
   }
 
   /** Resolves once the facts of this workflow reflect every event stored so far. */
   async settled(account: string, workflow: string, retried = false): Promise<void> {
     const k = key(account, workflow);
-    while (this.pending.has(k) || this.runningKeys.has(k)) {
-      this.kick();
-      await this.running;
+    for (;;) {
+      const rebuild = this.rebuilding.get(k) ?? this.rebuilding.get('*');
+      if (rebuild) await rebuild.catch(() => {});
+      else if (this.pending.has(k) || this.runningKeys.has(k)) {
+        this.kick();
+        await this.running;
+      } else break;
     }
     const failure = this.failures.get(k);
     if (failure) {
@@ -102,7 +136,7 @@ export class DerivedTables {
     for (const w of workflows) {
       const upTo = await factsReceivedUpTo(this.store, w.account_id, w.workflow_id);
       const since = upTo ? new Date(upTo.getTime() - 5 * 60_000) : null;
-      this.enqueue(key(w.account_id, w.workflow_id), { account: w.account_id, workflow: w.workflow_id, since });
+      this.enqueue(key(w.account_id, w.workflow_id), { account: w.account_id, workflow: w.workflow_id, ids: null, since });
     }
     this.kick();
   }
@@ -113,20 +147,41 @@ export class DerivedTables {
    * (IngestBuffer.exclusive).
    */
   async rebuild(scope: { account: string; workflow: string } | null): Promise<void> {
+    const k = scope ? key(scope.account, scope.workflow) : '*';
+    const run = this.rebuildNow(scope);
+    this.rebuilding.set(k, run);
+    try {
+      await run;
+    } finally {
+      this.rebuilding.delete(k);
+      this.bump(scope);
+    }
+  }
+
+  private bump(scope: { account: string; workflow: string } | null): void {
+    if (scope) {
+      const k = key(scope.account, scope.workflow);
+      this.generations.set(k, (this.generations.get(k) ?? 0) + 1);
+    } else for (const k of this.generations.keys()) this.generations.set(k, (this.generations.get(k) ?? 0) + 1);
+  }
+
+  private async rebuildNow(scope: { account: string; workflow: string } | null): Promise<void> {
+    this.bump(scope);
     await this.rebuildFromEvents(scope);
     if (scope) {
       await this.store.command(
         'ALTER TABLE execution_facts DELETE WHERE account_id = {account:String} AND workflow_id = {workflow:String}',
         scope,
       );
-      await writeFacts(this.store, scope.account, scope.workflow, null);
+      await writeFacts(this.store, scope.account, scope.workflow, { all: true });
     } else {
       await this.store.command('TRUNCATE TABLE execution_facts');
       const workflows = await this.store.query<{ account_id: string; workflow_id: string }>(
         'SELECT DISTINCT account_id, workflow_id FROM workflows_seen',
       );
-      for (const w of workflows) await writeFacts(this.store, w.account_id, w.workflow_id, null);
+      for (const w of workflows) await writeFacts(this.store, w.account_id, w.workflow_id, { all: true });
     }
+    await this.compact();
   }
 
   private async rebuildFromEvents(scope: { account: string; workflow: string } | null): Promise<void> {
@@ -149,7 +204,7 @@ export class DerivedTables {
 
   private enqueue(k: string, p: Pending): void {
     let next = p;
-    for (const prev of [this.pending.get(k), this.retry.get(k)]) if (prev) next = { ...next, since: earlier(prev.since, next.since) };
+    for (const prev of [this.pending.get(k), this.retry.get(k)]) if (prev) next = merge(prev, next);
     this.retry.delete(k);
     this.pending.set(k, next);
     this.kick();
@@ -170,13 +225,36 @@ export class DerivedTables {
     for (const [k] of batch) this.runningKeys.add(k);
     for (const [k, p] of batch) {
       try {
-        await writeFacts(this.store, p.account, p.workflow, p.since);
+        await writeFacts(this.store, p.account, p.workflow, p.ids ? { ids: [...p.ids] } : p.since ? { since: p.since } : { all: true });
         this.failures.delete(k);
       } catch (err) {
         this.log(`could not write execution facts for ${p.workflow}`, err);
         this.failures.set(k, err);
         this.retry.set(k, p);
       }
+    }
+    await this.compact().catch((err) => this.log('could not compact execution_facts', err));
+  }
+
+  /**
+   * Every facts write adds a part per week it touches; FINAL then has to merge rows across parts at
+   * read time. Merging those weeks now (one OPTIMIZE per week with several parts, each week at most
+   * every few seconds) keeps reads at single-part cost.
+   */
+  private async compact(): Promise<void> {
+    const weeks = await this.store.query<{ partition_id: string; parts: number }>(
+      `SELECT partition_id, count() AS parts FROM system.parts
+       WHERE database = currentDatabase() AND table = 'execution_facts' AND active
+       GROUP BY partition_id HAVING parts > 2 ORDER BY max(modification_time) DESC LIMIT 8`,
+    );
+    const now = Date.now();
+    for (const { partition_id, parts } of weeks) {
+      // a few parts cost FINAL little: merge them at most every COMPACT_EVERY_MS; many parts at once
+      if (parts <= 6 && now - (this.compactedAt.get(partition_id) ?? 0) < COMPACT_EVERY_MS) continue;
+      this.compactedAt.set(partition_id, now);
+      // The partition id comes from the engine (a date like 20261116), never from a request.
+      if (!/^\d+$/.test(partition_id)) continue;
+      await this.store.command(`OPTIMIZE TABLE execution_facts PARTITION ID '${partition_id}' FINAL`);
     }
   }
 }

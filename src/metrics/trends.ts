@@ -16,19 +16,21 @@ export interface TrendRow {
   enrollment_rate: number;
 }
 
-const IN_PERIOD = (c: string) => `${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')}`;
+const IN_PERIOD = (c: string) => `(${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')})`;
 
+// One pass over the workflow's facts: each execution contributes its enrollment, completion and
+// conversion times, each kept when it falls in the period.
 export const TRENDS_SQL = (p: Period, filter: string) => `
-SELECT bucket, sum(e) AS e, sum(c) AS c, sum(v) AS v FROM (
-    SELECT ${bucketSql('enrolled_at', p.granularity)} AS bucket, count() AS e, 0 AS c, 0 AS v
-    FROM ${FACTS} WHERE ${IN_PERIOD('enrolled_at')} AND ${filter} GROUP BY bucket
-    UNION ALL
-    SELECT ${bucketSql('assumeNotNull(completed_at)', p.granularity)} AS bucket, 0, count(), 0
-    FROM ${FACTS} WHERE status IN ('completed', 'goal_achieved') AND ${IN_PERIOD('completed_at')} AND ${filter} GROUP BY bucket
-    UNION ALL
-    SELECT ${bucketSql('assumeNotNull(goal_achieved_at)', p.granularity)} AS bucket, 0, 0, count()
-    FROM ${FACTS} WHERE status = 'goal_achieved' AND ${IN_PERIOD('goal_achieved_at')} AND ${filter} GROUP BY bucket
-) GROUP BY bucket`;
+SELECT ${bucketSql('moment.2', p.granularity)} AS bucket,
+       countIf(moment.1 = 0) AS e, countIf(moment.1 = 1) AS c, countIf(moment.1 = 2) AS v
+FROM ${FACTS}
+ARRAY JOIN arrayFilter(m -> m.1 < 3 AND ${IN_PERIOD('m.2')}, [
+    (toUInt8(0), enrolled_at),
+    (if(status IN ('completed', 'goal_achieved'), 1, 9), ifNull(completed_at, enrolled_at)),
+    (if(status = 'goal_achieved', 2, 9), ifNull(goal_achieved_at, enrolled_at))
+  ]) AS moment
+WHERE (${IN_PERIOD('enrolled_at')} OR ${IN_PERIOD('completed_at')} OR ${IN_PERIOD('goal_achieved_at')}) AND ${filter}
+GROUP BY bucket`;
 
 export async function trends(store: Store, scope: Scope, period: Period): Promise<TrendRow[]> {
   const rows = await store.query<{ bucket: string; e: number; c: number; v: number }>(TRENDS_SQL(period, factsFilter(scope)), params(scope, period));

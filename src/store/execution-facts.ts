@@ -54,13 +54,21 @@ const TOUCHED_SINCE = `execution_id IN (
     SELECT execution_id FROM execution_state
     WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND last_received_at >= {since:DateTime64(3, 'UTC')})`;
 
+const LISTED = 'execution_id IN {ids:Array(String)}';
+
+/** Which executions to rewrite: all, those received since a time, or those listed. */
+export type FactsSelection = { all: true } | { since: Date } | { ids: readonly string[] };
+
 /**
- * Rewrites the facts of a workflow's executions whose events were received at or after `since`
- * (all executions when `since` is null). Idempotent: running it twice writes the same figures.
+ * Rewrites the facts of a workflow's executions. Idempotent: running it twice writes the same figures.
+ * Listing the ids lets the engine read only their granules of execution_state (its primary key).
  */
-export async function writeFacts(store: Store, accountId: string, workflowId: string, since: Date | null): Promise<void> {
-  const params = since ? { account: accountId, workflow: workflowId, since } : { account: accountId, workflow: workflowId };
-  await store.command(factsInsertSql(since ? TOUCHED_SINCE : '1'), params);
+export async function writeFacts(store: Store, accountId: string, workflowId: string, which: FactsSelection): Promise<void> {
+  const base = { account: accountId, workflow: workflowId };
+  if ('ids' in which) {
+    if (which.ids.length > 0) await store.command(factsInsertSql(LISTED), { ...base, ids: which.ids });
+  } else if ('since' in which) await store.command(factsInsertSql(TOUCHED_SINCE), { ...base, since: which.since });
+  else await store.command(factsInsertSql('1'), base);
 }
 
 /** The newest received_at already reflected in a workflow's facts (null when it has none). */

@@ -10,6 +10,7 @@ import { requireAction } from '../../auth/principal.js';
 import { workflowExists } from '../../ingest/catalog.js';
 import { queueRefresh } from '../../jobs/refresh.js';
 import { actions } from '../../metrics/actions.js';
+import { ResultCache } from '../../metrics/cache.js';
 import { funnel } from '../../metrics/funnel.js';
 import { GRANULARITIES, parsePeriod, previousPeriod, RANGES, type Period } from '../../metrics/period.js';
 import type { Scope } from '../../metrics/scope.js';
@@ -39,6 +40,8 @@ const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate
 
 export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
+    const cache = new ResultCache();
+
     /** The caller's scope for this workflow, once the workflow exists and its facts are current. */
     async function prepare(request: FastifyRequest<{ Params: Static<typeof WorkflowId>; Querystring: AnalyticsQuery }>) {
       const principal = requireAction(request, 'read');
@@ -52,7 +55,10 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         ...(request.query.version !== undefined ? { version: request.query.version } : {}),
         ...(request.query.variant !== undefined ? { variant: request.query.variant } : {}),
       };
-      return { scope, period, compare: request.query.compare === 'previous_period' };
+      const generation = deps.derived.generation(principal.accountId, workflow_id);
+      const cached = <T>(name: string, compute: () => Promise<T>) =>
+        cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, request.query.compare ?? null]), generation, compute);
+      return { scope, period, compare: request.query.compare === 'previous_period', cached };
     }
 
     const common = { tags: ['analytics'], params: WorkflowId, querystring: AnalyticsQuery };
@@ -67,15 +73,8 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        const { scope, period, compare } = await prepare(request);
-        const [s, t] = [await summary(deps.store, scope, period), await trends(deps.store, scope, period)];
-        const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), summary: s, trends: t };
-        if (compare) {
-          const prev = previousPeriod(period);
-          const [ps, pt] = [await summary(deps.store, scope, prev), await trends(deps.store, scope, prev)];
-          body.comparison = { period: PeriodOut(prev), summary: ps, trends: pt, change_percent: summaryChanges(s, ps) };
-        }
-        return body;
+        const { scope, period, compare, cached } = await prepare(request);
+        return cached('summary', () => summaryBody(deps, scope, period, compare));
       },
     );
 
@@ -89,14 +88,8 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        const { scope, period, compare } = await prepare(request);
-        const f = await funnel(deps.store, scope, period);
-        const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...f };
-        if (compare) {
-          const prev = previousPeriod(period);
-          body.comparison = { period: PeriodOut(prev), ...(await funnel(deps.store, scope, prev)) };
-        }
-        return body;
+        const { scope, period, compare, cached } = await prepare(request);
+        return cached('funnel', () => funnelBody(deps, scope, period, compare));
       },
     );
 
@@ -110,14 +103,8 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        const { scope, period, compare } = await prepare(request);
-        const a = await actions(deps.store, scope, period);
-        const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...a };
-        if (compare) {
-          const prev = previousPeriod(period);
-          body.comparison = { period: PeriodOut(prev), ...(await actions(deps.store, scope, prev)) };
-        }
-        return body;
+        const { scope, period, compare, cached } = await prepare(request);
+        return cached('actions', () => actionsBody(deps, scope, period, compare));
       },
     );
 
@@ -151,6 +138,37 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
     );
   };
+
+async function summaryBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
+  const s = await summary(deps.store, scope, period);
+  const t = await trends(deps.store, scope, period);
+  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), summary: s, trends: t };
+  if (compare) {
+    const prev = previousPeriod(period);
+    const ps = await summary(deps.store, scope, prev);
+    const pt = await trends(deps.store, scope, prev);
+    body.comparison = { period: PeriodOut(prev), summary: ps, trends: pt, change_percent: summaryChanges(s, ps) };
+  }
+  return body;
+}
+
+async function funnelBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
+  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...(await funnel(deps.store, scope, period)) };
+  if (compare) {
+    const prev = previousPeriod(period);
+    body.comparison = { period: PeriodOut(prev), ...(await funnel(deps.store, scope, prev)) };
+  }
+  return body;
+}
+
+async function actionsBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
+  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...(await actions(deps.store, scope, period)) };
+  if (compare) {
+    const prev = previousPeriod(period);
+    body.comparison = { period: PeriodOut(prev), ...(await actions(deps.store, scope, prev)) };
+  }
+  return body;
+}
 
 function filtersOf(scope: Scope) {
   return { version: scope.version ?? null, variant: scope.variant ?? null };

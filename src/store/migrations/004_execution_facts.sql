@@ -1,14 +1,52 @@
--- execution_state gains what the analytics need: when an execution was last written (so the facts
--- below can be brought up to date incrementally), every execution.started timestamp (so a superseded
--- enrolled_at can be retracted), how many step.completed each step had (time-in-step fallback), and
--- the retain flag of imported history.
-ALTER TABLE execution_state
-    ADD COLUMN IF NOT EXISTS last_received_at SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
-    ADD COLUMN IF NOT EXISTS start_times SimpleAggregateFunction(groupUniqArrayArray, Array(DateTime64(3, 'UTC'))),
-    ADD COLUMN IF NOT EXISTS step_completions SimpleAggregateFunction(sumMap, Tuple(Array(String), Array(UInt64))),
-    ADD COLUMN IF NOT EXISTS retain SimpleAggregateFunction(max, UInt8);
-
+-- execution_state is recreated with what the analytics need: when an execution was last written (so
+-- the facts below can be brought up to date incrementally), every execution.started timestamp (so a
+-- superseded enrolled_at can be retracted), how many step.completed each step had (time-in-step
+-- fallback), the retain flag of imported history; and small granules, so that rewriting the facts of a
+-- batch's few thousand executions reads only their granules. Its rows are rebuilt from the raw events
+-- at start (src/ingest/derived.ts: an empty execution_state next to non-empty events is rebuilt).
 DROP VIEW IF EXISTS execution_state_mv;
+
+DROP TABLE IF EXISTS execution_state;
+
+CREATE TABLE IF NOT EXISTS execution_state
+(
+    account_id        LowCardinality(String),
+    workflow_id       String,
+    execution_id      String,
+    enrolled_at       SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
+    workflow_version  SimpleAggregateFunction(max, UInt32),
+    contact_id        SimpleAggregateFunction(max, String),
+    enrollment_source SimpleAggregateFunction(max, LowCardinality(String)),
+    trigger_type      SimpleAggregateFunction(max, LowCardinality(String)),
+    variant           SimpleAggregateFunction(max, LowCardinality(String)),
+    user_id           SimpleAggregateFunction(max, String),
+    completed_at      SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
+    first_goal_at     SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
+    goals             SimpleAggregateFunction(sum, UInt64),
+    goal_value        SimpleAggregateFunction(sum, Float64),
+    goal_types        SimpleAggregateFunction(sumMap, Tuple(Array(String), Array(UInt64))),
+    -- latest terminal event: (timestamp, code 1 exited | 2 error | 3 completed, exit reason or error type)
+    terminal          SimpleAggregateFunction(max, Tuple(DateTime64(3, 'UTC'), UInt8, String)),
+    -- latest step.started: (timestamp, step id)
+    current_step      SimpleAggregateFunction(max, Tuple(DateTime64(3, 'UTC'), String)),
+    last_event_at     SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    steps_started     SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+    steps_completed   SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+    -- per step: earliest step.started / step.completed (epoch ms), for the time-in-step fallback
+    step_started_ms   SimpleAggregateFunction(minMap, Tuple(Array(String), Array(Int64))),
+    step_completed_ms SimpleAggregateFunction(minMap, Tuple(Array(String), Array(Int64))),
+    -- per step: sum of duration_ms sent on step.completed, and how many step.completed carried one
+    step_duration     SimpleAggregateFunction(sumMap, Tuple(Array(String), Array(Float64), Array(UInt64))),
+    credits           SimpleAggregateFunction(sum, Float64),
+    cost_usd          SimpleAggregateFunction(sum, Float64),
+    last_received_at  SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    start_times       SimpleAggregateFunction(groupUniqArrayArray, Array(DateTime64(3, 'UTC'))),
+    step_completions  SimpleAggregateFunction(sumMap, Tuple(Array(String), Array(UInt64))),
+    retain            SimpleAggregateFunction(max, UInt8)
+)
+ENGINE = AggregatingMergeTree
+ORDER BY (account_id, workflow_id, execution_id)
+SETTINGS index_granularity = 1024;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS execution_state_mv TO execution_state AS
 SELECT
@@ -49,7 +87,3 @@ SELECT
 FROM events
 WHERE execution_id != ''
 GROUP BY account_id, workflow_id, execution_id;
-
--- Rows written before this migration lack the new columns. They are rebuilt from the raw events at
--- start (src/metrics/derived.ts: an empty execution_state next to non-empty events is rebuilt).
-TRUNCATE TABLE execution_state;

@@ -2,7 +2,8 @@
 -- in a period) is a range scan. Written from execution_state by src/metrics/facts.ts after every
 -- ingest that touches an execution; a newer row replaces an older one (version), and a row whose
 -- enrolled_at was superseded by an earlier execution.started is retracted (is_deleted = 1).
--- Read with FINAL.
+-- Read with FINAL; partitions (weeks of enrollment) that received writes are compacted by
+-- src/ingest/derived.ts, so FINAL mostly reads single-part partitions and costs next to nothing.
 CREATE TABLE IF NOT EXISTS execution_facts
 (
     account_id        LowCardinality(String),
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS execution_facts
     retain            UInt8
 )
 ENGINE = ReplacingMergeTree(version, is_deleted)
-PARTITION BY toYYYYMM(enrolled_at)
+PARTITION BY toMonday(enrolled_at)
 ORDER BY (account_id, workflow_id, enrolled_at, execution_id);
 
 -- Event counts per hour, by what the panels group on. Exact sums of the raw events (which are

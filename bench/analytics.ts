@@ -1,0 +1,107 @@
+/**
+ * Dashboard panels over HTTP on a seeded data directory: p50/p95 of each analytics endpoint, then
+ * 50 concurrent dashboard users (each loading summary, funnel and actions of a different period)
+ * while events are being ingested.
+ */
+import { loadConfig } from '../src/config/config.js';
+import { generateEvents } from '../src/demo/generate.js';
+import { startRuntime } from '../src/runtime.js';
+import { startServerProcess } from '../test/helpers/server-process.js';
+
+const KEY = 'fl_bench_operator_key';
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 10) / 10;
+}
+
+function isoDay(offsetDays: number): string {
+  return new Date(Date.now() - offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface PanelResult {
+  panel: string;
+  requests: number;
+  /** Each request a period not asked before: computed by ClickHouse. */
+  coldP50Ms: number;
+  coldP95Ms: number;
+  /** The same request again, with no ingest in between: the result cache answers. */
+  warmP50Ms: number;
+  warmP95Ms: number;
+}
+
+export async function benchAnalytics(dataDir: string, repeats = 20) {
+  // 1. Open in process once: migrations and the rebuild of derived tables happen here, timed.
+  const t0 = performance.now();
+  const rt = await startRuntime({ ...loadConfig({ data: dataDir }, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_LOG_LEVEL: 'warn' }), retention: { rawDays: 0, dailyDays: 0 } });
+  await rt.deps.derived.idle();
+  const prepareSeconds = Math.round((performance.now() - t0) / 100) / 10;
+  await rt.close();
+
+  const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0' });
+  const get = async (path: string) => {
+    const t = performance.now();
+    const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+    const body = await res.text();
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${body}`);
+    return { ms: performance.now() - t, body };
+  };
+  try {
+    const list = JSON.parse((await get('/api/v1/workflows')).body);
+    const wf = list.workflows[0].workflow_id as string;
+    const base = `/api/v1/workflows/${wf}/analytics`;
+    // every i < 100 gives a different period of about `days` days, all within the seeded 90 days
+    const period = (i: number, days: number) => `start_date=${isoDay(days - 1 + (i % 10) + Math.floor(i / 10))}&end_date=${isoDay(i % 10)}`;
+    const panels: [string, (i: number) => string][] = [
+      ['summary+trends 30 d', (i) => `${base}?${period(i, 30)}`],
+      ['summary+trends 30 d, compare', (i) => `${base}?${period(i, 30)}&compare=previous_period`],
+      ['summary+trends 7 d hourly, New York', (i) => `${base}?${period(i, 7)}&granularity=hourly&timezone=America/New_York`],
+      ['summary 80 d', (i) => `${base}?${period(i, 78)}`],
+      ['funnel 30 d', (i) => `${base}/funnel?${period(i, 30)}`],
+      ['funnel 80 d', (i) => `${base}/funnel?${period(i, 78)}`],
+      ['funnel 30 d, variant B', (i) => `${base}/funnel?${period(i, 30)}&variant=B`],
+      ['actions 30 d (rollup)', (i) => `${base}/actions?${period(i, 30)}`],
+      ['actions 30 d, Kolkata (raw)', (i) => `${base}/actions?${period(i, 30)}&timezone=Asia/Kolkata`],
+    ];
+    const results: PanelResult[] = [];
+    for (const [panel, url] of panels) {
+      const cold: number[] = [];
+      for (let i = 0; i < repeats; i++) cold.push((await get(url(i))).ms);
+      const warm: number[] = [];
+      for (let i = 0; i < repeats; i++) warm.push((await get(url(0))).ms);
+      const r = { panel, requests: repeats, coldP50Ms: pct(cold, 0.5), coldP95Ms: pct(cold, 0.95), warmP50Ms: pct(warm, 0.5), warmP95Ms: pct(warm, 0.95) };
+      results.push(r);
+      process.stderr.write(`  ${panel}: cold p50 ${r.coldP50Ms} ms, p95 ${r.coldP95Ms} ms; warm p50 ${r.warmP50Ms} ms, p95 ${r.warmP95Ms} ms\n`);
+    }
+
+    // 2. 50 users at once, each loading three panels of its own period, while events are ingested.
+    let ingesting = true;
+    let ingested = 0;
+    const ingest = (async () => {
+      for (const chunk of generateEvents({ workflows: 1, enrollments: 1_000_000, days: 1, seed: 99, now: new Date() })) {
+        if (!ingesting) break;
+        const res = await fetch(`${server.url}/api/v1/events`, {
+          method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(chunk),
+        });
+        if (res.ok) ingested += chunk.length;
+      }
+    })();
+    const users = 50;
+    const loads: number[] = [];
+    const started = performance.now();
+    await Promise.all(Array.from({ length: users }, async (_, u) => {
+      const t = performance.now();
+      const p = period(u, 31 + u); // 31 to 80 days: none asked before
+      await Promise.all([get(`${base}?${p}`), get(`${base}/funnel?${p}`), get(`${base}/actions?${p}`)]);
+      loads.push(performance.now() - t);
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    ingesting = false;
+    await ingest;
+    const concurrent = { users, panels: users * 3, seconds: Math.round(seconds * 10) / 10, panelsPerSecond: Math.round((users * 3) / seconds), dashboardP50Ms: pct(loads, 0.5), dashboardP95Ms: pct(loads, 0.95), eventsIngestedMeanwhile: ingested };
+    return { prepareSeconds, panels: results, concurrent };
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}

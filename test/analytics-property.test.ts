@@ -1,0 +1,138 @@
+/**
+ * Property test: on random data (shuffled, split over requests, duplicated, steps before starts,
+ * missing durations) the API's figures equal a plain reference implementation of CONTRACT §5–§6
+ * written here over the events themselves; and the rollup answer of /actions equals the raw one.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Random } from '../src/demo/random.js';
+import { startOfLocalDay, addDays } from '../src/metrics/period.js';
+import { actions } from '../src/metrics/actions.js';
+import { startTestRuntime, type TestRuntime } from './helpers/runtime.js';
+
+type E = Record<string, any> & { type: string; timestamp: string; execution_id: string };
+const WF = 'prop';
+const STEPS = ['a', 'b', 'c'];
+const T0 = Date.parse('2026-10-30T00:00:00Z');
+let rt: TestRuntime;
+let key: string;
+let accountId: string;
+const events: E[] = [];
+
+function generate(rnd: Random) {
+  const iso = (t: number) => new Date(t).toISOString();
+  for (let i = 0; i < 120; i++) {
+    const ex = `x${i}`;
+    const start = T0 + rnd.int(0, 5 * 86_400_000);
+    const base = { workflow_id: WF, execution_id: ex };
+    if (!rnd.chance(0.05)) events.push({ ...base, type: 'execution.started', timestamp: iso(start), contact_id: `c${i}`, enrollment_source: rnd.chance(0.7) ? 'trigger' : 'api', variant: rnd.chance(0.5) ? 'A' : 'B', event_id: `${ex}-s` });
+    let t = start;
+    for (const step of STEPS) {
+      if (rnd.chance(0.2)) break;
+      t += rnd.int(0, 3_600_000);
+      const st = { ...base, step_id: step, step_type: 'action', action_type: `do_${step}` };
+      events.push({ ...st, type: 'step.started', timestamp: iso(t), event_id: `${ex}-${step}-s` });
+      const d = rnd.int(10, 90_000);
+      t += d;
+      if (rnd.chance(0.15)) {
+        events.push({ ...st, type: 'step.failed', timestamp: iso(t), duration_ms: d, error_type: rnd.chance(0.5) ? 'timeout' : 'bounce', event_id: `${ex}-${step}-f` });
+        break;
+      }
+      events.push({ ...st, type: 'step.completed', timestamp: iso(t), duration_ms: d, event_id: `${ex}-${step}-c` });
+    }
+    const end = t + rnd.int(0, 86_400_000);
+    const r = rnd.next();
+    if (r < 0.35) events.push({ ...base, type: 'execution.completed', timestamp: iso(end), event_id: `${ex}-done` });
+    else if (r < 0.5) events.push({ ...base, type: 'execution.exited', timestamp: iso(end), exit_reason: 'unsubscribed', event_id: `${ex}-exit` });
+    else if (r < 0.6) events.push({ ...base, type: 'execution.failed', timestamp: iso(end), error_type: 'crash', event_id: `${ex}-fail` });
+    if (rnd.chance(0.25)) events.push({ ...base, type: 'goal.achieved', timestamp: iso(end + rnd.int(0, 3_600_000)), goal_id: 'g', goal_type: 'purchase', event_id: `${ex}-goal` });
+  }
+}
+
+/** CONTRACT §5, directly. */
+function states() {
+  const by = new Map<string, E[]>();
+  for (const e of events) by.set(e.execution_id, [...(by.get(e.execution_id) ?? []), e]);
+  return [...by.entries()].map(([id, es]) => {
+    const ts = (type: string) => es.filter((e) => e.type === type).map((e) => Date.parse(e.timestamp)).sort((a, b) => a - b);
+    const started = ts('execution.started');
+    const goals = ts('goal.achieved');
+    const rank: Record<string, number> = { 'execution.completed': 3, 'execution.failed': 2, 'execution.exited': 1 };
+    const terminal = es.filter((e) => rank[e.type]).sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp) || rank[a.type]! - rank[b.type]!).at(-1);
+    const status = goals.length ? 'goal_achieved' : terminal ? { 'execution.completed': 'completed', 'execution.failed': 'error', 'execution.exited': 'exited' }[terminal.type]! : 'active';
+    const done = ts('execution.completed');
+    const completedAt = status === 'completed' || status === 'goal_achieved' ? (done[0] ?? goals[0]!) : null;
+    const startEvent = es.find((e) => e.type === 'execution.started');
+    return { id, enrolled: started[0] ?? null, status, completedAt, variant: startEvent?.variant, steps: es.filter((e) => e.type.startsWith('step.')) };
+  });
+}
+
+function expectedFor(from: number, to: number, variant?: string) {
+  const cohort = states().filter((s) => s.enrolled !== null && s.enrolled >= from && s.enrolled < to && (!variant || s.variant === variant));
+  const completed = cohort.filter((s) => s.completedAt !== null);
+  const funnel = STEPS.map((step) => {
+    const entered = cohort.filter((s) => s.steps.some((e) => e.step_id === step && e.type === 'step.started'));
+    return [step, entered.length, entered.filter((s) => s.steps.some((e) => e.step_id === step && e.type === 'step.completed')).length];
+  }).filter(([, n]) => (n as number) > 0);
+  return {
+    total: cohort.length,
+    active: cohort.filter((s) => s.status === 'active').length,
+    completed: completed.length,
+    goals: cohort.filter((s) => s.status === 'goal_achieved').length,
+    avgHours: completed.length ? Math.round((completed.reduce((a, s) => a + (s.completedAt! - s.enrolled!), 0) / completed.length / 3_600_000) * 100) / 100 : null,
+    funnel,
+  };
+}
+
+before(async () => {
+  rt = await startTestRuntime();
+  ({ key, accountId } = await rt.newAccount());
+  const rnd = new Random(20261123);
+  generate(rnd);
+  // shuffle, then send in several requests with some events twice
+  const shuffled = [...events].sort(() => rnd.next() - 0.5);
+  const resend = shuffled.filter(() => rnd.chance(0.1));
+  const all = [...shuffled, ...resend];
+  for (let i = 0; i < all.length; i += 97) {
+    const res = await rt.call('POST', '/api/v1/events', key, all.slice(i, i + 97));
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.rejected.length, 0, JSON.stringify(res.json.rejected));
+  }
+});
+
+after(() => rt.close());
+
+for (const [tz, start, end, variant] of [
+  ['UTC', '2026-10-30', '2026-11-03', undefined],
+  ['America/New_York', '2026-10-31', '2026-11-02', undefined],
+  ['Asia/Kolkata', '2026-10-30', '2026-11-01', 'B'],
+  ['UTC', '2026-11-02', '2026-11-04', 'A'],
+] as const) {
+  test(`summary and funnel equal the reference: ${tz} ${start}..${end}${variant ? ` variant ${variant}` : ''}`, async () => {
+    const from = startOfLocalDay(start, tz).getTime();
+    const to = startOfLocalDay(addDays(end, 1), tz).getTime();
+    const want = expectedFor(from, to, variant);
+    const qs = new URLSearchParams({ start_date: start, end_date: end, timezone: tz, ...(variant ? { variant } : {}) });
+    const s = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics?${qs}`, key)).json.summary;
+    assert.deepEqual(
+      [s.total_enrolled, s.currently_active, s.completed, s.goals_achieved, s.average_duration_hours],
+      [want.total, want.active, want.completed, want.goals, want.avgHours],
+    );
+    const f = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics/funnel?${qs}`, key)).json;
+    assert.deepEqual(f.funnel_steps.map((x: any) => [x.step_id, x.entered, x.completed]), want.funnel);
+  });
+}
+
+test('actions: the rollup answer equals the raw answer on aligned periods', async () => {
+  const scope = { account: accountId, workflow: WF };
+  await rt.deps.derived.settled(accountId, WF);
+  for (const [startDate, endDate, tz] of [['2026-10-30', '2026-11-04', 'UTC'], ['2026-10-31', '2026-11-01', 'America/New_York'], ['2026-11-01', '2026-11-30', 'UTC']] as const) {
+    const period = { startDate, endDate, timezone: tz, granularity: 'daily' as const, from: startOfLocalDay(startDate, tz), to: startOfLocalDay(addDays(endDate, 1), tz), days: 0 };
+    const rolled = await actions(rt.deps.store, scope, period);
+    const raw = await actions(rt.deps.store, scope, period, { source: 'raw' });
+    assert.notEqual(rolled.source, 'raw');
+    const exact = (a: typeof raw) => a.actions.map(({ p50_duration_ms, p95_duration_ms, ...rest }) => rest);
+    assert.deepEqual(exact(rolled), exact(raw));
+    assert.ok(raw.actions.length > 0);
+  }
+});
