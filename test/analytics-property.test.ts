@@ -38,7 +38,8 @@ function generate(rnd: Random) {
         events.push({ ...st, type: 'step.failed', timestamp: iso(t), duration_ms: d, error_type: rnd.chance(0.5) ? 'timeout' : 'bounce', event_id: `${ex}-${step}-f` });
         break;
       }
-      events.push({ ...st, type: 'step.completed', timestamp: iso(t), duration_ms: d, event_id: `${ex}-${step}-c` });
+      // a fifth of completions carry no duration: their time comes from the timestamps
+      events.push({ ...st, type: 'step.completed', timestamp: iso(t), ...(rnd.chance(0.2) ? {} : { duration_ms: d }), event_id: `${ex}-${step}-c` });
     }
     const end = t + rnd.int(0, 86_400_000);
     const r = rnd.next();
@@ -122,6 +123,34 @@ for (const [tz, start, end, variant] of [
     assert.deepEqual(f.funnel_steps.map((x: any) => [x.step_id, x.entered, x.completed]), want.funnel);
   });
 }
+
+/** Actions by event time, durations from duration_ms or else the step's first start of that execution. */
+function expectedActions(from: number, to: number) {
+  const out: Record<string, [number, number, number | null]> = {};
+  for (const step of STEPS) {
+    const es = events.filter((e) => e.step_id === step && (e.type === 'step.completed' || e.type === 'step.failed') && Date.parse(e.timestamp) >= from && Date.parse(e.timestamp) < to);
+    if (es.length === 0) continue;
+    const durations = es.flatMap((e) => {
+      if (e.duration_ms !== undefined) return [e.duration_ms as number];
+      const starts = events.filter((x) => x.type === 'step.started' && x.execution_id === e.execution_id && x.step_id === step).map((x) => Date.parse(x.timestamp));
+      const first = Math.min(...starts);
+      return starts.length && first <= Date.parse(e.timestamp) ? [Date.parse(e.timestamp) - first] : [];
+    });
+    const mean = durations.length ? Math.round((durations.reduce((a, b) => a + b, 0) / durations.length) * 100) / 100 : null;
+    out[step] = [es.length, es.filter((e) => e.type === 'step.failed').length, mean];
+  }
+  return out;
+}
+
+test('actions equal the reference, from the rollup and from the raw events', async () => {
+  for (const [start, end, tz] of [['2026-10-30', '2026-11-04', 'UTC'], ['2026-10-31', '2026-11-01', 'Asia/Kolkata']] as const) {
+    const from = startOfLocalDay(start, tz).getTime();
+    const to = startOfLocalDay(addDays(end, 1), tz).getTime();
+    const r = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics/actions?start_date=${start}&end_date=${end}&timezone=${tz}`, key)).json;
+    assert.equal(r.source, tz === 'UTC' ? 'rollup_daily' : 'raw');
+    assert.deepEqual(Object.fromEntries(r.actions.map((a: any) => [a.action_id, [a.executions, a.failures, a.average_duration_ms]])), expectedActions(from, to));
+  }
+});
 
 test('actions: the rollup answer equals the raw answer on aligned periods', async () => {
   const scope = { account: accountId, workflow: WF };

@@ -244,8 +244,9 @@ describe('actions', () => {
   test('per action step over step events in the period; durations from timestamps when not sent', async () => {
     const r = await rt.call('GET', q('/actions', MARCH), key);
     assert.equal(r.status, 200, r.text);
-    // e1's s3 came without duration_ms, so the rollup cannot answer exactly
-    assert.equal(r.json.source, 'raw');
+    // whole UTC days: the daily rollup answers; e1's s3 came without duration_ms, its 500 ms come from
+    // its timestamps (step_fallback_durations)
+    assert.equal(r.json.source, 'rollup_daily');
     const [s1, s3] = r.json.actions;
     assert.deepEqual(
       { ...s1, p50_duration_ms: undefined, p95_duration_ms: undefined },
@@ -257,9 +258,13 @@ describe('actions', () => {
     );
     assert.deepEqual([s3.action_id, s3.action_type, s3.executions, s3.average_duration_ms], ['s3', 'send_sms', 1, 500]);
     assert.equal(r.json.actions.length, 2); // s2 is a wait step
+    const raw = await rt.call('GET', q('/actions', { ...MARCH, variant: 'A' }), key);
+    assert.equal(raw.json.source, 'raw');
+    // variant A: e1 (s1 2 s, s3 0.5 s from timestamps) and e3 (s1 failed after 1 s)
+    assert.deepEqual(raw.json.actions.map((a: any) => [a.action_id, a.executions, a.failures, a.average_duration_ms]), [['s1', 2, 1, 1500], ['s3', 1, 0, 500]]);
   });
 
-  test('a period on whole UTC days with every duration sent is read from the rollup, with the same figures', async () => {
+  test('the rollup answers periods on whole UTC days or hours, the raw events the others, with the same figures', async () => {
     const day = { start_date: '2026-03-03', end_date: '2026-03-03' };
     const rolled = await rt.call('GET', q('/actions', day), key);
     assert.equal(rolled.json.source, 'rollup_daily');

@@ -2,8 +2,9 @@
  * Keeps the derived tables in step with the raw events.
  * - execution_state and the hourly → daily → monthly rollups are kept by ClickHouse materialized views.
  * - execution_facts (cohort rows ordered by enrollment time) is written here after every stored batch,
- *   for the executions that batch touched. Analytics reads call `settled()` first, so a figure never
- *   misses an event that was acknowledged before the request.
+ *   for the executions that batch touched. Analytics reads call `settled()` first: it waits until the
+ *   facts reflect every batch stored before the call (not later ones, so readers are not starved by
+ *   a steady stream of events).
  * - `rebuild()` recomputes everything derived for one workflow (or all) from the raw events.
  */
 import type { Store } from '../store/store.js';
@@ -18,21 +19,26 @@ interface Pending {
   ids: Set<string> | null;
   /** Without ids: rewrite executions received at or after this time; null = all. */
   since: Date | null;
+  /** The workflow's generation this work brings the facts up to. */
+  seq: number;
 }
+
+type Scope = { account: string; workflow: string };
 
 /** Beyond this many touched executions, one scan by receive time is cheaper than a list. */
 const MAX_LISTED = 20_000;
-
-function merge(a: Pending, b: Pending): Pending {
-  if (a.ids && b.ids && a.ids.size + b.ids.size <= MAX_LISTED) return { ...a, ids: new Set([...a.ids, ...b.ids]), since: earlier(a.since, b.since) };
-  return { ...a, ids: null, since: earlier(a.since, b.since) };
-}
-
 /** A week partition of execution_facts is merged at most this often. */
 const COMPACT_EVERY_MS = 10_000;
 
 const key = (account: string, workflow: string) => `${account}\u0000${workflow}`;
 const earlier = (a: Date | null, b: Date | null) => (a === null || b === null ? null : a < b ? a : b);
+
+function merge(a: Pending, b: Pending): Pending {
+  const seq = Math.max(a.seq, b.seq);
+  const since = earlier(a.since, b.since);
+  if (a.ids && b.ids && a.ids.size + b.ids.size <= MAX_LISTED) return { ...a, ids: new Set([...a.ids, ...b.ids]), since, seq };
+  return { ...a, ids: null, since, seq };
+}
 
 /** Tables fed by materialized views from `events`, with the view that feeds each. */
 const FED_BY_EVENTS = [
@@ -45,15 +51,17 @@ const CASCADED = ['workflow_events_daily', 'workflow_events_monthly'];
 export class DerivedTables {
   private pending = new Map<string, Pending>();
   private running: Promise<void> | undefined;
-  private runningKeys = new Set<string>();
+  /** Bumped whenever a workflow's events change: results computed under an older number are stale. */
+  private generations = new Map<string, number>();
+  /** The generation each workflow's facts are known to reflect. */
+  private written = new Map<string, number>();
   private failures = new Map<string, unknown>();
   /** Work that failed: merged into the next request for the same workflow, so nothing is skipped. */
   private retry = new Map<string, Pending>();
-  private compactedAt = new Map<string, number>();
-  /** Bumped whenever a workflow's events change: results computed under an older number are stale. */
-  private generations = new Map<string, number>();
   /** Rebuilds under way, by workflow key ('*' = everything): readers wait for them. */
   private rebuilding = new Map<string, Promise<void>>();
+  private compacting: Promise<void> | undefined;
+  private compactedAt = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -62,22 +70,21 @@ export class DerivedTables {
 
   /** Rows just stored: their executions' facts are rewritten in the background. */
   touched(rows: EventRow[]): void {
-    const since = new Map<string, Pending>();
+    const work = new Map<string, Pending>();
     for (const r of rows) {
       if (!r.execution_id || !r.workflow_id) continue;
       const k = key(String(r.account_id), String(r.workflow_id));
       const t = new Date(isoUtc(String(r.received_at))!);
-      const p = since.get(k);
-      if (!p) since.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t });
+      const p = work.get(k);
+      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t, seq: 0 });
       else {
         if (p.since && t < p.since) p.since = t;
         p.ids?.add(String(r.execution_id));
       }
     }
-    for (const [k, p] of since) {
+    for (const [k, p] of work) {
       if (p.ids && p.ids.size > MAX_LISTED) p.ids = null;
-      this.generations.set(k, (this.generations.get(k) ?? 0) + 1);
-      this.enqueue(k, p);
+      this.enqueue(k, { ...p, seq: this.bump(k) });
     }
   }
 
@@ -86,19 +93,22 @@ export class DerivedTables {
     return this.generations.get(key(account, workflow)) ?? 0;
   }
 
-  /** Resolves once the facts of this workflow reflect every event stored so far. */
+  /** Resolves once the facts of this workflow reflect every event stored before the call. */
   async settled(account: string, workflow: string, retried = false): Promise<void> {
     const k = key(account, workflow);
+    const target = this.generations.get(k) ?? 0;
     for (;;) {
       const rebuild = this.rebuilding.get(k) ?? this.rebuilding.get('*');
       if (rebuild) await rebuild.catch(() => {});
-      else if (this.pending.has(k) || this.runningKeys.has(k)) {
+      else if ((this.written.get(k) ?? 0) >= target || this.failures.has(k)) break;
+      else if (!this.running && !this.pending.has(k)) break; // nothing left that could write it
+      else {
         this.kick();
         await this.running;
-      } else break;
+      }
     }
     const failure = this.failures.get(k);
-    if (failure) {
+    if (failure && (this.written.get(k) ?? 0) < target) {
       this.failures.delete(k);
       const again = this.retry.get(k);
       if (again && !retried) {
@@ -111,11 +121,11 @@ export class DerivedTables {
     }
   }
 
-  /** Everything queued is written. */
+  /** Everything queued is written (and compacted). */
   async idle(): Promise<void> {
-    while (this.pending.size > 0 || this.running) {
+    while (this.pending.size > 0 || this.running || this.compacting) {
       this.kick();
-      await this.running;
+      await (this.running ?? this.compacting);
     }
   }
 
@@ -136,17 +146,17 @@ export class DerivedTables {
     for (const w of workflows) {
       const upTo = await factsReceivedUpTo(this.store, w.account_id, w.workflow_id);
       const since = upTo ? new Date(upTo.getTime() - 5 * 60_000) : null;
-      this.enqueue(key(w.account_id, w.workflow_id), { account: w.account_id, workflow: w.workflow_id, ids: null, since });
+      const k = key(w.account_id, w.workflow_id);
+      this.enqueue(k, { account: w.account_id, workflow: w.workflow_id, ids: null, since, seq: this.bump(k) });
     }
-    this.kick();
   }
 
   /**
    * Recomputes execution_state, the rollups and the facts of one workflow (or of everything when
-   * `workflow` is null) from the raw events. Must run while no batch is being written
-   * (IngestBuffer.exclusive).
+   * `scope` is null) from the raw events. Must run while no batch is being written
+   * (IngestBuffer.exclusive). Readers of the workflow wait for it.
    */
-  async rebuild(scope: { account: string; workflow: string } | null): Promise<void> {
+  async rebuild(scope: Scope | null): Promise<void> {
     const k = scope ? key(scope.account, scope.workflow) : '*';
     const run = this.rebuildNow(scope);
     this.rebuilding.set(k, run);
@@ -154,28 +164,26 @@ export class DerivedTables {
       await run;
     } finally {
       this.rebuilding.delete(k);
-      this.bump(scope);
+      for (const w of scope ? [k] : [...this.generations.keys()]) this.bump(w);
     }
   }
 
-  private bump(scope: { account: string; workflow: string } | null): void {
-    if (scope) {
-      const k = key(scope.account, scope.workflow);
-      this.generations.set(k, (this.generations.get(k) ?? 0) + 1);
-    } else for (const k of this.generations.keys()) this.generations.set(k, (this.generations.get(k) ?? 0) + 1);
+  private bump(k: string): number {
+    const g = (this.generations.get(k) ?? 0) + 1;
+    this.generations.set(k, g);
+    return g;
   }
 
-  private async rebuildNow(scope: { account: string; workflow: string } | null): Promise<void> {
-    this.bump(scope);
+  private async rebuildNow(scope: Scope | null): Promise<void> {
     await this.rebuildFromEvents(scope);
     if (scope) {
-      await this.store.command(
-        'ALTER TABLE execution_facts DELETE WHERE account_id = {account:String} AND workflow_id = {workflow:String}',
-        scope,
-      );
+      for (const table of ['execution_facts', 'step_fallback_durations']) {
+        await this.store.command(`ALTER TABLE ${table} DELETE WHERE account_id = {account:String} AND workflow_id = {workflow:String}`, scope);
+      }
       await writeFacts(this.store, scope.account, scope.workflow, { all: true });
     } else {
       await this.store.command('TRUNCATE TABLE execution_facts');
+      await this.store.command('TRUNCATE TABLE step_fallback_durations');
       const workflows = await this.store.query<{ account_id: string; workflow_id: string }>(
         'SELECT DISTINCT account_id, workflow_id FROM workflows_seen',
       );
@@ -184,7 +192,7 @@ export class DerivedTables {
     await this.compact();
   }
 
-  private async rebuildFromEvents(scope: { account: string; workflow: string } | null): Promise<void> {
+  private async rebuildFromEvents(scope: Scope | null): Promise<void> {
     const where = scope ? 'account_id = {account:String} AND workflow_id = {workflow:String}' : '1';
     const params = scope ?? {};
     for (const table of [...FED_BY_EVENTS.map((f) => f.table), ...CASCADED]) {
@@ -214,18 +222,20 @@ export class DerivedTables {
     if (this.running || this.pending.size === 0) return;
     this.running = this.runOnce().finally(() => {
       this.running = undefined;
-      this.runningKeys.clear();
       if (this.pending.size > 0) this.kick();
+      else this.compacting ??= this.compact()
+        .catch((err) => this.log('could not compact execution_facts', err))
+        .finally(() => (this.compacting = undefined));
     });
   }
 
   private async runOnce(): Promise<void> {
     const batch = [...this.pending.entries()];
     this.pending.clear();
-    for (const [k] of batch) this.runningKeys.add(k);
     for (const [k, p] of batch) {
       try {
         await writeFacts(this.store, p.account, p.workflow, p.ids ? { ids: [...p.ids] } : p.since ? { since: p.since } : { all: true });
+        this.written.set(k, Math.max(this.written.get(k) ?? 0, p.seq));
         this.failures.delete(k);
       } catch (err) {
         this.log(`could not write execution facts for ${p.workflow}`, err);
@@ -233,24 +243,23 @@ export class DerivedTables {
         this.retry.set(k, p);
       }
     }
-    await this.compact().catch((err) => this.log('could not compact execution_facts', err));
   }
 
   /**
-   * Every facts write adds a part per week it touches; FINAL then has to merge rows across parts at
-   * read time. Merging those weeks now (one OPTIMIZE per week with several parts, each week at most
-   * every few seconds) keeps reads at single-part cost.
+   * Every facts write adds a part per week it touches, and FINAL then merges rows across parts at read
+   * time. Merging those weeks (each at most every COMPACT_EVERY_MS) keeps reads at single-part cost.
+   * Runs when no facts are waiting to be written, so readers do not wait for it.
    */
   private async compact(): Promise<void> {
-    const weeks = await this.store.query<{ partition_id: string; parts: number }>(
-      `SELECT partition_id, count() AS parts FROM system.parts
+    const weeks = await this.store.query<{ partition_id: string }>(
+      `SELECT partition_id FROM system.parts
        WHERE database = currentDatabase() AND table = 'execution_facts' AND active
-       GROUP BY partition_id HAVING parts > 2 ORDER BY max(modification_time) DESC LIMIT 8`,
+       GROUP BY partition_id HAVING count() > 1 ORDER BY max(modification_time) DESC`,
     );
     const now = Date.now();
-    for (const { partition_id, parts } of weeks) {
-      // a few parts cost FINAL little: merge them at most every COMPACT_EVERY_MS; many parts at once
-      if (parts <= 6 && now - (this.compactedAt.get(partition_id) ?? 0) < COMPACT_EVERY_MS) continue;
+    for (const { partition_id } of weeks) {
+      if (this.pending.size > 0) return; // facts to write come first
+      if (now - (this.compactedAt.get(partition_id) ?? 0) < COMPACT_EVERY_MS) continue;
       this.compactedAt.set(partition_id, now);
       // The partition id comes from the engine (a date like 20261116), never from a request.
       if (!/^\d+$/.test(partition_id)) continue;

@@ -1,8 +1,10 @@
 /**
  * Action performance (CONTRACT §6): every `action` step, over its step.completed / step.failed events
- * whose own timestamp is in the period. Served from the hourly/daily/monthly rollups when the period's
- * boundaries fall on that table's UTC buckets and every event carried duration_ms (then the sums are
- * identical); from the raw events otherwise (Kolkata's +05:30 days, variant filter, missing durations).
+ * whose own timestamp is in the period. Counts and the durations that events carried come from the
+ * hourly/daily/monthly rollups when the period's edges fall on that table's UTC buckets (the sums are
+ * then identical), from the raw events otherwise (Kolkata's +05:30 days, a variant filter). Events
+ * without duration_ms add the duration their timestamps give, kept per event in
+ * step_fallback_durations (written with the execution facts), so no join of raw events is needed.
  */
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
@@ -49,6 +51,10 @@ const ROLLUPS = [
 ];
 
 const VERSION = (s: Scope) => (s.version !== undefined ? 'workflow_version = {version:UInt32}' : '1');
+const VARIANT = (s: Scope) => (s.variant !== undefined ? `execution_id IN (SELECT execution_id FROM ${FACTS} WHERE variant = {variant:String})` : '1');
+const WORKFLOW = 'account_id = {account:String} AND workflow_id = {workflow:String}';
+const STEP_EVENTS = "type IN ('step.completed', 'step.failed') AND step_type = 'action'";
+const IN_PERIOD = (c: string) => `${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')}`;
 
 const ROLLUP_SQL = (table: string, s: Scope) => `
 SELECT
@@ -61,57 +67,51 @@ SELECT
     quantilesTDigestMerge(0.5, 0.95)(duration_q) AS q,
     sumMapIf([toString(detail)], [events], type = 'step.failed') AS errors
 FROM ${table}
-WHERE account_id = {account:String} AND workflow_id = {workflow:String}
-  AND type IN ('step.completed', 'step.failed') AND step_type = 'action'
-  AND bucket >= {from:DateTime64(3, 'UTC')} AND bucket < {to:DateTime64(3, 'UTC')} AND ${VERSION(s)}
+WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('bucket')} AND ${VERSION(s)}
 GROUP BY step_id`;
 
-const RAW_WHERE = (s: Scope) => `account_id = {account:String} AND workflow_id = {workflow:String}
-  AND type IN ('step.completed', 'step.failed') AND step_type = 'action'
-  AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND ${VERSION(s)}
-  ${s.variant !== undefined ? `AND execution_id IN (SELECT execution_id FROM ${FACTS} WHERE variant = {variant:String})` : ''}`;
-
-// Events without duration_ms take the time since the execution's first step.started of the same step.
 const RAW_SQL = (s: Scope) => `
-WITH step_events AS (SELECT * FROM events WHERE ${RAW_WHERE(s)}),
-started AS (
-    SELECT execution_id, step_id, min(ts) AS started_at FROM events
-    WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND type = 'step.started'
-      AND execution_id IN (SELECT execution_id FROM step_events WHERE duration_ms IS NULL)
-    GROUP BY execution_id, step_id)
 SELECT
-    e.step_id AS step_id,
-    any(e.action_type) AS action_type,
-    countIf(e.type = 'step.completed') AS successes,
-    countIf(e.type = 'step.failed') AS failures,
-    sum(ifNull(e.duration_ms, toFloat64(greatest(toUnixTimestamp64Milli(e.ts) - toUnixTimestamp64Milli(st.started_at), 0)))) AS dur_sum,
-    countIf(e.duration_ms IS NOT NULL OR st.started_at IS NOT NULL) AS dur_n,
-    quantilesTDigestIf(0.5, 0.95)(ifNull(e.duration_ms, 0), e.duration_ms IS NOT NULL) AS q,
-    sumMapIf([toString(e.error_type)], [toUInt64(1)], e.type = 'step.failed') AS errors
-FROM step_events AS e
-LEFT JOIN started AS st ON st.execution_id = e.execution_id AND st.step_id = e.step_id
+    step_id,
+    any(action_type) AS action_type,
+    countIf(type = 'step.completed') AS successes,
+    countIf(type = 'step.failed') AS failures,
+    sum(ifNull(duration_ms, 0)) AS dur_sum,
+    count(duration_ms) AS dur_n,
+    quantilesTDigestIf(0.5, 0.95)(ifNull(duration_ms, 0), duration_ms IS NOT NULL) AS q,
+    sumMapIf([toString(error_type)], [toUInt64(1)], type = 'step.failed') AS errors
+FROM events
+WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
 GROUP BY step_id`;
 
-const MISSING_SQL = (table: string, s: Scope) => `
-SELECT sum(events) - sum(duration_n) AS missing FROM ${table}
-WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND type IN ('step.completed', 'step.failed') AND step_type = 'action'
-  AND bucket >= {from:DateTime64(3, 'UTC')} AND bucket < {to:DateTime64(3, 'UTC')} AND ${VERSION(s)}`;
+// Durations derived from timestamps, for the events that carried none (null when no start preceded them).
+const FALLBACK_SQL = (s: Scope) => `
+SELECT step_id, sum(ifNull(duration_ms, 0)) AS dur_sum, count(duration_ms) AS dur_n
+FROM step_fallback_durations FINAL
+WHERE ${WORKFLOW} AND step_type = 'action' AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
+GROUP BY step_id`;
 
 /** The rollup table that gives exactly the raw answer for this request, if any. */
-async function usableRollup(store: Store, scope: Scope, period: Period): Promise<(typeof ROLLUPS)[number] | null> {
+function usableRollup(scope: Scope, period: Period): (typeof ROLLUPS)[number] | null {
   if (scope.variant !== undefined) return null;
-  const table = ROLLUPS.find((r) => r.aligned(period.from) && r.aligned(period.to));
-  if (!table) return null;
-  const [row] = await store.query<{ missing: number }>(MISSING_SQL(table.table, scope), params(scope, period));
-  return Number(row?.missing ?? 0) === 0 ? table : null;
+  return ROLLUPS.find((r) => r.aligned(period.from) && r.aligned(period.to)) ?? null;
 }
 
 export async function actions(store: Store, scope: Scope, period: Period, options: { source?: 'raw' } = {}): Promise<Actions> {
-  const rollup = options.source === 'raw' ? null : await usableRollup(store, scope, period);
-  const [rows, catalog] = await Promise.all([
-    store.query<Agg>(rollup ? ROLLUP_SQL(rollup.table, scope) : RAW_SQL(scope), params(scope, period)),
+  const rollup = options.source === 'raw' ? null : usableRollup(scope, period);
+  const p = params(scope, period);
+  const [rows, fallback, catalog] = await Promise.all([
+    store.query<Agg>(rollup ? ROLLUP_SQL(rollup.table, scope) : RAW_SQL(scope), p),
+    store.query<{ step_id: string; dur_sum: number; dur_n: number }>(FALLBACK_SQL(scope), p),
     getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
+  for (const f of fallback) {
+    const r = rows.find((x) => x.step_id === f.step_id);
+    if (r) {
+      r.dur_sum += f.dur_sum;
+      r.dur_n = Number(r.dur_n) + Number(f.dur_n);
+    }
+  }
   const steps = catalog?.steps ?? [];
   const position = new Map(steps.map((s, i) => [s.step_id, i]));
   rows.sort((a, b) => (position.get(a.step_id) ?? 1e9) - (position.get(b.step_id) ?? 1e9) || a.step_id.localeCompare(b.step_id));

@@ -50,6 +50,28 @@ ARRAY JOIN arrayConcat([(assumeNotNull(first_start), toUInt8(0))],
                        arrayMap(t -> (t, toUInt8(1)), arrayFilter(t -> t != first_start, start_times))) AS filed`;
 }
 
+// One row per step event without duration_ms; `occurrence` tells apart identical (step, time) pairs.
+function fallbackInsertSql(where: string): string {
+  return `
+INSERT INTO step_fallback_durations
+SELECT
+    {account:String} AS account_id,
+    {workflow:String} AS workflow_id,
+    u.1.3 AS ts,
+    u.1.1 AS step_id,
+    u.1.2 AS step_type,
+    u.1.4 AS workflow_version,
+    execution_id,
+    u.2 AS occurrence,
+    toUInt64(toUnixTimestamp64Micro(now64(6))) AS version,
+    if(indexOf(step_started_ms.1, u.1.1) > 0 AND step_started_ms.2[indexOf(step_started_ms.1, u.1.1)] <= toUnixTimestamp64Milli(u.1.3),
+       toFloat64(toUnixTimestamp64Milli(u.1.3) - step_started_ms.2[indexOf(step_started_ms.1, u.1.1)]), NULL) AS duration_ms,
+    retain
+FROM (${executionsSql(where)})
+ARRAY JOIN arrayZip(arraySort(step_untimed), arrayEnumerateUniq(arraySort(step_untimed))) AS u
+WHERE notEmpty(step_untimed)`;
+}
+
 const TOUCHED_SINCE = `execution_id IN (
     SELECT execution_id FROM execution_state
     WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND last_received_at >= {since:DateTime64(3, 'UTC')})`;
@@ -65,10 +87,14 @@ export type FactsSelection = { all: true } | { since: Date } | { ids: readonly s
  */
 export async function writeFacts(store: Store, accountId: string, workflowId: string, which: FactsSelection): Promise<void> {
   const base = { account: accountId, workflow: workflowId };
+  let where = '1';
+  let params: Record<string, unknown> = base;
   if ('ids' in which) {
-    if (which.ids.length > 0) await store.command(factsInsertSql(LISTED), { ...base, ids: which.ids });
-  } else if ('since' in which) await store.command(factsInsertSql(TOUCHED_SINCE), { ...base, since: which.since });
-  else await store.command(factsInsertSql('1'), base);
+    if (which.ids.length === 0) return;
+    [where, params] = [LISTED, { ...base, ids: which.ids }];
+  } else if ('since' in which) [where, params] = [TOUCHED_SINCE, { ...base, since: which.since }];
+  await store.command(factsInsertSql(where), params);
+  await store.command(fallbackInsertSql(where), params);
 }
 
 /** The newest received_at already reflected in a workflow's facts (null when it has none). */

@@ -39,7 +39,8 @@ SELECT
     last_received_at,
     start_times,
     step_completions,
-    retain
+    retain,
+    step_untimed
 FROM (
     SELECT
         execution_id,
@@ -68,7 +69,8 @@ FROM (
         max(last_received_at) AS last_received_at,
         groupUniqArrayArray(start_times) AS start_times,
         sumMap(step_completions) AS step_completions,
-        max(retain) AS retain
+        max(retain) AS retain,
+        groupArrayArray(step_untimed) AS step_untimed
     FROM execution_state
     WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND (${where})
     GROUP BY execution_id

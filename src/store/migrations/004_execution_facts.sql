@@ -1,7 +1,7 @@
 -- execution_state is recreated with what the analytics need: when an execution was last written (so
 -- the facts below can be brought up to date incrementally), every execution.started timestamp (so a
 -- superseded enrolled_at can be retracted), how many step.completed each step had (time-in-step
--- fallback), the retain flag of imported history; and small granules, so that rewriting the facts of a
+-- fallback), the retain flag of imported history, the step events that came without a duration; and small granules, so that rewriting the facts of a
 -- batch's few thousand executions reads only their granules. Its rows are rebuilt from the raw events
 -- at start (src/ingest/derived.ts: an empty execution_state next to non-empty events is rebuilt).
 DROP VIEW IF EXISTS execution_state_mv;
@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS execution_state
     last_received_at  SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
     start_times       SimpleAggregateFunction(groupUniqArrayArray, Array(DateTime64(3, 'UTC'))),
     step_completions  SimpleAggregateFunction(sumMap, Tuple(Array(String), Array(UInt64))),
-    retain            SimpleAggregateFunction(max, UInt8)
+    retain            SimpleAggregateFunction(max, UInt8),
+    -- step.completed / step.failed that came without duration_ms: (step id, step type, timestamp, version)
+    step_untimed      SimpleAggregateFunction(groupArrayArray, Array(Tuple(String, String, DateTime64(3, 'UTC'), UInt32)))
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (account_id, workflow_id, execution_id)
@@ -83,7 +85,8 @@ SELECT
     max(received_at) AS last_received_at,
     groupUniqArrayIf(ts, type = 'execution.started') AS start_times,
     sumMapIf(([toString(step_id)], [toUInt64(1)]), type = 'step.completed') AS step_completions,
-    max(retain) AS retain
+    max(retain) AS retain,
+    groupArrayIf((toString(step_id), toString(step_type), ts, events.workflow_version), type IN ('step.completed', 'step.failed') AND duration_ms IS NULL) AS step_untimed
 FROM events
 WHERE execution_id != ''
 GROUP BY account_id, workflow_id, execution_id;

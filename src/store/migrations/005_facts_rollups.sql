@@ -37,6 +37,28 @@ ENGINE = ReplacingMergeTree(version, is_deleted)
 PARTITION BY toMonday(enrolled_at)
 ORDER BY (account_id, workflow_id, enrolled_at, execution_id);
 
+-- Step events that came without duration_ms, with the duration their execution's timestamps give
+-- (completed or failed − the step's first step.started, when that start is not later). Written with
+-- the facts; a row's key never changes, a late step.started only replaces its value (version).
+-- Summed next to the rollups, so action durations stay exact without joining raw events.
+CREATE TABLE IF NOT EXISTS step_fallback_durations
+(
+    account_id   LowCardinality(String),
+    workflow_id  String,
+    ts           DateTime64(3, 'UTC'),
+    step_id      LowCardinality(String),
+    step_type    LowCardinality(String),
+    workflow_version UInt32,
+    execution_id String,
+    occurrence   UInt32,
+    version      UInt64,
+    duration_ms  Nullable(Float64),
+    retain       UInt8
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(ts)
+ORDER BY (account_id, workflow_id, ts, step_id, execution_id, occurrence);
+
 -- Event counts per hour, by what the panels group on. Exact sums of the raw events (which are
 -- deduplicated at ingestion), so a period whose boundaries fall on whole UTC hours reads these
 -- instead of the raw events. Daily and monthly tables are fed from the hourly one.
