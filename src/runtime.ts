@@ -57,7 +57,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         app.log.info({ ms: Math.round(performance.now() - t) }, 'http server closed');
         await buffer.drain();
         await jobs.idle();
-        await derived.idle();
+        await derived.idle().catch((err) => app.log.error({ err }, 'execution facts left behind; they are rewritten at the next start'));
         app.log.info({ ms: Math.round(performance.now() - t) }, 'queued events written');
         await store.close();
         app.log.info({ ms: Math.round(performance.now() - t) }, 'store closed');

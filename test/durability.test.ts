@@ -20,6 +20,8 @@ test('SIGTERM while requests are in flight: every acknowledged event is stored; 
     fetch(`${url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
 
   const acknowledged: number[] = [];
+  let firstAck: () => void = () => {};
+  const gotAck = new Promise<void>((res) => (firstAck = res));
   const sends = Array.from({ length: 40 }, async (_, r) => {
     await new Promise((res) => setTimeout(res, r * 15));
     try {
@@ -28,12 +30,14 @@ test('SIGTERM while requests are in flight: every acknowledged event is stored; 
         const body = (await res.json()) as { accepted: number };
         assert.equal(body.accepted, 500);
         acknowledged.push(r);
+        firstAck();
       }
     } catch {
       /* connection refused or reset after shutdown: not acknowledged */
     }
   });
-  await new Promise((res) => setTimeout(res, 250));
+  // signal as soon as the first request is acknowledged: the later ones are still in flight
+  await Promise.race([gotAck, new Promise((res) => setTimeout(res, 20_000))]);
   server.child.kill('SIGTERM');
   await Promise.all(sends);
   assert.equal(await server.exited, 0, server.output());

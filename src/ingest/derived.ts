@@ -121,12 +121,14 @@ export class DerivedTables {
     }
   }
 
-  /** Everything queued is written (and compacted). */
+  /** Everything queued is written (and compacted); throws the first write that failed. */
   async idle(): Promise<void> {
     while (this.pending.size > 0 || this.running || this.compacting) {
       this.kick();
       await (this.running ?? this.compacting);
     }
+    const [failure] = this.failures.values();
+    if (failure) throw failure;
   }
 
   /**
@@ -156,9 +158,9 @@ export class DerivedTables {
    * `scope` is null) from the raw events. Must run while no batch is being written
    * (IngestBuffer.exclusive). Readers of the workflow wait for it.
    */
-  async rebuild(scope: Scope | null): Promise<void> {
+  async rebuild(scope: Scope | null, onProgress?: (fraction: number) => void): Promise<void> {
     const k = scope ? key(scope.account, scope.workflow) : '*';
-    const run = this.rebuildNow(scope);
+    const run = this.rebuildNow(scope, onProgress);
     this.rebuilding.set(k, run);
     try {
       await run;
@@ -174,13 +176,14 @@ export class DerivedTables {
     return g;
   }
 
-  private async rebuildNow(scope: Scope | null): Promise<void> {
+  private async rebuildNow(scope: Scope | null, onProgress?: (fraction: number) => void): Promise<void> {
     await this.rebuildFromEvents(scope);
+    onProgress?.(0.5);
     if (scope) {
       for (const table of ['execution_facts', 'step_fallback_durations']) {
         await this.store.command(`ALTER TABLE ${table} DELETE WHERE account_id = {account:String} AND workflow_id = {workflow:String}`, scope);
       }
-      await writeFacts(this.store, scope.account, scope.workflow, { all: true });
+      await writeFacts(this.store, scope.account, scope.workflow, { all: true }, (f) => onProgress?.(0.5 + f * 0.45));
     } else {
       await this.store.command('TRUNCATE TABLE execution_facts');
       await this.store.command('TRUNCATE TABLE step_fallback_durations');

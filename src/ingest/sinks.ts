@@ -31,7 +31,7 @@ async function inChunks(events: readonly unknown[], size: number, send: (chunk: 
 }
 
 export function storeSink(store: Store, accountId: string, options: { retain?: boolean } = {}): EventSink {
-  const derived = new DerivedTables(store);
+  const derived = new DerivedTables(store, (msg, err) => process.stderr.write(`${msg}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}\n`));
   const buffer = new IngestBuffer(store, { maxBatch: MAX_EVENTS_PER_REQUEST, flushIntervalMs: 0, onStored: (rows) => derived.touched(rows) });
   return {
     send: (events) => inChunks(events, MAX_EVENTS_PER_REQUEST, (chunk) => ingestItems(buffer, accountId, itemsFromJson(chunk), options)),

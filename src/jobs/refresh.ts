@@ -24,7 +24,11 @@ export async function queueRefresh(
     const started = performance.now();
     await deps.buffer.exclusive(async () => {
       await progress(0.05);
-      await deps.derived.rebuild({ account: accountId, workflow: workflowId });
+      let last = Promise.resolve();
+      await deps.derived.rebuild({ account: accountId, workflow: workflowId }, (f) => {
+        last = last.then(() => progress(f));
+      });
+      await last;
     });
     return { workflow_id: workflowId, events, seconds: Math.round((performance.now() - started) / 10) / 100 };
   });

@@ -77,6 +77,8 @@ const TOUCHED_SINCE = `execution_id IN (
     WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND last_received_at >= {since:DateTime64(3, 'UTC')})`;
 
 const LISTED = 'execution_id IN {ids:Array(String)}';
+const SLICE = 'cityHash64(execution_id) % {slices:UInt32} = {slice:UInt32}';
+const ROWS_PER_SLICE = 1_000_000;
 
 /** Which executions to rewrite: all, those received since a time, or those listed. */
 export type FactsSelection = { all: true } | { since: Date } | { ids: readonly string[] };
@@ -85,14 +87,26 @@ export type FactsSelection = { all: true } | { since: Date } | { ids: readonly s
  * Rewrites the facts of a workflow's executions. Idempotent: running it twice writes the same figures.
  * Listing the ids lets the engine read only their granules of execution_state (its primary key).
  */
-export async function writeFacts(store: Store, accountId: string, workflowId: string, which: FactsSelection): Promise<void> {
+export async function writeFacts(store: Store, accountId: string, workflowId: string, which: FactsSelection, onProgress?: (fraction: number) => void): Promise<void> {
   const base = { account: accountId, workflow: workflowId };
+  if ('all' in which) {
+    // A whole workflow is written in slices of about a million executions, so memory stays bounded.
+    const [row] = await store.query<{ n: number }>('SELECT count() AS n FROM execution_state WHERE account_id = {account:String} AND workflow_id = {workflow:String}', base);
+    const slices = Math.max(1, Math.ceil((row?.n ?? 0) / ROWS_PER_SLICE));
+    for (let i = 0; i < slices; i++) {
+      const params = { ...base, slices, slice: i };
+      await store.command(factsInsertSql(SLICE), params);
+      await store.command(fallbackInsertSql(SLICE), params);
+      onProgress?.((i + 1) / slices);
+    }
+    return;
+  }
   let where = '1';
   let params: Record<string, unknown> = base;
   if ('ids' in which) {
     if (which.ids.length === 0) return;
     [where, params] = [LISTED, { ...base, ids: which.ids }];
-  } else if ('since' in which) [where, params] = [TOUCHED_SINCE, { ...base, since: which.since }];
+  } else [where, params] = [TOUCHED_SINCE, { ...base, since: which.since }];
   await store.command(factsInsertSql(where), params);
   await store.command(fallbackInsertSql(where), params);
 }

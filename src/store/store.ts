@@ -32,6 +32,8 @@ export const QUERY_SETTINGS = {
   date_time_output_format: 'simple',
   join_use_nulls: 1,
   mutations_sync: '2',
+  // derived tables are written with INSERT … SELECT: imported history spans hundreds of partitions
+  max_partitions_per_insert_block: '0',
 } as const;
 
 export const INSERT_SETTINGS = {
