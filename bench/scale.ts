@@ -23,7 +23,7 @@ for (const w of workflows) {
     await store.command(
       `INSERT INTO events SELECT * REPLACE (concat(execution_id, '~', {copy:String}) AS execution_id,
               if(event_id = '', '', concat(event_id, '~', {copy:String})) AS event_id)
-       FROM events WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND position(execution_id, '~') = 0`,
+       FROM (SELECT * FROM events WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND position(execution_id, '~') = 0)`,
       { account: w.account_id, workflow: w.workflow_id, copy: String(copy) },
     );
     process.stderr.write(`${w.workflow_id}: copy ${copy}/${factor - 1} (${w.n.toLocaleString('en-US')} events) in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
