@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|seed] [--events N] [--senders N] [--enrollments N]
+ * npm run bench [-- ingest|seed|analytics] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N]
  * Prints a table and writes bench/results/latest.json.
  */
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import { benchSeed } from './seed.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' } },
+  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' } },
 });
 const which = positionals.length ? positionals : ['ingest', 'seed'];
 const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() };
@@ -37,7 +37,7 @@ if (which.includes('analytics')) {
     dataDir = seeded.dataDir!;
   }
   process.stderr.write(`analytics: panels over HTTP on ${dataDir}…\n`);
-  const a = await benchAnalytics(dataDir);
+  const a = await benchAnalytics(dataDir, Number(values.repeats ?? 20));
   results.analytics = a;
   console.log(`derived tables ready in ${a.prepareSeconds} s`);
   console.table(a.panels);
