@@ -142,12 +142,8 @@ export class DerivedTables {
       this.log('execution_state is empty: rebuilding the derived tables from the raw events');
       await this.rebuildFromEvents(null);
     }
-    const workflows = await this.store.query<{ account_id: string; workflow_id: string }>(
-      'SELECT DISTINCT account_id, workflow_id FROM workflows_seen',
-    );
-    for (const w of workflows) {
-      const upTo = await factsReceivedUpTo(this.store, w.account_id, w.workflow_id);
-      const since = upTo ? new Date(upTo.getTime() - 5 * 60_000) : null;
+    for (const w of await factsReceivedUpTo(this.store)) {
+      const since = w.up_to ? new Date(w.up_to.getTime() - 5 * 60_000) : null;
       const k = key(w.account_id, w.workflow_id);
       this.enqueue(k, { account: w.account_id, workflow: w.workflow_id, ids: null, since, seq: this.bump(k) });
     }

@@ -1,7 +1,7 @@
 /**
- * execution_facts: one row per enrolled execution, ordered by enrolled_at, written from execution_state.
- * `writeFacts` brings a workflow's facts up to date for the executions written since a point in time
- * (or all of them); cohort queries then read `FACTS` as a range scan.
+ * execution_facts: one row per enrolled execution, ordered by enrolled_at, written from execution_state
+ * (and step_fallback_durations, written alongside). `writeFacts` brings a workflow's facts up to date for
+ * listed executions, those received since a time, or all of them; cohort queries read `FACTS` as a range scan.
  */
 import type { Store } from './store.js';
 import { executionsSql } from './execution-state.js';
@@ -111,13 +111,16 @@ export async function writeFacts(store: Store, accountId: string, workflowId: st
   await store.command(fallbackInsertSql(where), params);
 }
 
-/** The newest received_at already reflected in a workflow's facts (null when it has none). */
-export async function factsReceivedUpTo(store: Store, accountId: string, workflowId: string): Promise<Date | null> {
-  const rows = await store.query<{ t: string | null }>(
-    `SELECT toString(max(last_received_at)) AS t, count() AS n FROM execution_facts
-     WHERE account_id = {account:String} AND workflow_id = {workflow:String} HAVING n > 0`,
-    { account: accountId, workflow: workflowId },
+/** Every workflow seen in events, with the newest received_at its facts reflect (null when it has none). */
+export async function factsReceivedUpTo(store: Store): Promise<{ account_id: string; workflow_id: string; up_to: Date | null }[]> {
+  const rows = await store.query<{ account_id: string; workflow_id: string; t: string | null }>(
+    `SELECT w.account_id AS account_id, w.workflow_id AS workflow_id, toString(f.t) AS t
+     FROM (SELECT DISTINCT account_id, workflow_id FROM workflows_seen) AS w
+     LEFT JOIN (SELECT account_id, workflow_id, max(last_received_at) AS t FROM execution_facts GROUP BY account_id, workflow_id) AS f
+       ON f.account_id = w.account_id AND f.workflow_id = w.workflow_id`,
   );
-  const t = isoUtc(rows[0]?.t ?? null);
-  return t ? new Date(t) : null;
+  return rows.map((r) => {
+    const t = isoUtc(r.t);
+    return { account_id: r.account_id, workflow_id: r.workflow_id, up_to: t ? new Date(t) : null };
+  });
 }

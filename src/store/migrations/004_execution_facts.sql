@@ -1,9 +1,10 @@
 -- execution_state is recreated with what the analytics need: when an execution was last written (so
--- the facts below can be brought up to date incrementally), every execution.started timestamp (so a
+-- the facts of 005 can be brought up to date incrementally), every execution.started timestamp (so a
 -- superseded enrolled_at can be retracted), how many step.completed each step had (time-in-step
--- fallback), the retain flag of imported history, the step events that came without a duration; and small granules, so that rewriting the facts of a
--- batch's few thousand executions reads only their granules. Its rows are rebuilt from the raw events
--- at start (src/ingest/derived.ts: an empty execution_state next to non-empty events is rebuilt).
+-- fallback), the retain flag of imported history, the step events that came without a duration; and
+-- small granules, so that rewriting the facts of a batch's few thousand executions reads only theirs.
+-- Its rows are rebuilt from the raw events at start (src/ingest/derived.ts: an empty execution_state
+-- next to non-empty events is rebuilt).
 DROP VIEW IF EXISTS execution_state_mv;
 
 DROP TABLE IF EXISTS execution_state;

@@ -1,6 +1,6 @@
 -- One row per enrolled execution, ordered by enrollment time, so that a cohort (executions enrolled
--- in a period) is a range scan. Written from execution_state by src/metrics/facts.ts after every
--- ingest that touches an execution; a newer row replaces an older one (version), and a row whose
+-- in a period) is a range scan. Written from execution_state (src/store/execution-facts.ts) by
+-- src/ingest/derived.ts after every batch that touches an execution; a newer row replaces an older one (version), and a row whose
 -- enrolled_at was superseded by an earlier execution.started is retracted (is_deleted = 1).
 -- Read with FINAL; partitions (weeks of enrollment) that received writes are compacted by
 -- src/ingest/derived.ts, so FINAL mostly reads single-part partitions and costs next to nothing.
