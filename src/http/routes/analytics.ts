@@ -139,35 +139,28 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     );
   };
 
+/** A panel's answer for the period and, with compare, for the period before under `comparison`. */
+async function withComparison<T extends object>(scope: Scope, period: Period, compare: boolean, compute: (p: Period) => Promise<T>) {
+  const current = await compute(period);
+  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...current };
+  const previous = compare ? await compute(previousPeriod(period)) : null;
+  if (previous) body.comparison = { period: PeriodOut(previousPeriod(period)), ...previous };
+  return { body, current, previous };
+}
+
 async function summaryBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
-  const s = await summary(deps.store, scope, period);
-  const t = await trends(deps.store, scope, period);
-  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), summary: s, trends: t };
-  if (compare) {
-    const prev = previousPeriod(period);
-    const ps = await summary(deps.store, scope, prev);
-    const pt = await trends(deps.store, scope, prev);
-    body.comparison = { period: PeriodOut(prev), summary: ps, trends: pt, change_percent: summaryChanges(s, ps) };
-  }
+  const both = async (p: Period) => ({ summary: await summary(deps.store, scope, p), trends: await trends(deps.store, scope, p) });
+  const { body, current, previous } = await withComparison(scope, period, compare, both);
+  if (previous) (body.comparison as Record<string, unknown>).change_percent = summaryChanges(current.summary, previous.summary);
   return body;
 }
 
 async function funnelBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
-  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...(await funnel(deps.store, scope, period)) };
-  if (compare) {
-    const prev = previousPeriod(period);
-    body.comparison = { period: PeriodOut(prev), ...(await funnel(deps.store, scope, prev)) };
-  }
-  return body;
+  return (await withComparison(scope, period, compare, (p) => funnel(deps.store, scope, p))).body;
 }
 
 async function actionsBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
-  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...(await actions(deps.store, scope, period)) };
-  if (compare) {
-    const prev = previousPeriod(period);
-    body.comparison = { period: PeriodOut(prev), ...(await actions(deps.store, scope, prev)) };
-  }
-  return body;
+  return (await withComparison(scope, period, compare, (p) => actions(deps.store, scope, p))).body;
 }
 
 function filtersOf(scope: Scope) {
