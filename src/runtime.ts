@@ -3,6 +3,7 @@
  * Used by `flowlens serve` and by tests that need the whole thing.
  */
 import type { FastifyInstance } from 'fastify';
+import { AuditLog } from './audit/audit-log.js';
 import { KeyStore } from './auth/keys.js';
 import type { Config } from './config/config.js';
 import { buildApp } from './http/app.js';
@@ -11,6 +12,7 @@ import { OpsMetrics } from './http/ops-metrics.js';
 import { IngestBuffer } from './ingest/buffer.js';
 import { DerivedTables } from './ingest/derived.js';
 import { JobRunner } from './jobs/jobs.js';
+import { openRedis } from './redis/connection.js';
 import { openStore } from './store/factory.js';
 import { migrate } from './store/migrate.js';
 import { applyRetention } from './store/retention.js';
@@ -38,9 +40,11 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     onStored: (rows) => derived.touched(rows),
   });
   const jobs = new JobRunner(store, log);
+  const audit = new AuditLog(store, log);
+  const redis = config.redisUrl ? openRedis(config.redisUrl, (msg, err) => logger?.warn({ err }, msg)) : undefined;
   const keys = new KeyStore(store);
   if (config.adminKey) await keys.ensureOperator(config.adminKey);
-  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops };
+  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops, audit, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   await derived.catchUp();
@@ -57,6 +61,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         app.log.info({ ms: Math.round(performance.now() - t) }, 'http server closed');
         await buffer.drain();
         await jobs.idle();
+        await audit.flush();
+        redis?.disconnect();
         await derived.idle().catch((err) => app.log.error({ err }, 'execution facts left behind; they are rewritten at the next start'));
         app.log.info({ ms: Math.round(performance.now() - t) }, 'queued events written');
         await store.close();

@@ -1,9 +1,9 @@
 /**
- * Who is calling: resolved from the Bearer key by the auth hook and attached to the request.
- * The role checks every route uses live here, in one place.
+ * Who is calling: resolved from the Bearer key by the authentication hook and attached to the request.
+ * What the caller may do is decided in one place, ./authorize.ts.
  */
 import type { FastifyRequest } from 'fastify';
-import { forbidden, HttpProblem } from '../http/problem.js';
+import { HttpProblem } from '../http/problem.js';
 import type { ApiKeyRecord, Role } from './keys.js';
 
 export interface Principal {
@@ -32,22 +32,4 @@ export function principalOf(request: FastifyRequest): Principal {
     });
   }
   return request.principal;
-}
-
-export type Action = 'ingest' | 'read' | 'write_catalog' | 'manage_keys' | 'manage_accounts';
-
-const ALLOWED: Record<Action, readonly Role[]> = {
-  ingest: ['admin', 'member', 'ingest'],
-  read: ['admin', 'member', 'viewer'],
-  write_catalog: ['admin', 'member'],
-  manage_keys: ['admin'],
-  manage_accounts: [],
-};
-
-/** Throws 403 unless the caller may perform the action (the operator may do everything). */
-export function requireAction(request: FastifyRequest, action: Action): Principal {
-  const p = principalOf(request);
-  if (p.isOperator) return p;
-  if (!ALLOWED[action].includes(p.role)) throw forbidden(`A key with role "${p.role}" may not ${action.replace('_', ' ')}`);
-  return p;
 }

@@ -23,6 +23,10 @@ export interface Config {
   adminKey: string | undefined;
   /** Analytics read requests per minute per key (0 = no limit). */
   rateLimitPerMinute: number;
+  /** Ingestion requests per minute per key (0 = no limit). */
+  ingestRateLimitPerMinute: number;
+  /** Origins allowed to call the API from a browser (CORS); empty = same origin only. */
+  corsOrigins: string[];
   /** Load demo data on an empty store. */
   demo: boolean;
   /** Ingest buffer: flush when this many events wait, or after flushIntervalMs. */
@@ -54,6 +58,14 @@ function optional(raw: string | undefined): string | undefined {
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
+function corsOrigins(raw: string | undefined): string[] {
+  const list = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`FLOWLENS_CORS_ORIGINS entries must be origins like https://app.example.com, got "${o}"`);
+  }
+  return list;
+}
+
 /** Reads the configuration once; throws ConfigError with a clear message on bad values. */
 export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const clickhouseUrl = optional(flags['clickhouse-url'] ?? env.FLOWLENS_CLICKHOUSE_URL);
@@ -68,6 +80,8 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     redisUrl: optional(flags['redis-url'] ?? env.FLOWLENS_REDIS_URL),
     adminKey: optional(env.FLOWLENS_ADMIN_KEY),
     rateLimitPerMinute: intFrom('FLOWLENS_RATE_LIMIT_PER_MINUTE', env.FLOWLENS_RATE_LIMIT_PER_MINUTE, 60),
+    ingestRateLimitPerMinute: intFrom('FLOWLENS_INGEST_RATE_LIMIT_PER_MINUTE', env.FLOWLENS_INGEST_RATE_LIMIT_PER_MINUTE, 1200),
+    corsOrigins: corsOrigins(env.FLOWLENS_CORS_ORIGINS),
     demo: flags.demo ?? false,
     ingestMaxBatch: intFrom('FLOWLENS_INGEST_MAX_BATCH', env.FLOWLENS_INGEST_MAX_BATCH, 100_000, 1),
     ingestFlushIntervalMs: intFrom('FLOWLENS_INGEST_FLUSH_MS', env.FLOWLENS_INGEST_FLUSH_MS, 20, 0),

@@ -2,13 +2,16 @@
  * buildApp: the Fastify app with every route, without listening. main (src/server.ts) listens;
  * tests call app.inject on the real app with a real store.
  */
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { principalFromKey } from '../auth/principal.js';
 import type { AppDeps } from './deps.js';
-import { errorHandler, HttpProblem, sendProblem } from './problem.js';
+import { registerGuards } from './guard.js';
+import { errorHandler, sendProblem } from './problem.js';
+import { registerRateLimits } from './rate-limit.js';
 import { accountRoutes } from './routes/accounts.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { eventRoutes } from './routes/events.js';
@@ -19,6 +22,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: deps.config.logLevel },
     bodyLimit: 1024 * 1024,
+    // ids are at most 128 characters; percent-encoded they may take three times as many
+    routerOptions: { maxParamLength: 512 },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -33,17 +38,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
-  // Authentication: every /api/ request carries a valid key (authorization is per route).
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    const unauthorized = (detail: string) => new HttpProblem(401, detail, undefined, { 'WWW-Authenticate': 'Bearer' });
-    if (!match) throw unauthorized('Send your API key as "Authorization: Bearer <key>"');
-    const key = await deps.keys.verify(match[1]!);
-    if (!key) throw unauthorized('The API key is not valid (unknown, revoked or expired)');
-    request.principal = principalFromKey(key);
+  registerGuards(app, deps);
+  await registerRateLimits(app, deps.config, deps.redis, (msg, err) => app.log.warn({ err }, msg));
+  await app.register(helmet, {
+    // the API answers JSON; /docs (Swagger UI) loads its scripts and styles from this origin only
+    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] } },
   });
+  await app.register(cors, { origin: deps.config.corsOrigins.length > 0 ? deps.config.corsOrigins : false, credentials: true });
 
   await app.register(swagger, {
     openapi: {
@@ -57,7 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(opsRoutes(deps));

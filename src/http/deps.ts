@@ -1,4 +1,6 @@
 /** What the HTTP app needs from the rest of the system; built once in src/server.ts, or by tests. */
+import type { Redis } from 'ioredis';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/config.js';
 import type { KeyStore } from '../auth/keys.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
@@ -15,4 +17,7 @@ export interface AppDeps {
   jobs: JobRunner;
   keys: KeyStore;
   ops: OpsMetrics;
+  audit: AuditLog;
+  /** Set when --redis-url is given. */
+  redis?: Redis;
 }

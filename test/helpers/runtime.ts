@@ -18,6 +18,9 @@ export async function startTestRuntime(overrides: Partial<Config> = {}, dataDir 
     ...loadConfig({ data: dataDir }, { FLOWLENS_ADMIN_KEY: OPERATOR_KEY, FLOWLENS_LOG_LEVEL: 'silent' }),
     // fixed-date test data would otherwise expire on a background merge; the retention test sets its own
     retention: { rawDays: 0, dailyDays: 0 },
+    // tests make many calls per key; the rate-limit test sets its own limits
+    rateLimitPerMinute: 0,
+    ingestRateLimitPerMinute: 0,
     ...overrides,
   };
   const rt = await startRuntime(config);

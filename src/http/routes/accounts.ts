@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ROLES } from '../../auth/keys.js';
-import { requireAction } from '../../auth/principal.js';
+import { principalOf } from '../../auth/principal.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, notFound } from '../problem.js';
 import { ProblemSchema } from '../schemas.js';
@@ -14,6 +14,7 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.post(
       '/api/v1/accounts',
       {
+        config: { access: { action: 'manage_accounts' }, audit: 'account.create', auditBody: ['name'] },
         schema: {
           tags: ['accounts'],
           summary: 'Create an account (operator only)',
@@ -22,7 +23,6 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request, reply) => {
-        requireAction(request, 'manage_accounts');
         const account_id = await deps.keys.createAccount(request.body.name);
         return reply.status(201).send({ account_id });
       },
@@ -31,6 +31,7 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.post(
       '/api/v1/api-keys',
       {
+        config: { access: { action: 'manage_keys' }, audit: 'api_key.create', auditBody: ['account_id', 'role', 'name', 'user_id', 'expires_at'] },
         schema: {
           tags: ['accounts'],
           summary: 'Create an API key',
@@ -49,7 +50,7 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request, reply) => {
-        const p = requireAction(request, 'manage_keys');
+        const p = principalOf(request);
         const accountId = request.body.account_id ?? p.accountId;
         if (accountId !== p.accountId && !p.isOperator) throw notFound(`Account ${accountId} does not exist`);
         if (!(await deps.keys.accountExists(accountId))) throw notFound(`Account ${accountId} does not exist`);
@@ -71,9 +72,12 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
 
     app.get(
       '/api/v1/api-keys',
-      { schema: { tags: ['accounts'], summary: 'List the account\'s keys (secrets are never shown again)' } },
+      {
+        config: { access: { action: 'manage_keys' } },
+        schema: { tags: ['accounts'], summary: 'List the account\'s keys (secrets are never shown again)' },
+      },
       async (request) => {
-        const p = requireAction(request, 'manage_keys');
+        const p = principalOf(request);
         return { api_keys: await deps.keys.list(p.accountId) };
       },
     );
@@ -81,6 +85,7 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.delete(
       '/api/v1/api-keys/:id',
       {
+        config: { access: { action: 'manage_keys' }, audit: 'api_key.revoke' },
         schema: {
           tags: ['accounts'],
           summary: 'Revoke an API key (takes effect at once)',
@@ -88,7 +93,7 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request, reply) => {
-        const p = requireAction(request, 'manage_keys');
+        const p = principalOf(request);
         const key = await deps.keys.find(request.params.id);
         if (!key || (key.account_id !== p.accountId && !p.isOperator)) throw notFound(`API key ${request.params.id} does not exist`);
         await deps.keys.revoke(key);

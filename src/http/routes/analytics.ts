@@ -6,8 +6,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { requireAction } from '../../auth/principal.js';
-import { workflowExists } from '../../ingest/catalog.js';
+import type { AccessRule } from '../../auth/authorize.js';
+import { principalOf } from '../../auth/principal.js';
 import { queueRefresh } from '../../jobs/refresh.js';
 import { actions } from '../../metrics/actions.js';
 import { ResultCache } from '../../metrics/cache.js';
@@ -44,10 +44,9 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
 
     /** The caller's scope for this workflow, once the workflow exists and its facts are current. */
     async function prepare(request: FastifyRequest<{ Params: Static<typeof WorkflowId>; Querystring: AnalyticsQuery }>) {
-      const principal = requireAction(request, 'read');
+      const principal = principalOf(request);
       const period = parsePeriod(request.query);
       const { workflow_id } = request.params;
-      if (!(await workflowExists(deps.store, principal.accountId, workflow_id))) throw notFound(`Workflow ${workflow_id} does not exist`);
       await deps.derived.settled(principal.accountId, workflow_id);
       const scope: Scope = {
         account: principal.accountId,
@@ -62,10 +61,12 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     }
 
     const common = { tags: ['analytics'], params: WorkflowId, querystring: AnalyticsQuery };
+    const readConfig = { access: { action: 'read', workflow: 'param' } as AccessRule, audit: 'analytics.read', rateLimitGroup: 'analytics' as const };
 
     app.get(
       '/api/v1/workflows/:workflow_id/analytics',
       {
+        config: readConfig,
         schema: {
           ...common,
           summary: 'Summary and trends of a workflow',
@@ -81,6 +82,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.get(
       '/api/v1/workflows/:workflow_id/analytics/funnel',
       {
+        config: readConfig,
         schema: {
           ...common,
           summary: 'Funnel of a workflow',
@@ -96,6 +98,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.get(
       '/api/v1/workflows/:workflow_id/analytics/actions',
       {
+        config: readConfig,
         schema: {
           ...common,
           summary: 'Action performance of a workflow',
@@ -111,6 +114,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.post(
       '/api/v1/workflows/:workflow_id/analytics/refresh',
       {
+        config: { access: { action: 'write', workflow: 'param' }, audit: 'analytics.refresh' },
         schema: {
           tags: ['analytics'],
           params: WorkflowId,
@@ -119,9 +123,8 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request, reply) => {
-        const principal = requireAction(request, 'write_catalog');
+        const principal = principalOf(request);
         const { workflow_id } = request.params;
-        if (!(await workflowExists(deps.store, principal.accountId, workflow_id))) throw notFound(`Workflow ${workflow_id} does not exist`);
         const { job, estimatedSeconds } = await queueRefresh(deps, principal.accountId, workflow_id);
         return reply.status(202).send({ status: 'queued', job_id: job.job_id, estimated_completion_seconds: estimatedSeconds });
       },
@@ -129,15 +132,29 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
 
     app.get(
       '/api/v1/jobs/:job_id',
-      { schema: { tags: ['jobs'], summary: 'Status and progress of a job', params: Type.Object({ job_id: Type.String({ maxLength: 64 }) }) } },
+      {
+        config: { access: { action: 'read', workflow: (request) => jobWorkflow(deps, request) } },
+        schema: { tags: ['jobs'], summary: 'Status and progress of a job', params: Type.Object({ job_id: Type.String({ maxLength: 64 }) }) },
+      },
       async (request) => {
-        const principal = requireAction(request, 'read');
+        const principal = principalOf(request);
         const job = await deps.jobs.get(principal.accountId, request.params.job_id);
         if (!job) throw notFound(`Job ${request.params.job_id} does not exist`);
         return job;
       },
     );
   };
+
+/** The workflow a job works on (its readers may follow it); null when the account has no such job. */
+async function jobWorkflow(deps: AppDeps, request: FastifyRequest): Promise<string | null | undefined> {
+  const principal = principalOf(request);
+  const job = await deps.jobs.get(principal.accountId, (request.params as { job_id: string }).job_id);
+  if (!job) return null;
+  const workflow = job.params.workflow_id;
+  if (typeof workflow === 'string') return workflow;
+  // account-wide jobs (e.g. a contact's deletion) are for admins only
+  return principal.isOperator || principal.role === 'admin' ? undefined : null;
+}
 
 /** A panel's answer for the period and, with compare, for the period before under `comparison`. */
 async function withComparison<T extends object>(scope: Scope, period: Period, compare: boolean, compute: (p: Period) => Promise<T>) {

@@ -1,7 +1,7 @@
 /** POST /api/v1/events: JSON array or NDJSON, validated one by one, acknowledged once stored. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requireAction } from '../../auth/principal.js';
+import { principalOf } from '../../auth/principal.js';
 import { AnyEventSchema } from '../../ingest/event-schemas.js';
 import { ingestItems, MAX_BODY_BYTES } from '../../ingest/ingest.js';
 import { itemsFromJson, itemsFromNdjson } from '../../ingest/parse-body.js';
@@ -25,7 +25,7 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       '/api/v1/events',
       {
         bodyLimit: MAX_BODY_BYTES,
-        config: { rateLimitGroup: 'ingest' },
+        config: { access: { action: 'ingest' }, rateLimitGroup: 'ingest' },
         schema: {
           tags: ['ingestion'],
           summary: 'Send workflow events',
@@ -40,7 +40,7 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         validatorCompiler: () => () => true,
       },
       async (request) => {
-        const p = requireAction(request, 'ingest');
+        const p = principalOf(request);
         const items = typeof request.body === 'string' ? itemsFromNdjson(request.body) : itemsFromJson(request.body);
         return ingestItems(deps.buffer, p.accountId, items);
       },

@@ -1,7 +1,9 @@
 /** The workflow catalog: register versions, list workflows (registered or seen in events). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requireAction } from '../../auth/principal.js';
+import { allowedOnWorkflow } from '../../auth/authorize.js';
+import { principalOf } from '../../auth/principal.js';
+import { sharesOf } from '../../auth/workflow-access.js';
 import { listWorkflows, listWorkflowVersions, registerWorkflow, WorkflowRegistration } from '../../ingest/catalog.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
@@ -14,6 +16,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.put(
       '/api/v1/workflows/:workflow_id',
       {
+        config: { access: { action: 'write', workflow: 'param' }, audit: 'workflow.register' },
         schema: {
           tags: ['catalog'],
           summary: 'Register a workflow version',
@@ -23,8 +26,10 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request, reply) => {
-        const p = requireAction(request, 'write_catalog');
-        const { created } = await registerWorkflow(deps.store, p.accountId, request.params.workflow_id, request.body);
+        const p = principalOf(request);
+        // A member registering a workflow without naming an owner owns it (and so keeps access).
+        const body = !request.body.owner_user_id && p.role === 'member' && p.userId ? { ...request.body, owner_user_id: p.userId } : request.body;
+        const { created } = await registerWorkflow(deps.store, p.accountId, request.params.workflow_id, body);
         const versions = await listWorkflowVersions(deps.store, p.accountId, request.params.workflow_id);
         return reply.status(created ? 201 : 200).send({ workflow_id: request.params.workflow_id, versions });
       },
@@ -33,23 +38,33 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.get(
       '/api/v1/workflows',
       {
+        config: { access: { action: 'list' } },
         schema: {
           tags: ['catalog'],
           summary: 'List workflows',
-          description: 'Every workflow of the account: registered ones and those only seen in events, with versions and first/last event time.',
+          description: 'The workflows of the account this key may read (admins: all): registered ones and those only seen in events, with versions and first/last event time.',
         },
       },
       async (request) => {
-        const p = requireAction(request, 'read');
-        return { workflows: await listWorkflows(deps.store, p.accountId) };
+        const p = principalOf(request);
+        const all = await listWorkflows(deps.store, p.accountId);
+        if (p.isOperator || p.role === 'admin') return { workflows: all };
+        const shares = await sharesOf(deps.store, p.accountId);
+        const readable = all.filter((w) =>
+          allowedOnWorkflow(p, 'read', { exists: true, ownerUserId: w.owner_user_id ?? '', sharedWith: shares.get(w.workflow_id) ?? [] }),
+        );
+        return { workflows: readable };
       },
     );
 
     app.get(
       '/api/v1/workflows/:workflow_id',
-      { schema: { tags: ['catalog'], summary: 'One workflow with its registered versions', params: WorkflowId } },
+      {
+        config: { access: { action: 'read', workflow: 'param' } },
+        schema: { tags: ['catalog'], summary: 'One workflow with its registered versions', params: WorkflowId },
+      },
       async (request) => {
-        const p = requireAction(request, 'read');
+        const p = principalOf(request);
         const [item] = await listWorkflows(deps.store, p.accountId, request.params.workflow_id);
         if (!item) throw notFound(`Workflow ${request.params.workflow_id} does not exist`);
         return { ...item, catalog: await listWorkflowVersions(deps.store, p.accountId, request.params.workflow_id) };

@@ -1,0 +1,155 @@
+/**
+ * The audit trail (CONTRACT §2): who did what, when, with which parameters, and how it ended. Entries
+ * are queued and written in small batches (at most 250 ms late); a read of the log writes the queue
+ * first, and closing the runtime writes what is left.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import { isoUtc } from '../store/params.js';
+
+export type Outcome = 'success' | 'denied' | 'not_found' | 'rejected' | 'rate_limited' | 'error';
+
+export interface AuditInput {
+  account_id: string;
+  key_id: string;
+  user_id: string;
+  role: string;
+  /** e.g. analytics.read, export, report.run, api_key.create, api_key.revoke, access.update, contact.delete */
+  action: string;
+  method: string;
+  path: string;
+  workflow_id: string;
+  params: Record<string, unknown>;
+  status: number;
+  ip: string;
+  duration_ms: number;
+}
+
+export interface AuditEntry extends Omit<AuditInput, 'params'> {
+  entry_id: string;
+  at: string;
+  params: Record<string, unknown>;
+  outcome: Outcome;
+}
+
+export interface AuditQuery {
+  limit: number;
+  /** A cursor from `next_before`, or an RFC 3339 time: entries strictly older. */
+  before?: string;
+  action?: string;
+  user_id?: string;
+  key_id?: string;
+  workflow_id?: string;
+  outcome?: string;
+}
+
+export function outcomeOf(status: number): Outcome {
+  if (status < 400) return 'success';
+  if (status === 401 || status === 403) return 'denied';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status < 500) return 'rejected';
+  return 'error';
+}
+
+const FLUSH_MS = 250;
+const MAX_QUEUE = 1000;
+
+/** Cursor = "<microseconds since epoch>.<entry id>", so entries with the same time page correctly. */
+function encodeCursor(atMicros: string, id: string) {
+  return Buffer.from(`${atMicros}.${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { micros: string; id: string } | null {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const m = /^(\d{1,20})\.([\w-]{1,64})$/.exec(text);
+  if (m) return { micros: m[1]!, id: m[2]! };
+  const t = Date.parse(cursor);
+  return Number.isNaN(t) ? null : { micros: String(t * 1000), id: '' };
+}
+
+export class AuditLog {
+  private queue: Record<string, unknown>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: (msg: string, err?: unknown) => void,
+  ) {}
+
+  record(input: AuditInput): void {
+    const at = new Date();
+    this.queue.push({
+      ...input,
+      at: at.toISOString(),
+      entry_id: randomUUID(),
+      params: JSON.stringify(input.params),
+      outcome: outcomeOf(input.status),
+    });
+    if (this.queue.length >= MAX_QUEUE) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Writes every queued entry. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.queue;
+    this.queue = [];
+    this.writing = this.writing.then(async () => {
+      if (rows.length === 0) return;
+      try {
+        await this.store.insert('audit_log', rows);
+      } catch (err) {
+        // keep them for the next flush rather than lose them
+        this.queue.unshift(...rows);
+        this.log(`could not write ${rows.length} audit entries; retrying`, err);
+        this.timer ??= setTimeout(() => void this.flush(), 1000);
+      }
+    });
+    return this.writing;
+  }
+
+  async list(account: string, q: AuditQuery): Promise<{ entries: AuditEntry[]; next_before: string | null }> {
+    await this.flush();
+    const cursor = q.before ? decodeCursor(q.before) : null;
+    const rows = await this.store.query<Omit<AuditEntry, 'params'> & { params: string; micros: string }>(
+      `SELECT entry_id, toString(at) AS at, toString(toUnixTimestamp64Micro(at)) AS micros, key_id, user_id, role, action,
+              method, path, workflow_id, params, status, outcome, ip, duration_ms, account_id
+       FROM audit_log
+       WHERE account_id = {account:String}
+         AND ({has_cursor:UInt8} = 0 OR (at, entry_id) < (fromUnixTimestamp64Micro({micros:Int64}, 'UTC'), {id:String}))
+         AND ({action:String} = '' OR action = {action:String})
+         AND ({user_id:String} = '' OR user_id = {user_id:String})
+         AND ({key_id:String} = '' OR key_id = {key_id:String})
+         AND ({workflow_id:String} = '' OR workflow_id = {workflow_id:String})
+         AND ({outcome:String} = '' OR outcome = {outcome:String})
+       ORDER BY at DESC, entry_id DESC
+       LIMIT {limit:UInt32}`,
+      {
+        account,
+        has_cursor: cursor ? 1 : 0,
+        micros: cursor?.micros ?? '0',
+        id: cursor?.id ?? '',
+        action: q.action ?? '',
+        user_id: q.user_id ?? '',
+        key_id: q.key_id ?? '',
+        workflow_id: q.workflow_id ?? '',
+        outcome: q.outcome ?? '',
+        limit: q.limit + 1,
+      },
+    );
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      entries: page.map(({ micros: _m, params, at, ...r }) => ({ ...r, at: isoUtc(at) ?? at, params: JSON.parse(params) as Record<string, unknown> })),
+      next_before: rows.length > q.limit && last ? encodeCursor(last.micros, last.entry_id) : null,
+    };
+  }
+
+  /** Whether `before` is a usable cursor or time. */
+  static validCursor(before: string): boolean {
+    return decodeCursor(before) !== null;
+  }
+}
