@@ -114,18 +114,18 @@ export class AuditLog {
   async list(account: string, q: AuditQuery): Promise<{ entries: AuditEntry[]; next_before: string | null }> {
     await this.flush();
     const cursor = q.before ? decodeCursor(q.before) : null;
-    const rows = await this.store.query<Omit<AuditEntry, 'params'> & { params: string; micros: string }>(
-      `SELECT entry_id, toString(at) AS at, toString(toUnixTimestamp64Micro(at)) AS micros, key_id, user_id, role, action,
+    const rows = await this.store.query<Omit<AuditEntry, 'params' | 'at'> & { params: string; micros: string; at_text: string }>(
+      `SELECT entry_id, toString(l.at) AS at_text, toString(toUnixTimestamp64Micro(l.at)) AS micros, key_id, user_id, role, action,
               method, path, workflow_id, params, status, outcome, ip, duration_ms, account_id
-       FROM audit_log
+       FROM audit_log AS l
        WHERE account_id = {account:String}
-         AND ({has_cursor:UInt8} = 0 OR (at, entry_id) < (fromUnixTimestamp64Micro({micros:Int64}, 'UTC'), {id:String}))
+         AND ({has_cursor:UInt8} = 0 OR (l.at, l.entry_id) < (fromUnixTimestamp64Micro({micros:Int64}, 'UTC'), {id:String}))
          AND ({action:String} = '' OR action = {action:String})
          AND ({user_id:String} = '' OR user_id = {user_id:String})
          AND ({key_id:String} = '' OR key_id = {key_id:String})
          AND ({workflow_id:String} = '' OR workflow_id = {workflow_id:String})
          AND ({outcome:String} = '' OR outcome = {outcome:String})
-       ORDER BY at DESC, entry_id DESC
+       ORDER BY l.at DESC, l.entry_id DESC
        LIMIT {limit:UInt32}`,
       {
         account,
@@ -143,7 +143,7 @@ export class AuditLog {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      entries: page.map(({ micros: _m, params, at, ...r }) => ({ ...r, at: isoUtc(at) ?? at, params: JSON.parse(params) as Record<string, unknown> })),
+      entries: page.map(({ micros: _m, params, at_text, ...r }) => ({ ...r, at: isoUtc(at_text) ?? at_text, params: JSON.parse(params) as Record<string, unknown> })),
       next_before: rows.length > q.limit && last ? encodeCursor(last.micros, last.entry_id) : null,
     };
   }

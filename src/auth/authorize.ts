@@ -19,7 +19,8 @@ export type Action =
   | 'ingest' // send events
   | 'list' // see the account's workflows and jobs (filtered to what the key may read)
   | 'read' // analytics and details of one workflow
-  | 'write' // register a version, refresh derived tables
+  | 'register' // register a version (of a new workflow, or of one the key may write)
+  | 'write' // change an existing workflow: refresh its derived tables
   | 'share' // change who a workflow is shared with
   | 'manage_keys'
   | 'manage_account' // account settings, contact deletion, the audit log
@@ -29,6 +30,7 @@ const ROLES_FOR: Record<Action, readonly Role[]> = {
   ingest: ['admin', 'member', 'ingest'],
   list: ['admin', 'member', 'viewer'],
   read: ['admin', 'member', 'viewer'],
+  register: ['admin', 'member'],
   write: ['admin', 'member'],
   share: ['admin', 'member'],
   manage_keys: ['admin'],
@@ -40,6 +42,7 @@ const VERBS: Record<Action, string> = {
   ingest: 'send events',
   list: 'list workflows',
   read: 'read workflow analytics',
+  register: 'register workflows',
   write: 'change workflows',
   share: 'share workflows',
   manage_keys: 'manage API keys',
@@ -77,7 +80,7 @@ export function allowedOnWorkflow(p: Principal, action: Action, grant: WorkflowG
   switch (p.role) {
     case 'member':
       if (action === 'share') return mine;
-      if (action === 'write' && !grant.exists) return true; // registering a new workflow
+      if (action === 'register' && !grant.exists) return true; // a new workflow
       return mine || shared;
     case 'viewer':
       return (action === 'read' || action === 'list') && shared;
@@ -98,7 +101,7 @@ export async function authorize(request: FastifyRequest, rule: AccessRule, store
   if (workflow === null) throw notFound(`${request.url.split('?')[0]} does not exist`);
   if (workflow === undefined) return p; // the resource is not tied to a workflow
   const grant = await workflowGrant(store, p.accountId, workflow);
-  if (!grant.exists && rule.action !== 'write') throw notFound(`Workflow ${workflow} does not exist`);
+  if (!grant.exists && rule.action !== 'register') throw notFound(`Workflow ${workflow} does not exist`);
   if (!allowedOnWorkflow(p, rule.action, grant)) {
     throw forbidden(
       p.userId

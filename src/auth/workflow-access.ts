@@ -51,17 +51,17 @@ export interface AccessList {
 
 export async function readAccess(store: Store, account: string, workflow: string): Promise<AccessList> {
   const grant = await workflowGrant(store, account, workflow);
-  const [row] = await store.query<{ updated_by: string; updated_at: string }>(
-    `SELECT argMax(updated_by, updated_at) AS updated_by, toString(max(updated_at)) AS updated_at
-     FROM workflow_access WHERE account_id = {a:String} AND workflow_id = {w:String} HAVING count() > 0`,
+  const [row] = await store.query<{ by: string; at: string }>(
+    `SELECT argMax(wa.updated_by, wa.updated_at) AS by, toString(max(wa.updated_at)) AS at
+     FROM workflow_access AS wa WHERE account_id = {a:String} AND workflow_id = {w:String} HAVING count() > 0`,
     { a: account, w: workflow },
   );
   return {
     workflow_id: workflow,
     owner_user_id: grant.ownerUserId || null,
     user_ids: grant.sharedWith,
-    updated_by: row?.updated_by ?? null,
-    updated_at: isoUtc(row?.updated_at ?? null),
+    updated_by: row?.by ?? null,
+    updated_at: isoUtc(row?.at ?? null),
   };
 }
 

@@ -12,15 +12,24 @@ import type { AppDeps } from './deps.js';
 import { registerGuards } from './guard.js';
 import { errorHandler, sendProblem } from './problem.js';
 import { registerRateLimits } from './rate-limit.js';
+import { accessRoutes } from './routes/access.js';
 import { accountRoutes } from './routes/accounts.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { auditRoutes } from './routes/audit.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: deps.config.logLevel },
+    logger: {
+      level: deps.config.logLevel,
+      // a contact deletion names the contact in its URL; logs must not keep it
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/^\/api\/v1\/contacts\/[^?]*/, '/api/v1/contacts/<redacted>') }),
+      },
+    },
     bodyLimit: 1024 * 1024,
     // ids are at most 128 characters; percent-encoded they may take three times as many
     routerOptions: { maxParamLength: 512 },
@@ -66,5 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(workflowRoutes(deps));
   await app.register(accountRoutes(deps));
   await app.register(analyticsRoutes(deps));
+  await app.register(accessRoutes(deps));
+  await app.register(auditRoutes(deps));
+  await app.register(privacyRoutes(deps));
   return app;
 }

@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/config.js';
+import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { KeyStore } from '../auth/keys.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
 import type { DerivedTables } from '../ingest/derived.js';
@@ -18,6 +19,7 @@ export interface AppDeps {
   keys: KeyStore;
   ops: OpsMetrics;
   audit: AuditLog;
+  accountSettings: AccountSettingsStore;
   /** Set when --redis-url is given. */
   redis?: Redis;
 }

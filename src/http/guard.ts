@@ -16,6 +16,10 @@ declare module 'fastify' {
     /** Body fields worth recording with the entry (never secrets). */
     auditBody?: string[];
   }
+  interface FastifyRequest {
+    /** Set by a handler to record these parameters instead of the request's (e.g. without personal data). */
+    auditParams?: Record<string, unknown>;
+  }
 }
 
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
@@ -43,7 +47,7 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
     const action = request.routeOptions.config?.audit;
     const p = request.principal;
     if (!action || !p) return;
-    const params: Record<string, unknown> = { ...(request.params as object), ...(request.query as object) };
+    const params: Record<string, unknown> = request.auditParams ?? { ...(request.params as object), ...(request.query as object) };
     const body = request.body as Record<string, unknown> | undefined;
     for (const field of request.routeOptions.config.auditBody ?? []) {
       if (body && typeof body === 'object' && body[field] !== undefined) params[field] = body[field];
@@ -55,7 +59,7 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
       role: p.isOperator ? 'operator' : p.role,
       action,
       method: request.method,
-      path: request.url.split('?')[0]!,
+      path: request.auditParams ? (request.routeOptions.url ?? '') : request.url.split('?')[0]!,
       workflow_id: (request.params as { workflow_id?: string } | undefined)?.workflow_id ?? '',
       params,
       status: reply.statusCode,

@@ -19,7 +19,7 @@ export async function ingestItems(
   buffer: IngestBuffer,
   accountId: string,
   items: RawItem[],
-  options: { retain?: boolean } = {},
+  options: { retain?: boolean; pseudonymize?: ((contactId: string) => string) | null } = {},
 ): Promise<IngestResponse> {
   if (items.length > MAX_EVENTS_PER_REQUEST) {
     throw new HttpProblem(413, `A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${items.length}`);
@@ -33,6 +33,9 @@ export async function ingestItems(
       return;
     }
     const v = validateEvent(item.value, accountId, receivedAt, options);
+    if (v.ok && options.pseudonymize && typeof v.row.contact_id === 'string' && v.row.contact_id !== '') {
+      v.row.contact_id = options.pseudonymize(v.row.contact_id);
+    }
     if (v.ok) rows.push(v.row);
     else rejected.push({ index, errors: v.errors });
   });

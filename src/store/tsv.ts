@@ -13,7 +13,13 @@ function field(v: unknown): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '\\N';
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return `[${v.map(quoted).join(',')}]`;
   return field(JSON.stringify(v));
+}
+
+/** A string inside an Array(String) value: single-quoted, escaped like a TSV field plus the quote. */
+function quoted(s: string): string {
+  return `'${s.replace(/[\\'\t\n\r\0]/g, (c) => (c === "'" ? "\\'" : ESCAPES[c]!))}'`;
 }
 
 /** The columns of a batch: the first row's keys plus any other row adds. */

@@ -42,7 +42,8 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       async (request) => {
         const p = principalOf(request);
         const items = typeof request.body === 'string' ? itemsFromNdjson(request.body) : itemsFromJson(request.body);
-        return ingestItems(deps.buffer, p.accountId, items);
+        const pseudonymize = await deps.accountSettings.pseudonymizer(p.accountId);
+        return ingestItems(deps.buffer, p.accountId, items, { pseudonymize });
       },
     );
   };

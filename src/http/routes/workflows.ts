@@ -16,7 +16,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.put(
       '/api/v1/workflows/:workflow_id',
       {
-        config: { access: { action: 'write', workflow: 'param' }, audit: 'workflow.register' },
+        config: { access: { action: 'register', workflow: 'param' }, audit: 'workflow.register' },
         schema: {
           tags: ['catalog'],
           summary: 'Register a workflow version',

@@ -1,0 +1,60 @@
+/** Privacy: the account's pseudonymisation setting, and deleting one contact's data on request. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { principalOf } from '../../auth/principal.js';
+import { contactLabel, queueContactDeletion } from '../../privacy/delete-contact.js';
+import type { AppDeps } from '../deps.js';
+
+const Settings = Type.Object({
+  pseudonymize_contact_ids: Type.Boolean({
+    description: 'Store a keyed hash of contact_id instead of the id the engine sends (from now on; existing rows keep their ids)',
+  }),
+});
+
+export const privacyRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/api/v1/account/settings',
+      {
+        config: { access: { action: 'manage_account' } },
+        schema: { tags: ['privacy'], summary: 'The account\'s settings', response: { 200: Settings } },
+      },
+      async (request) => deps.accountSettings.get(principalOf(request).accountId),
+    );
+
+    app.put(
+      '/api/v1/account/settings',
+      {
+        config: { access: { action: 'manage_account' }, audit: 'account.settings', auditBody: ['pseudonymize_contact_ids'] },
+        schema: {
+          tags: ['privacy'],
+          summary: 'Change the account\'s settings',
+          body: Type.Partial(Settings, { additionalProperties: false }),
+          response: { 200: Settings },
+        },
+      },
+      async (request) => deps.accountSettings.update(principalOf(request).accountId, request.body),
+    );
+
+    app.delete(
+      '/api/v1/contacts/:contact_id',
+      {
+        config: { access: { action: 'manage_account' }, audit: 'contact.delete' },
+        schema: {
+          tags: ['privacy'],
+          summary: 'Delete one contact\'s data',
+          description:
+            'Deletes every event of the executions enrolled for this contact (by the id the engine sent, or its pseudonym when the account pseudonymises) and rebuilds the figures of the workflows concerned. 202 with a job to follow at GET /api/v1/jobs/{job_id}. The audit log records the request with the contact\'s pseudonym, not the id.',
+          params: Type.Object({ contact_id: Type.String({ minLength: 1, maxLength: 128 }) }),
+        },
+      },
+      async (request, reply) => {
+        const p = principalOf(request);
+        const forms = await deps.accountSettings.storedForms(p.accountId, request.params.contact_id);
+        const label = contactLabel(p.accountId, request.params.contact_id);
+        request.auditParams = { contact: label };
+        const { job, executions, workflows } = await queueContactDeletion(deps, p.accountId, forms, label);
+        return reply.status(202).send({ status: 'queued', job_id: job.job_id, executions, workflows });
+      },
+    );
+  };

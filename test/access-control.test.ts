@@ -1,0 +1,213 @@
+/**
+ * Access control (CONTRACT §2): a role × endpoint matrix over every /api/ route of the OpenAPI
+ * document, revoked and expired keys, sharing taking effect at once, injection-shaped input.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../src/http/app.js';
+import { ev, OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
+
+type Caller = 'none' | 'operator' | 'admin' | 'owner' | 'sharedMember' | 'otherMember' | 'viewer' | 'unsharedViewer' | 'ingest' | 'otherAdmin';
+const CALLERS: Caller[] = ['none', 'operator', 'admin', 'owner', 'sharedMember', 'otherMember', 'viewer', 'unsharedViewer', 'ingest', 'otherAdmin'];
+
+let rt: TestRuntime;
+const keys = {} as Record<Caller, string>;
+let accountA = '';
+let refreshJob = '';
+
+async function key(account: string, role: string, userId?: string, extra: Record<string, unknown> = {}) {
+  const res = await rt.call('POST', '/api/v1/api-keys', OPERATOR_KEY, { account_id: account, role, name: `${role}-${userId ?? ''}`, ...(userId ? { user_id: userId } : {}), ...extra });
+  assert.equal(res.status, 201, res.text);
+  return res.json as { id: string; key: string };
+}
+
+before(async () => {
+  rt = await startTestRuntime();
+  accountA = (await rt.call('POST', '/api/v1/accounts', OPERATOR_KEY, { name: 'A' })).json.account_id;
+  const accountB = (await rt.call('POST', '/api/v1/accounts', OPERATOR_KEY, { name: 'B' })).json.account_id;
+  keys.none = '';
+  keys.operator = OPERATOR_KEY;
+  keys.admin = (await key(accountA, 'admin', 'u-admin')).key;
+  keys.owner = (await key(accountA, 'member', 'u-owner')).key;
+  keys.sharedMember = (await key(accountA, 'member', 'u-shared-member')).key;
+  keys.otherMember = (await key(accountA, 'member', 'u-other')).key;
+  keys.viewer = (await key(accountA, 'viewer', 'u-viewer')).key;
+  keys.unsharedViewer = (await key(accountA, 'viewer', 'u-viewer2')).key;
+  keys.ingest = (await key(accountA, 'ingest', 'u-engine')).key;
+  keys.otherAdmin = (await key(accountB, 'admin', 'u-b')).key;
+
+  const reg = { name: 'Onboarding', version: 1, owner_user_id: 'u-owner', steps: [{ step_id: 's1', name: 'Email', order: 1, type: 'action', action_type: 'send_email' }] };
+  assert.equal((await rt.call('PUT', '/api/v1/workflows/wf', keys.admin, reg)).status, 201);
+  const events = [ev.started('wf', 'e1', '2026-03-02T10:00:00Z'), ev.step('started', 'wf', 'e1', 's1', '2026-03-02T10:00:01Z'), ev.step('completed', 'wf', 'e1', 's1', '2026-03-02T10:00:02Z', { duration_ms: 1000 })];
+  assert.equal((await rt.call('POST', '/api/v1/events', keys.ingest, events)).json.accepted, 3);
+  const share = await rt.call('PUT', '/api/v1/workflows/wf/access', keys.owner, { user_ids: ['u-viewer', 'u-shared-member'] });
+  assert.equal(share.status, 200, share.text);
+  refreshJob = (await rt.call('POST', '/api/v1/workflows/wf/analytics/refresh', keys.admin)).json.job_id;
+  await rt.deps.jobs.idle();
+});
+
+
+/** Expected status per caller; callers left out expect `rest`. */
+function expect(rest: number, special: Partial<Record<Caller, number>>): Record<Caller, number> {
+  return Object.fromEntries(CALLERS.map((c) => [c, c === 'none' ? 401 : (special[c] ?? rest)])) as Record<Caller, number>;
+}
+
+const READ_WF = { operator: 404, admin: 200, owner: 200, sharedMember: 200, viewer: 200, otherAdmin: 404 };
+const WRITE_WF = { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherAdmin: 404 };
+const ADMIN_ONLY = { operator: 200, admin: 200, otherAdmin: 200 };
+
+interface Row {
+  method: string;
+  path: string;
+  url: () => string;
+  body?: () => unknown;
+  codes: Record<Caller, number>;
+}
+
+const q = '?start_date=2026-03-01&end_date=2026-03-31';
+const MATRIX: Row[] = [
+  { method: 'POST', path: '/api/v1/events', url: () => '/api/v1/events', body: () => [ev.started('wf-x', 'x', '2026-03-02T10:00:00Z')], codes: expect(403, { operator: 200, admin: 200, owner: 200, sharedMember: 200, otherMember: 200, ingest: 200, otherAdmin: 200 }) },
+  { method: 'GET', path: '/api/v1/workflows', url: () => '/api/v1/workflows', codes: expect(200, { ingest: 403 }) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}', url: () => '/api/v1/workflows/wf', codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics', url: () => `/api/v1/workflows/wf/analytics${q}`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/funnel', url: () => `/api/v1/workflows/wf/analytics/funnel${q}`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/actions', url: () => `/api/v1/workflows/wf/analytics/actions${q}`, codes: expect(403, READ_WF) },
+  { method: 'POST', path: '/api/v1/workflows/{workflow_id}/analytics/refresh', url: () => '/api/v1/workflows/wf/analytics/refresh', codes: expect(403, { ...WRITE_WF, admin: 202, owner: 202, sharedMember: 202 }) },
+  { method: 'GET', path: '/api/v1/jobs/{job_id}', url: () => `/api/v1/jobs/${refreshJob}`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/access', url: () => '/api/v1/workflows/wf/access', codes: expect(403, { operator: 404, admin: 200, owner: 200, otherAdmin: 404 }) },
+  { method: 'PUT', path: '/api/v1/workflows/{workflow_id}/access', url: () => '/api/v1/workflows/wf/access', body: () => ({ user_ids: ['u-viewer', 'u-shared-member'] }), codes: expect(403, { operator: 404, admin: 200, owner: 200, otherAdmin: 404 }) },
+  { method: 'GET', path: '/api/v1/api-keys', url: () => '/api/v1/api-keys', codes: expect(403, ADMIN_ONLY) },
+  { method: 'GET', path: '/api/v1/audit-log', url: () => '/api/v1/audit-log', codes: expect(403, ADMIN_ONLY) },
+  { method: 'GET', path: '/api/v1/account/settings', url: () => '/api/v1/account/settings', codes: expect(403, ADMIN_ONLY) },
+  { method: 'PUT', path: '/api/v1/account/settings', url: () => '/api/v1/account/settings', body: () => ({ pseudonymize_contact_ids: false }), codes: expect(403, ADMIN_ONLY) },
+  { method: 'DELETE', path: '/api/v1/contacts/{contact_id}', url: () => '/api/v1/contacts/nobody', codes: expect(403, { operator: 202, admin: 202, otherAdmin: 202 }) },
+  { method: 'POST', path: '/api/v1/accounts', url: () => '/api/v1/accounts', body: () => ({ name: 'new' }), codes: expect(403, { operator: 201 }) },
+  { method: 'POST', path: '/api/v1/api-keys', url: () => '/api/v1/api-keys', body: () => ({ role: 'viewer', name: 'x' }), codes: expect(403, { operator: 201, admin: 201, otherAdmin: 201 }) },
+  // a workflow id names a workflow within the caller's account: another account registers its own
+  { method: 'PUT', path: '/api/v1/workflows/{workflow_id}', url: () => '/api/v1/workflows/wf', body: () => ({ name: 'Onboarding', version: 1, owner_user_id: 'u-owner', steps: [{ step_id: 's1', name: 'Email', order: 1, type: 'action', action_type: 'send_email' }] }), codes: expect(403, { operator: 201, admin: 200, owner: 200, sharedMember: 200, otherAdmin: 201 }) },
+];
+
+describe('access control', () => {
+  after(async () => rt?.close());
+
+  test('the matrix covers every /api/ route of the OpenAPI document', async () => {
+    const doc = (await rt.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith('/api/'))
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const covered = new Set([...MATRIX.map((r) => `${r.method} ${r.path}`), 'DELETE /api/v1/api-keys/{id}']);
+    assert.deepEqual(documented.filter((r) => !covered.has(r)), [], 'routes without matrix rows');
+  });
+
+  test('every route answers each role as CONTRACT §2 says', async () => {
+    const failures: string[] = [];
+    for (const row of MATRIX) {
+      for (const caller of CALLERS) {
+        const body = row.body?.();
+        const res = await rt.app.inject({
+          method: row.method as 'GET',
+          url: row.url(),
+          headers: caller === 'none' ? {} : { authorization: `Bearer ${keys[caller]}` },
+          ...(body === undefined ? {} : { payload: body as object }),
+        });
+        if (res.statusCode !== row.codes[caller]) failures.push(`${row.method} ${row.path} as ${caller}: ${res.statusCode} (expected ${row.codes[caller]}) ${res.body.slice(0, 160)}`);
+        if (res.statusCode >= 400) {
+          assert.match(String(res.headers['content-type']), /application\/problem\+json/, `${row.method} ${row.path} as ${caller}`);
+          if (res.statusCode === 401) assert.equal(res.headers['www-authenticate'], 'Bearer');
+        }
+      }
+      await rt.deps.jobs.idle();
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test('revoking a key takes effect at once; only admins of the key\'s account may revoke it', async () => {
+    const k = await key(accountA, 'viewer', 'u-viewer');
+    assert.equal((await rt.call('GET', '/api/v1/workflows', k.key)).status, 200);
+    assert.equal((await rt.call('DELETE', `/api/v1/api-keys/${k.id}`, keys.otherAdmin)).status, 404);
+    assert.equal((await rt.call('DELETE', `/api/v1/api-keys/${k.id}`, keys.owner)).status, 403);
+    assert.equal((await rt.call('DELETE', `/api/v1/api-keys/${k.id}`, keys.admin)).status, 204);
+    const res = await rt.call('GET', '/api/v1/workflows', k.key);
+    assert.equal(res.status, 401);
+    assert.match(res.json.detail, /revoked/);
+    const list = (await rt.call('GET', '/api/v1/api-keys', keys.admin)).json.api_keys as Array<Record<string, unknown>>;
+    assert.ok(!list.some((x) => x.key_id === k.id), 'a revoked key is not listed');
+    assert.ok(list.every((x) => !('key' in x) && !('key_hash' in x)), 'secrets are never listed');
+  });
+
+  test('an expired key is refused; one about to expire works until it does', async () => {
+    const past = await key(accountA, 'admin', 'u-x', { expires_at: new Date(Date.now() - 1000).toISOString() });
+    assert.equal((await rt.call('GET', '/api/v1/workflows', past.key)).status, 401);
+    const soon = await key(accountA, 'admin', 'u-x', { expires_at: new Date(Date.now() + 1500).toISOString() });
+    assert.equal((await rt.call('GET', '/api/v1/workflows', soon.key)).status, 200);
+    await new Promise((r) => setTimeout(r, 1600));
+    assert.equal((await rt.call('GET', '/api/v1/workflows', soon.key)).status, 401);
+  });
+
+  test('lists show a member or viewer only the workflows it may read', async () => {
+    await rt.call('PUT', '/api/v1/workflows/wf-secret', keys.admin, { name: 'Secret', version: 1, steps: [] });
+    const ids = async (k: string) => ((await rt.call('GET', '/api/v1/workflows', k)).json.workflows as Array<{ workflow_id: string }>).map((w) => w.workflow_id).sort();
+    assert.deepEqual(await ids(keys.admin), ['wf', 'wf-secret', 'wf-x'].sort());
+    assert.deepEqual(await ids(keys.owner), ['wf']);
+    assert.deepEqual(await ids(keys.viewer), ['wf']);
+    assert.deepEqual(await ids(keys.unsharedViewer), []);
+  });
+
+  test('sharing and unsharing take effect at once; a member registering a workflow owns it', async () => {
+    const url = `/api/v1/workflows/wf/analytics${q}`;
+    assert.equal((await rt.call('GET', url, keys.unsharedViewer)).status, 403);
+    await rt.call('PUT', '/api/v1/workflows/wf/access', keys.admin, { user_ids: ['u-viewer', 'u-viewer2'] });
+    assert.equal((await rt.call('GET', url, keys.unsharedViewer)).status, 200);
+    await rt.call('PUT', '/api/v1/workflows/wf/access', keys.admin, { user_ids: ['u-viewer', 'u-shared-member'] });
+    assert.equal((await rt.call('GET', url, keys.unsharedViewer)).status, 403);
+    // a shared member may read and change, but not re-share
+    assert.equal((await rt.call('PUT', '/api/v1/workflows/wf/access', keys.sharedMember, { user_ids: [] })).status, 403);
+
+    const mine = await rt.call('PUT', '/api/v1/workflows/wf-mine', keys.otherMember, { name: 'Mine', version: 1, steps: [] });
+    assert.equal(mine.status, 201);
+    assert.equal(mine.json.versions[0].owner_user_id, 'u-other');
+    assert.equal((await rt.call('GET', '/api/v1/workflows/wf-mine', keys.otherMember)).status, 200);
+    assert.equal((await rt.call('GET', '/api/v1/workflows/wf-mine', keys.owner)).status, 403);
+    const access = await rt.call('GET', '/api/v1/workflows/wf/access', keys.owner);
+    assert.deepEqual(access.json.user_ids, ['u-shared-member', 'u-viewer']);
+    assert.equal(access.json.owner_user_id, 'u-owner');
+  });
+
+  test('injection-shaped ids and parameters are answered with 4xx problem+json and change nothing', async () => {
+    const before = (await rt.deps.store.query<{ n: number }>('SELECT count() AS n FROM events'))[0]!.n;
+    const nasty = ["x' OR '1'='1", "'; DROP TABLE events; --", '{a:String}', '../../etc/passwd', 'wf\u0000', '%27%20OR%201%3D1', 'wf" OR ""="', 'ö'.repeat(128), 'x'.repeat(129)];
+    for (const id of nasty) {
+      for (const suffix of ['', '/analytics/funnel', '/access']) {
+        const res = await rt.call('GET', `/api/v1/workflows/${encodeURIComponent(id)}${suffix}${suffix ? q : ''}`, keys.admin);
+        assert.ok([400, 404].includes(res.status), `${id}${suffix}: ${res.status} ${res.text}`);
+        assert.doesNotMatch(res.text, /DB::Exception|SELECT |at .*\.ts:\d+/);
+      }
+      for (const param of ['start_date', 'timezone', 'granularity', 'range', 'variant', 'version', 'compare']) {
+        const res = await rt.call('GET', `/api/v1/workflows/wf/analytics?start_date=2026-03-01&end_date=2026-03-02&${param}=${encodeURIComponent(id)}`, keys.admin);
+        assert.ok(res.status === 400 || (param === 'variant' && res.status === 200), `${param}=${id}: ${res.status} ${res.text}`);
+      }
+    }
+    assert.equal((await rt.deps.store.query<{ n: number }>('SELECT count() AS n FROM events'))[0]!.n, before);
+    const tables = await rt.deps.store.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'events'");
+    assert.equal(tables.length, 1);
+  });
+
+  test('responses carry security headers; CORS is closed unless origins are configured', async () => {
+    const res = await rt.app.inject({ method: 'GET', url: '/api/v1/workflows', headers: { authorization: `Bearer ${keys.admin}`, origin: 'https://evil.example' } });
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.ok(res.headers['content-security-policy']);
+    assert.ok(res.headers['strict-transport-security']);
+    assert.equal(res.headers['access-control-allow-origin'], undefined);
+  });
+
+  test('configured CORS origins are allowed, others are not', async () => {
+    const other = await buildApp({ ...rt.deps, config: { ...rt.deps.config, corsOrigins: ['https://dash.example.com'] } });
+    try {
+      const pre = (origin: string) => other.inject({ method: 'OPTIONS', url: '/api/v1/workflows', headers: { origin, 'access-control-request-method': 'GET' } });
+      assert.equal((await pre('https://dash.example.com')).headers['access-control-allow-origin'], 'https://dash.example.com');
+      assert.equal((await pre('https://evil.example')).headers['access-control-allow-origin'], undefined);
+    } finally {
+      await other.close();
+    }
+  });
+});
