@@ -22,7 +22,8 @@ declare module 'fastify' {
   }
 }
 
-const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
+// CORS preflights (OPTIONS) carry no credentials; @fastify/cors answers them.
+const isApi = (request: FastifyRequest) => request.url.startsWith('/api/') && request.method !== 'OPTIONS';
 
 export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
   app.addHook('onRequest', async (request) => {
