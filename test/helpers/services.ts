@@ -1,0 +1,30 @@
+/**
+ * Machine services some tests need (Redis now; Chromium and PostgreSQL later). Where one is missing the
+ * test skips with a visible message; with FLOWLENS_REQUIRE_SERVICES=1 (set by .ci/run) it fails instead.
+ */
+import net from 'node:net';
+
+export const REDIS_URL = process.env.FLOWLENS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function reachable(url: string): Promise<boolean> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: u.hostname, port: Number(u.port || 6379) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** false (with the reason printed) when the service is missing and may be skipped; throws under CI. */
+export async function requireService(name: string, url: string): Promise<string | false> {
+  if (await reachable(url)) return url;
+  const reason = `${name} is not reachable at ${url}`;
+  if (process.env.FLOWLENS_REQUIRE_SERVICES === '1') throw new Error(`${reason}, and FLOWLENS_REQUIRE_SERVICES=1 requires it`);
+  console.warn(`SKIPPED: ${reason}; these tests need it (CI sets FLOWLENS_REQUIRE_SERVICES=1 to require it)`);
+  return false;
+}
