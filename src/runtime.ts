@@ -2,6 +2,7 @@
  * The running system: store (migrated), ingest buffer, keys and the HTTP app, wired once.
  * Used by `flowlens serve` and by tests that need the whole thing.
  */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/audit-log.js';
 import { KeyStore } from './auth/keys.js';
@@ -10,6 +11,7 @@ import { buildApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { OpsMetrics } from './http/ops-metrics.js';
 import { IngestBuffer } from './ingest/buffer.js';
+import { RepairJournal } from './ingest/repair-journal.js';
 import { DerivedTables } from './ingest/derived.js';
 import { JobRunner } from './jobs/jobs.js';
 import { AccountSettingsStore } from './privacy/account-settings.js';
@@ -33,12 +35,15 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   await applyRetention(store, config.retention);
   let logger: FastifyInstance['log'] | undefined;
   const log = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.info(msg));
-  const derived = new DerivedTables(store, log);
+  // In the data directory (also in server mode, where it holds nothing else): crash repair notes.
+  const journal = new RepairJournal(path.join(config.dataDir, 'flowlens-journal'));
+  const derived = new DerivedTables(store, log, journal);
   const buffer = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,
     flushIntervalMs: config.ingestFlushIntervalMs,
     onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
     onStored: (rows) => derived.touched(rows),
+    journal,
   });
   const jobs = new JobRunner(store, log);
   const audit = new AuditLog(store, log);

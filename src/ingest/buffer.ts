@@ -6,6 +6,7 @@
  */
 import type { Store } from '../store/store.js';
 import { findDuplicates } from './dedupe.js';
+import { batchExtent, type RepairJournal } from './repair-journal.js';
 import type { EventRow } from './validate.js';
 
 export interface IngestResult {
@@ -25,6 +26,8 @@ export interface IngestBufferOptions {
   onBatch?: (rows: number, seconds: number) => void;
   /** Called with the rows of every batch once they are stored (before the senders are answered). */
   onStored?: (rows: EventRow[]) => void;
+  /** Records each insert while it runs, so that a crash in the middle can be repaired at the next start. */
+  journal?: RepairJournal;
 }
 
 export class IngestClosedError extends Error {
@@ -127,7 +130,10 @@ export class IngestBuffer {
       const dup = await this.withRetry(() => findDuplicates(this.store, all));
       const fresh = all.filter((_, i) => !dup[i]);
       // Not retried: a failed insert may have written some parts; the sender retries and event ids dedupe.
+      // The journal entry stays behind if the insert fails or the process dies: the next start repairs.
+      const entry = fresh.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(fresh) }) : undefined;
       await this.store.insert('events', fresh);
+      if (entry) this.options.journal!.end(entry);
       if (fresh.length > 0) this.options.onStored?.(fresh);
       let offset = 0;
       for (const p of batch) {

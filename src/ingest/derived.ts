@@ -10,6 +10,7 @@
 import type { Store } from '../store/store.js';
 import { factsReceivedUpTo, writeFacts } from '../store/execution-facts.js';
 import { isoUtc } from '../store/params.js';
+import type { RepairJournal } from './repair-journal.js';
 import type { EventRow } from './validate.js';
 
 interface Pending {
@@ -44,6 +45,7 @@ function merge(a: Pending, b: Pending): Pending {
 const FED_BY_EVENTS = [
   { table: 'execution_state', view: 'execution_state_mv' },
   { table: 'workflow_events_hourly', view: 'workflow_events_hourly_mv' },
+  { table: 'workflows_seen', view: 'workflows_seen_mv' },
 ];
 /** Fed in turn from workflow_events_hourly (cleared together with it). */
 const CASCADED = ['workflow_events_daily', 'workflow_events_monthly'];
@@ -66,6 +68,7 @@ export class DerivedTables {
   constructor(
     private readonly store: Store,
     private readonly log: (msg: string, err?: unknown) => void = () => {},
+    private readonly journal?: RepairJournal,
   ) {}
 
   /** Rows just stored: their executions' facts are rewritten in the background. */
@@ -136,6 +139,7 @@ export class DerivedTables {
    * before the last stop (a process killed between an insert and its facts leaves them behind).
    */
   async catchUp(): Promise<void> {
+    await this.repair();
     const [state] = await this.store.query<{ n: number }>('SELECT count() AS n FROM (SELECT 1 FROM execution_state LIMIT 1)');
     const [raw] = await this.store.query<{ n: number }>("SELECT count() AS n FROM (SELECT 1 FROM events WHERE execution_id != '' LIMIT 1)");
     if (state!.n === 0 && raw!.n > 0) {
@@ -156,10 +160,12 @@ export class DerivedTables {
    */
   async rebuild(scope: Scope | null, onProgress?: (fraction: number) => void): Promise<void> {
     const k = scope ? key(scope.account, scope.workflow) : '*';
+    const entry = this.journal?.begin({ kind: 'rebuild', scopes: scope ? [scope] : null });
     const run = this.rebuildNow(scope, onProgress);
     this.rebuilding.set(k, run);
     try {
       await run;
+      if (entry) this.journal!.end(entry);
     } finally {
       this.rebuilding.delete(k);
       for (const w of scope ? [k] : [...this.generations.keys()]) this.bump(w);
@@ -189,6 +195,38 @@ export class DerivedTables {
       for (const w of workflows) await writeFacts(this.store, w.account_id, w.workflow_id, { all: true });
     }
     await this.compact();
+  }
+
+  /**
+   * Repairs what writes cut short by a crash left half-done (see RepairJournal): completes the
+   * event-id index from the batch's stored events, then rebuilds each workflow concerned. Runs at start,
+   * before any request is served.
+   */
+  private async repair(): Promise<void> {
+    const entries = this.journal?.pending() ?? [];
+    if (entries.length === 0) return;
+    this.log(`repairing ${entries.length} write(s) a crash cut short`);
+    const scopes = new Map<string, Scope | null>();
+    for (const e of entries) {
+      if (e.received) {
+        // What event_ids_mv (migration 001) writes, for the batch's rows; event_ids replaces on its
+        // key, so re-adding ids already there changes nothing.
+        await this.store.command(
+          `INSERT INTO event_ids
+           SELECT account_id, reinterpretAsUInt128(sipHash128(event_id)) AS id_hash, ts, retain FROM events
+           WHERE received_at BETWEEN {from:DateTime64(3, 'UTC')} AND {to:DateTime64(3, 'UTC')} AND event_id != ''`,
+          { from: e.received[0], to: e.received[1] },
+        );
+      }
+      if (e.scopes === null) scopes.set('*', null);
+      else for (const s of e.scopes) scopes.set(key(s.account, s.workflow), s);
+    }
+    const all = scopes.has('*');
+    for (const s of all ? [null] : [...scopes.values()]) {
+      this.log(`rebuilding the derived tables of ${s ? `workflow ${s.workflow} (account ${s.account})` : 'every workflow'}`);
+      await this.rebuild(s);
+    }
+    for (const e of entries) this.journal!.end(e.id);
   }
 
   private async rebuildFromEvents(scope: Scope | null): Promise<void> {

@@ -1,0 +1,81 @@
+/**
+ * A small journal that makes a crash mid-write repairable. Before a batch is inserted (or a workflow's
+ * derived tables are rebuilt) an entry naming the workflows concerned is written to a file; it is
+ * removed once the write is complete. A process killed in between (kill -9, power loss of the process)
+ * leaves the entry behind, and the next start repairs exactly those workflows: the derived tables fed
+ * by materialized views may hold part of the batch, so they are rebuilt from the raw events, and the
+ * event-id index is completed so that the sender's retry is deduplicated against what did land.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface JournalScope {
+  account: string;
+  workflow: string;
+}
+
+export interface JournalEntry {
+  id: string;
+  kind: 'batch' | 'rebuild';
+  /** Workflows whose derived tables may be half-written; null = all of them. */
+  scopes: JournalScope[] | null;
+  /** For batches: the received_at range of its rows ('YYYY-MM-DD hh:mm:ss.sss', UTC). */
+  received?: [string, string];
+  at: string;
+}
+
+export class RepairJournal {
+  constructor(private readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  /** Records that a write is about to start; returns the entry id to pass to `end`. */
+  begin(entry: Omit<JournalEntry, 'id' | 'at'>): string {
+    const id = `${Date.now()}-${crypto.randomBytes(4).toString('hex')}`;
+    const full: JournalEntry = { id, at: new Date().toISOString(), ...entry };
+    // No fsync: the journal guards against the process dying, and the page cache outlives the process.
+    fs.writeFileSync(path.join(this.dir, `${id}.json`), JSON.stringify(full));
+    return id;
+  }
+
+  end(id: string): void {
+    fs.rmSync(path.join(this.dir, `${id}.json`), { force: true });
+  }
+
+  /** Entries left by writes that did not finish, oldest first. */
+  pending(): JournalEntry[] {
+    return fs
+      .readdirSync(this.dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .flatMap((f) => {
+        try {
+          return [JSON.parse(fs.readFileSync(path.join(this.dir, f), 'utf8')) as JournalEntry];
+        } catch {
+          // a torn entry (the crash hit while writing it): the write it announced had not started
+          fs.rmSync(path.join(this.dir, f), { force: true });
+          return [];
+        }
+      });
+  }
+}
+
+/** The workflows and received_at range of a batch's rows. */
+export function batchExtent(rows: ReadonlyArray<Record<string, unknown>>): { scopes: JournalScope[]; received: [string, string] } {
+  const seen = new Map<string, JournalScope>();
+  let from = '';
+  let to = '';
+  for (const r of rows) {
+    const account = String(r.account_id ?? '');
+    const workflow = String(r.workflow_id ?? '');
+    if (workflow) {
+      const k = `${account}\u0000${workflow}`;
+      if (!seen.has(k)) seen.set(k, { account, workflow });
+    }
+    const t = String(r.received_at ?? '');
+    if (!from || t < from) from = t;
+    if (t > to) to = t;
+  }
+  return { scopes: [...seen.values()], received: [from, to] };
+}
