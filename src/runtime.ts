@@ -17,6 +17,7 @@ import { JobRunner } from './jobs/jobs.js';
 import { AccountSettingsStore } from './privacy/account-settings.js';
 import { openRedis } from './redis/connection.js';
 import { openStore } from './store/factory.js';
+import { readFirstStore } from './store/read-first.js';
 import { migrate } from './store/migrate.js';
 import { applyRetention } from './store/retention.js';
 import { timedStore } from './store/timed.js';
@@ -30,7 +31,8 @@ export interface Runtime {
 
 export async function startRuntime(config: Config): Promise<Runtime> {
   const ops = new OpsMetrics();
-  const store = timedStore(openStore(config), (kind, seconds) => ops.queryDuration.observe({ kind }, seconds));
+  const opened = openStore(config);
+  const store = timedStore(opened.kind === 'embedded' ? readFirstStore(opened) : opened, (kind, seconds) => ops.queryDuration.observe({ kind }, seconds));
   await migrate(store);
   await applyRetention(store, config.retention);
   let logger: FastifyInstance['log'] | undefined;
@@ -40,6 +42,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const derived = new DerivedTables(store, log, journal);
   const buffer = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,
+    maxPendingRows: config.ingestMaxPending,
     flushIntervalMs: config.ingestFlushIntervalMs,
     onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
     onStored: (rows) => derived.touched(rows),

@@ -31,6 +31,8 @@ export interface Config {
   demo: boolean;
   /** Ingest buffer: flush when this many events wait, or after flushIntervalMs. */
   ingestMaxBatch: number;
+  /** Events waiting to be written beyond which ingestion answers 503 + Retry-After. */
+  ingestMaxPending: number;
   ingestFlushIntervalMs: number;
   retention: RetentionConfig;
   logLevel: string;
@@ -84,6 +86,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     corsOrigins: corsOrigins(env.FLOWLENS_CORS_ORIGINS),
     demo: flags.demo ?? false,
     ingestMaxBatch: intFrom('FLOWLENS_INGEST_MAX_BATCH', env.FLOWLENS_INGEST_MAX_BATCH, 100_000, 1),
+    ingestMaxPending: intFrom('FLOWLENS_INGEST_MAX_PENDING', env.FLOWLENS_INGEST_MAX_PENDING, 500_000, 1),
     ingestFlushIntervalMs: intFrom('FLOWLENS_INGEST_FLUSH_MS', env.FLOWLENS_INGEST_FLUSH_MS, 20, 0),
     retention: {
       rawDays: intFrom('FLOWLENS_RETENTION_RAW_DAYS', env.FLOWLENS_RETENTION_RAW_DAYS, 90),

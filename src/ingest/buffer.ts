@@ -5,6 +5,7 @@
  * Flushes run one at a time, so deduplication (check, then insert) is exact within the process.
  */
 import type { Store } from '../store/store.js';
+import { HttpProblem } from '../http/problem.js';
 import { findDuplicates } from './dedupe.js';
 import { batchExtent, type RepairJournal } from './repair-journal.js';
 import type { EventRow } from './validate.js';
@@ -24,15 +25,25 @@ export interface IngestBufferOptions {
   maxBatch: number;
   flushIntervalMs: number;
   onBatch?: (rows: number, seconds: number) => void;
+  /** Beyond this many waiting rows new submissions are refused with 503 (memory stays bounded). */
+  maxPendingRows?: number;
   /** Called with the rows of every batch once they are stored (before the senders are answered). */
   onStored?: (rows: EventRow[]) => void;
   /** Records each insert while it runs, so that a crash in the middle can be repaired at the next start. */
   journal?: RepairJournal;
 }
 
-export class IngestClosedError extends Error {
+/** 503: the server is shutting down; the sender retries (against another instance or after restart). */
+export class IngestClosedError extends HttpProblem {
   constructor() {
-    super('the server is shutting down and takes no more events');
+    super(503, 'The server is shutting down and takes no more events; retry shortly', undefined, { 'Retry-After': '2' });
+  }
+}
+
+/** 503: more events are waiting to be written than the buffer holds; the sender retries shortly. */
+export class IngestBusyError extends HttpProblem {
+  constructor(pending: number) {
+    super(503, `Ingestion is saturated (${pending} events waiting to be written); retry shortly`, undefined, { 'Retry-After': '1' });
   }
 }
 
@@ -53,6 +64,10 @@ export class IngestBuffer {
   submit(rows: EventRow[]): Promise<IngestResult> {
     if (this.closed) return Promise.reject(new IngestClosedError());
     if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    const limit = this.options.maxPendingRows;
+    if (limit !== undefined && this.queuedRows > 0 && this.queuedRows + rows.length > limit) {
+      return Promise.reject(new IngestBusyError(this.queuedRows));
+    }
     return new Promise<IngestResult>((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
       this.queuedRows += rows.length;
