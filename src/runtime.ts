@@ -15,6 +15,10 @@ import { RepairJournal } from './ingest/repair-journal.js';
 import { DerivedTables } from './ingest/derived.js';
 import { JobRunner } from './jobs/jobs.js';
 import { AccountSettingsStore } from './privacy/account-settings.js';
+import { InProcessBus, type EventBus } from './realtime/bus.js';
+import { DEFAULT_HUB_OPTIONS, StreamHub } from './realtime/hub.js';
+import { RedisBus } from './realtime/redis-bus.js';
+import { loadStreamSecret } from './realtime/stream-token.js';
 import { openRedis } from './redis/connection.js';
 import { openStore } from './store/factory.js';
 import { readFirstStore } from './store/read-first.js';
@@ -54,7 +58,11 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const redis = config.redisUrl ? openRedis(config.redisUrl, (msg, err) => logger?.warn({ err }, msg)) : undefined;
   const keys = new KeyStore(store);
   if (config.adminKey) await keys.ensureOperator(config.adminKey);
-  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops, audit, accountSettings, ...(redis ? { redis } : {}) };
+  const bus: EventBus = redis ? new RedisBus(redis, (msg, err) => logger?.warn({ err }, msg)) : new InProcessBus();
+  derived.onUpdated((account, workflow) => bus.publish({ account, workflow, at: Date.now() }));
+  const hub = new StreamHub(store, derived, bus, { ...DEFAULT_HUB_OPTIONS, heartbeatMs: config.sseHeartbeatMs, coalesceMs: config.sseCoalesceMs }, log);
+  const streamSecret = await loadStreamSecret(store);
+  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops, audit, accountSettings, bus, hub, streamSecret, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   await derived.catchUp();
@@ -66,12 +74,14 @@ export async function startRuntime(config: Config): Promise<Runtime> {
       closing ??= (async () => {
         const t = performance.now();
         // Keep-alive sockets that turn idle after close() began would hold it open until they time out.
+        await hub.close();
         const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
         await app.close().finally(() => clearInterval(sweep));
         app.log.info({ ms: Math.round(performance.now() - t) }, 'http server closed');
         await buffer.drain();
         await jobs.idle();
         await audit.flush();
+        await bus.close();
         redis?.disconnect();
         await derived.idle().catch((err) => app.log.error({ err }, 'execution facts left behind; they are rewritten at the next start'));
         app.log.info({ ms: Math.round(performance.now() - t) }, 'queued events written');

@@ -14,6 +14,7 @@ let rt: TestRuntime;
 const keys = {} as Record<Caller, string>;
 let accountA = '';
 let refreshJob = '';
+let baseUrl = '';
 
 async function key(account: string, role: string, userId?: string, extra: Record<string, unknown> = {}) {
   const res = await rt.call('POST', '/api/v1/api-keys', OPERATOR_KEY, { account_id: account, role, name: `${role}-${userId ?? ''}`, ...(userId ? { user_id: userId } : {}), ...extra });
@@ -44,6 +45,8 @@ before(async () => {
   assert.equal(share.status, 200, share.text);
   refreshJob = (await rt.call('POST', '/api/v1/workflows/wf/analytics/refresh', keys.admin)).json.job_id;
   await rt.deps.jobs.idle();
+  await rt.app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
 });
 
 
@@ -62,6 +65,8 @@ interface Row {
   url: () => string;
   body?: () => unknown;
   codes: Record<Caller, number>;
+  /** A never-ending response (SSE): asked over real HTTP, closed once the status is known. */
+  stream?: boolean;
 }
 
 const q = '?start_date=2026-03-01&end_date=2026-03-31';
@@ -73,6 +78,8 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/funnel', url: () => `/api/v1/workflows/wf/analytics/funnel${q}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/actions', url: () => `/api/v1/workflows/wf/analytics/actions${q}`, codes: expect(403, READ_WF) },
   { method: 'POST', path: '/api/v1/workflows/{workflow_id}/analytics/refresh', url: () => '/api/v1/workflows/wf/analytics/refresh', codes: expect(403, { ...WRITE_WF, admin: 202, owner: 202, sharedMember: 202 }) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/stream', url: () => '/api/v1/workflows/wf/analytics/stream', codes: expect(403, READ_WF), stream: true },
+  { method: 'POST', path: '/api/v1/auth/stream-token', url: () => '/api/v1/auth/stream-token', body: () => ({ workflow_id: 'wf' }), codes: expect(403, { ...READ_WF, admin: 201, owner: 201, sharedMember: 201, viewer: 201 }) },
   { method: 'GET', path: '/api/v1/jobs/{job_id}', url: () => `/api/v1/jobs/${refreshJob}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/access', url: () => '/api/v1/workflows/wf/access', codes: expect(403, { operator: 404, admin: 200, owner: 200, otherAdmin: 404 }) },
   { method: 'PUT', path: '/api/v1/workflows/{workflow_id}/access', url: () => '/api/v1/workflows/wf/access', body: () => ({ user_ids: ['u-viewer', 'u-shared-member'] }), codes: expect(403, { operator: 404, admin: 200, owner: 200, otherAdmin: 404 }) },
@@ -104,6 +111,14 @@ describe('access control', () => {
     for (const row of MATRIX) {
       for (const caller of CALLERS) {
         const body = row.body?.();
+        if (row.stream) {
+          const controller = new AbortController();
+          const r = await fetch(`${baseUrl}${row.url()}`, { headers: caller === 'none' ? {} : { authorization: `Bearer ${keys[caller]}` }, signal: controller.signal });
+          if (r.status !== row.codes[caller]) failures.push(`${row.method} ${row.path} as ${caller}: ${r.status} (expected ${row.codes[caller]})`);
+          if (r.status >= 400) assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
+          controller.abort();
+          continue;
+        }
         const res = await rt.app.inject({
           method: row.method as 'GET',
           url: row.url(),

@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppDeps } from './deps.js';
+import { registerEtags } from './etag.js';
 import { registerGuards } from './guard.js';
 import { errorHandler, sendProblem } from './problem.js';
 import { registerRateLimits } from './rate-limit.js';
@@ -19,6 +20,7 @@ import { auditRoutes } from './routes/audit.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { streamRoutes } from './routes/stream.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -48,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerGuards(app, deps);
+  registerEtags(app);
   await registerRateLimits(app, deps.config, deps.redis, (msg, err) => app.log.warn({ err }, msg));
   await app.register(helmet, {
     // the API answers JSON; /docs (Swagger UI) loads its scripts and styles from this origin only
@@ -78,5 +81,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(privacyRoutes(deps));
+  await app.register(streamRoutes(deps));
   return app;
 }

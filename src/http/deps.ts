@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/config.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
+import type { EventBus } from '../realtime/bus.js';
+import type { StreamHub } from '../realtime/hub.js';
 import type { KeyStore } from '../auth/keys.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
 import type { DerivedTables } from '../ingest/derived.js';
@@ -20,6 +22,10 @@ export interface AppDeps {
   ops: OpsMetrics;
   audit: AuditLog;
   accountSettings: AccountSettingsStore;
+  bus: EventBus;
+  hub: StreamHub;
+  /** Signs stream tokens (shared by every instance on the store). */
+  streamSecret: Buffer;
   /** Set when --redis-url is given. */
   redis?: Redis;
 }

@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../auth/authorize.js';
-import { principalFromKey } from '../auth/principal.js';
+import { principalFromKey, type Principal } from '../auth/principal.js';
+import { StreamTokenError, verifyStreamToken } from '../realtime/stream-token.js';
 import type { AppDeps } from './deps.js';
-import { HttpProblem } from './problem.js';
+import { forbidden, HttpProblem } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,6 +16,8 @@ declare module 'fastify' {
     audit?: string;
     /** Body fields worth recording with the entry (never secrets). */
     auditBody?: string[];
+    /** The route also accepts a stream token in `?access_token=` (EventSource cannot send headers). */
+    streamToken?: boolean;
   }
   interface FastifyRequest {
     /** Set by a handler to record these parameters instead of the request's (e.g. without personal data). */
@@ -25,12 +28,35 @@ declare module 'fastify' {
 // CORS preflights (OPTIONS) carry no credentials; @fastify/cors answers them.
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/') && request.method !== 'OPTIONS';
 
+/** The caller behind a stream token: 401 when not genuine, expired or its key is gone; 403 for another workflow. */
+async function principalFromStreamToken(deps: AppDeps, token: string, workflow: string): Promise<Principal> {
+  const unauthorized = (detail: string) => new HttpProblem(401, detail, undefined, { 'WWW-Authenticate': 'Bearer' });
+  let claims;
+  try {
+    claims = verifyStreamToken(deps.streamSecret, token);
+  } catch (err) {
+    if (err instanceof StreamTokenError) throw unauthorized(err.message);
+    throw err;
+  }
+  const key = await deps.keys.find(claims.keyId);
+  if (!key || key.account_id !== claims.account || (key.expires_at && Date.parse(`${key.expires_at.replace(' ', 'T')}Z`) <= Date.now())) {
+    throw unauthorized('The key this stream token was issued to is revoked or expired');
+  }
+  if (claims.workflow !== workflow) throw forbidden(`This stream token is for workflow ${claims.workflow}, not ${workflow}`);
+  return { keyId: key.key_id, accountId: key.account_id, role: key.role, userId: key.user_id, isOperator: key.is_operator === 1 };
+}
+
 export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
   app.addHook('onRequest', async (request) => {
     if (!isApi(request)) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S{1,512})$/i.exec(header) : null;
     const unauthorized = (detail: string) => new HttpProblem(401, detail, undefined, { 'WWW-Authenticate': 'Bearer' });
+    const token = (request.query as { access_token?: unknown } | undefined)?.access_token;
+    if (!match && request.routeOptions.config?.streamToken && typeof token === 'string') {
+      request.principal = await principalFromStreamToken(deps, token, (request.params as { workflow_id?: string }).workflow_id ?? '');
+      return;
+    }
     if (!match) throw unauthorized('Send your API key as "Authorization: Bearer <key>"');
     const key = await deps.keys.verify(match[1]!);
     if (!key) throw unauthorized('The API key is not valid (unknown, revoked or expired)');
@@ -44,28 +70,35 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
     await authorize(request, rule, deps.store);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const action = request.routeOptions.config?.audit;
-    const p = request.principal;
-    if (!action || !p) return;
-    const params: Record<string, unknown> = request.auditParams ?? { ...(request.params as object), ...(request.query as object) };
-    const body = request.body as Record<string, unknown> | undefined;
-    for (const field of request.routeOptions.config.auditBody ?? []) {
-      if (body && typeof body === 'object' && body[field] !== undefined) params[field] = body[field];
-    }
-    deps.audit.record({
-      account_id: p.accountId,
-      key_id: p.keyId,
-      user_id: p.userId,
-      role: p.isOperator ? 'operator' : p.role,
-      action,
-      method: request.method,
-      path: request.auditParams ? (request.routeOptions.url ?? '') : request.url.split('?')[0]!,
-      workflow_id: (request.params as { workflow_id?: string } | undefined)?.workflow_id ?? '',
-      params,
-      status: reply.statusCode,
-      ip: request.ip,
-      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-    });
+  app.addHook('onResponse', async (request, reply) => recordAudit(deps, request, reply.statusCode, reply.elapsedTime));
+}
+
+/**
+ * Writes the audit entry of a request to a route that declares `audit` (called when the response is
+ * sent; a hijacked response, like a stream, calls it itself).
+ */
+export function recordAudit(deps: AppDeps, request: FastifyRequest, status: number, elapsedMs: number): void {
+  const action = request.routeOptions.config?.audit;
+  const p = request.principal;
+  if (!action || !p) return;
+  const params: Record<string, unknown> = request.auditParams ?? { ...(request.params as object), ...(request.query as object) };
+  delete params.access_token;
+  const body = request.body as Record<string, unknown> | undefined;
+  for (const field of request.routeOptions.config.auditBody ?? []) {
+    if (body && typeof body === 'object' && body[field] !== undefined) params[field] = body[field];
+  }
+  deps.audit.record({
+    account_id: p.accountId,
+    key_id: p.keyId,
+    user_id: p.userId,
+    role: p.isOperator ? 'operator' : p.role,
+    action,
+    method: request.method,
+    path: request.auditParams ? (request.routeOptions.url ?? '') : request.url.split('?')[0]!,
+    workflow_id: (request.params as { workflow_id?: string } | undefined)?.workflow_id ?? '',
+    params,
+    status,
+    ip: request.ip,
+    duration_ms: Math.round(elapsedMs * 100) / 100,
   });
 }

@@ -71,6 +71,23 @@ export class DerivedTables {
     private readonly journal?: RepairJournal,
   ) {}
 
+  private listeners: Array<(account: string, workflow: string) => void> = [];
+
+  /** Calls `listener` whenever a workflow's derived tables reflect newly stored events (or a rebuild). */
+  onUpdated(listener: (account: string, workflow: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private updated(account: string, workflow: string): void {
+    for (const l of this.listeners) {
+      try {
+        l(account, workflow);
+      } catch (err) {
+        this.log('an update listener failed', err);
+      }
+    }
+  }
+
   /** Rows just stored: their executions' facts are rewritten in the background. */
   touched(rows: EventRow[]): void {
     const work = new Map<string, Pending>();
@@ -170,6 +187,7 @@ export class DerivedTables {
       this.rebuilding.delete(k);
       for (const w of scope ? [k] : [...this.generations.keys()]) this.bump(w);
     }
+    if (scope) this.updated(scope.account, scope.workflow);
   }
 
   private bump(k: string): number {
@@ -274,6 +292,7 @@ export class DerivedTables {
         await writeFacts(this.store, p.account, p.workflow, p.ids ? { ids: [...p.ids] } : p.since ? { since: p.since } : { all: true });
         this.written.set(k, Math.max(this.written.get(k) ?? 0, p.seq));
         this.failures.delete(k);
+        this.updated(p.account, p.workflow);
       } catch (err) {
         this.log(`could not write execution facts for ${p.workflow}`, err);
         this.failures.set(k, err);

@@ -21,7 +21,7 @@ import { notFound } from '../problem.js';
 
 const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 
-const AnalyticsQuery = Type.Object(
+export const AnalyticsQuery = Type.Object(
   {
     start_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive, read in `timezone`', examples: ['2026-11-01'] })),
     end_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive', examples: ['2026-11-30'] })),
@@ -34,7 +34,7 @@ const AnalyticsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-type AnalyticsQuery = Static<typeof AnalyticsQuery>;
+export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
 
 const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
 
@@ -61,7 +61,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     }
 
     const common = { tags: ['analytics'], params: WorkflowId, querystring: AnalyticsQuery };
-    const readConfig = { access: { action: 'read', workflow: 'param' } as AccessRule, audit: 'analytics.read', rateLimitGroup: 'analytics' as const };
+    const readConfig = { access: { action: 'read', workflow: 'param' } as AccessRule, audit: 'analytics.read', rateLimitGroup: 'analytics' as const, etag: true };
 
     app.get(
       '/api/v1/workflows/:workflow_id/analytics',
