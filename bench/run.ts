@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|seed|analytics] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N]
+ * npm run bench [-- ingest|seed|analytics|realtime] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * Prints a table and writes bench/results/latest.json.
  */
 import fs from 'node:fs';
@@ -7,11 +7,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAnalytics } from './analytics.js';
 import { benchIngest } from './ingest.js';
+import { benchRealtime } from './realtime.js';
 import { benchSeed } from './seed.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' } },
+  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' }, streams: { type: 'string' } },
 });
 const which = positionals.length ? positionals : ['ingest', 'seed'];
 const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() };
@@ -42,6 +43,12 @@ if (which.includes('analytics')) {
   console.log(`derived tables ready in ${a.prepareSeconds} s`);
   console.table(a.panels);
   console.table([a.concurrent]);
+}
+if (which.includes('realtime')) {
+  const streams = Number(values.streams ?? 10_000);
+  process.stderr.write(`realtime: ingest-to-delivery latency, then ${streams.toLocaleString('en-US')} concurrent streams…\n`);
+  results.realtime = await benchRealtime(streams);
+  console.table([results.realtime]);
 }
 const out = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(out, { recursive: true });

@@ -57,6 +57,19 @@ describe('analytics stream', () => {
     assert.deepEqual(next.data.changes.steps, { s1: { completed: 1, dropped_off: 0 } });
     assert.equal(next.data.changes.completed, 1);
     s.close();
+
+    // the live figures are the panels' figures
+    const live = await openSse(streamUrl(), bearer(admin));
+    const all = (await live.next()).data.changes;
+    live.close();
+    const panel = (await rt.call('GET', '/api/v1/workflows/wf/analytics?range=today', admin)).json;
+    const f = (await rt.call('GET', '/api/v1/workflows/wf/analytics/funnel?range=today', admin)).json;
+    for (const k of ['total_enrolled', 'currently_active', 'completed', 'completion_rate', 'goals_achieved', 'conversion_rate', 'exited', 'errored', 'average_duration_hours']) {
+      assert.equal(all[k], panel.summary[k], k);
+    }
+    const sum = (k: string) => panel.trends.reduce((n: number, t: Record<string, number>) => n + t[k]!, 0);
+    assert.deepEqual([all.new_enrollments, all.completions, all.conversions], [sum('new_enrollments'), sum('completions'), sum('conversions')]);
+    for (const step of f.funnel_steps) assert.deepEqual(all.steps[step.step_id], { entered: step.entered, completed: step.completed, dropped_off: step.dropped_off });
   });
 
   test('a burst of 10,000 events becomes a few updates whose figures end where the summary is', async () => {

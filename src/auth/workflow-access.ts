@@ -1,7 +1,8 @@
 /**
  * Who may see a workflow: its owner (the catalog's owner_user_id of the latest version) and the users
- * it is shared with (PUT /api/v1/workflows/{id}/access). Read fresh on every request, so a change
- * takes effect at once on every instance.
+ * it is shared with (PUT /api/v1/workflows/{id}/access). Grants of existing workflows are remembered
+ * for 2 s (10,000 dashboards opening streams at once must not cost 10,000 queries); a change made
+ * through this instance forgets them at once, other instances see it within those 2 s.
  */
 import type { Store } from '../store/store.js';
 import { isoUtc } from '../store/params.js';
@@ -14,7 +15,29 @@ export interface WorkflowGrant {
   sharedWith: string[];
 }
 
+const GRANT_CACHE_MS = 2_000;
+const grants = new Map<string, { grant: WorkflowGrant; at: number }>();
+const grantKey = (account: string, workflow: string) => `${account}\u0000${workflow}`;
+
+/** Forgets what is remembered about a workflow's grant (after its owner or sharing changed). */
+export function forgetGrant(account: string, workflow: string): void {
+  grants.delete(grantKey(account, workflow));
+}
+
 export async function workflowGrant(store: Store, account: string, workflow: string): Promise<WorkflowGrant> {
+  const k = grantKey(account, workflow);
+  const hit = grants.get(k);
+  if (hit && Date.now() - hit.at < GRANT_CACHE_MS) return hit.grant;
+  const grant = await readGrant(store, account, workflow);
+  // only existing workflows: one that appears with its first event must be found at once
+  if (grant.exists) {
+    if (grants.size > 10_000) grants.clear();
+    grants.set(k, { grant, at: Date.now() });
+  }
+  return grant;
+}
+
+async function readGrant(store: Store, account: string, workflow: string): Promise<WorkflowGrant> {
   const [row] = await store.query<{ exists: number; owner: string; shared: string[] }>(
     `SELECT
         (SELECT count() FROM (
@@ -50,7 +73,7 @@ export interface AccessList {
 }
 
 export async function readAccess(store: Store, account: string, workflow: string): Promise<AccessList> {
-  const grant = await workflowGrant(store, account, workflow);
+  const grant = await readGrant(store, account, workflow);
   const [row] = await store.query<{ by: string; at: string }>(
     `SELECT argMax(wa.updated_by, wa.updated_at) AS by, toString(max(wa.updated_at)) AS at
      FROM workflow_access AS wa WHERE account_id = {a:String} AND workflow_id = {w:String} HAVING count() > 0`,
@@ -75,4 +98,5 @@ export async function writeAccess(store: Store, account: string, workflow: strin
   await store.insert('workflow_access', [
     { account_id: account, workflow_id: workflow, user_ids: unique, updated_by: updatedBy, updated_at: new Date(lastWrite).toISOString() },
   ]);
+  forgetGrant(account, workflow);
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { allowedOnWorkflow } from '../../auth/authorize.js';
 import { principalOf } from '../../auth/principal.js';
-import { sharesOf } from '../../auth/workflow-access.js';
+import { forgetGrant, sharesOf } from '../../auth/workflow-access.js';
 import { listWorkflows, listWorkflowVersions, registerWorkflow, WorkflowRegistration } from '../../ingest/catalog.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
@@ -30,6 +30,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         // A member registering a workflow without naming an owner owns it (and so keeps access).
         const body = !request.body.owner_user_id && p.role === 'member' && p.userId ? { ...request.body, owner_user_id: p.userId } : request.body;
         const { created } = await registerWorkflow(deps.store, p.accountId, request.params.workflow_id, body);
+        forgetGrant(p.accountId, request.params.workflow_id); // the owner may have changed
         const versions = await listWorkflowVersions(deps.store, p.accountId, request.params.workflow_id);
         return reply.status(created ? 201 : 200).send({ workflow_id: request.params.workflow_id, versions });
       },
