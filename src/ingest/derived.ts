@@ -22,6 +22,11 @@ interface Pending {
   since: Date | null;
   /** The workflow's generation this work brings the facts up to. */
   seq: number;
+  /**
+   * Whether the step fallback durations may have changed: only step events (a new untimed step, or a
+   * start that moves one) and retained history change them. Batches of other events skip that write.
+   */
+  fallback: boolean;
 }
 
 type Scope = { account: string; workflow: string };
@@ -37,8 +42,9 @@ const earlier = (a: Date | null, b: Date | null) => (a === null || b === null ? 
 function merge(a: Pending, b: Pending): Pending {
   const seq = Math.max(a.seq, b.seq);
   const since = earlier(a.since, b.since);
-  if (a.ids && b.ids && a.ids.size + b.ids.size <= MAX_LISTED) return { ...a, ids: new Set([...a.ids, ...b.ids]), since, seq };
-  return { ...a, ids: null, since, seq };
+  const fallback = a.fallback || b.fallback;
+  if (a.ids && b.ids && a.ids.size + b.ids.size <= MAX_LISTED) return { ...a, ids: new Set([...a.ids, ...b.ids]), since, seq, fallback };
+  return { ...a, ids: null, since, seq, fallback };
 }
 
 /** Tables fed by materialized views from `events`, with the view that feeds each. */
@@ -96,8 +102,10 @@ export class DerivedTables {
       const k = key(String(r.account_id), String(r.workflow_id));
       const t = new Date(isoUtc(String(r.received_at))!);
       const p = work.get(k);
-      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t, seq: 0 });
+      const fallback = String(r.type).startsWith('step.') || Number(r.retain) === 1;
+      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t, seq: 0, fallback });
       else {
+        p.fallback ||= fallback;
         if (p.since && t < p.since) p.since = t;
         p.ids?.add(String(r.execution_id));
       }
@@ -166,7 +174,7 @@ export class DerivedTables {
     for (const w of await factsReceivedUpTo(this.store)) {
       const since = w.up_to ? new Date(w.up_to.getTime() - 5 * 60_000) : null;
       const k = key(w.account_id, w.workflow_id);
-      this.enqueue(k, { account: w.account_id, workflow: w.workflow_id, ids: null, since, seq: this.bump(k) });
+      this.enqueue(k, { account: w.account_id, workflow: w.workflow_id, ids: null, since, seq: this.bump(k), fallback: true });
     }
   }
 
@@ -289,7 +297,7 @@ export class DerivedTables {
     this.pending.clear();
     for (const [k, p] of batch) {
       try {
-        await writeFacts(this.store, p.account, p.workflow, p.ids ? { ids: [...p.ids] } : p.since ? { since: p.since } : { all: true });
+        await writeFacts(this.store, p.account, p.workflow, p.ids ? { ids: [...p.ids] } : p.since ? { since: p.since } : { all: true }, undefined, { fallback: p.fallback });
         this.written.set(k, Math.max(this.written.get(k) ?? 0, p.seq));
         this.failures.delete(k);
         this.updated(p.account, p.workflow);

@@ -87,7 +87,15 @@ export type FactsSelection = { all: true } | { since: Date } | { ids: readonly s
  * Rewrites the facts of a workflow's executions. Idempotent: running it twice writes the same figures.
  * Listing the ids lets the engine read only their granules of execution_state (its primary key).
  */
-export async function writeFacts(store: Store, accountId: string, workflowId: string, which: FactsSelection, onProgress?: (fraction: number) => void): Promise<void> {
+export async function writeFacts(
+  store: Store,
+  accountId: string,
+  workflowId: string,
+  which: FactsSelection,
+  onProgress?: (fraction: number) => void,
+  /** `fallback: false` skips step_fallback_durations when the events written cannot change them. */
+  options: { fallback?: boolean } = {},
+): Promise<void> {
   const base = { account: accountId, workflow: workflowId };
   if ('all' in which) {
     // A whole workflow is written in slices of about a million executions, so memory stays bounded.
@@ -108,7 +116,7 @@ export async function writeFacts(store: Store, accountId: string, workflowId: st
     [where, params] = [LISTED, { ...base, ids: which.ids }];
   } else [where, params] = [TOUCHED_SINCE, { ...base, since: which.since }];
   await store.command(factsInsertSql(where), params);
-  await store.command(fallbackInsertSql(where), params);
+  if (options.fallback !== false) await store.command(fallbackInsertSql(where), params);
 }
 
 /** Every workflow seen in events, with the newest received_at its facts reflect (null when it has none). */
