@@ -28,3 +28,25 @@ export async function requireService(name: string, url: string): Promise<string 
   console.warn(`SKIPPED: ${reason}; these tests need it (CI sets FLOWLENS_REQUIRE_SERVICES=1 to require it)`);
   return false;
 }
+
+export const CHROMIUM = process.env.FLOWLENS_TEST_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The Chromium executable for browser tests, or false (with the reason printed) where it is missing. */
+export async function requireChromium(): Promise<string | false> {
+  const fs = await import('node:fs');
+  if (fs.existsSync(CHROMIUM)) return CHROMIUM;
+  const reason = `Chromium is not installed at ${CHROMIUM} (Debian: apt-get install chromium)`;
+  if (process.env.FLOWLENS_REQUIRE_SERVICES === '1') throw new Error(`${reason}, and FLOWLENS_REQUIRE_SERVICES=1 requires it`);
+  console.warn(`SKIPPED: ${reason}; browser tests need it (CI sets FLOWLENS_REQUIRE_SERVICES=1 to require it)`);
+  return false;
+}
+
+/** Headless Chromium with the flags this machine's closed network needs. */
+export async function launchChromium(executablePath: string) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
