@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/audit-log.js';
 import { KeyStore } from './auth/keys.js';
+import { ExportHistory } from './exports/exports.js';
 import type { Config } from './config/config.js';
 import { buildApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
@@ -62,7 +63,9 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   derived.onUpdated((account, workflow) => bus.publish({ account, workflow, at: Date.now() }));
   const hub = new StreamHub(store, derived, bus, { ...DEFAULT_HUB_OPTIONS, heartbeatMs: config.sseHeartbeatMs, coalesceMs: config.sseCoalesceMs }, log);
   const streamSecret = await loadStreamSecret(store);
-  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops, audit, accountSettings, bus, hub, streamSecret, ...(redis ? { redis } : {}) };
+  const exportHistory = new ExportHistory(store, config.dataDir, config.exportTtlHours);
+  exportHistory.sweep();
+  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   await derived.catchUp();

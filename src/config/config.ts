@@ -37,6 +37,8 @@ export interface Config {
   retention: RetentionConfig;
   /** Live streams: heartbeat interval, least time between two updates of one stream, token lifetime. */
   sseHeartbeatMs: number;
+  /** Hours an export file stays downloadable. */
+  exportTtlHours: number;
   sseCoalesceMs: number;
   streamTokenTtlSeconds: number;
   logLevel: string;
@@ -96,6 +98,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
       rawDays: intFrom('FLOWLENS_RETENTION_RAW_DAYS', env.FLOWLENS_RETENTION_RAW_DAYS, 90),
       dailyDays: intFrom('FLOWLENS_RETENTION_DAILY_DAYS', env.FLOWLENS_RETENTION_DAILY_DAYS, 730),
     },
+    exportTtlHours: intFrom('FLOWLENS_EXPORT_TTL_HOURS', env.FLOWLENS_EXPORT_TTL_HOURS, 24, 1),
     sseHeartbeatMs: intFrom('FLOWLENS_SSE_HEARTBEAT_MS', env.FLOWLENS_SSE_HEARTBEAT_MS, 15_000, 100),
     sseCoalesceMs: intFrom('FLOWLENS_SSE_COALESCE_MS', env.FLOWLENS_SSE_COALESCE_MS, 250, 0),
     streamTokenTtlSeconds: intFrom('FLOWLENS_STREAM_TOKEN_TTL_SECONDS', env.FLOWLENS_STREAM_TOKEN_TTL_SECONDS, 900, 1),

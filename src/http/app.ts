@@ -19,6 +19,7 @@ import { analyticsRoutes } from './routes/analytics.js';
 import { auditRoutes } from './routes/audit.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
+import { exportRoutes } from './routes/exports.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { streamRoutes } from './routes/stream.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -82,5 +83,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes(deps));
   await app.register(privacyRoutes(deps));
   await app.register(streamRoutes(deps));
+  await app.register(exportRoutes(deps));
   return app;
 }

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/config.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { EventBus } from '../realtime/bus.js';
+import type { ExportHistory } from '../exports/exports.js';
 import type { StreamHub } from '../realtime/hub.js';
 import type { KeyStore } from '../auth/keys.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
@@ -23,6 +24,7 @@ export interface AppDeps {
   audit: AuditLog;
   accountSettings: AccountSettingsStore;
   bus: EventBus;
+  exportHistory: ExportHistory;
   hub: StreamHub;
   /** Signs stream tokens (shared by every instance on the store). */
   streamSecret: Buffer;

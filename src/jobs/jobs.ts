@@ -33,7 +33,7 @@ interface JobRow {
   updated_at: string;
 }
 
-export type JobWork = (progress: (fraction: number) => Promise<void>) => Promise<Record<string, unknown>>;
+export type JobWork = (progress: (fraction: number) => Promise<void>, jobId: string) => Promise<Record<string, unknown>>;
 
 export class JobRunner {
   private chain: Promise<void> = Promise.resolve();
@@ -72,7 +72,7 @@ export class JobRunner {
   private async run(row: JobRow, work: JobWork): Promise<void> {
     try {
       await this.save({ ...row, status: 'running' });
-      const result = await work((fraction) => this.save({ ...row, status: 'running', progress: Math.min(1, Math.max(0, fraction)) }));
+      const result = await work((fraction) => this.save({ ...row, status: 'running', progress: Math.min(1, Math.max(0, fraction)) }), row.job_id);
       await this.save({ ...row, status: 'succeeded', progress: 1, result: JSON.stringify(result) });
     } catch (err) {
       this.log(`job ${row.job_id} (${row.kind}) failed`, err);

@@ -8,6 +8,10 @@ import type { Store } from '../store/store.js';
 
 export interface AccountSettings {
   pseudonymize_contact_ids: boolean;
+  /** Report branding: the name on reports, the accent colour (#rrggbb), a PNG/JPEG logo in base64. */
+  brand_name?: string;
+  accent_color?: string;
+  logo_base64?: string;
 }
 
 interface StoredSettings extends AccountSettings {
@@ -36,8 +40,8 @@ export class AccountSettingsStore {
       parsed = {};
     }
     const value: StoredSettings = {
+      ...parsed,
       pseudonymize_contact_ids: parsed.pseudonymize_contact_ids === true,
-      ...(typeof parsed.pseudonym_key === 'string' ? { pseudonym_key: parsed.pseudonym_key } : {}),
     };
     this.cache.set(account, { value, at: Date.now() });
     return value;
@@ -45,8 +49,8 @@ export class AccountSettingsStore {
 
   /** The settings a user may see (never the key). */
   async get(account: string): Promise<AccountSettings> {
-    const { pseudonymize_contact_ids } = await this.load(account);
-    return { pseudonymize_contact_ids };
+    const { pseudonym_key: _k, ...visible } = await this.load(account);
+    return visible;
   }
 
   async update(account: string, change: Partial<AccountSettings>): Promise<AccountSettings> {
@@ -62,7 +66,8 @@ export class AccountSettingsStore {
       { account_id: account, name: row.name, settings: JSON.stringify(next), created_at: row.created_at, updated_at: new Date().toISOString() },
     ]);
     this.cache.set(account, { value: next, at: Date.now() });
-    return { pseudonymize_contact_ids: next.pseudonymize_contact_ids };
+    const { pseudonym_key: _k, ...visible } = next;
+    return visible;
   }
 
   /** Maps a contact id to its pseudonym when the account asks for it; null = store ids as sent. */

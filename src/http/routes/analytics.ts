@@ -9,13 +9,10 @@ import type { FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../auth/authorize.js';
 import { principalOf } from '../../auth/principal.js';
 import { queueRefresh } from '../../jobs/refresh.js';
-import { actions } from '../../metrics/actions.js';
 import { ResultCache } from '../../metrics/cache.js';
-import { funnel } from '../../metrics/funnel.js';
-import { GRANULARITIES, parsePeriod, previousPeriod, RANGES, type Period } from '../../metrics/period.js';
+import { actionsBody, funnelBody, summaryBody } from '../../metrics/panels.js';
+import { GRANULARITIES, parsePeriod, RANGES } from '../../metrics/period.js';
 import type { Scope } from '../../metrics/scope.js';
-import { summary, summaryChanges } from '../../metrics/summary.js';
-import { trends } from '../../metrics/trends.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 
@@ -36,7 +33,6 @@ export const AnalyticsQuery = Type.Object(
 );
 export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
 
-const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
 
 export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -75,7 +71,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
       async (request) => {
         const { scope, period, compare, cached } = await prepare(request);
-        return cached('summary', () => summaryBody(deps, scope, period, compare));
+        return cached('summary', () => summaryBody(deps.store, scope, period, compare));
       },
     );
 
@@ -91,7 +87,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
       async (request) => {
         const { scope, period, compare, cached } = await prepare(request);
-        return cached('funnel', () => funnelBody(deps, scope, period, compare));
+        return cached('funnel', () => funnelBody(deps.store, scope, period, compare));
       },
     );
 
@@ -107,7 +103,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
       async (request) => {
         const { scope, period, compare, cached } = await prepare(request);
-        return cached('actions', () => actionsBody(deps, scope, period, compare));
+        return cached('actions', () => actionsBody(deps.store, scope, period, compare));
       },
     );
 
@@ -156,30 +152,3 @@ async function jobWorkflow(deps: AppDeps, request: FastifyRequest): Promise<stri
   return principal.isOperator || principal.role === 'admin' ? undefined : null;
 }
 
-/** A panel's answer for the period and, with compare, for the period before under `comparison`. */
-async function withComparison<T extends object>(scope: Scope, period: Period, compare: boolean, compute: (p: Period) => Promise<T>) {
-  const current = await compute(period);
-  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...current };
-  const previous = compare ? await compute(previousPeriod(period)) : null;
-  if (previous) body.comparison = { period: PeriodOut(previousPeriod(period)), ...previous };
-  return { body, current, previous };
-}
-
-async function summaryBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
-  const both = async (p: Period) => ({ summary: await summary(deps.store, scope, p), trends: await trends(deps.store, scope, p) });
-  const { body, current, previous } = await withComparison(scope, period, compare, both);
-  if (previous) (body.comparison as Record<string, unknown>).change_percent = summaryChanges(current.summary, previous.summary);
-  return body;
-}
-
-async function funnelBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
-  return (await withComparison(scope, period, compare, (p) => funnel(deps.store, scope, p))).body;
-}
-
-async function actionsBody(deps: AppDeps, scope: Scope, period: Period, compare: boolean) {
-  return (await withComparison(scope, period, compare, (p) => actions(deps.store, scope, p))).body;
-}
-
-function filtersOf(scope: Scope) {
-  return { version: scope.version ?? null, variant: scope.variant ?? null };
-}

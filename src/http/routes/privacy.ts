@@ -4,11 +4,19 @@ import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
 import { contactLabel, queueContactDeletion } from '../../privacy/delete-contact.js';
 import type { AppDeps } from '../deps.js';
+import { badRequest } from '../problem.js';
+
+function isPngOrJpeg(b: Buffer): boolean {
+  return (b.length > 8 && b.readUInt32BE(0) === 0x89504e47) || (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff);
+}
 
 const Settings = Type.Object({
   pseudonymize_contact_ids: Type.Boolean({
     description: 'Store a keyed hash of contact_id instead of the id the engine sends (from now on; existing rows keep their ids)',
   }),
+  brand_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'name shown on PDF reports' })),
+  accent_color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'accent colour of PDF reports, #rrggbb' })),
+  logo_base64: Type.Optional(Type.String({ maxLength: 400_000, description: 'PNG or JPEG logo for PDF reports, base64 (≤ 300 KB)' })),
 });
 
 export const privacyRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -28,12 +36,18 @@ export const privacyRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         config: { access: { action: 'manage_account' }, audit: 'account.settings', auditBody: ['pseudonymize_contact_ids'] },
         schema: {
           tags: ['privacy'],
-          summary: 'Change the account\'s settings',
+          summary: 'Change the account\'s settings (pseudonymisation, report branding)',
           body: Type.Partial(Settings, { additionalProperties: false }),
           response: { 200: Settings },
         },
       },
-      async (request) => deps.accountSettings.update(principalOf(request).accountId, request.body),
+      async (request) => {
+        const logo = request.body.logo_base64;
+        if (logo !== undefined && logo !== '' && !isPngOrJpeg(Buffer.from(logo, 'base64'))) {
+          throw badRequest('logo_base64 must be a PNG or JPEG image in base64', [{ path: '/logo_base64', message: 'is not a PNG or JPEG image' }]);
+        }
+        return deps.accountSettings.update(principalOf(request).accountId, request.body);
+      },
     );
 
     app.delete(

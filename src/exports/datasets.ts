@@ -1,0 +1,84 @@
+/**
+ * What an export contains (CONTRACT §6): by default one row per execution of the cohort, streamed from
+ * ClickHouse in chunks (constant memory whatever the size); or the rows of the trends, funnel or
+ * actions panel. Each dataset is a header and an async sequence of CSV lines.
+ */
+import { actions } from '../metrics/actions.js';
+import { funnel } from '../metrics/funnel.js';
+import type { Period } from '../metrics/period.js';
+import { COHORT, factsFilter, params, type Scope } from '../metrics/scope.js';
+import { trends } from '../metrics/trends.js';
+import { FACTS } from '../store/execution-facts.js';
+import type { Store } from '../store/store.js';
+import { csvLine } from './csv.js';
+
+export const DATASETS = ['executions', 'trends', 'funnel', 'actions'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+/** The seed's maximum export size. */
+export const MAX_EXPORT_ROWS = 1_000_000;
+
+export const EXECUTION_COLUMNS = [
+  'execution_id', 'contact_id', 'status', 'enrollment_source', 'enrolled_at', 'completed_at',
+  'goal_achieved_at', 'exit_reason', 'current_step_id', 'duration_seconds',
+] as const;
+
+const ISO = (c: string) => `if(${c} IS NULL, NULL, concat(replaceOne(toString(${c}), ' ', 'T'), 'Z'))`;
+
+const EXECUTIONS_SQL = (filter: string) => `
+SELECT execution_id, contact_id, status, enrollment_source,
+       ${ISO('enrolled_at')} AS enrolled_at,
+       ${ISO("if(status IN ('completed', 'goal_achieved'), completed_at, NULL)")} AS completed_at,
+       ${ISO('goal_achieved_at')} AS goal_achieved_at,
+       if(status = 'exited', toString(exit_reason), '') AS exit_reason,
+       if(status = 'active', current_step_id, '') AS current_step_id,
+       if(status IN ('completed', 'goal_achieved') AND completed_at IS NOT NULL,
+          (toUnixTimestamp64Milli(assumeNotNull(completed_at)) - toUnixTimestamp64Milli(enrolled_at)) / 1000, NULL) AS duration_seconds
+FROM ${FACTS}
+WHERE ${COHORT} AND ${filter}
+ORDER BY enrolled_at, execution_id`;
+
+/** How many rows a dataset has, to refuse exports over the limit before starting. */
+export async function executionCount(store: Store, scope: Scope, period: Period): Promise<number> {
+  const [r] = await store.query<{ n: number }>(`SELECT count() AS n FROM ${FACTS} WHERE ${COHORT} AND ${factsFilter(scope)}`, params(scope, period));
+  return Number(r?.n ?? 0);
+}
+
+export interface CsvProgress {
+  rows: number;
+}
+
+/** The dataset as CSV text chunks (header first). `progress.rows` counts data rows as they go. */
+export async function* csvChunks(store: Store, scope: Scope, period: Period, dataset: Dataset, progress: CsvProgress = { rows: 0 }): AsyncGenerator<string> {
+  if (dataset === 'executions') {
+    yield csvLine(EXECUTION_COLUMNS);
+    for await (const rows of store.stream<Record<string, unknown>>(EXECUTIONS_SQL(factsFilter(scope)), params(scope, period))) {
+      let chunk = '';
+      for (const r of rows) chunk += csvLine(EXECUTION_COLUMNS.map((c) => r[c]));
+      progress.rows += rows.length;
+      yield chunk;
+    }
+    return;
+  }
+  if (dataset === 'trends') {
+    yield csvLine(['date', 'new_enrollments', 'completions', 'conversions', 'enrollment_rate']);
+    for (const t of await trends(store, scope, period)) {
+      progress.rows++;
+      yield csvLine([t.date, t.new_enrollments, t.completions, t.conversions, t.enrollment_rate]);
+    }
+    return;
+  }
+  if (dataset === 'funnel') {
+    yield csvLine(['step_order', 'step_id', 'step_name', 'entered', 'completed', 'dropped_off', 'conversion_rate', 'reached_percent', 'average_time_seconds', 'p50_time_seconds', 'p95_time_seconds']);
+    for (const s of (await funnel(store, scope, period)).funnel_steps) {
+      progress.rows++;
+      yield csvLine([s.step_order, s.step_id, s.step_name, s.entered, s.completed, s.dropped_off, s.conversion_rate, s.reached_percent, s.average_time_seconds, s.p50_time_seconds, s.p95_time_seconds]);
+    }
+    return;
+  }
+  yield csvLine(['action_id', 'action_type', 'executions', 'successes', 'failures', 'success_rate', 'error_rate', 'average_duration_ms', 'p50_duration_ms', 'p95_duration_ms', 'error_types']);
+  for (const a of (await actions(store, scope, period)).actions) {
+    progress.rows++;
+    yield csvLine([a.action_id, a.action_type, a.executions, a.successes, a.failures, a.success_rate, a.error_rate, a.average_duration_ms, a.p50_duration_ms, a.p95_duration_ms, JSON.stringify(a.error_types)]);
+  }
+}

@@ -1,0 +1,42 @@
+/** Gathers what a PDF report shows for a workflow and period (the panels, with the previous period). */
+import { getWorkflowVersion } from '../ingest/catalog.js';
+import { actions } from '../metrics/actions.js';
+import { funnel } from '../metrics/funnel.js';
+import { PeriodOut } from '../metrics/panels.js';
+import { previousPeriod, type Period } from '../metrics/period.js';
+import type { Scope } from '../metrics/scope.js';
+import { summary, summaryChanges } from '../metrics/summary.js';
+import { trends } from '../metrics/trends.js';
+import type { AccountSettings } from '../privacy/account-settings.js';
+import type { Store } from '../store/store.js';
+import type { Branding, ReportInput, Template } from './pdf-report.js';
+
+export function brandingOf(settings: AccountSettings): Branding {
+  return {
+    name: settings.brand_name ?? 'Flowlens',
+    accent: settings.accent_color ?? '#2563eb',
+    ...(settings.logo_base64 ? { logo: Buffer.from(settings.logo_base64, 'base64') } : {}),
+  };
+}
+
+export async function reportInput(store: Store, scope: Scope, period: Period, template: Template, branding: Branding): Promise<ReportInput> {
+  const before = previousPeriod(period);
+  const [now, prev] = [await summary(store, scope, period), await summary(store, scope, before)];
+  const catalog = await getWorkflowVersion(store, scope.account, scope.workflow).catch(() => null);
+  const a = await actions(store, scope, period);
+  return {
+    workflowId: scope.workflow,
+    workflowName: catalog?.name ?? scope.workflow,
+    period: PeriodOut(period),
+    generatedAt: new Date(),
+    summary: now,
+    previous: prev,
+    changes: summaryChanges(now, prev),
+    trends: await trends(store, scope, period),
+    previousTrends: await trends(store, scope, before),
+    funnel: await funnel(store, scope, period),
+    actions: a.actions,
+    template,
+    branding,
+  };
+}
