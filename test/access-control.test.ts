@@ -14,6 +14,7 @@ let rt: TestRuntime;
 const keys = {} as Record<Caller, string>;
 let accountA = '';
 let refreshJob = '';
+let exportId = '';
 let baseUrl = '';
 
 async function key(account: string, role: string, userId?: string, extra: Record<string, unknown> = {}) {
@@ -44,6 +45,7 @@ before(async () => {
   const share = await rt.call('PUT', '/api/v1/workflows/wf/access', keys.owner, { user_ids: ['u-viewer', 'u-shared-member'] });
   assert.equal(share.status, 200, share.text);
   refreshJob = (await rt.call('POST', '/api/v1/workflows/wf/analytics/refresh', keys.admin)).json.job_id;
+  exportId = (await rt.call('POST', '/api/v1/workflows/wf/analytics/export', keys.admin, { start_date: '2026-03-01', end_date: '2026-03-31' })).json.export_id;
   await rt.deps.jobs.idle();
   await rt.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
@@ -80,6 +82,11 @@ const MATRIX: Row[] = [
   { method: 'POST', path: '/api/v1/workflows/{workflow_id}/analytics/refresh', url: () => '/api/v1/workflows/wf/analytics/refresh', codes: expect(403, { ...WRITE_WF, admin: 202, owner: 202, sharedMember: 202 }) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/stream', url: () => '/api/v1/workflows/wf/analytics/stream', codes: expect(403, READ_WF), stream: true },
   { method: 'POST', path: '/api/v1/auth/stream-token', url: () => '/api/v1/auth/stream-token', body: () => ({ workflow_id: 'wf' }), codes: expect(403, { ...READ_WF, admin: 201, owner: 201, sharedMember: 201, viewer: 201 }) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/export', url: () => `/api/v1/workflows/wf/analytics/export${q}`, codes: expect(403, READ_WF) },
+  { method: 'POST', path: '/api/v1/workflows/{workflow_id}/analytics/export', url: () => '/api/v1/workflows/wf/analytics/export', body: () => ({ start_date: '2026-03-01', end_date: '2026-03-31', format: 'json' }), codes: expect(403, { ...READ_WF, admin: 202, owner: 202, sharedMember: 202, viewer: 202 }) },
+  { method: 'GET', path: '/api/v1/exports', url: () => '/api/v1/exports', codes: expect(200, { ingest: 403 }) },
+  { method: 'GET', path: '/api/v1/exports/{export_id}', url: () => `/api/v1/exports/${exportId}`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/exports/{export_id}/download', url: () => `/api/v1/exports/${exportId}/download`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/jobs/{job_id}', url: () => `/api/v1/jobs/${refreshJob}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/access', url: () => '/api/v1/workflows/wf/access', codes: expect(403, { operator: 404, admin: 200, owner: 200, otherAdmin: 404 }) },
   { method: 'PUT', path: '/api/v1/workflows/{workflow_id}/access', url: () => '/api/v1/workflows/wf/access', body: () => ({ user_ids: ['u-viewer', 'u-shared-member'] }), codes: expect(403, { operator: 404, admin: 200, owner: 200, otherAdmin: 404 }) },

@@ -25,18 +25,20 @@ export const EXECUTION_COLUMNS = [
 
 const ISO = (c: string) => `if(${c} IS NULL, NULL, concat(replaceOne(toString(${c}), ' ', 'T'), 'Z'))`;
 
+// Output names equal column names, and ClickHouse would read an alias in place of the column inside
+// other expressions: every column is read through the table alias f.
 const EXECUTIONS_SQL = (filter: string) => `
-SELECT execution_id, contact_id, status, enrollment_source,
-       ${ISO('enrolled_at')} AS enrolled_at,
-       ${ISO("if(status IN ('completed', 'goal_achieved'), completed_at, NULL)")} AS completed_at,
-       ${ISO('goal_achieved_at')} AS goal_achieved_at,
-       if(status = 'exited', toString(exit_reason), '') AS exit_reason,
-       if(status = 'active', current_step_id, '') AS current_step_id,
-       if(status IN ('completed', 'goal_achieved') AND completed_at IS NOT NULL,
-          (toUnixTimestamp64Milli(assumeNotNull(completed_at)) - toUnixTimestamp64Milli(enrolled_at)) / 1000, NULL) AS duration_seconds
-FROM ${FACTS}
-WHERE ${COHORT} AND ${filter}
-ORDER BY enrolled_at, execution_id`;
+SELECT f.execution_id AS execution_id, f.contact_id AS contact_id, f.status AS status, f.enrollment_source AS enrollment_source,
+       ${ISO('f.enrolled_at')} AS enrolled_at,
+       ${ISO("if(f.status IN ('completed', 'goal_achieved'), f.completed_at, NULL)")} AS completed_at,
+       ${ISO('f.goal_achieved_at')} AS goal_achieved_at,
+       if(f.status = 'exited', toString(f.exit_reason), '') AS exit_reason,
+       if(f.status = 'active', f.current_step_id, '') AS current_step_id,
+       if(f.status IN ('completed', 'goal_achieved') AND f.completed_at IS NOT NULL,
+          (toUnixTimestamp64Milli(assumeNotNull(f.completed_at)) - toUnixTimestamp64Milli(f.enrolled_at)) / 1000, NULL) AS duration_seconds
+FROM ${FACTS} AS f
+WHERE ${COHORT.replaceAll('enrolled_at', 'f.enrolled_at')} AND ${filter}
+ORDER BY f.enrolled_at, f.execution_id`;
 
 /** How many rows a dataset has, to refuse exports over the limit before starting. */
 export async function executionCount(store: Store, scope: Scope, period: Period): Promise<number> {

@@ -84,13 +84,27 @@ export function openEmbeddedStore(dataDir: string): Store {
     },
 
     async *stream<T>(sql: string, params: Params = {}): AsyncIterable<T[]> {
-      const stream = session.queryStreamBind(sql, toEngineParams(params), { format: 'JSONEachRow' });
+      // A stream gets a connection of its own (same data directory): a streaming query holds its
+      // connection until the consumer has read everything, and other statements must not wait for it
+      // or break it.
+      const own = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
+      const stream = own.queryStreamBind(sql, toEngineParams(params), { format: 'JSONEachRow' });
+      let finished = false;
       try {
         for await (const chunk of stream) yield chunk.rows<T>();
+        finished = true;
       } catch (err) {
         throw wrapError(err);
       } finally {
-        stream.cancel();
+        // a consumer that stops early (or a failure) releases the engine; a finished stream has nothing to cancel
+        if (!finished) {
+          try {
+            stream.cancel();
+          } catch {
+            /* already ended */
+          }
+        }
+        own.close();
       }
     },
 

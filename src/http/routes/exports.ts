@@ -108,6 +108,8 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           export_id: id, workflow_id: spec.scope.workflow, format: spec.format, dataset: spec.format === 'csv' ? spec.dataset : '',
           params: { ...request.body }, mode: 'file' as const, key_id: p.keyId,
         };
+        // recorded before the job starts, so the job's later records replace it
+        await deps.exportHistory.save(p.accountId, { ...base, status: 'queued', rows: 0, bytes: 0, error: null, job_id: null, expires_at: null });
         const job = await deps.jobs.enqueue(p.accountId, 'export', { workflow_id: spec.scope.workflow, export_id: id, format: spec.format }, async (progress, jobId) => {
           await deps.exportHistory.save(p.accountId, { ...base, status: 'running', rows: 0, bytes: 0, error: null, job_id: jobId, expires_at: null });
           try {
@@ -122,7 +124,6 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
             throw err;
           }
         });
-        await deps.exportHistory.save(p.accountId, { ...base, status: 'queued', rows: 0, bytes: 0, error: null, job_id: job.job_id, expires_at: null });
         return reply.status(202).send({ status: 'queued', job_id: job.job_id, export_id: id });
       },
     );
