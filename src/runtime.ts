@@ -7,6 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/audit-log.js';
 import { KeyStore } from './auth/keys.js';
 import { ExportHistory } from './exports/exports.js';
+import { NO_SMTP, smtpMailer } from './reports/mailer.js';
+import { ReportStore } from './reports/reports.js';
+import { ReportScheduler } from './reports/scheduler.js';
 import type { Config } from './config/config.js';
 import { buildApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
@@ -65,10 +68,18 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const streamSecret = await loadStreamSecret(store);
   const exportHistory = new ExportHistory(store, config.dataDir, config.exportTtlHours);
   exportHistory.sweep();
-  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, ...(redis ? { redis } : {}) };
+  const reports = new ReportStore(store);
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : NO_SMTP;
+  const scheduler = new ReportScheduler(
+    { store, derived, accountSettings, audit, reports, mailer, ...(redis ? { redis } : {}) },
+    { tickMs: config.reportTickMs, retryMs: config.reportRetryMs, maxAttempts: 3 },
+    log,
+  );
+  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   await derived.catchUp();
+  scheduler.start();
   let closing: Promise<void> | undefined;
   return {
     deps,
@@ -78,6 +89,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         const t = performance.now();
         // Keep-alive sockets that turn idle after close() began would hold it open until they time out.
         await hub.close();
+        await scheduler.stop();
         const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
         await app.close().finally(() => clearInterval(sweep));
         app.log.info({ ms: Math.round(performance.now() - t) }, 'http server closed');

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
+import { requireTool } from './helpers/services.js';
 import { tempDir } from './helpers/store.js';
 
 let rt: TestRuntime;
@@ -103,7 +104,8 @@ describe('exports', () => {
     assert.equal(doc.actions.actions[0].action_id, 's1');
   });
 
-  test('PDF: executive is one page, detailed more; the text holds the figures; it renders to PNG', async () => {
+  test('PDF: executive is one page, detailed more; the text holds the figures; it renders to PNG', async (t) => {
+    if (!(await requireTool('pdftotext', 'poppler-utils'))) return t.skip('poppler-utils is not installed');
     await rt.call('PUT', '/api/v1/account/settings', admin, { brand_name: 'Acme Automation', accent_color: '#d97706' });
     const dir = tempDir('flowlens-pdf-');
     for (const template of ['executive', 'detailed']) {

@@ -37,6 +37,12 @@ export interface Config {
   retention: RetentionConfig;
   /** Live streams: heartbeat interval, least time between two updates of one stream, token lifetime. */
   sseHeartbeatMs: number;
+  /** SMTP server for scheduled reports (smtp://user:pass@host:port), and the sender address. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** How often scheduled reports are checked; how long before a failed delivery is retried. */
+  reportTickMs: number;
+  reportRetryMs: number;
   /** Hours an export file stays downloadable. */
   exportTtlHours: number;
   sseCoalesceMs: number;
@@ -98,6 +104,10 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
       rawDays: intFrom('FLOWLENS_RETENTION_RAW_DAYS', env.FLOWLENS_RETENTION_RAW_DAYS, 90),
       dailyDays: intFrom('FLOWLENS_RETENTION_DAILY_DAYS', env.FLOWLENS_RETENTION_DAILY_DAYS, 730),
     },
+    smtpUrl: optional(env.FLOWLENS_SMTP_URL),
+    smtpFrom: env.FLOWLENS_SMTP_FROM ?? 'Flowlens <reports@flowlens.local>',
+    reportTickMs: intFrom('FLOWLENS_REPORT_TICK_MS', env.FLOWLENS_REPORT_TICK_MS, 30_000, 100),
+    reportRetryMs: intFrom('FLOWLENS_REPORT_RETRY_MS', env.FLOWLENS_REPORT_RETRY_MS, 60_000, 0),
     exportTtlHours: intFrom('FLOWLENS_EXPORT_TTL_HOURS', env.FLOWLENS_EXPORT_TTL_HOURS, 24, 1),
     sseHeartbeatMs: intFrom('FLOWLENS_SSE_HEARTBEAT_MS', env.FLOWLENS_SSE_HEARTBEAT_MS, 15_000, 100),
     sseCoalesceMs: intFrom('FLOWLENS_SSE_COALESCE_MS', env.FLOWLENS_SSE_COALESCE_MS, 250, 0),

@@ -21,6 +21,7 @@ import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import { exportRoutes } from './routes/exports.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { reportRoutes } from './routes/reports.js';
 import { streamRoutes } from './routes/stream.js';
 import { workflowRoutes } from './routes/workflows.js';
 
@@ -84,5 +85,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(privacyRoutes(deps));
   await app.register(streamRoutes(deps));
   await app.register(exportRoutes(deps));
+  await app.register(reportRoutes(deps));
   return app;
 }

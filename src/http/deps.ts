@@ -5,6 +5,8 @@ import type { Config } from '../config/config.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { ExportHistory } from '../exports/exports.js';
+import type { ReportStore } from '../reports/reports.js';
+import type { ReportScheduler } from '../reports/scheduler.js';
 import type { StreamHub } from '../realtime/hub.js';
 import type { KeyStore } from '../auth/keys.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
@@ -25,6 +27,8 @@ export interface AppDeps {
   accountSettings: AccountSettingsStore;
   bus: EventBus;
   exportHistory: ExportHistory;
+  reports: ReportStore;
+  scheduler: ReportScheduler;
   hub: StreamHub;
   /** Signs stream tokens (shared by every instance on the store). */
   streamSecret: Buffer;

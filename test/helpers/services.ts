@@ -50,3 +50,14 @@ export async function launchChromium(executablePath: string) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/** A command-line tool some tests need (e.g. poppler's pdftotext), or false with the reason printed. */
+export async function requireTool(name: string, debianPackage: string): Promise<boolean> {
+  const { spawnSync } = await import('node:child_process');
+  const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+  if (found) return true;
+  const reason = `${name} is not installed (Debian: apt-get install ${debianPackage})`;
+  if (process.env.FLOWLENS_REQUIRE_SERVICES === '1') throw new Error(`${reason}, and FLOWLENS_REQUIRE_SERVICES=1 requires it`);
+  console.warn(`SKIPPED: ${reason}; this test needs it (CI sets FLOWLENS_REQUIRE_SERVICES=1 to require it)`);
+  return false;
+}
