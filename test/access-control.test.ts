@@ -15,6 +15,8 @@ const keys = {} as Record<Caller, string>;
 let accountA = '';
 let refreshJob = '';
 let exportId = '';
+let reportId = '';
+const REPORT = { name: 'Weekly', workflow_id: 'wf', formats: ['csv'], schedule: { frequency: 'weekly', day_of_week: 1, time: '09:00', timezone: 'UTC' }, recipients: ['a@example.com'] };
 let baseUrl = '';
 
 async function key(account: string, role: string, userId?: string, extra: Record<string, unknown> = {}) {
@@ -45,6 +47,7 @@ before(async () => {
   const share = await rt.call('PUT', '/api/v1/workflows/wf/access', keys.owner, { user_ids: ['u-viewer', 'u-shared-member'] });
   assert.equal(share.status, 200, share.text);
   refreshJob = (await rt.call('POST', '/api/v1/workflows/wf/analytics/refresh', keys.admin)).json.job_id;
+  reportId = (await rt.call('POST', '/api/v1/reports', keys.admin, REPORT)).json.report_id;
   exportId = (await rt.call('POST', '/api/v1/workflows/wf/analytics/export', keys.admin, { start_date: '2026-03-01', end_date: '2026-03-31' })).json.export_id;
   await rt.deps.jobs.idle();
   await rt.app.listen({ port: 0, host: '127.0.0.1' });
@@ -87,6 +90,11 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/exports', url: () => '/api/v1/exports', codes: expect(200, { ingest: 403 }) },
   { method: 'GET', path: '/api/v1/exports/{export_id}', url: () => `/api/v1/exports/${exportId}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/exports/{export_id}/download', url: () => `/api/v1/exports/${exportId}/download`, codes: expect(403, READ_WF) },
+  { method: 'POST', path: '/api/v1/reports', url: () => '/api/v1/reports', body: () => REPORT, codes: expect(403, { operator: 400, admin: 201, otherAdmin: 400 }) },
+  { method: 'GET', path: '/api/v1/reports', url: () => '/api/v1/reports', codes: expect(403, ADMIN_ONLY) },
+  { method: 'GET', path: '/api/v1/reports/{report_id}', url: () => `/api/v1/reports/${reportId}`, codes: expect(403, { operator: 404, admin: 200, otherAdmin: 404 }) },
+  { method: 'PUT', path: '/api/v1/reports/{report_id}', url: () => `/api/v1/reports/${reportId}`, body: () => REPORT, codes: expect(403, { operator: 404, admin: 200, otherAdmin: 404 }) },
+  { method: 'POST', path: '/api/v1/reports/{report_id}/run', url: () => `/api/v1/reports/${reportId}/run`, codes: expect(403, { operator: 404, admin: 200, otherAdmin: 404 }) },
   { method: 'GET', path: '/api/v1/jobs/{job_id}', url: () => `/api/v1/jobs/${refreshJob}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/access', url: () => '/api/v1/workflows/wf/access', codes: expect(403, { operator: 404, admin: 200, owner: 200, otherAdmin: 404 }) },
   { method: 'PUT', path: '/api/v1/workflows/{workflow_id}/access', url: () => '/api/v1/workflows/wf/access', body: () => ({ user_ids: ['u-viewer', 'u-shared-member'] }), codes: expect(403, { operator: 404, admin: 200, owner: 200, otherAdmin: 404 }) },
@@ -109,7 +117,7 @@ describe('access control', () => {
     const documented = Object.entries(doc.paths)
       .filter(([p]) => p.startsWith('/api/'))
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    const covered = new Set([...MATRIX.map((r) => `${r.method} ${r.path}`), 'DELETE /api/v1/api-keys/{id}']);
+    const covered = new Set([...MATRIX.map((r) => `${r.method} ${r.path}`), 'DELETE /api/v1/api-keys/{id}', 'DELETE /api/v1/reports/{report_id}']);
     assert.deepEqual(documented.filter((r) => !covered.has(r)), [], 'routes without matrix rows');
   });
 
@@ -141,6 +149,12 @@ describe('access control', () => {
       await rt.deps.jobs.idle();
     }
     assert.deepEqual(failures, []);
+  });
+
+  test('deleting a report: admins of its account only', async () => {
+    assert.equal((await rt.call('DELETE', `/api/v1/reports/${reportId}`, keys.otherAdmin)).status, 404);
+    assert.equal((await rt.call('DELETE', `/api/v1/reports/${reportId}`, keys.owner)).status, 403);
+    assert.equal((await rt.call('DELETE', `/api/v1/reports/${reportId}`, keys.admin)).status, 204);
   });
 
   test('revoking a key takes effect at once; only admins of the key\'s account may revoke it', async () => {

@@ -4,7 +4,7 @@
  * the 1,000,000-row limit; a 1M-row CSV streamed with bounded memory.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -193,5 +193,23 @@ describe('exports', () => {
     console.log(`1,000,000-row CSV export: ${seconds.toFixed(1)} s, ${(bytes / 1e6).toFixed(0)} MB, peak RSS +${extraMb.toFixed(0)} MB (server and client in one process)`);
     assert.equal(lines, 1_000_001, 'header + 1,000,000 rows');
     assert.ok(extraMb < 400, `peak RSS grew by ${extraMb.toFixed(0)} MB`);
+  });
+
+  test('flowlens export writes the same file from a running server, with progress', async () => {
+    const port = (rt.app.server.address() as { port: number }).port;
+    const out = path.join(tempDir('flowlens-cli-'), 'wf.csv');
+    const root = path.resolve(import.meta.dirname, '..');
+    // asynchronously: the server answering it runs in this process
+    const run = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'export', '--url', `http://127.0.0.1:${port}`, '--key', admin,
+        '--workflow', 'wf', '--start-date', '2026-03-01', '--end-date', '2026-03-31', '--out', out], { cwd: root });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (status) => resolve({ status, stderr }));
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /Exported .*wf\.csv/);
+    const api = await rt.call('GET', `/api/v1/workflows/wf/analytics/export?${Q}`, admin);
+    assert.equal(fs.readFileSync(out, 'utf8'), api.text);
   });
 });

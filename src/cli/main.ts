@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.js';
 import { importFile, type ImportFormat } from '../ingest/importers/import-file.js';
+import { exportCommand } from './export.js';
 import { DataDirLockedError } from '../store/store.js';
 import { progressBar } from './progress.js';
 import { seed } from './seed.js';
@@ -16,6 +17,9 @@ Commands:
   serve   [--port 8080] [--host 127.0.0.1] [--data ./data] [--clickhouse-url URL] [--redis-url URL] [--demo]
   seed    [--workflows 6] [--enrollments 10000] [--days 30] [--seed 1] [--data DIR | --url URL --key KEY] [--account ID]
   import  FILE [--format ndjson|csv|xes] [--workflow-id ID] [--retain] [--data DIR | --url URL --key KEY] [--account ID]
+  export  --workflow ID [--format csv|json|pdf] [--dataset executions|trends|funnel|actions] [--template executive|detailed]
+          [--start-date YYYY-MM-DD --end-date YYYY-MM-DD | --range last_30_days] [--timezone TZ] [--out FILE]
+          [--data DIR | --url URL --key KEY] [--account ID]
 
 Environment: FLOWLENS_PORT, FLOWLENS_HOST, FLOWLENS_DATA_DIR, FLOWLENS_CLICKHOUSE_URL, FLOWLENS_REDIS_URL,
 FLOWLENS_ADMIN_KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE (see README).`;
@@ -100,6 +104,18 @@ async function main(argv: string[]): Promise<void> {
       } finally {
         await sink.close();
       }
+      return;
+    }
+    case 'export': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          ...target, workflow: { type: 'string' }, format: { type: 'string' }, dataset: { type: 'string' }, template: { type: 'string' },
+          'start-date': { type: 'string' }, 'end-date': { type: 'string' }, range: { type: 'string' }, timezone: { type: 'string' }, out: { type: 'string' },
+        },
+      });
+      const done = await exportCommand(values);
+      process.stderr.write(`Exported ${done.file}: ${done.bytes.toLocaleString('en-US')} bytes in ${done.seconds.toFixed(1)} s\n`);
       return;
     }
     case undefined:
