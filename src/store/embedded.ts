@@ -108,6 +108,31 @@ export function openEmbeddedStore(dataDir: string): Store {
       }
     },
 
+    async *streamText(sql: string, params: Params, format: 'CSV' | 'TabSeparated'): AsyncIterable<string> {
+      // A stream gets a connection of its own (same data directory): a streaming query holds its
+      // connection until the consumer has read everything, and other statements must not wait for it
+      // or break it.
+      const own = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
+      const stream = own.queryStreamBind(sql, toEngineParams(params), { format });
+      let finished = false;
+      try {
+        for await (const chunk of stream) yield chunk.text();
+        finished = true;
+      } catch (err) {
+        throw wrapError(err);
+      } finally {
+        // a consumer that stops early (or a failure) releases the engine; a finished stream has nothing to cancel
+        if (!finished) {
+          try {
+            stream.cancel();
+          } catch {
+            /* already ended */
+          }
+        }
+        own.close();
+      }
+    },
+
     async insert(table: string, rows: readonly Row[]): Promise<void> {
       if (rows.length === 0) return;
       const columns = columnsOf(rows);

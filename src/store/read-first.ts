@@ -44,6 +44,7 @@ export function readFirstStore(store: Store): Store {
     kind: store.kind,
     query: (sql, params, options) => schedule(reads, () => store.query(sql, params, options)),
     stream: (sql, params) => store.stream(sql, params),
+    streamText: (sql, params, format) => store.streamText(sql, params, format),
     insert: (table, rows) => schedule(table === 'events' ? ingest : writes, () => store.insert(table, rows)),
     command: (sql, params) => schedule(writes, () => store.command(sql, params)),
     close: () => store.close(),

@@ -54,6 +54,16 @@ export function openServerStore(url: string): Store {
       for await (const rows of rs.stream<T>()) yield rows.map((r) => r.json<T>());
     },
 
+    async *streamText(sql: string, params: Params, format: 'CSV' | 'TabSeparated'): AsyncIterable<string> {
+      let rs;
+      try {
+        rs = await client.query({ query: sql, query_params: toEngineParams(params), format });
+      } catch (err) {
+        throw wrapError(err);
+      }
+      for await (const rows of rs.stream()) yield rows.map((r) => `${r.text}\r\n`).join('');
+    },
+
     async insert(table: string, rows: readonly Row[]): Promise<void> {
       if (rows.length === 0) return;
       try {

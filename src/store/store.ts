@@ -17,6 +17,8 @@ export interface Store {
   query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]>;
   /** Streams a SELECT's rows in chunks with bounded memory. */
   stream<T = Row>(sql: string, params?: Params): AsyncIterable<T[]>;
+  /** Streams a SELECT's output as text in a ClickHouse output format (e.g. CSV), in chunks with bounded memory. */
+  streamText(sql: string, params: Params, format: 'CSV' | 'TabSeparated'): AsyncIterable<string>;
   /** Inserts rows (objects keyed by column name) into a table; resolves once stored. */
   insert(table: string, rows: readonly Row[]): Promise<void>;
   /** Runs a statement without a result (DDL, ALTER, INSERT ... SELECT). */
