@@ -1,11 +1,12 @@
 /**
- * npm run bench [-- ingest|seed|analytics|realtime] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
+ * npm run bench [-- ingest|seed|analytics|realtime|exports] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * Prints a table and writes bench/results/latest.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAnalytics } from './analytics.js';
+import { benchExports } from './exports.js';
 import { benchIngest } from './ingest.js';
 import { benchRealtime } from './realtime.js';
 import { benchSeed } from './seed.js';
@@ -49,6 +50,11 @@ if (which.includes('realtime')) {
   process.stderr.write(`realtime: ingest-to-delivery latency, then ${streams.toLocaleString('en-US')} concurrent streams…\n`);
   results.realtime = await benchRealtime(streams);
   console.table([results.realtime]);
+}
+if (which.includes('exports')) {
+  process.stderr.write('exports: a 1,000,000-row CSV and PDF reports over HTTP…\n');
+  results.exports = await benchExports();
+  console.table([results.exports]);
 }
 const out = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(out, { recursive: true });
