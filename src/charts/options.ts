@@ -52,6 +52,7 @@ export function funnelOptions(steps: readonly FunnelStepLike[], bottleneck: stri
         name: 'Completed step',
         type: 'bar',
         stack: 'funnel',
+        color: accent,
         data: steps.map((s) => ({ value: s.completed, itemStyle: { color: s.step_id === bottleneck ? PALETTE.danger : accent } })),
         label: { show: true, position: 'insideLeft', fontSize: 10, color: '#fff', formatter: '{c}' },
       },
