@@ -56,7 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerRateLimits(app, deps.config, deps.redis, (msg, err) => app.log.warn({ err }, msg));
   await app.register(helmet, {
     // the API answers JSON; /docs (Swagger UI) loads its scripts and styles from this origin only
-    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] } },
+    // served over plain HTTP by default: asking browsers to upgrade to HTTPS would break a LAN address
+    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'upgrade-insecure-requests': null } },
   });
   await app.register(cors, { origin: deps.config.corsOrigins.length > 0 ? deps.config.corsOrigins : false, credentials: true });
 
@@ -66,13 +67,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: 'Flowlens API',
         version: '0.1.0',
-        description: 'Workflow-automation analytics: ingestion, catalog, analytics. Errors are RFC 9457 problem+json.',
+        description: 'Workflow-automation analytics: ingestion, catalog, analytics, live streams (SSE), exports, scheduled reports, access control and audit. Authenticate with "Authorization: Bearer <API key>". Errors are RFC 9457 problem+json.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: (csp) => csp.replace(/\s*upgrade-insecure-requests;?/, '') });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(opsRoutes(deps));
