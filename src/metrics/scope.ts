@@ -11,6 +11,16 @@ export interface Scope {
   variant?: string;
 }
 
+/** The scope a request's `version` and `variant` filters give for one workflow. */
+export function scopeOf(account: string, workflow: string, filters: { version?: number | undefined; variant?: string | undefined }): Scope {
+  return {
+    account,
+    workflow,
+    ...(filters.version !== undefined ? { version: filters.version } : {}),
+    ...(filters.variant !== undefined ? { variant: filters.variant } : {}),
+  };
+}
+
 /** Conditions on execution_facts columns (version and variant of the execution). */
 export function factsFilter(s: Scope): string {
   return [

@@ -12,7 +12,7 @@ import { queueRefresh } from '../../jobs/refresh.js';
 import { ResultCache } from '../../metrics/cache.js';
 import { actionsBody, funnelBody, summaryBody } from '../../metrics/panels.js';
 import { GRANULARITIES, parsePeriod, RANGES } from '../../metrics/period.js';
-import type { Scope } from '../../metrics/scope.js';
+import { scopeOf } from '../../metrics/scope.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 
@@ -44,12 +44,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       const period = parsePeriod(request.query);
       const { workflow_id } = request.params;
       await deps.derived.settled(principal.accountId, workflow_id);
-      const scope: Scope = {
-        account: principal.accountId,
-        workflow: workflow_id,
-        ...(request.query.version !== undefined ? { version: request.query.version } : {}),
-        ...(request.query.variant !== undefined ? { variant: request.query.variant } : {}),
-      };
+      const scope = scopeOf(principal.accountId, workflow_id, request.query);
       const generation = deps.derived.generation(principal.accountId, workflow_id);
       const cached = <T>(name: string, compute: () => Promise<T>) =>
         cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, request.query.compare ?? null]), generation, compute);

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
 import { parsePeriod } from '../../metrics/period.js';
-import type { Scope } from '../../metrics/scope.js';
+import { scopeOf } from '../../metrics/scope.js';
 import { signStreamToken } from '../../realtime/stream-token.js';
 import type { AppDeps } from '../deps.js';
 import { recordAudit } from '../guard.js';
@@ -70,12 +70,7 @@ export const streamRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const { access_token: _t, version, variant, ...periodQuery } = request.query;
         const query = periodQuery.start_date || periodQuery.end_date || periodQuery.range ? periodQuery : { ...periodQuery, range: 'today' };
         parsePeriod(query); // a bad period is a 400 before the stream starts
-        const scope: Scope = {
-          account: p.accountId,
-          workflow: request.params.workflow_id,
-          ...(version !== undefined ? { version } : {}),
-          ...(variant !== undefined ? { variant } : {}),
-        };
+        const scope = scopeOf(p.accountId, request.params.workflow_id, { version, variant });
         const lastEventId = request.headers['last-event-id'];
         reply.hijack();
         const res = reply.raw;
