@@ -12,7 +12,7 @@ import { DATASETS, type Dataset } from '../../exports/datasets.js';
 import { checkSize, CONTENT_TYPES, exportFileName, exportStream, FORMATS, newExportId, type ExportSpec, type Format } from '../../exports/exports.js';
 import { TEMPLATES, type Template } from '../../exports/pdf-report.js';
 import { parsePeriod } from '../../metrics/period.js';
-import type { Scope } from '../../metrics/scope.js';
+import { scopeOf } from '../../metrics/scope.js';
 import type { AppDeps } from '../deps.js';
 import { HttpProblem, notFound } from '../problem.js';
 import { AnalyticsQuery } from './analytics.js';
@@ -28,12 +28,7 @@ type ExportQuery = Static<typeof ExportQuery>;
 const ExportId = Type.Object({ export_id: Type.String({ maxLength: 64 }) });
 
 function specOf(accountId: string, workflow: string, q: ExportQuery): ExportSpec {
-  const scope: Scope = {
-    account: accountId,
-    workflow,
-    ...(q.version !== undefined ? { version: q.version } : {}),
-    ...(q.variant !== undefined ? { variant: q.variant } : {}),
-  };
+  const scope = scopeOf(accountId, workflow, q);
   const format: Format = q.format ?? 'csv';
   return {
     scope,
@@ -42,6 +37,14 @@ function specOf(accountId: string, workflow: string, q: ExportQuery): ExportSpec
     dataset: (q.dataset ?? 'executions') as Dataset,
     template: (q.template ?? 'executive') as Template,
     compare: format === 'pdf' || q.compare === 'previous_period',
+  };
+}
+
+/** What the history records of every export, whatever its mode and status. */
+function historyBase(spec: ExportSpec, id: string, keyId: string, params: object, mode: 'streamed' | 'file') {
+  return {
+    export_id: id, workflow_id: spec.scope.workflow, format: spec.format, dataset: spec.format === 'csv' ? spec.dataset : '',
+    params: { ...params }, mode, key_id: keyId,
   };
 }
 
@@ -74,8 +77,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const rows = await checkSize(deps.store, spec);
         const id = newExportId();
         await deps.exportHistory.save(p.accountId, {
-          export_id: id, workflow_id: spec.scope.workflow, format: spec.format, dataset: spec.format === 'csv' ? spec.dataset : '',
-          params: { ...request.query }, mode: 'streamed', status: 'streamed', rows: rows ?? 0, bytes: 0, error: null, key_id: p.keyId, job_id: null, expires_at: null,
+          ...historyBase(spec, id, p.keyId, request.query, 'streamed'), status: 'streamed', rows: rows ?? 0, bytes: 0, error: null, job_id: null, expires_at: null,
         });
         const body = await exportStream(deps.store, deps.accountSettings, spec);
         return reply
@@ -104,10 +106,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         await deps.derived.settled(p.accountId, request.params.workflow_id);
         const expected = await checkSize(deps.store, spec);
         const id = newExportId();
-        const base = {
-          export_id: id, workflow_id: spec.scope.workflow, format: spec.format, dataset: spec.format === 'csv' ? spec.dataset : '',
-          params: { ...request.body }, mode: 'file' as const, key_id: p.keyId,
-        };
+        const base = historyBase(spec, id, p.keyId, request.body, 'file');
         // recorded before the job starts, so the job's later records replace it
         await deps.exportHistory.save(p.accountId, { ...base, status: 'queued', rows: 0, bytes: 0, error: null, job_id: null, expires_at: null });
         const job = await deps.jobs.enqueue(p.accountId, 'export', { workflow_id: spec.scope.workflow, export_id: id, format: spec.format }, async (progress, jobId) => {
