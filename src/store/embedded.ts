@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Session } from 'chdb';
+import { Session, type StreamChunk } from 'chdb';
 import { settingsClause } from './settings-clause.js';
 import {
   DataDirLockedError,
@@ -64,6 +64,33 @@ export function openEmbeddedStore(dataDir: string): Store {
     return p;
   }
 
+  /**
+   * A streaming query's chunks. A stream gets a connection of its own (same data directory): it holds
+   * its connection until the consumer has read everything, and other statements must neither wait for
+   * it nor break it.
+   */
+  async function* chunks(sql: string, params: Params, format: string): AsyncIterable<StreamChunk> {
+    const own = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
+    const stream = own.queryStreamBind(sql, toEngineParams(params), { format });
+    let finished = false;
+    try {
+      for await (const chunk of stream) yield chunk;
+      finished = true;
+    } catch (err) {
+      throw wrapError(err);
+    } finally {
+      // a consumer that stops early (or a failure) releases the engine; a finished stream has nothing to cancel
+      if (!finished) {
+        try {
+          stream.cancel();
+        } catch {
+          /* already ended */
+        }
+      }
+      own.close();
+    }
+  }
+
   return {
     kind: 'embedded',
 
@@ -84,53 +111,11 @@ export function openEmbeddedStore(dataDir: string): Store {
     },
 
     async *stream<T>(sql: string, params: Params = {}): AsyncIterable<T[]> {
-      // A stream gets a connection of its own (same data directory): a streaming query holds its
-      // connection until the consumer has read everything, and other statements must not wait for it
-      // or break it.
-      const own = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
-      const stream = own.queryStreamBind(sql, toEngineParams(params), { format: 'JSONEachRow' });
-      let finished = false;
-      try {
-        for await (const chunk of stream) yield chunk.rows<T>();
-        finished = true;
-      } catch (err) {
-        throw wrapError(err);
-      } finally {
-        // a consumer that stops early (or a failure) releases the engine; a finished stream has nothing to cancel
-        if (!finished) {
-          try {
-            stream.cancel();
-          } catch {
-            /* already ended */
-          }
-        }
-        own.close();
-      }
+      for await (const chunk of chunks(sql, params, 'JSONEachRow')) yield chunk.rows<T>();
     },
 
     async *streamText(sql: string, params: Params, format: 'CSV' | 'TabSeparated'): AsyncIterable<string> {
-      // A stream gets a connection of its own (same data directory): a streaming query holds its
-      // connection until the consumer has read everything, and other statements must not wait for it
-      // or break it.
-      const own = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
-      const stream = own.queryStreamBind(sql, toEngineParams(params), { format });
-      let finished = false;
-      try {
-        for await (const chunk of stream) yield chunk.text();
-        finished = true;
-      } catch (err) {
-        throw wrapError(err);
-      } finally {
-        // a consumer that stops early (or a failure) releases the engine; a finished stream has nothing to cancel
-        if (!finished) {
-          try {
-            stream.cancel();
-          } catch {
-            /* already ended */
-          }
-        }
-        own.close();
-      }
+      for await (const chunk of chunks(sql, params, format)) yield chunk.text();
     },
 
     async insert(table: string, rows: readonly Row[]): Promise<void> {
