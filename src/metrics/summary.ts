@@ -48,8 +48,8 @@ interface Row {
   goal_value: number;
 }
 
-const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
-const DONE = "status IN ('completed', 'goal_achieved')";
+export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
+export const DONE = "status IN ('completed', 'goal_achieved')";
 const GOAL = "status = 'goal_achieved'";
 
 export const SUMMARY_SQL = (filter: string) => `

@@ -16,7 +16,7 @@ export interface TrendRow {
   enrollment_rate: number;
 }
 
-const IN_PERIOD = (c: string) => `(${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')})`;
+export const IN_PERIOD = (c: string) => `(${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')})`;
 
 // One pass over the workflow's facts: each execution contributes its enrollment, completion and
 // conversion times, each kept when it falls in the period.

@@ -5,6 +5,8 @@
  */
 import type { Period } from '../metrics/period.js';
 import { COHORT, factsFilter, mean2, params, percent, type Scope } from '../metrics/scope.js';
+import { DONE, HOURS } from '../metrics/summary.js';
+import { IN_PERIOD } from '../metrics/trends.js';
 import { FACTS } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 
@@ -31,9 +33,6 @@ export interface Figures {
   steps: Record<string, StepCounts>;
 }
 
-const IN_PERIOD = (c: string) => `(${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')})`;
-const HOURS = "(toUnixTimestamp64Milli(assumeNotNull(completed_at)) - toUnixTimestamp64Milli(enrolled_at)) / 3600000";
-const DONE = "status IN ('completed', 'goal_achieved')";
 
 /**
  * Every live figure in one pass over the facts (each statement costs the embedded engine tens of ms, so
@@ -48,7 +47,7 @@ SELECT
     countIf(${COHORT} AND status = 'goal_achieved') AS goals,
     countIf(${COHORT} AND status = 'exited') AS exited,
     countIf(${COHORT} AND status = 'error') AS errored,
-    sumIf(${HOURS}, ${COHORT} AND ${DONE}) AS dur_sum,
+    sumIf(${HOURS('enrolled_at', 'completed_at')}, ${COHORT} AND ${DONE}) AS dur_sum,
     countIf(${DONE} AND ${IN_PERIOD('ifNull(completed_at, enrolled_at)')}) AS completions,
     countIf(status = 'goal_achieved' AND ${IN_PERIOD('ifNull(goal_achieved_at, enrolled_at)')}) AS conversions,
     sumMapIf(arrayMap(s -> s.id, steps), arrayMap(s -> toUInt64(s.started_ms > 0), steps), ${COHORT}) AS entered,
