@@ -146,6 +146,14 @@ export class KeyStore {
     return rows[0] ?? null;
   }
 
+  /** A key by id that is neither revoked nor expired, or null (stream tokens name their key by id). */
+  async validById(keyId: string): Promise<ApiKeyRecord | null> {
+    const row = await this.find(keyId);
+    const record = row ? toRecord(row) : null;
+    if (record?.expires_at && Date.parse(record.expires_at) <= Date.now()) return null;
+    return record;
+  }
+
   /** Revokes a key found with find, at once (the cache forgets it). */
   async revoke(key: KeyRow): Promise<void> {
     const t = now();

@@ -38,12 +38,10 @@ async function principalFromStreamToken(deps: AppDeps, token: string, workflow: 
     if (err instanceof StreamTokenError) throw unauthorized(err.message);
     throw err;
   }
-  const key = await deps.keys.find(claims.keyId);
-  if (!key || key.account_id !== claims.account || (key.expires_at && Date.parse(`${key.expires_at.replace(' ', 'T')}Z`) <= Date.now())) {
-    throw unauthorized('The key this stream token was issued to is revoked or expired');
-  }
+  const key = await deps.keys.validById(claims.keyId);
+  if (!key || key.account_id !== claims.account) throw unauthorized('The key this stream token was issued to is revoked or expired');
   if (claims.workflow !== workflow) throw forbidden(`This stream token is for workflow ${claims.workflow}, not ${workflow}`);
-  return { keyId: key.key_id, accountId: key.account_id, role: key.role, userId: key.user_id, isOperator: key.is_operator === 1 };
+  return principalFromKey(key);
 }
 
 export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
