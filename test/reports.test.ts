@@ -22,7 +22,6 @@ let smtpUrl = '';
 const received: Received[] = [];
 let refuse = false;
 let admin = '';
-let accountId = '';
 
 before(async () => {
   smtp = new SMTPServer({
@@ -44,7 +43,7 @@ before(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
   rt = await startTestRuntime({ smtpUrl, reportTickMs: 3_600_000 });
-  ({ key: admin, accountId } = await rt.newAccount('admin'));
+  ({ key: admin } = await rt.newAccount('admin'));
   await rt.call('PUT', '/api/v1/workflows/wf', admin, { name: 'Onboarding', version: 1, steps: [{ step_id: 's1', name: 'Email', order: 1, type: 'action' }] });
   await rt.call('POST', '/api/v1/events', admin, [
     ev.started('wf', 'e1', '2026-03-09T10:00:00Z'),
@@ -67,8 +66,7 @@ const definition = {
   recipients: ['owner@example.com', 'team@example.com'],
 };
 
-function scheduler(now?: () => void) {
-  void now;
+function scheduler() {
   return new ReportScheduler(
     { store: rt.deps.store, derived: rt.deps.derived, accountSettings: rt.deps.accountSettings, audit: rt.deps.audit, reports: rt.deps.reports, mailer: smtpMailer(smtpUrl, 'Flowlens <reports@test>') },
     { tickMs: 3_600_000, retryMs: 60_000, maxAttempts: 3 },
@@ -146,7 +144,6 @@ describe('scheduled reports', () => {
     const audit = (await rt.call('GET', '/api/v1/audit-log?action=report.run', admin)).json.entries as Array<{ outcome: string; params: { attempt: number } }>;
     assert.ok(audit.some((e) => e.outcome === 'error' && e.params.attempt === 1));
     assert.ok(audit.some((e) => e.outcome === 'success' && e.params.attempt === 2));
-    void accountId;
   });
 
   test('send now', async () => {
