@@ -1,9 +1,9 @@
 /** The workflow catalog: register versions, list workflows (registered or seen in events). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { allowedOnWorkflow } from '../../auth/authorize.js';
 import { principalOf } from '../../auth/principal.js';
-import { forgetGrant, sharesOf } from '../../auth/workflow-access.js';
+import { readableWorkflows } from '../../auth/readable-workflows.js';
+import { forgetGrant } from '../../auth/workflow-access.js';
 import { listWorkflows, listWorkflowVersions, registerWorkflow, WorkflowRegistration } from '../../ingest/catalog.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
@@ -47,13 +47,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        const p = principalOf(request);
-        const all = await listWorkflows(deps.store, p.accountId);
-        if (p.isOperator || p.role === 'admin') return { workflows: all };
-        const shares = await sharesOf(deps.store, p.accountId);
-        const readable = all.filter((w) =>
-          allowedOnWorkflow(p, 'read', { exists: true, ownerUserId: w.owner_user_id ?? '', sharedWith: shares.get(w.workflow_id) ?? [] }),
-        );
+        const readable = await readableWorkflows(deps.store, principalOf(request));
         return { workflows: readable };
       },
     );
