@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/audit-log.js';
 import { KeyStore } from './auth/keys.js';
+import { SessionStore } from './auth/sessions.js';
 import { ExportHistory } from './exports/exports.js';
 import { NO_SMTP, smtpMailer } from './reports/mailer.js';
 import { ReportStore } from './reports/reports.js';
@@ -62,6 +63,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const redis = config.redisUrl ? openRedis(config.redisUrl, (msg, err) => logger?.warn({ err }, msg)) : undefined;
   const keys = new KeyStore(store);
   if (config.adminKey) await keys.ensureOperator(config.adminKey);
+  const sessions = new SessionStore(store, keys, config.sessionTtlHours * 3600);
   const bus: EventBus = redis ? new RedisBus(redis, (msg, err) => logger?.warn({ err }, msg)) : new InProcessBus();
   derived.onUpdated((account, workflow) => bus.publish({ account, workflow, at: Date.now() }));
   const hub = new StreamHub(store, derived, bus, { ...DEFAULT_HUB_OPTIONS, heartbeatMs: config.sseHeartbeatMs, coalesceMs: config.sseCoalesceMs }, log);
@@ -75,7 +77,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.reportTickMs, retryMs: config.reportRetryMs, maxAttempts: 3 },
     log,
   );
-  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, ...(redis ? { redis } : {}) };
+  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   await derived.catchUp();

@@ -24,7 +24,8 @@ export type Action =
   | 'share' // change who a workflow is shared with
   | 'manage_keys'
   | 'manage_account' // account settings, contact deletion, the audit log
-  | 'manage_accounts'; // create accounts (operator only)
+  | 'manage_accounts' // create accounts (operator only)
+  | 'use_dashboard'; // sign in to the dashboard, see who is signed in, sign out
 
 const ROLES_FOR: Record<Action, readonly Role[]> = {
   ingest: ['admin', 'member', 'ingest'],
@@ -36,6 +37,7 @@ const ROLES_FOR: Record<Action, readonly Role[]> = {
   manage_keys: ['admin'],
   manage_account: ['admin'],
   manage_accounts: [],
+  use_dashboard: ['admin', 'member', 'viewer'],
 };
 
 const VERBS: Record<Action, string> = {
@@ -48,6 +50,7 @@ const VERBS: Record<Action, string> = {
   manage_keys: 'manage API keys',
   manage_account: 'manage the account',
   manage_accounts: 'create accounts',
+  use_dashboard: 'use the dashboard (its role only sends events)',
 };
 
 /**

@@ -43,10 +43,17 @@ export interface Config {
   /** How often scheduled reports are checked; how long before a failed delivery is retried. */
   reportTickMs: number;
   reportRetryMs: number;
+  /** Cost budgets: every account with budgets is checked this often (0 = not on a timer); and this long after events settle. */
+  budgetTickMs: number;
+  budgetCheckDelayMs: number;
   /** Hours an export file stays downloadable. */
   exportTtlHours: number;
   sseCoalesceMs: number;
   streamTokenTtlSeconds: number;
+  /** How long a dashboard sign-in lasts (never longer than its key). */
+  sessionTtlHours: number;
+  /** The built dashboard (index.html and assets); default: dist/web of this installation. */
+  webDir: string | undefined;
   logLevel: string;
 }
 
@@ -108,9 +115,13 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     smtpFrom: env.FLOWLENS_SMTP_FROM ?? 'Flowlens <reports@flowlens.local>',
     reportTickMs: intFrom('FLOWLENS_REPORT_TICK_MS', env.FLOWLENS_REPORT_TICK_MS, 30_000, 100),
     reportRetryMs: intFrom('FLOWLENS_REPORT_RETRY_MS', env.FLOWLENS_REPORT_RETRY_MS, 60_000, 0),
+    budgetTickMs: intFrom('FLOWLENS_BUDGET_TICK_MS', env.FLOWLENS_BUDGET_TICK_MS, 900_000, 0),
+    budgetCheckDelayMs: intFrom('FLOWLENS_BUDGET_CHECK_DELAY_MS', env.FLOWLENS_BUDGET_CHECK_DELAY_MS, 5_000, 0),
     exportTtlHours: intFrom('FLOWLENS_EXPORT_TTL_HOURS', env.FLOWLENS_EXPORT_TTL_HOURS, 24, 1),
     sseHeartbeatMs: intFrom('FLOWLENS_SSE_HEARTBEAT_MS', env.FLOWLENS_SSE_HEARTBEAT_MS, 15_000, 100),
     sseCoalesceMs: intFrom('FLOWLENS_SSE_COALESCE_MS', env.FLOWLENS_SSE_COALESCE_MS, 250, 0),
+    sessionTtlHours: intFrom('FLOWLENS_SESSION_TTL_HOURS', env.FLOWLENS_SESSION_TTL_HOURS, 12, 1),
+    webDir: optional(env.FLOWLENS_WEB_DIR),
     streamTokenTtlSeconds: intFrom('FLOWLENS_STREAM_TOKEN_TTL_SECONDS', env.FLOWLENS_STREAM_TOKEN_TTL_SECONDS, 900, 1),
     logLevel: env.FLOWLENS_LOG_LEVEL ?? 'info',
   };

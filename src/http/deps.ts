@@ -9,6 +9,7 @@ import type { ReportStore } from '../reports/reports.js';
 import type { ReportScheduler } from '../reports/scheduler.js';
 import type { StreamHub } from '../realtime/hub.js';
 import type { KeyStore } from '../auth/keys.js';
+import type { SessionStore } from '../auth/sessions.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
 import type { DerivedTables } from '../ingest/derived.js';
 import type { JobRunner } from '../jobs/jobs.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   derived: DerivedTables;
   jobs: JobRunner;
   keys: KeyStore;
+  /** Dashboard sign-in sessions (cookie). */
+  sessions: SessionStore;
   ops: OpsMetrics;
   audit: AuditLog;
   accountSettings: AccountSettingsStore;

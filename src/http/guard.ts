@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../auth/authorize.js';
+import { SESSION_COOKIE } from '../auth/sessions.js';
 import { principalFromKey, type Principal } from '../auth/principal.js';
 import { StreamTokenError, verifyStreamToken } from '../realtime/stream-token.js';
 import type { AppDeps } from './deps.js';
@@ -18,15 +19,37 @@ declare module 'fastify' {
     auditBody?: string[];
     /** The route also accepts a stream token in `?access_token=` (EventSource cannot send headers). */
     streamToken?: boolean;
+    /** Open to anyone (signing in): no key is asked for. */
+    public?: boolean;
+    /** Answers without credentials too (request.principal left unset); a missing or ended session is not an error. */
+    optionalAuth?: boolean;
   }
   interface FastifyRequest {
     /** Set by a handler to record these parameters instead of the request's (e.g. without personal data). */
     auditParams?: Record<string, unknown>;
+    /** The caller was authenticated by the dashboard's session cookie, not a Bearer key. */
+    viaSession?: boolean;
   }
 }
 
 // CORS preflights (OPTIONS) carry no credentials; @fastify/cors answers them.
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/') && request.method !== 'OPTIONS';
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The caller behind the dashboard's session cookie. A cookie is sent by the browser whatever page asks,
+ * so a changing request must also carry `X-Requested-With: flowlens`, which another site's page cannot
+ * add without a CORS preflight (that this server refuses unless its origin is allowed).
+ */
+async function principalFromSession(deps: AppDeps, request: FastifyRequest, sessionId: string): Promise<Principal> {
+  const session = await deps.sessions.resolve(sessionId);
+  if (!session) throw new HttpProblem(401, 'Your dashboard session has ended (signed out, expired, or its key was revoked); sign in again', undefined, { 'WWW-Authenticate': 'Bearer' });
+  if (!SAFE_METHODS.has(request.method) && request.headers['x-requested-with'] !== 'flowlens') {
+    throw forbidden('A request authenticated by the session cookie that changes something must send "X-Requested-With: flowlens"');
+  }
+  request.viaSession = true;
+  return principalFromKey(session.key);
+}
 
 /** The caller behind a stream token: 401 when not genuine, expired or its key is gone; 403 for another workflow. */
 async function principalFromStreamToken(deps: AppDeps, token: string, workflow: string): Promise<Principal> {
@@ -46,7 +69,7 @@ async function principalFromStreamToken(deps: AppDeps, token: string, workflow: 
 
 export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
   app.addHook('onRequest', async (request) => {
-    if (!isApi(request)) return;
+    if (!isApi(request) || request.routeOptions.config?.public) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S{1,512})$/i.exec(header) : null;
     const unauthorized = (detail: string) => new HttpProblem(401, detail, undefined, { 'WWW-Authenticate': 'Bearer' });
@@ -55,6 +78,17 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
       request.principal = await principalFromStreamToken(deps, token, (request.params as { workflow_id?: string }).workflow_id ?? '');
       return;
     }
+    const sessionId = request.cookies?.[SESSION_COOKIE];
+    const optional = request.routeOptions.config?.optionalAuth === true;
+    if (!match && sessionId) {
+      try {
+        request.principal = await principalFromSession(deps, request, sessionId);
+      } catch (err) {
+        if (!optional || !(err instanceof HttpProblem) || err.status !== 401) throw err;
+      }
+      return;
+    }
+    if (!match && optional) return;
     if (!match) throw unauthorized('Send your API key as "Authorization: Bearer <key>"');
     const key = await deps.keys.verify(match[1]!);
     if (!key) throw unauthorized('The API key is not valid (unknown, revoked or expired)');
@@ -62,7 +96,8 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.addHook('preValidation', async (request) => {
-    if (!isApi(request) || request.is404) return;
+    if (!isApi(request) || request.is404 || request.routeOptions.config.public) return;
+    if (request.routeOptions.config.optionalAuth && !request.principal) return;
     const rule = request.routeOptions.config.access;
     if (!rule) throw new HttpProblem(403, 'This route declares no access rule, so nobody may call it');
     await authorize(request, rule, deps.store);
