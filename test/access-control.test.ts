@@ -78,6 +78,7 @@ const q = '?start_date=2026-03-01&end_date=2026-03-31';
 const MATRIX: Row[] = [
   { method: 'POST', path: '/api/v1/events', url: () => '/api/v1/events', body: () => [ev.started('wf-x', 'x', '2026-03-02T10:00:00Z')], codes: expect(403, { operator: 200, admin: 200, owner: 200, sharedMember: 200, otherMember: 200, ingest: 200, otherAdmin: 200 }) },
   { method: 'GET', path: '/api/v1/workflows', url: () => '/api/v1/workflows', codes: expect(200, { ingest: 403 }) },
+  { method: 'GET', path: '/api/v1/analytics/workflows', url: () => `/api/v1/analytics/workflows${q}`, codes: expect(200, { ingest: 403 }) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}', url: () => '/api/v1/workflows/wf', codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics', url: () => `/api/v1/workflows/wf/analytics${q}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/funnel', url: () => `/api/v1/workflows/wf/analytics/funnel${q}`, codes: expect(403, READ_WF) },
@@ -117,7 +118,9 @@ describe('access control', () => {
     const documented = Object.entries(doc.paths)
       .filter(([p]) => p.startsWith('/api/'))
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    const covered = new Set([...MATRIX.map((r) => `${r.method} ${r.path}`), 'DELETE /api/v1/api-keys/{id}', 'DELETE /api/v1/reports/{report_id}']);
+    // the session routes answer callers without a key (sign-in, "nobody signed in"): test/dashboard-session.test.ts
+    const SESSION = ['POST /api/v1/session', 'GET /api/v1/session', 'DELETE /api/v1/session'];
+    const covered = new Set([...MATRIX.map((r) => `${r.method} ${r.path}`), 'DELETE /api/v1/api-keys/{id}', 'DELETE /api/v1/reports/{report_id}', ...SESSION]);
     assert.deepEqual(documented.filter((r) => !covered.has(r)), [], 'routes without matrix rows');
   });
 
@@ -187,6 +190,11 @@ describe('access control', () => {
     assert.deepEqual(await ids(keys.owner), ['wf']);
     assert.deepEqual(await ids(keys.viewer), ['wf']);
     assert.deepEqual(await ids(keys.unsharedViewer), []);
+    // the dashboard's overview lists the same workflows
+    const overview = async (k: string) => ((await rt.call('GET', `/api/v1/analytics/workflows${q}`, k)).json.workflows as Array<{ workflow_id: string }>).map((w) => w.workflow_id).sort();
+    assert.deepEqual(await overview(keys.admin), ['wf', 'wf-secret', 'wf-x'].sort());
+    assert.deepEqual(await overview(keys.viewer), ['wf']);
+    assert.deepEqual(await overview(keys.unsharedViewer), []);
   });
 
   test('sharing and unsharing take effect at once; a member registering a workflow owns it', async () => {

@@ -170,3 +170,14 @@ export async function listWorkflows(store: Store, accountId: string, workflowId 
     })),
   );
 }
+
+/** The A/B variants a workflow's executions were started in (for the variant filter), sorted. */
+export async function workflowVariants(store: Store, accountId: string, workflowId: string): Promise<string[]> {
+  const rows = await store.query<{ variant: string }>(
+    `SELECT DISTINCT toString(variant) AS variant FROM events
+     WHERE account_id = {a:String} AND workflow_id = {w:String} AND type = 'execution.started' AND variant != ''
+     ORDER BY variant LIMIT 1000`,
+    { a: accountId, w: workflowId },
+  );
+  return rows.map((r) => r.variant);
+}

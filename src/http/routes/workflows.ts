@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
 import { readableWorkflows } from '../../auth/readable-workflows.js';
 import { forgetGrant } from '../../auth/workflow-access.js';
-import { listWorkflows, listWorkflowVersions, registerWorkflow, WorkflowRegistration } from '../../ingest/catalog.js';
+import { listWorkflows, listWorkflowVersions, registerWorkflow, workflowVariants, WorkflowRegistration } from '../../ingest/catalog.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 import { ProblemSchema } from '../schemas.js';
@@ -56,13 +56,17 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       '/api/v1/workflows/:workflow_id',
       {
         config: { access: { action: 'read', workflow: 'param' } },
-        schema: { tags: ['catalog'], summary: 'One workflow with its registered versions', params: WorkflowId },
+        schema: { tags: ['catalog'], summary: 'One workflow with its registered versions and the A/B variants seen in its executions', params: WorkflowId },
       },
       async (request) => {
         const p = principalOf(request);
         const [item] = await listWorkflows(deps.store, p.accountId, request.params.workflow_id);
         if (!item) throw notFound(`Workflow ${request.params.workflow_id} does not exist`);
-        return { ...item, catalog: await listWorkflowVersions(deps.store, p.accountId, request.params.workflow_id) };
+        const [catalog, variants] = await Promise.all([
+          listWorkflowVersions(deps.store, p.accountId, request.params.workflow_id),
+          workflowVariants(deps.store, p.accountId, request.params.workflow_id),
+        ]);
+        return { ...item, variants, catalog };
       },
     );
   };

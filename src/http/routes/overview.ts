@@ -1,0 +1,48 @@
+/** `GET /api/v1/analytics/workflows`: every workflow the caller may read, with its cohort figures and a sparkline. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { principalOf } from '../../auth/principal.js';
+import { readableWorkflows } from '../../auth/readable-workflows.js';
+import { workflowsOverview } from '../../metrics/overview.js';
+import { parsePeriod, RANGES } from '../../metrics/period.js';
+import type { AppDeps } from '../deps.js';
+import { badRequest } from '../problem.js';
+
+const OverviewQuery = Type.Object(
+  {
+    start_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive, read in `timezone`' })),
+    end_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive' })),
+    range: Type.Optional(Type.String({ description: `instead of dates: ${RANGES.join(' | ')}` })),
+    timezone: Type.Optional(Type.String({ description: 'IANA name, default UTC' })),
+    granularity: Type.Optional(Type.String({ description: 'buckets of the sparkline: hourly | daily | weekly | monthly, default daily' })),
+  },
+  { additionalProperties: false },
+);
+
+export const overviewRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/api/v1/analytics/workflows',
+      {
+        config: { access: { action: 'list' }, audit: 'analytics.read', rateLimitGroup: 'analytics', etag: true },
+        schema: {
+          tags: ['analytics'],
+          summary: 'Every workflow at a glance',
+          description: 'For each workflow the key may read: name, the cohort figures of the period (total_enrolled, currently_active, completed, completion_rate, goals_achieved, conversion_rate, as defined for the summary) and `enrollments`, the new enrollments per bucket (a sparkline).',
+          querystring: OverviewQuery,
+        },
+      },
+      async (request) => {
+        if (request.query.granularity === 'minute') throw badRequest('granularity: minute buckets are not offered for every workflow at once; use hourly or coarser', [{ path: '/granularity', message: 'minute is not offered here' }]);
+        const period = parsePeriod(request.query);
+        const p = principalOf(request);
+        const workflows = await readableWorkflows(deps.store, p);
+        await Promise.all(workflows.map((w) => deps.derived.settled(p.accountId, w.workflow_id)));
+        const figures = await workflowsOverview(deps.store, p.accountId, workflows.map((w) => w.workflow_id), period);
+        return {
+          period: { start_date: period.startDate, end_date: period.endDate, timezone: period.timezone, granularity: period.granularity },
+          workflows: workflows.map((w, i) => ({ ...figures[i]!, name: w.name, registered: w.registered, last_event_at: w.last_event_at })),
+        };
+      },
+    );
+  };

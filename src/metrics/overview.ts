@@ -1,0 +1,67 @@
+/**
+ * Every readable workflow at a glance (the dashboard's list): the cohort figures of the period
+ * (CONTRACT §6 definitions: enrolled, active, completed, goals, their rates) and the new enrollments
+ * per bucket for a sparkline. Two queries over execution_facts for all the workflows at once.
+ */
+import type { Store } from '../store/store.js';
+import { bucketSql, buckets, type Period } from './period.js';
+import { COHORT, percent } from './scope.js';
+import { DONE } from './summary.js';
+
+export interface WorkflowOverview {
+  workflow_id: string;
+  total_enrolled: number;
+  currently_active: number;
+  completed: number;
+  completion_rate: number;
+  goals_achieved: number;
+  conversion_rate: number;
+  /** New enrollments per bucket of the period (the sparkline), oldest first. */
+  enrollments: number[];
+}
+
+const FACTS_OF = `execution_facts FINAL WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${COHORT}`;
+
+const TOTALS_SQL = `
+SELECT workflow_id, count() AS total, countIf(status = 'active') AS active, countIf(${DONE}) AS completed,
+       countIf(status = 'goal_achieved') AS goals
+FROM ${FACTS_OF}
+GROUP BY workflow_id`;
+
+const SPARK_SQL = (p: Period) => `
+SELECT workflow_id, ${bucketSql('enrolled_at', p.granularity)} AS bucket, count() AS n
+FROM ${FACTS_OF}
+GROUP BY workflow_id, bucket`;
+
+export async function workflowsOverview(store: Store, account: string, workflows: string[], period: Period): Promise<WorkflowOverview[]> {
+  const params = { account, workflows, from: period.from, to: period.to, tz: period.timezone };
+  const [totals, spark] = await Promise.all([
+    store.query<{ workflow_id: string; total: number; active: number; completed: number; goals: number }>(TOTALS_SQL, params),
+    store.query<{ workflow_id: string; bucket: string; n: number }>(SPARK_SQL(period), params),
+  ]);
+  const keys = buckets(period).map((b) => b.key);
+  const series = new Map<string, Map<string, number>>();
+  for (const r of spark) {
+    let m = series.get(r.workflow_id);
+    if (!m) series.set(r.workflow_id, (m = new Map()));
+    m.set(r.bucket, Number(r.n));
+  }
+  const byWorkflow = new Map(totals.map((t) => [t.workflow_id, t]));
+  return workflows.map((workflow_id) => {
+    const t = byWorkflow.get(workflow_id);
+    const total = Number(t?.total ?? 0);
+    const completed = Number(t?.completed ?? 0);
+    const goals = Number(t?.goals ?? 0);
+    const m = series.get(workflow_id);
+    return {
+      workflow_id,
+      total_enrolled: total,
+      currently_active: Number(t?.active ?? 0),
+      completed,
+      completion_rate: percent(completed, total),
+      goals_achieved: goals,
+      conversion_rate: percent(goals, total),
+      enrollments: keys.map((k) => m?.get(k) ?? 0),
+    };
+  });
+}
