@@ -53,6 +53,7 @@ export async function serve(flags: Flags): Promise<void> {
   const lines = [
     '',
     `Flowlens is running at ${base}  (store: ${store.kind === 'embedded' ? config.dataDir : config.clickhouseUrl})`,
+    ...(config.demo && config.adminKey ? [`  Dashboard:      ${base}/sign-in#key=${config.adminKey}   (signs you in)`] : [`  Dashboard:      ${base}/  (sign in with an API key)`]),
     `  API reference:  ${base}/docs`,
     `  Health:         ${base}/healthz`,
   ];

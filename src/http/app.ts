@@ -2,6 +2,7 @@
  * buildApp: the Fastify app with every route, without listening. main (src/server.ts) listens;
  * tests call app.inject on the real app with a real store.
  */
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -19,11 +20,15 @@ import { analyticsRoutes } from './routes/analytics.js';
 import { auditRoutes } from './routes/audit.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
+import { platformRoutes } from './routes/platform/index.js';
+import { overviewRoutes } from './routes/overview.js';
 import { exportRoutes } from './routes/exports.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { reportRoutes } from './routes/reports.js';
+import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { registerWeb, webDirectory } from './web.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -42,7 +47,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`));
+  const dashboard = await registerWeb(app, webDirectory(deps.config.webDir));
+  app.setNotFoundHandler((request, reply) => {
+    if (dashboard(request, reply)) return;
+    sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`);
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     deps.ops.httpDuration.observe(
@@ -51,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
 
+  await app.register(cookie);
   registerGuards(app, deps);
   registerEtags(app);
   await registerRateLimits(app, deps.config, deps.redis, (msg, err) => app.log.warn({ err }, msg));
@@ -87,5 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(streamRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(reportRoutes(deps));
+  await app.register(platformRoutes(deps));
+  await app.register(sessionRoutes(deps));
+  await app.register(overviewRoutes(deps));
   return app;
 }

@@ -1,0 +1,44 @@
+/**
+ * The dashboard: the static files Vite builds from web/ (index.html and hashed assets), served at `/`.
+ * Paths that are not files (e.g. /workflows/abc) get index.html, so links into the app work; the app
+ * routes them in the browser. Without a build, `/` says how to make one.
+ */
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The built dashboard: the configured folder, else dist/web next to this code (built or run from src). */
+export function webDirectory(configured: string | undefined): string | null {
+  const candidates = configured ? [path.resolve(configured)] : [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')];
+  return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? null;
+}
+
+/** Paths the API and operations own, and missing build files: never answered with the dashboard. */
+const SERVER_PATHS = /^\/(api|docs|openapi\.json|healthz|metrics|assets)(\/|$|\?)/;
+
+export async function registerWeb(app: FastifyInstance, webDir: string | null): Promise<(request: FastifyRequest, reply: FastifyReply) => boolean> {
+  if (webDir) {
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      // hashed assets never change; index.html must be revalidated to pick up a new build
+      setHeaders: (res, file) => res.header('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
+  }
+  /** Answers a GET for an app page with index.html; false when the request is not for the dashboard. */
+  return (request, reply) => {
+    if (request.method !== 'GET' || SERVER_PATHS.test(request.url)) return false;
+    if (!webDir) {
+      void reply.type('text/plain; charset=utf-8').status(404).send('The dashboard is not built. Run `npm run build` (npm start does it for you).\n');
+      return true;
+    }
+    void reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+    return true;
+  };
+}
