@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/ and test/ with Node's test runner (each file in its own process,
+// Runs every *.test.ts(x) under src/, web/src/ and test/ with Node's test runner (each file in its own process,
 // which chdb needs: one embedded engine per process). Extra arguments are passed to node --test.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,14 +9,14 @@ function find(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return e.name === 'node_modules' ? [] : find(p);
-    return e.name.endsWith('.test.ts') ? [p] : [];
+    return /\.test\.tsx?$/.test(e.name) ? [p] : [];
   });
 }
 
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
-let files = [...find('src'), ...find('test')].sort();
+let files = [...find('src'), ...find('web/src'), ...find('test')].sort();
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files matched');

@@ -3,7 +3,13 @@
  * renders them in the browser and the PDF report renders the same options to SVG on the server, so the
  * two always draw the same chart.
  */
-import type { TrendRow } from '../metrics/trends.js';
+/** One bucket of a trend (the analytics API's `trends[]` rows). */
+export interface TrendLike {
+  date: string;
+  new_enrollments: number;
+  completions: number;
+  conversions: number;
+}
 
 export interface FunnelStepLike {
   step_id: string;
@@ -15,14 +21,44 @@ export interface FunnelStepLike {
 
 export const PALETTE = { primary: '#2563eb', success: '#16a34a', goal: '#9333ea', muted: '#94a3b8', danger: '#dc2626', text: '#0f172a', grid: '#e2e8f0' };
 
-export function trendOptions(rows: readonly TrendRow[], previous?: readonly TrendRow[], accent = PALETTE.primary) {
-  const series = [
-    { name: 'Enrolled', type: 'line', data: rows.map((r) => r.new_enrollments), color: accent, areaStyle: { opacity: 0.08 }, symbol: 'none', smooth: false },
-    { name: 'Completed', type: 'line', data: rows.map((r) => r.completions), color: PALETTE.success, symbol: 'none' },
-    { name: 'Converted', type: 'line', data: rows.map((r) => r.conversions), color: PALETTE.goal, symbol: 'none' },
-  ] as Array<Record<string, unknown>>;
+export const TREND_METRICS = [
+  { key: 'new_enrollments', label: 'Enrolled' },
+  { key: 'completions', label: 'Completed' },
+  { key: 'conversions', label: 'Converted' },
+] as const;
+export type TrendMetric = (typeof TREND_METRICS)[number]['key'];
+
+export interface TrendChoice {
+  /** Metrics drawn, overlaid (default: all three). */
+  metrics?: readonly TrendMetric[];
+  /** Fill under every line (default: only under the first). */
+  area?: boolean;
+}
+
+/** Bucket labels: dates as they are, minute/hourly instants as "YYYY-MM-DD HH:MM" in the period's timezone. */
+const label = (date: string) => date.slice(0, 16).replace('T', ' ');
+
+/**
+ * Lines per metric over the period's buckets; with `previous`, the previous period's line of each metric
+ * drawn dashed over the same bucket positions.
+ */
+export function trendOptions(rows: readonly TrendLike[], previous?: readonly TrendLike[], accent = PALETTE.primary, choice: TrendChoice = {}) {
+  const colors: Record<TrendMetric, string> = { new_enrollments: accent, completions: PALETTE.success, conversions: PALETTE.goal };
+  const shown = TREND_METRICS.filter((m) => (choice.metrics ?? TREND_METRICS.map((x) => x.key)).includes(m.key));
+  const series: Array<Record<string, unknown>> = shown.map((m, i) => ({
+    name: m.label,
+    type: 'line',
+    data: rows.map((r) => r[m.key]),
+    color: colors[m.key],
+    symbol: 'none',
+    ...(choice.area || (choice.area === undefined && i === 0) ? { areaStyle: { opacity: choice.area ? 0.15 : 0.08 } } : {}),
+  }));
   if (previous) {
-    series.push({ name: 'Enrolled (previous period)', type: 'line', data: previous.map((r) => r.new_enrollments), color: accent, lineStyle: { type: 'dashed', opacity: 0.6 }, symbol: 'none' });
+    // the PDF shows only enrollments' previous line; the dashboard asks for its chosen metrics
+    const compared = choice.metrics ? shown : shown.slice(0, 1);
+    for (const m of compared) {
+      series.push({ name: `${m.label} (previous period)`, type: 'line', data: previous.map((r) => r[m.key]), color: colors[m.key], lineStyle: { type: 'dashed', opacity: 0.6 }, symbol: 'none' });
+    }
   }
   return {
     animation: false,
@@ -30,7 +66,7 @@ export function trendOptions(rows: readonly TrendRow[], previous?: readonly Tren
     grid: { left: 48, right: 16, top: 36, bottom: 32 },
     legend: { top: 4, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: rows.map((r) => r.date.slice(0, 16).replace('T', ' ')), axisLabel: { fontSize: 10, hideOverlap: true }, axisLine: { lineStyle: { color: PALETTE.muted } } },
+    xAxis: { type: 'category', data: rows.map((r) => label(r.date)), axisLabel: { fontSize: 10, hideOverlap: true }, axisLine: { lineStyle: { color: PALETTE.muted } } },
     yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: PALETTE.grid } } },
     series,
   };

@@ -1,6 +1,9 @@
 /** The cohort summary (CONTRACT §6): enrolled, active, completed, goals, rates, durations, breakdowns. */
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
+import { changePercent } from './change.js';
+
+export { changePercent };
 import type { Period } from './period.js';
 import { COHORT, countsOf, factsFilter, mean2, params, percent, round2, type Scope } from './scope.js';
 
@@ -99,12 +102,6 @@ export async function summary(store: Store, scope: Scope, period: Period): Promi
     goal_breakdown: countsOf(row.goal_types),
     goal_value: round2(row.goal_value),
   };
-}
-
-/** Change in percent from `before` to `now` (null when there was nothing before). */
-export function changePercent(now: number | null, before: number | null): number | null {
-  if (now === null || before === null || before === 0) return null;
-  return round2(((now - before) / Math.abs(before)) * 100);
 }
 
 const COMPARED = ['total_enrolled', 'currently_active', 'completed', 'completion_rate', 'goals_achieved', 'conversion_rate', 'average_duration_hours', 'time_to_conversion_hours'] as const;

@@ -1,0 +1,24 @@
+/** Counts by reason or source as labelled bars, largest first (exit reasons, enrollment sources, goals). */
+import { formatCount, formatPercent } from '../format.js';
+import { Empty } from './States.js';
+
+export function Breakdown({ counts, empty, locale, name }: { counts: Record<string, number>; empty: string; locale?: string; name: string }) {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((s, [, n]) => s + n, 0);
+  if (entries.length === 0) return <Empty>{empty}</Empty>;
+  return (
+    <ul className="breakdown" aria-label={name}>
+      {entries.map(([label, n]) => (
+        <li key={label} data-key={label} data-value={n}>
+          <span className="breakdown-label">{label.replaceAll('_', ' ')}</span>
+          <span className="breakdown-track">
+            <span className="breakdown-bar" style={{ width: `${(n / entries[0]![1]) * 100}%` }} />
+          </span>
+          <span className="breakdown-count">
+            {formatCount(n, locale)} <small>{formatPercent((n / total) * 100, locale)}</small>
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,72 @@
+/** Period presets, a custom range, the timezone and the comparison toggle. */
+import { useState } from 'react';
+import { RANGES, type View } from '../view-state.js';
+
+function timezones(current: string): string[] {
+  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set(['UTC', current, ...all])].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)));
+}
+
+export function DateControls({ view, onChange, showCompare = true }: { view: View; onChange: (v: View) => void; showCompare?: boolean }) {
+  const [custom, setCustom] = useState(view.range === null);
+  const [start, setStart] = useState(view.start ?? '');
+  const [end, setEnd] = useState(view.end ?? '');
+  const validRange = start !== '' && end !== '' && start <= end;
+  return (
+    <div className="controls" role="group" aria-label="Period">
+      <div className="segmented">
+        {RANGES.map((r) => (
+          <button
+            key={r.key}
+            type="button"
+            aria-pressed={view.range === r.key}
+            onClick={() => {
+              setCustom(false);
+              onChange({ ...view, range: r.key, start: null, end: null, granularity: r.key === 'today' ? 'hourly' : view.granularity === 'hourly' ? 'daily' : view.granularity });
+            }}
+          >
+            {r.label}
+          </button>
+        ))}
+        <button type="button" aria-pressed={custom || view.range === null} onClick={() => setCustom(true)}>
+          Custom
+        </button>
+      </div>
+      {(custom || view.range === null) && (
+        <form
+          className="custom-range"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (validRange) onChange({ ...view, range: null, start, end });
+          }}
+        >
+          <label>
+            From <input type="date" value={start} max={end || undefined} onChange={(e) => setStart(e.target.value)} required />
+          </label>
+          <label>
+            to <input type="date" value={end} min={start || undefined} onChange={(e) => setEnd(e.target.value)} required />
+          </label>
+          <button type="submit" className="button" disabled={!validRange}>
+            Apply
+          </button>
+        </form>
+      )}
+      <label className="inline">
+        <span className="muted">Timezone</span>
+        <select value={view.timezone} onChange={(e) => onChange({ ...view, timezone: e.target.value })}>
+          {timezones(view.timezone).map((tz) => (
+            <option key={tz} value={tz}>
+              {tz}
+            </option>
+          ))}
+        </select>
+      </label>
+      {showCompare && (
+        <label className="inline toggle">
+          <input type="checkbox" checked={view.compare} onChange={(e) => onChange({ ...view, compare: e.target.checked })} />
+          Compare with previous period
+        </label>
+      )}
+    </div>
+  );
+}

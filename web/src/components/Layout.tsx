@@ -1,0 +1,32 @@
+/** The frame of every signed-in page: brand, navigation, who is signed in, sign-out. */
+import type { ReactNode } from 'react';
+import type { Who } from '../api.js';
+import { linkProps } from '../router.js';
+
+export function Layout({ who, onSignOut, children }: { who: Who; onSignOut: () => void; children: ReactNode }) {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" {...linkProps('/')}>
+          <span className="brand-mark" aria-hidden="true" />
+          {who.brand_name || 'Flowlens'}
+        </a>
+        <nav aria-label="Main">
+          <a {...linkProps('/')}>Workflows</a>
+          <a href="/docs" target="_blank" rel="noreferrer">
+            API
+          </a>
+        </nav>
+        <div className="who">
+          <span className="muted small" title={`account ${who.account_id}`}>
+            {who.user_id || who.key_name} · {who.role}
+          </span>
+          <button type="button" className="button button-quiet" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="main">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+/** The dashboard's entry: who is signed in decides between the sign-in page and the app's pages. */
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
+import { StrictMode, useEffect } from 'react';
+import { createRoot } from 'react-dom/client';
+import { api, ApiError, whenSignedOut, type Who } from './api.js';
+import { Layout } from './components/Layout.js';
+import { ErrorState, Skeleton } from './components/States.js';
+import { SignIn } from './pages/SignIn.js';
+import { WorkflowList } from './pages/WorkflowList.js';
+import { WorkflowPage } from './pages/WorkflowPage.js';
+import { navigate, useLocation } from './router.js';
+import './styles.css';
+
+const client = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      // a 4xx will not get better by asking again
+      retry: (n, error) => !(error instanceof ApiError && error.status < 500) && n < 2,
+    },
+  },
+});
+
+function App() {
+  const queries = useQueryClient();
+  const { path, search } = useLocation();
+  const who = useQuery({
+    queryKey: ['session'],
+    queryFn: async () => {
+      const w = await api<Who | { signed_in: false }>('/api/v1/session');
+      return w.signed_in ? w : null;
+    },
+    staleTime: Infinity,
+  });
+  const locale = typeof navigator !== 'undefined' ? navigator.language : undefined;
+
+  useEffect(() => whenSignedOut(() => queries.setQueryData(['session'], null)), [queries]);
+  useEffect(() => {
+    const accent = who.data?.accent_color;
+    if (accent) document.documentElement.style.setProperty('--accent', accent);
+  }, [who.data?.accent_color]);
+
+  const signedOut = who.data === null || (who.error instanceof ApiError && who.error.status === 401);
+  if (who.isLoading) return <Skeleton height={48} label="Loading" />;
+  if (signedOut || path === '/sign-in') {
+    if (!signedOut && who.data && path === '/sign-in' && !window.location.hash) {
+      navigate('/', { replace: true });
+      return null;
+    }
+    return (
+      <SignIn
+        onSignedIn={(w) => {
+          queries.clear();
+          queries.setQueryData(['session'], w);
+          if (path === '/sign-in') navigate('/', { replace: true });
+        }}
+      />
+    );
+  }
+  if (who.isError || !who.data) return <ErrorState error={who.error} onRetry={() => void who.refetch()} />;
+
+  const signOut = async () => {
+    await api('/api/v1/session', { method: 'DELETE' }).catch(() => undefined);
+    queries.clear();
+    queries.setQueryData(['session'], null);
+    navigate('/sign-in');
+  };
+  const workflow = /^\/workflows\/([^/]+)\/?$/.exec(path);
+  return (
+    <Layout who={who.data} onSignOut={() => void signOut()}>
+      {workflow ? (
+        <WorkflowPage key={workflow[1]} workflowId={decodeURIComponent(workflow[1]!)} search={search} locale={locale} accent={who.data.accent_color ?? undefined} />
+      ) : path === '/' ? (
+        <WorkflowList search={search} locale={locale} />
+      ) : (
+        <ErrorState error={new Error(`There is no page at ${path}.`)} />
+      )}
+    </Layout>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={client}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,206 @@
+/**
+ * `/workflows/{id}`: summary cards with their change, trends, the funnel, action performance, exit
+ * reasons and enrollment sources, for the period, timezone, version and variant in the URL; live while open.
+ */
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect } from 'react';
+import { TREND_METRICS } from '../../../src/charts/options.js';
+import { api, query, type ActionsResponse, type FunnelResponse, type SummaryResponse, type WorkflowDetail } from '../api.js';
+import { ActionsTable } from '../components/ActionsTable.js';
+import { Breakdown } from '../components/Breakdown.js';
+import { DateControls } from '../components/DateControls.js';
+import { ExportMenu } from '../components/ExportMenu.js';
+import { Funnel } from '../components/Funnel.js';
+import { Empty, ErrorState, Skeleton } from '../components/States.js';
+import { SummaryCards } from '../components/SummaryCards.js';
+import { formatCount, formatPercent, formatUsd } from '../format.js';
+import { useLive, type LiveStatus } from '../live.js';
+import { linkProps, navigate } from '../router.js';
+import { analyticsParams, GRANULARITIES, granularityAllowed, parseView, viewSearch, type View } from '../view-state.js';
+
+// ECharts is most of the JavaScript: it loads in parallel, after the figures can already be read
+const loadChart = () => import('../components/TrendsChart.js');
+const TrendsChart = lazy(() => loadChart().then((m) => ({ default: m.TrendsChart })));
+
+const LIVE_TEXT: Record<LiveStatus, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', polling: 'Updating every 15 s' };
+
+export function WorkflowPage({ workflowId, search, locale, accent }: { workflowId: string; search: string; locale?: string; accent?: string | undefined }) {
+  const view = parseView(search);
+  const base = `/api/v1/workflows/${encodeURIComponent(workflowId)}`;
+  const params = analyticsParams(view);
+  const client = useQueryClient();
+  useEffect(() => void loadChart(), []);
+  const setView = (v: View) => navigate(`/workflows/${encodeURIComponent(workflowId)}${viewSearch(v)}`, { replace: true });
+
+  const detail = useQuery({ queryKey: ['wf', workflowId, 'detail'], queryFn: ({ signal }) => api<WorkflowDetail>(base, { signal }) });
+  const summary = useQuery({ queryKey: ['wf', workflowId, 'summary', params], queryFn: ({ signal }) => api<SummaryResponse>(`${base}/analytics${query(params)}`, { signal }), placeholderData: keepPreviousData });
+  const funnel = useQuery({ queryKey: ['wf', workflowId, 'funnel', params], queryFn: ({ signal }) => api<FunnelResponse>(`${base}/analytics/funnel${query(params)}`, { signal }), placeholderData: keepPreviousData });
+  const actions = useQuery({ queryKey: ['wf', workflowId, 'actions', params], queryFn: ({ signal }) => api<ActionsResponse>(`${base}/analytics/actions${query(params)}`, { signal }), placeholderData: keepPreviousData });
+
+  const { compare: _c, granularity: _g, ...streamParams } = params;
+  const live = useLive(detail.isSuccess ? `${base}/analytics/stream` : null, streamParams, () => void client.invalidateQueries({ queryKey: ['wf', workflowId] }));
+
+  if (detail.isError) {
+    return (
+      <>
+        <p>
+          <a {...linkProps('/')}>← Workflows</a>
+        </p>
+        <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />
+      </>
+    );
+  }
+  const s = summary.data?.summary;
+  const exportParams = { ...params, compare: undefined };
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <a className="small" {...linkProps(`/${viewSearch({ ...view, version: null, variant: null })}`)}>
+            ← Workflows
+          </a>
+          <h1>
+            {detail.data?.name ?? workflowId}{' '}
+            <span className={`live live-${live}`} role="status" aria-live="polite" data-live={live}>
+              <span className="live-dot" aria-hidden="true" />
+              {LIVE_TEXT[live]}
+            </span>
+          </h1>
+        </div>
+        <div className="head-actions">
+          <Filters view={view} detail={detail.data} onChange={setView} />
+          <ExportMenu workflowId={workflowId} params={exportParams} />
+        </div>
+      </div>
+      <DateControls view={view} onChange={setView} />
+      {summary.isError && <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />}
+
+      <section aria-label="Summary" className={summary.isPlaceholderData ? 'is-stale' : ''}>
+        {summary.data ? <SummaryCards data={summary.data} locale={locale} /> : !summary.isError && <Skeleton height={180} label="Loading summary" />}
+      </section>
+
+      <section className="panel">
+        <div className="panel-head">
+          <h2>Trends</h2>
+          <div className="chart-controls">
+            <div className="segmented small" role="group" aria-label="Metrics">
+              {TREND_METRICS.map((m) => {
+                const on = view.metrics.includes(m.key);
+                return (
+                  <button key={m.key} type="button" aria-pressed={on} onClick={() => setView({ ...view, metrics: on ? (view.metrics.length > 1 ? view.metrics.filter((x) => x !== m.key) : view.metrics) : TREND_METRICS.map((x) => x.key).filter((k) => k === m.key || view.metrics.includes(k)) })}>
+                    {m.label}
+                  </button>
+                );
+              })}
+            </div>
+            <label className="inline">
+              <span className="visually-hidden">Granularity</span>
+              <select value={view.granularity} onChange={(e) => setView({ ...view, granularity: e.target.value as View['granularity'] })} aria-label="Granularity">
+                {GRANULARITIES.map((g) => (
+                  <option key={g} value={g} disabled={!granularityAllowed(view, g)}>
+                    {g[0]!.toUpperCase() + g.slice(1)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <div className="segmented small" role="group" aria-label="Chart style">
+              <button type="button" aria-pressed={!view.area} onClick={() => setView({ ...view, area: false })}>
+                Line
+              </button>
+              <button type="button" aria-pressed={view.area} onClick={() => setView({ ...view, area: true })}>
+                Area
+              </button>
+            </div>
+          </div>
+        </div>
+        {summary.data ? (
+          <Suspense fallback={<Skeleton height={300} label="Loading chart" />}>
+            <TrendsChart rows={summary.data.trends} previous={summary.data.comparison?.trends} metrics={view.metrics} area={view.area} accent={accent} />
+          </Suspense>
+        ) : (
+          !summary.isError && <Skeleton height={280} label="Loading trends" />
+        )}
+      </section>
+
+      <div className="grid-2">
+        <section className="panel">
+          <div className="panel-head">
+            <h2>Funnel</h2>
+            {funnel.data && (
+              <span className="muted small">
+                {formatPercent(funnel.data.overall_conversion, locale)} of {formatCount(funnel.data.total_enrolled, locale)} completed
+              </span>
+            )}
+          </div>
+          {funnel.isError ? (
+            <ErrorState error={funnel.error} onRetry={() => void funnel.refetch()} />
+          ) : !funnel.data ? (
+            <Skeleton height={280} label="Loading funnel" />
+          ) : funnel.data.funnel_steps.length === 0 ? (
+            <Empty>No execution entered a step in this period.</Empty>
+          ) : (
+            <Funnel funnel={funnel.data} locale={locale} />
+          )}
+        </section>
+        <section className="panel">
+          <div className="panel-head">
+            <h2>Exits and sources</h2>
+          </div>
+          {s ? (
+            <>
+              <h3>Exit reasons</h3>
+              <Breakdown name="Exit reasons" counts={s.exit_reasons} empty="Nobody exited in this period." locale={locale} />
+              <h3>Enrollment sources</h3>
+              <Breakdown name="Enrollment sources" counts={s.enrollment_sources} empty="Nobody enrolled in this period." locale={locale} />
+              {s.goals_achieved > 0 && (
+                <>
+                  <h3>Goals</h3>
+                  <Breakdown name="Goals" counts={s.goal_breakdown} empty="" locale={locale} />
+                  {s.goal_value > 0 && <p className="muted small">Value of goals: {formatUsd(s.goal_value, locale)}</p>}
+                </>
+              )}
+            </>
+          ) : (
+            !summary.isError && <Skeleton height={280} label="Loading breakdowns" />
+          )}
+        </section>
+      </div>
+
+      <section className="panel">
+        <div className="panel-head">
+          <h2>Action performance</h2>
+        </div>
+        {actions.isError ? <ErrorState error={actions.error} onRetry={() => void actions.refetch()} /> : actions.data ? <ActionsTable rows={actions.data.actions} locale={locale} /> : <Skeleton height={160} label="Loading actions" />}
+      </section>
+    </>
+  );
+}
+
+function Filters({ view, detail, onChange }: { view: View; detail: WorkflowDetail | undefined; onChange: (v: View) => void }) {
+  return (
+    <div className="filters">
+      <label className="inline">
+        <span className="muted">Version</span>
+        <select value={view.version ?? ''} onChange={(e) => onChange({ ...view, version: e.target.value ? Number(e.target.value) : null })}>
+          <option value="">All</option>
+          {(detail?.versions ?? []).map((v) => (
+            <option key={v} value={v}>
+              v{v}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline">
+        <span className="muted">Variant</span>
+        <select value={view.variant ?? ''} onChange={(e) => onChange({ ...view, variant: e.target.value || null })} disabled={(detail?.variants.length ?? 0) === 0 && view.variant === null}>
+          <option value="">All</option>
+          {(detail?.variants ?? []).map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyticsParams, defaultView, granularityAllowed, parseView, viewSearch } from './view-state.js';
+
+test('a view survives the URL: what is written is read back', () => {
+  const v = { ...defaultView('Asia/Kolkata'), range: null, start: '2026-11-01', end: '2026-11-07', compare: false, granularity: 'weekly' as const, version: 2, variant: 'B', metrics: ['completions' as const], area: true };
+  const search = viewSearch(v);
+  assert.equal(search, '?start_date=2026-11-01&end_date=2026-11-07&timezone=Asia%2FKolkata&compare=off&granularity=weekly&version=2&variant=B&metrics=completions&chart=area');
+  assert.deepEqual(parseView(search, 'UTC'), v);
+});
+
+test('defaults: last 30 days in the browser\'s timezone, compared; bad values fall back', () => {
+  assert.deepEqual(parseView('', 'Europe/Paris'), defaultView('Europe/Paris'));
+  const v = parseView('?range=last_year&granularity=minute&version=0&metrics=nope', 'UTC');
+  assert.equal(v.range, 'last_30_days');
+  assert.equal(v.granularity, 'daily');
+  assert.equal(v.version, null);
+  assert.equal(v.metrics.length, 3);
+  assert.equal(viewSearch(defaultView('UTC')), '?range=last_30_days&timezone=UTC');
+});
+
+test('a reversed custom range is put in order', () => {
+  const v = parseView('?start_date=2026-11-07&end_date=2026-11-01', 'UTC');
+  assert.equal(v.start, '2026-11-01');
+  assert.equal(v.end, '2026-11-07');
+});
+
+test('the API parameters of a view', () => {
+  const v = { ...defaultView('America/New_York'), version: 1 };
+  assert.deepEqual(analyticsParams(v), { range: 'last_30_days', timezone: 'America/New_York', granularity: 'daily', compare: 'previous_period', version: 1, variant: undefined });
+  assert.equal(analyticsParams({ ...v, compare: false }).compare, undefined);
+  assert.equal(granularityAllowed({ ...v, range: 'last_90_days' }, 'hourly'), false);
+  assert.equal(granularityAllowed({ ...v, range: 'last_7_days' }, 'hourly'), true);
+});

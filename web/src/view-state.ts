@@ -1,0 +1,106 @@
+/**
+ * What a page shows — period, timezone, comparison, filters, chart choices — read from and written to
+ * the URL's query string, so a link reproduces the view. Pure functions, tested without a browser.
+ */
+import type { TrendMetric } from '../../src/charts/options.js';
+
+export const RANGES = [
+  { key: 'today', label: 'Today', days: 1 },
+  { key: 'last_7_days', label: 'Last 7 days', days: 7 },
+  { key: 'last_30_days', label: 'Last 30 days', days: 30 },
+  { key: 'last_90_days', label: 'Last 90 days', days: 90 },
+] as const;
+export type RangeKey = (typeof RANGES)[number]['key'];
+export const GRANULARITIES = ['hourly', 'daily', 'weekly', 'monthly'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+const METRICS: readonly TrendMetric[] = ['new_enrollments', 'completions', 'conversions'];
+
+export interface View {
+  /** A preset, or null when start and end are given. */
+  range: RangeKey | null;
+  start: string | null;
+  end: string | null;
+  timezone: string;
+  compare: boolean;
+  granularity: Granularity;
+  version: number | null;
+  variant: string | null;
+  metrics: TrendMetric[];
+  area: boolean;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function browserTimezone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+export function defaultView(timezone = browserTimezone()): View {
+  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, metrics: [...METRICS], area: false };
+}
+
+export function parseView(search: string, timezone = browserTimezone()): View {
+  const q = new URLSearchParams(search);
+  const v = defaultView(q.get('timezone') || timezone);
+  const start = q.get('start_date');
+  const end = q.get('end_date');
+  const range = q.get('range');
+  if (start && end && DATE.test(start) && DATE.test(end)) {
+    v.range = null;
+    v.start = start <= end ? start : end;
+    v.end = start <= end ? end : start;
+  } else if (range && RANGES.some((r) => r.key === range)) {
+    v.range = range as RangeKey;
+  }
+  if (q.get('compare') === 'off') v.compare = false;
+  const g = q.get('granularity');
+  if (g && (GRANULARITIES as readonly string[]).includes(g)) v.granularity = g as Granularity;
+  const version = Number(q.get('version'));
+  if (Number.isInteger(version) && version >= 1) v.version = version;
+  if (q.get('variant')) v.variant = q.get('variant');
+  const metrics = q.get('metrics')?.split(',').filter((m): m is TrendMetric => (METRICS as readonly string[]).includes(m));
+  if (metrics && metrics.length > 0) v.metrics = metrics;
+  if (q.get('chart') === 'area') v.area = true;
+  return v;
+}
+
+/** The query string for a view: the period and timezone always, the rest only when not the default. */
+export function viewSearch(v: View): string {
+  const q = new URLSearchParams();
+  if (v.range) q.set('range', v.range);
+  else {
+    q.set('start_date', v.start ?? '');
+    q.set('end_date', v.end ?? '');
+  }
+  q.set('timezone', v.timezone);
+  if (!v.compare) q.set('compare', 'off');
+  if (v.granularity !== 'daily') q.set('granularity', v.granularity);
+  if (v.version !== null) q.set('version', String(v.version));
+  if (v.variant !== null) q.set('variant', v.variant);
+  if (v.metrics.length !== METRICS.length) q.set('metrics', v.metrics.join(','));
+  if (v.area) q.set('chart', 'area');
+  return `?${q.toString()}`;
+}
+
+/** The analytics endpoints' query parameters for a view (CONTRACT §6). */
+export function analyticsParams(v: View, withCompare = true): Record<string, string | number | undefined> {
+  return {
+    ...(v.range ? { range: v.range } : { start_date: v.start ?? undefined, end_date: v.end ?? undefined }),
+    timezone: v.timezone,
+    granularity: v.granularity,
+    ...(withCompare && v.compare ? { compare: 'previous_period' } : {}),
+    version: v.version ?? undefined,
+    variant: v.variant ?? undefined,
+  };
+}
+
+/** Hourly buckets only for short periods (the API refuses more than 50,000 buckets; a chart needs far fewer). */
+export function granularityAllowed(v: View, g: Granularity): boolean {
+  if (g !== 'hourly') return true;
+  const days = v.range ? RANGES.find((r) => r.key === v.range)!.days : (Date.parse(v.end ?? '') - Date.parse(v.start ?? '')) / 86_400_000 + 1;
+  return days <= 31;
+}
