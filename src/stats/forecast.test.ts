@@ -11,7 +11,7 @@ function noise(t: number, amplitude: number): number {
 const WEEK = [10, 12, 11, 9, 14, -24, -32]; // Monday…Sunday, sums to 0
 
 test('solve: a small system, and a singular one', () => {
-  assert.deepEqual(solve([[2, 1], [1, 3]], [3, 5]).map((v) => Math.round(v * 1e9) / 1e9), [0.8, 1.4]);
+  assert.deepEqual(solve([[2, 1], [1, 3]], [3, 5])!.map((v) => Math.round(v * 1e9) / 1e9), [0.8, 1.4]);
   assert.equal(solve([[1, 2], [2, 4]], [1, 2]), null);
 });
 

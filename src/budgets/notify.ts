@@ -1,0 +1,67 @@
+/**
+ * Delivers a budget alert: a POST of the alert as JSON to the budget's webhook URL, and an email to its
+ * recipients through the project's mailer. Each channel is tried up to 3 times, `retryMs` apart; the
+ * outcome of each is recorded with the alert ("sent", "failed: …", or "not configured").
+ */
+import type { Mailer } from '../reports/mailer.js';
+import type { Budget, BudgetAlert } from './budgets.js';
+
+export interface AlertPayload extends BudgetAlert {
+  type: 'budget.threshold_crossed';
+  account_id: string;
+  scope: Budget['scope'];
+  timezone: string;
+}
+
+async function attempt(tries: number, retryMs: number, send: () => Promise<void>): Promise<string> {
+  let last = '';
+  for (let i = 0; i < tries; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, retryMs));
+    try {
+      await send();
+      return 'sent';
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return `failed: ${last}`.slice(0, 500);
+}
+
+export async function postWebhook(url: string, payload: AlertPayload, timeoutMs: number): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'Flowlens budget alerts' },
+    body: JSON.stringify(payload),
+    signal: AbortSignal.timeout(timeoutMs),
+    redirect: 'manual',
+  });
+  await res.body?.cancel();
+  if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status}`);
+}
+
+const usd = (x: number) => `$${x.toFixed(2)}`;
+
+export function alertEmail(p: AlertPayload): { subject: string; text: string } {
+  const what = p.scope === 'account' ? 'Account budget' : `Budget of workflow ${p.workflow_id}`;
+  const how = p.trigger === 'actual' ? `spend has reached ${p.threshold}%` : `forecast spend will reach ${p.threshold}%`;
+  return {
+    subject: `Flowlens: ${what} — ${how} of ${usd(p.budget_usd)} for ${p.month}`,
+    text: [
+      `${what} for ${p.month} (${p.timezone}): ${how} of the monthly budget.`,
+      `Budget: ${usd(p.budget_usd)}`,
+      `Spent so far: ${usd(p.spent_usd)} (${((p.spent_usd / p.budget_usd) * 100).toFixed(1)}%)`,
+      `Forecast for the month: ${usd(p.forecast_usd)} (${((p.forecast_usd / p.budget_usd) * 100).toFixed(1)}%)`,
+      `Alert ${p.alert_id}, raised ${p.raised_at}. This threshold is not alerted again this month.`,
+    ].join('\n'),
+  };
+}
+
+export async function deliver(budget: Budget, payload: AlertPayload, mailer: Mailer, options: { retryMs: number; timeoutMs: number }) {
+  const [webhook, email] = await Promise.all([
+    budget.notify.webhook_url ? attempt(3, options.retryMs, () => postWebhook(budget.notify.webhook_url!, payload, options.timeoutMs)) : Promise.resolve('not configured'),
+    budget.notify.emails.length > 0
+      ? attempt(3, options.retryMs, () => mailer.send({ to: budget.notify.emails, ...alertEmail(payload), attachments: [] }))
+      : Promise.resolve('not configured'),
+  ]);
+  return { webhook_status: webhook, email_status: email };
+}

@@ -1,0 +1,84 @@
+/**
+ * What every platform analytics route shares: the query parameters (CONTRACT §6 period parameters,
+ * plus an optional workflow), the workflows the caller may read (an account-wide figure only ever
+ * counts those: admins all, members what they own or is shared with them, viewers what is shared with
+ * them — the rule of GET /api/v1/workflows), waiting until derived tables hold every stored event,
+ * and the result cache (kept until one of the workflows receives events).
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { allowedOnWorkflow } from '../../../auth/authorize.js';
+import { principalOf, type Principal } from '../../../auth/principal.js';
+import { sharesOf, workflowGrant } from '../../../auth/workflow-access.js';
+import { listWorkflows } from '../../../ingest/catalog.js';
+import { ResultCache } from '../../../metrics/cache.js';
+import { GRANULARITIES, parsePeriod, RANGES, type Period } from '../../../metrics/period.js';
+import type { Target } from '../../../metrics/platform/target.js';
+import type { AppDeps } from '../../deps.js';
+import { forbidden, notFound } from '../../problem.js';
+
+export const PeriodParams = {
+  start_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive, read in `timezone`', examples: ['2026-11-01'] })),
+  end_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive', examples: ['2026-11-30'] })),
+  range: Type.Optional(Type.String({ description: `instead of dates: ${RANGES.join(' | ')} (ending today in timezone)` })),
+  timezone: Type.Optional(Type.String({ description: 'IANA name, default UTC', examples: ['America/New_York'] })),
+  granularity: Type.Optional(Type.String({ description: `${GRANULARITIES.join(' | ')}, default daily; weeks start on Monday` })),
+};
+
+export const WorkflowFilter = {
+  workflow_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'only this workflow (default: every workflow the key may read)' })),
+};
+
+export const readConfig = { access: { action: 'list' as const }, audit: 'analytics.read', rateLimitGroup: 'analytics' as const, etag: true };
+export const workflowReadConfig = { access: { action: 'read' as const, workflow: 'param' as const }, audit: 'analytics.read', rateLimitGroup: 'analytics' as const, etag: true };
+
+export const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
+
+/** The account's workflows this caller may read. */
+export async function readableWorkflows(deps: AppDeps, p: Principal): Promise<string[]> {
+  const all = await listWorkflows(deps.store, p.accountId);
+  if (p.isOperator || p.role === 'admin') return all.map((w) => w.workflow_id);
+  const shares = await sharesOf(deps.store, p.accountId);
+  return all
+    .filter((w) => allowedOnWorkflow(p, 'read', { exists: true, ownerUserId: w.owner_user_id ?? '', sharedWith: shares.get(w.workflow_id) ?? [] }))
+    .map((w) => w.workflow_id);
+}
+
+/** Named workflows: each must exist in the account (else 404) and be readable by the caller (else 403). */
+export async function checkReadable(deps: AppDeps, p: Principal, ids: string[], param: string): Promise<void> {
+  for (const id of ids) {
+    const grant = await workflowGrant(deps.store, p.accountId, id);
+    if (!grant.exists) throw notFound(`Workflow ${id} (${param}) does not exist`);
+    if (!allowedOnWorkflow(p, 'read', grant)) throw forbidden(`This key may not read workflow ${id} (${param})`);
+  }
+}
+
+export class PlatformContext {
+  private readonly cache = new ResultCache();
+
+  constructor(readonly deps: AppDeps) {}
+
+  /**
+   * The caller's target for a request: the named workflows (checked), or every readable one; and the
+   * period. Waits until each workflow's derived tables hold every event stored before the request.
+   */
+  async prepare(request: FastifyRequest, named: string[] | undefined, param = 'workflow_id', periodQuery: object = request.query as object) {
+    const principal = principalOf(request);
+    const period = parsePeriod(periodQuery);
+    let workflows: string[];
+    if (named) {
+      await checkReadable(this.deps, principal, named, param);
+      workflows = named;
+    } else workflows = await readableWorkflows(this.deps, principal);
+    await Promise.all(workflows.map((w) => this.deps.derived.settled(principal.accountId, w)));
+    const target: Target = { account: principal.accountId, workflows };
+    return { principal, period, target };
+  }
+
+  /** A result kept until one of the target's workflows receives events. */
+  cached<T>(name: string, target: Target, period: Period, extra: unknown, compute: () => Promise<T>): Promise<T> {
+    const generation = target.workflows.reduce((s, w) => s + this.deps.derived.generation(target.account, w), 0);
+    const key = JSON.stringify([name, target, period.startDate, period.endDate, period.timezone, period.granularity, extra]);
+    return this.cache.get(key, generation, compute);
+  }
+}

@@ -1,0 +1,177 @@
+/** Costs: over time, breakdowns, forecast; monthly budgets and their alerts. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { principalOf } from '../../../auth/principal.js';
+import { normalize, BudgetsBody, type Budget } from '../../../budgets/budgets.js';
+import { budgetStatus } from '../../../budgets/evaluate.js';
+import type { BudgetMonitor } from '../../../budgets/monitor.js';
+import { workflowExists } from '../../../ingest/catalog.js';
+import { isTimezone } from '../../../metrics/period.js';
+import { costForecast } from '../../../metrics/platform/cost-forecast.js';
+import { BREAKDOWNS, cohortCost, costBreakdown, costSeries, perExecution } from '../../../metrics/platform/costs.js';
+import { badRequest, type ProblemField } from '../../problem.js';
+import { PeriodOut, PeriodParams, readableWorkflows, checkReadable, readConfig, WorkflowFilter, type PlatformContext } from './common.js';
+import { AlertsResponse, BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from './schemas.js';
+
+const tags = ['platform analytics'];
+const one = (id: string | undefined) => (id === undefined ? undefined : [id]);
+const adminConfig = { access: { action: 'manage_account' as const }, rateLimitGroup: 'analytics' as const };
+
+export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const store = ctx.deps.store;
+
+    app.get(
+      '/api/v1/analytics/costs',
+      {
+        config: readConfig,
+        schema: {
+          tags,
+          summary: 'Credits and USD over time, and cost per execution',
+          description: 'Credits (credits_used of step events + credits of cost.recorded) and USD (amount_usd of cost.recorded) recorded in each bucket of the period (empty buckets are zeros), with totals; and per_execution: the executions enrolled in the period and all they cost, whenever recorded (cost per execution). `source` tells whether a rollup or the raw events answered.',
+          querystring: Type.Object({ ...PeriodParams, ...WorkflowFilter }, { additionalProperties: false }),
+          response: { 200: CostsResponse },
+        },
+      },
+      async (request) => {
+        const { target, period } = await ctx.prepare(request, one(request.query.workflow_id));
+        return ctx.cached('costs', target, period, null, async () => {
+          const [series, cohort] = await Promise.all([costSeries(store, target, period), cohortCost(store, target, period)]);
+          const totals = { credits: 0, usd: 0 };
+          for (const b of series.buckets) [totals.credits, totals.usd] = [totals.credits + b.credits, totals.usd + b.usd];
+          return {
+            period: PeriodOut(period), workflows: target.workflows, source: series.source,
+            totals: { credits: Math.round(totals.credits * 1e4) / 1e4, usd: Math.round(totals.usd * 1e4) / 1e4 },
+            per_execution: cohort.get('') ?? perExecution(0, 0, 0),
+            buckets: series.buckets,
+          };
+        });
+      },
+    );
+
+    app.get(
+      '/api/v1/analytics/costs/breakdown',
+      {
+        config: readConfig,
+        schema: {
+          tags,
+          summary: 'Costs by workflow, action type, step or user',
+          description: 'Credits and USD recorded in the period, split `by` workflow (default), action_type, step (key = workflow/step) or user (the user_id on the execution.started of the charged execution; null when none was sent), largest first, with shares, the executions charged and the cost per charged execution.',
+          querystring: Type.Object({ ...PeriodParams, ...WorkflowFilter, by: Type.Optional(Type.Union(BREAKDOWNS.map((b) => Type.Literal(b)), { description: 'workflow | action_type | step | user' })) }, { additionalProperties: false }),
+          response: { 200: BreakdownResponse },
+        },
+      },
+      async (request) => {
+        const { target, period } = await ctx.prepare(request, one(request.query.workflow_id));
+        const by = request.query.by ?? 'workflow';
+        const body = await ctx.cached('costs.breakdown', target, period, by, () => costBreakdown(store, target, period, by));
+        return { period: PeriodOut(period), workflows: target.workflows, ...body };
+      },
+    );
+
+    app.get(
+      '/api/v1/analytics/costs/forecast',
+      {
+        config: readConfig,
+        schema: {
+          tags,
+          summary: 'Costs of the next 30 days, with a 95 % prediction interval and the backtest error',
+          description: 'Daily USD and credits of the last history_days complete days (default 90, in timezone, from the first day with any cost) fitted by least squares with a linear trend + a weekday effect (trend only under 14 days, the mean under 4), projected over horizon_days (default 30) from today. Interval: ŷ ± 1.96·σ·√(1 + x₀ᵀ(XᵀX)⁻¹x₀), cut at 0. backtest: the model refitted without the last 14 days (a quarter of the history when shorter), its MAE, RMSE, WAPE and interval coverage on them.',
+          querystring: Type.Object({
+            ...WorkflowFilter,
+            timezone: PeriodParams.timezone,
+            history_days: Type.Optional(Type.Integer({ minimum: 7, maximum: 365, default: 90 })),
+            horizon_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 30 })),
+          }, { additionalProperties: false }),
+          response: { 200: ForecastResponse },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const tz = q.timezone ?? 'UTC';
+        if (!isTimezone(tz)) throw badRequest(`timezone: unknown timezone "${tz}"`, [{ path: '/timezone', message: `unknown timezone "${tz}" (use an IANA name such as Europe/Paris)` }]);
+        const p = principalOf(request);
+        let workflows: string[];
+        if (q.workflow_id !== undefined) {
+          await checkReadable(ctx.deps, p, [q.workflow_id], 'workflow_id');
+          workflows = [q.workflow_id];
+        } else workflows = await readableWorkflows(ctx.deps, p);
+        const body = await costForecast(store, { account: p.accountId, workflows }, tz, q.history_days ?? 90, q.horizon_days ?? 30);
+        return { workflows, ...body };
+      },
+    );
+
+    const withStatus = async (account: string, budgets: Budget[]) =>
+      Promise.all(budgets.map(async (b) => ({ ...b, status: await budgetStatus(store, account, b) })));
+
+    app.get(
+      '/api/v1/analytics/costs/budgets',
+      {
+        config: { ...adminConfig, audit: 'analytics.read' },
+        schema: {
+          tags,
+          summary: 'Monthly budgets with where they stand, and this month\'s alerts (admins)',
+          response: { 200: BudgetsResponse },
+        },
+      },
+      async (request) => {
+        const account = principalOf(request).accountId;
+        const budgets = await withStatus(account, await monitor.budgets.list(account));
+        const months = new Set(budgets.map((b) => b.status.month));
+        const alerts = (await monitor.budgets.alerts(account)).filter((a) => months.has(a.month));
+        return { budgets, alerts };
+      },
+    );
+
+    app.put(
+      '/api/v1/analytics/costs/budgets',
+      {
+        config: { ...adminConfig, audit: 'budgets.update', auditBody: ['budgets'] },
+        schema: {
+          tags,
+          summary: 'Replace the monthly cost budgets (admins)',
+          description: 'The account\'s whole list of budgets: at most one for the account (scope=account: every workflow) and one per workflow (scope=workflow), each with monthly_usd, thresholds in percent (default [80, 100]), a timezone for its calendar months (default UTC) and whom to notify (emails through FLOWLENS_SMTP_URL, a webhook URL receiving a POST of the alert as JSON). When the month\'s spend, or else its forecast, crosses a threshold, one alert per budget, threshold and month is recorded and sent. Budgets are checked right after saving, a few seconds after ingested events settle, and every FLOWLENS_BUDGET_TICK_MS. Answers the budgets with their status and the alerts raised by this check.',
+          body: BudgetsBody,
+          response: { 200: BudgetsResponse },
+        },
+      },
+      async (request) => {
+        const p = principalOf(request);
+        const errors: ProblemField[] = [];
+        const seen = new Set<string>();
+        const budgets: Budget[] = [];
+        for (const [i, b] of request.body.budgets.entries()) {
+          const at = (f: string) => `/budgets/${i}/${f}`;
+          if (b.scope === 'workflow' && b.workflow_id === undefined) errors.push({ path: at('workflow_id'), message: 'required with scope "workflow"' });
+          if (b.scope === 'account' && b.workflow_id !== undefined) errors.push({ path: at('workflow_id'), message: 'not allowed with scope "account"' });
+          if (b.timezone !== undefined && !isTimezone(b.timezone)) errors.push({ path: at('timezone'), message: `unknown timezone "${b.timezone}"` });
+          if (b.scope === 'workflow' && b.workflow_id !== undefined && !(await workflowExists(store, p.accountId, b.workflow_id))) {
+            errors.push({ path: at('workflow_id'), message: `workflow ${b.workflow_id} does not exist` });
+          }
+          const n = normalize(b);
+          if (seen.has(n.budget_id)) errors.push({ path: at('scope'), message: `a second budget for ${n.scope === 'account' ? 'the account' : `workflow ${n.workflow_id}`}` });
+          seen.add(n.budget_id);
+          budgets.push(n);
+        }
+        if (errors.length > 0) throw badRequest(`Invalid budgets: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+        await monitor.budgets.replace(p.accountId, budgets, p.keyId);
+        const alerts = await monitor.saved(p.accountId, budgets);
+        return { budgets: await withStatus(p.accountId, budgets), alerts };
+      },
+    );
+
+    app.get(
+      '/api/v1/analytics/costs/alerts',
+      {
+        config: { ...adminConfig, audit: 'analytics.read' },
+        schema: {
+          tags,
+          summary: 'Budget alerts raised, newest first (admins)',
+          description: 'Every alert (at most 1,000), or those of one month (month=YYYY-MM): the budget, threshold, what crossed it (actual spend or forecast), the figures then, and what the webhook and email delivery answered.',
+          querystring: Type.Object({ month: Type.Optional(Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' })) }, { additionalProperties: false }),
+          response: { 200: AlertsResponse },
+        },
+      },
+      async (request) => ({ alerts: await monitor.budgets.alerts(principalOf(request).accountId, request.query.month) }),
+    );
+  };

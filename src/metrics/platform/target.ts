@@ -1,0 +1,64 @@
+/**
+ * What a platform analytics query is about: some workflows of one account (those the caller may read,
+ * or the ones it named), optionally one version and one A/B variant, over a period. Turns that into
+ * fixed SQL sources and the query parameters they bind; user input only ever travels as parameters.
+ */
+import type { Period } from '../period.js';
+
+export interface Target {
+  account: string;
+  /** The workflows counted (already filtered to what the caller may read). */
+  workflows: string[];
+  version?: number;
+  variant?: string;
+}
+
+/** The instants a query covers: [from, to), bucketed in `tz`. */
+export interface Span {
+  from: Date;
+  to: Date;
+  tz: string;
+}
+
+export const spanOf = (p: Period): Span => ({ from: p.from, to: p.to, tz: p.timezone });
+
+export const IN_SPAN = (c: string) => `(${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')})`;
+
+const VERSION = (t: Target) => (t.version !== undefined ? 'workflow_version = {version:UInt32}' : '1');
+const VARIANT = (t: Target) => (t.variant !== undefined ? 'variant = {variant:String}' : '1');
+
+/** Cohort rows (execution_facts, one per execution) of the target's workflows enrolled in the span. */
+export const COHORT_FACTS = (t: Target) => `(
+    SELECT * FROM execution_facts FINAL
+    WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)}
+      AND ${IN_SPAN('enrolled_at')} AND ${VERSION(t)} AND ${VARIANT(t)})`;
+
+/** Conditions on raw events of the target's workflows with their own timestamp in the span. */
+export const EVENTS_OF = (t: Target) =>
+  `account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${IN_SPAN('ts')} AND ${VERSION(t)}` +
+  (t.variant !== undefined
+    ? ` AND (workflow_id, execution_id) IN (SELECT workflow_id, execution_id FROM execution_facts FINAL
+          WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND variant = {variant:String})`
+    : '');
+
+export function targetParams(t: Target, s: Span): Record<string, unknown> {
+  return {
+    account: t.account,
+    workflows: t.workflows,
+    from: s.from,
+    to: s.to,
+    tz: s.tz,
+    ...(t.version !== undefined ? { version: t.version } : {}),
+    ...(t.variant !== undefined ? { variant: t.variant } : {}),
+  };
+}
+
+/** Seconds from enrolment to completion, for executions that completed (CONTRACT §6 durations). */
+export const DURATION_S = '(toUnixTimestamp64Milli(assumeNotNull(completed_at)) - toUnixTimestamp64Milli(enrolled_at)) / 1000';
+export const SUCCEEDED = "status IN ('completed', 'goal_achieved')";
+export const FAILED = "status = 'error'";
+
+/** A number with 2 decimals, or null. */
+export function r2(x: number | null | undefined): number | null {
+  return x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 100) / 100;
+}
