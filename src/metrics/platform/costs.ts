@@ -115,10 +115,10 @@ const BREAKDOWN_KEY: Record<Exclude<Breakdown, 'user'>, string> = {
 // Costs are charged to the user named on the execution's execution.started (user_id), whenever it started.
 const BREAKDOWN_SQL = (t: Target, by: Breakdown) =>
   by === 'user'
-    ? `SELECT ifNull(u.user_id, '') AS key, sum(c.credits) AS credits, sum(c.usd) AS usd, count() AS executions
+    ? `SELECT ifNull(u.uid, '') AS key, sum(c.credits) AS credits, sum(c.usd) AS usd, count() AS executions
        FROM (SELECT workflow_id, execution_id, sum(credits) AS credits, sum(amount_usd) AS usd
              FROM events WHERE ${EVENTS_OF(t)} AND ${COST_TYPES} GROUP BY workflow_id, execution_id) AS c
-       LEFT JOIN (SELECT workflow_id, execution_id, any(user_id) AS user_id FROM events
+       LEFT JOIN (SELECT workflow_id, execution_id, any(user_id) AS uid FROM events
                   WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)}
                     AND type = 'execution.started' AND user_id != '' GROUP BY workflow_id, execution_id) AS u
          ON c.workflow_id = u.workflow_id AND c.execution_id = u.execution_id

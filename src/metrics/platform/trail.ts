@@ -28,8 +28,8 @@ export async function userTrail(store: Store, account: string, user: string, spa
   ].join(' AND ');
   const params = { account, user, limit: limit + 1, ...(span ? { from: span.from, to: span.to } : {}), ...(after ? { cts: after.ts, ch: after.h } : {}) };
   const [rows, [summary]] = await Promise.all([
-    store.query<{ ts: string; ms: number; h: string; event_id: string; action: string; resource: string; resource_id: string; session_id: string; duration_ms: number | null; metadata: string }>(
-      `SELECT toString(ts) AS ts, toUnixTimestamp64Milli(ts) AS ms, toString(${HASH}) AS h, event_id, toString(action) AS action,
+    store.query<{ at: string; ms: number; h: string; event_id: string; action: string; resource: string; resource_id: string; session_id: string; duration_ms: number | null; metadata: string }>(
+      `SELECT toString(ts) AS at, toUnixTimestamp64Milli(ts) AS ms, toString(${HASH}) AS h, event_id, toString(action) AS action,
               toString(resource) AS resource, resource_id, session_id, duration_ms, metadata
        FROM events WHERE ${where} ${after ? "AND (ts, " + HASH + ") < ({cts:DateTime64(3, 'UTC')}, {ch:UInt64})" : ''}
        ORDER BY ts DESC, ${HASH} DESC LIMIT {limit:UInt32}`,
@@ -56,7 +56,7 @@ export async function userTrail(store: Store, account: string, user: string, spa
       actions: Object.fromEntries(summary!.actions[0].map((k, i) => [k, Number(summary!.actions[1][i])])),
     },
     events: page.map((r) => ({
-      timestamp: isoUtc(r.ts),
+      timestamp: isoUtc(r.at),
       event_id: r.event_id || null,
       action: r.action,
       resource: r.resource || null,
