@@ -123,14 +123,14 @@ const BREAKDOWN_SQL = (t: Target, by: Breakdown) =>
                     AND type = 'execution.started' AND user_id != '' GROUP BY workflow_id, execution_id) AS u
          ON c.workflow_id = u.workflow_id AND c.execution_id = u.execution_id
        GROUP BY key`
-    : `SELECT ${BREAKDOWN_KEY[by]} AS key, any(workflow_id) AS workflow_id, any(toString(step_id)) AS step_id,
+    : `SELECT ${BREAKDOWN_KEY[by]} AS key, any(workflow_id) AS wf, any(toString(step_id)) AS sid,
               sum(credits) AS credits, sum(amount_usd) AS usd, uniqExact(workflow_id, execution_id) AS executions
        FROM events WHERE ${EVENTS_OF(t)} AND ${COST_TYPES}
        GROUP BY key`;
 
 /** Credits and USD recorded in the period, split by workflow, action type, step or user, largest first. */
 export async function costBreakdown(store: Store, t: Target, p: Period, by: Breakdown) {
-  const rows = await store.query<{ key: string; workflow_id?: string; step_id?: string; credits: number; usd: number; executions: number }>(
+  const rows = await store.query<{ key: string; wf?: string; sid?: string; credits: number; usd: number; executions: number }>(
     BREAKDOWN_SQL(t, by),
     targetParams(t, spanOf(p)),
   );
@@ -139,7 +139,7 @@ export async function costBreakdown(store: Store, t: Target, p: Period, by: Brea
     .filter((r) => r.credits !== 0 || r.usd !== 0)
     .map((r) => ({
       key: r.key === '' ? null : r.key,
-      ...(by === 'step' ? { workflow_id: r.workflow_id ?? null, step_id: r.step_id || null } : {}),
+      ...(by === 'step' ? { workflow_id: r.wf ?? null, step_id: r.sid || null } : {}),
       credits: r4(r.credits),
       usd: r4(r.usd),
       usd_share_percent: percent(r.usd, total.usd),
