@@ -160,7 +160,7 @@ describe('comparison', () => {
   });
 
   test('bad lists are 400, unreadable workflows 403', async () => {
-    for (const params of [{}, { workflow_ids: ',' }, { workflow_ids: 'a,b', versions: '1' }, { workflow_id: 'wf-p', versions: '1,x' }, { workflow_id: 'wf-p' }]) {
+    for (const params of <Array<Record<string, string>>>[{}, { workflow_ids: ',' }, { workflow_ids: 'a,b', versions: '1' }, { workflow_id: 'wf-p', versions: '1,x' }, { workflow_id: 'wf-p' }]) {
       const r = await rt.call('GET', url('workflows/comparison', params), admin);
       assert.equal(r.status, 400, `${JSON.stringify(params)}: ${r.text}`);
       assert.ok(r.json.errors?.length > 0);
