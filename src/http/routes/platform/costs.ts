@@ -126,7 +126,7 @@ export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): Fastif
     app.put(
       '/api/v1/analytics/costs/budgets',
       {
-        config: { ...adminConfig, audit: 'budgets.update', auditBody: ['budgets'] },
+        config: { ...adminConfig, audit: 'budgets.update' }, // the body is not recorded: webhook URLs often carry secrets
         schema: {
           tags,
           summary: 'Replace the monthly cost budgets (admins)',
