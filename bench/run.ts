@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|seed|analytics|realtime|exports] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
+ * npm run bench [-- ingest|seed|analytics|realtime|exports|platform] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * Prints a table and writes bench/results/latest.json.
  */
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { benchAnalytics } from './analytics.js';
 import { benchExports } from './exports.js';
 import { benchIngest } from './ingest.js';
+import { benchPlatform, seedPlatform } from './platform.js';
 import { benchRealtime } from './realtime.js';
 import { benchSeed } from './seed.js';
 
@@ -55,6 +56,21 @@ if (which.includes('exports')) {
   process.stderr.write('exports: a 1,000,000-row CSV and PDF reports over HTTP…\n');
   results.exports = await benchExports();
   console.table([results.exports]);
+}
+if (which.includes('platform')) {
+  let dataDir = values.data;
+  if (!dataDir) {
+    const events = Number(values.events ?? 1_000_000);
+    process.stderr.write(`platform: seeding about ${events.toLocaleString('en-US')} events across 50 workflows first (or pass --data DIR of an earlier seed)…\n`);
+    const seeded = await seedPlatform(events);
+    process.stderr.write(`platform: ${seeded.events.toLocaleString('en-US')} events in ${seeded.seconds} s into ${seeded.dataDir}\n`);
+    dataDir = seeded.dataDir;
+  }
+  process.stderr.write(`platform: endpoints over HTTP on ${dataDir}…\n`);
+  const p = await benchPlatform(dataDir, Number(values.repeats ?? 20));
+  results.platform = p;
+  console.log(`${p.events.toLocaleString('en-US')} events across ${p.workflows} workflows`);
+  console.table(p.endpoints);
 }
 const out = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(out, { recursive: true });
