@@ -33,6 +33,8 @@ function App() {
     },
     staleTime: Infinity,
   });
+  // another key may see other workflows: nothing fetched for the previous one is kept
+  const forgetData = () => queries.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
   const locale = typeof navigator !== 'undefined' ? navigator.language : undefined;
 
   useEffect(() => whenSignedOut(() => queries.setQueryData(['session'], null)), [queries]);
@@ -51,7 +53,7 @@ function App() {
     return (
       <SignIn
         onSignedIn={(w) => {
-          queries.clear();
+          forgetData();
           queries.setQueryData(['session'], w);
           if (path === '/sign-in') navigate('/', { replace: true });
         }}
@@ -62,8 +64,8 @@ function App() {
 
   const signOut = async () => {
     await api('/api/v1/session', { method: 'DELETE' }).catch(() => undefined);
-    queries.clear();
     queries.setQueryData(['session'], null);
+    forgetData();
     navigate('/sign-in');
   };
   const workflow = /^\/workflows\/([^/]+)\/?$/.exec(path);

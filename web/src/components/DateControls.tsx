@@ -2,9 +2,12 @@
 import { useState } from 'react';
 import { RANGES, type View } from '../view-state.js';
 
+// Chromium lists canonical ICU names (Asia/Calcutta); the usual IANA names are offered whatever the browser lists
+const COMMON = ['UTC', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Sao_Paulo', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'Africa/Johannesburg', 'Asia/Dubai', 'Asia/Kolkata', 'Asia/Singapore', 'Asia/Tokyo', 'Australia/Sydney'];
+
 function timezones(current: string): string[] {
   const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return [...new Set(['UTC', current, ...all])].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)));
+  return [...new Set([...COMMON, current, ...all])].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)));
 }
 
 export function DateControls({ view, onChange, showCompare = true }: { view: View; onChange: (v: View) => void; showCompare?: boolean }) {
@@ -53,7 +56,7 @@ export function DateControls({ view, onChange, showCompare = true }: { view: Vie
       )}
       <label className="inline">
         <span className="muted">Timezone</span>
-        <select value={view.timezone} onChange={(e) => onChange({ ...view, timezone: e.target.value })}>
+        <select aria-label="Timezone" value={view.timezone} onChange={(e) => onChange({ ...view, timezone: e.target.value })}>
           {timezones(view.timezone).map((tz) => (
             <option key={tz} value={tz}>
               {tz}

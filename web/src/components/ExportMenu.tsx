@@ -1,4 +1,5 @@
 /** Downloads of the current view: executions and panels as CSV, everything as JSON, a PDF report. */
+import { useRef } from 'react';
 import { query } from '../api.js';
 
 export function ExportMenu({ workflowId, params }: { workflowId: string; params: Record<string, string | number | undefined> }) {
@@ -11,13 +12,14 @@ export function ExportMenu({ workflowId, params }: { workflowId: string; params:
     { label: 'All figures (JSON)', q: { format: 'json' } },
     { label: 'Report (PDF)', q: { format: 'pdf' } },
   ];
+  const menu = useRef<HTMLDetailsElement>(null);
   return (
-    <details className="menu">
+    <details className="menu" ref={menu}>
       <summary className="button">Export</summary>
       <ul className="menu-list">
         {items.map((i) => (
           <li key={i.label}>
-            <a href={base + query({ ...params, ...i.q })} download data-export={i.q.format + (i.q.dataset ? `-${i.q.dataset}` : '')}>
+            <a href={base + query({ ...params, ...i.q })} download onClick={() => menu.current?.removeAttribute('open')} data-export={i.q.format + (i.q.dataset ? `-${i.q.dataset}` : '')}>
               {i.label}
             </a>
           </li>

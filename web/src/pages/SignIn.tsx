@@ -10,7 +10,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (who: Who) => void }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const tried = useRef(false);
+  const tried = useRef<string | null>(null);
 
   async function signIn(apiKey: string) {
     setBusy(true);
@@ -27,13 +27,18 @@ export function SignIn({ onSignedIn }: { onSignedIn: (who: Who) => void }) {
   }
 
   useEffect(() => {
-    const fromLink = new URLSearchParams(window.location.hash.slice(1)).get('key');
-    if (fromLink && !tried.current) {
-      tried.current = true;
+    const fromLink = () => {
+      const linked = new URLSearchParams(window.location.hash.slice(1)).get('key');
+      if (!linked || tried.current === linked) return;
+      tried.current = linked;
       // drop the key from the address bar and history before anything else
       window.history.replaceState(null, '', window.location.pathname + window.location.search);
-      void signIn(fromLink);
-    }
+      void signIn(linked);
+    };
+    fromLink();
+    // the link opened in a tab that already shows this page changes only the fragment
+    window.addEventListener('hashchange', fromLink);
+    return () => window.removeEventListener('hashchange', fromLink);
   }, []);
 
   return (

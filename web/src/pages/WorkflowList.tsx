@@ -1,6 +1,6 @@
 /** `/`: every workflow with its enrollment, completion and conversion for the period, a sparkline, sorting and search. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, query, type PeriodOut, type WorkflowOverview } from '../api.js';
 import { DateControls } from '../components/DateControls.js';
 import { Sparkline } from '../components/Sparkline.js';
@@ -29,6 +29,10 @@ export function WorkflowList({ search, locale }: { search: string; locale?: stri
     placeholderData: keepPreviousData,
   });
   const setView = (v: View) => navigate(`/${viewSearch(v)}`, { replace: true });
+  // the address always carries the whole view, so it can be shared as it is
+  useEffect(() => {
+    if (search !== viewSearch(view)) navigate(`/${viewSearch(view)}`, { replace: true });
+  }, [search]);
 
   const rows = useMemo(() => {
     const needle = text.trim().toLowerCase();

@@ -30,6 +30,10 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
   const params = analyticsParams(view);
   const client = useQueryClient();
   useEffect(() => void loadChart(), []);
+  // the address always carries the whole view, so it can be shared as it is
+  useEffect(() => {
+    if (search !== viewSearch(view)) setView(view);
+  }, [search]);
   const setView = (v: View) => navigate(`/workflows/${encodeURIComponent(workflowId)}${viewSearch(v)}`, { replace: true });
 
   const detail = useQuery({ queryKey: ['wf', workflowId, 'detail'], queryFn: ({ signal }) => api<WorkflowDetail>(base, { signal }) });
@@ -181,7 +185,7 @@ function Filters({ view, detail, onChange }: { view: View; detail: WorkflowDetai
     <div className="filters">
       <label className="inline">
         <span className="muted">Version</span>
-        <select value={view.version ?? ''} onChange={(e) => onChange({ ...view, version: e.target.value ? Number(e.target.value) : null })}>
+        <select aria-label="Version" value={view.version ?? ''} onChange={(e) => onChange({ ...view, version: e.target.value ? Number(e.target.value) : null })}>
           <option value="">All</option>
           {(detail?.versions ?? []).map((v) => (
             <option key={v} value={v}>
@@ -192,7 +196,7 @@ function Filters({ view, detail, onChange }: { view: View; detail: WorkflowDetai
       </label>
       <label className="inline">
         <span className="muted">Variant</span>
-        <select value={view.variant ?? ''} onChange={(e) => onChange({ ...view, variant: e.target.value || null })} disabled={(detail?.variants.length ?? 0) === 0 && view.variant === null}>
+        <select aria-label="Variant" value={view.variant ?? ''} onChange={(e) => onChange({ ...view, variant: e.target.value || null })} disabled={(detail?.variants.length ?? 0) === 0 && view.variant === null}>
           <option value="">All</option>
           {(detail?.variants ?? []).map((v) => (
             <option key={v} value={v}>
