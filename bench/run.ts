@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAnalytics } from './analytics.js';
+import { benchDashboard } from './dashboard.js';
 import { benchExports } from './exports.js';
 import { benchIngest } from './ingest.js';
 import { benchPlatform, seedPlatform } from './platform.js';
@@ -71,6 +72,20 @@ if (which.includes('platform')) {
   results.platform = p;
   console.log(`${p.events.toLocaleString('en-US')} events across ${p.workflows} workflows`);
   console.table(p.endpoints);
+}
+if (which.includes('dashboard')) {
+  let dataDir = values.data;
+  if (!dataDir) {
+    const enrollments = Number(values.enrollments ?? 1_000_000);
+    process.stderr.write(`dashboard: seeding ${enrollments.toLocaleString('en-US')} enrollments first (or pass --data DIR of an earlier seed)…\n`);
+    dataDir = (await benchSeed(enrollments, true)).dataDir!;
+  }
+  process.stderr.write(`dashboard: the workflow page in Chromium on ${dataDir}…\n`);
+  const d = await benchDashboard(dataDir, Number(values.repeats ?? 5));
+  results.dashboard = d;
+  console.table(d.bundle);
+  const { bundle: _b, ...times } = d;
+  console.table([times]);
 }
 const out = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(out, { recursive: true });

@@ -115,7 +115,7 @@ test('sign in with a pasted key; the list shows every workflow with the API\'s f
   await page.fill('input#api-key', adminKey);
   await page.click('button[type=submit]');
   await page.waitForSelector('table[aria-label="Workflows"] tbody tr');
-  assert.equal(await page.evaluate(() => document.cookie), '', 'the session cookie is HTTP-only and nothing else is stored');
+  assert.equal(await page.evaluate(() => document.cookie), 'flowlens_signed_in=1', 'the session cookie is HTTP-only; the script sees only a hint without secret');
   assert.equal(await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)), '{}{}');
   assert.match(page.url(), /range=last_30_days&timezone=UTC/);
 

@@ -50,8 +50,12 @@ describe('sign-in sessions', () => {
     const admin = await key('admin', 'u-admin');
     const res = await rt.app.inject({ method: 'POST', url: '/api/v1/session', payload: { api_key: admin.key } });
     assert.equal(res.statusCode, 201);
-    const cookie = String(res.headers['set-cookie']);
+    const cookies = res.headers['set-cookie'] as string[];
+    const cookie = cookies.find((c) => c.startsWith('flowlens_session='))!;
     assert.match(cookie, /^flowlens_session=[A-Za-z0-9_-]{43}; /);
+    // a hint for the page's script, without secret
+    assert.match(cookies.find((c) => c.startsWith('flowlens_signed_in='))!, /^flowlens_signed_in=1; .*SameSite=Strict/);
+    assert.doesNotMatch(cookies.find((c) => c.startsWith('flowlens_signed_in='))!, /HttpOnly/);
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
     assert.match(cookie, /Path=\//);
@@ -119,6 +123,7 @@ describe('sign-in sessions', () => {
     const out = await withCookie('DELETE', '/api/v1/session', id, { headers: { 'x-requested-with': 'flowlens' } });
     assert.equal(out.status, 204);
     assert.match(String(out.headers['set-cookie']), /flowlens_session=;.*Expires=Thu, 01 Jan 1970/);
+    assert.match(String(out.headers['set-cookie']), /flowlens_signed_in=;.*Expires=Thu, 01 Jan 1970/);
     const after = await withCookie('GET', '/api/v1/workflows', id);
     assert.equal(after.status, 401);
     assert.match(after.json.detail, /session has ended/);

@@ -9,6 +9,7 @@ import { SignIn } from './pages/SignIn.js';
 import { WorkflowList } from './pages/WorkflowList.js';
 import { WorkflowPage } from './pages/WorkflowPage.js';
 import { navigate, useLocation } from './router.js';
+import { prefetchWorkflowPage, workflowOfPath } from './workflow-queries.js';
 import './styles.css';
 
 const client = new QueryClient({
@@ -68,11 +69,11 @@ function App() {
     forgetData();
     navigate('/sign-in');
   };
-  const workflow = /^\/workflows\/([^/]+)\/?$/.exec(path);
+  const workflow = workflowOfPath(path);
   return (
     <Layout who={who.data} onSignOut={() => void signOut()}>
       {workflow ? (
-        <WorkflowPage key={workflow[1]} workflowId={decodeURIComponent(workflow[1]!)} search={search} locale={locale} accent={who.data.accent_color ?? undefined} />
+        <WorkflowPage key={workflow} workflowId={workflow} search={search} locale={locale} accent={who.data.accent_color ?? undefined} />
       ) : path === '/' ? (
         <WorkflowList search={search} locale={locale} />
       ) : (
@@ -81,6 +82,10 @@ function App() {
     </Layout>
   );
 }
+
+// opening a workflow page: its figures are asked for now, alongside the sign-in check (the cookie answers both)
+// (only when the sign-in hint cookie says a session probably exists; it holds no secret)
+if (document.cookie.split('; ').includes('flowlens_signed_in=1')) prefetchWorkflowPage(client, window.location.pathname, window.location.search);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

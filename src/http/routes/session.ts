@@ -22,6 +22,8 @@ const Who = Type.Object({
   accent_color: Type.Union([Type.String(), Type.Null()]),
 });
 
+const SIGNED_IN_HINT = 'flowlens_signed_in';
+
 function cookieOptions(request: FastifyRequest, expiresAt?: Date) {
   return {
     path: '/',
@@ -69,6 +71,8 @@ export const sessionRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         request.principal = { keyId: key.key_id, accountId: key.account_id, role: key.role, userId: key.user_id, isOperator: key.is_operator };
         const session = await deps.sessions.open(key);
         reply.setCookie(SESSION_COOKIE, session.id, cookieOptions(request, session.expiresAt));
+        // no secret: only tells the page's script that a session probably exists (to start loading figures at once)
+        reply.setCookie(SIGNED_IN_HINT, '1', { ...cookieOptions(request, session.expiresAt), httpOnly: false });
         return reply.status(201).send(await who(key.account_id, key, session.expiresAt.toISOString()));
       },
     );
@@ -105,6 +109,7 @@ export const sessionRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const sessionId = request.cookies[SESSION_COOKIE];
         if (sessionId) await deps.sessions.end(sessionId);
         reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+        reply.clearCookie(SIGNED_IN_HINT, { ...cookieOptions(request), httpOnly: false });
         return reply.status(204).send();
       },
     );

@@ -5,7 +5,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect } from 'react';
 import { TREND_METRICS } from '../../../src/charts/options.js';
-import { api, query, type ActionsResponse, type FunnelResponse, type SummaryResponse, type WorkflowDetail } from '../api.js';
+import type { WorkflowDetail } from '../api.js';
 import { ActionsTable } from '../components/ActionsTable.js';
 import { Breakdown } from '../components/Breakdown.js';
 import { DateControls } from '../components/DateControls.js';
@@ -16,6 +16,7 @@ import { SummaryCards } from '../components/SummaryCards.js';
 import { formatCount, formatPercent, formatUsd } from '../format.js';
 import { useLive, type LiveStatus } from '../live.js';
 import { linkProps, navigate } from '../router.js';
+import { workflowQueries } from '../workflow-queries.js';
 import { analyticsParams, GRANULARITIES, granularityAllowed, parseView, viewSearch, type View } from '../view-state.js';
 
 // ECharts is most of the JavaScript: it loads in parallel, after the figures can already be read
@@ -36,10 +37,10 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
   }, [search]);
   const setView = (v: View) => navigate(`/workflows/${encodeURIComponent(workflowId)}${viewSearch(v)}`, { replace: true });
 
-  const detail = useQuery({ queryKey: ['wf', workflowId, 'detail'], queryFn: ({ signal }) => api<WorkflowDetail>(base, { signal }) });
-  const summary = useQuery({ queryKey: ['wf', workflowId, 'summary', params], queryFn: ({ signal }) => api<SummaryResponse>(`${base}/analytics${query(params)}`, { signal }), placeholderData: keepPreviousData });
-  const funnel = useQuery({ queryKey: ['wf', workflowId, 'funnel', params], queryFn: ({ signal }) => api<FunnelResponse>(`${base}/analytics/funnel${query(params)}`, { signal }), placeholderData: keepPreviousData });
-  const actions = useQuery({ queryKey: ['wf', workflowId, 'actions', params], queryFn: ({ signal }) => api<ActionsResponse>(`${base}/analytics/actions${query(params)}`, { signal }), placeholderData: keepPreviousData });
+  const detail = useQuery(workflowQueries.detail(workflowId));
+  const summary = useQuery({ ...workflowQueries.summary(workflowId, params), placeholderData: keepPreviousData });
+  const funnel = useQuery({ ...workflowQueries.funnel(workflowId, params), placeholderData: keepPreviousData });
+  const actions = useQuery({ ...workflowQueries.actions(workflowId, params), placeholderData: keepPreviousData });
 
   const { compare: _c, granularity: _g, ...streamParams } = params;
   const live = useLive(detail.isSuccess ? `${base}/analytics/stream` : null, streamParams, () => void client.invalidateQueries({ queryKey: ['wf', workflowId] }));

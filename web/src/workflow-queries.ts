@@ -1,0 +1,35 @@
+/**
+ * The workflow page's queries, defined once: the page uses them, and the app's entry starts them before
+ * the first render when it opens on a workflow page, so the figures do not wait for the sign-in check.
+ */
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import { api, query, type ActionsResponse, type FunnelResponse, type SummaryResponse, type WorkflowDetail } from './api.js';
+import { analyticsParams, parseView } from './view-state.js';
+
+export type Params = ReturnType<typeof analyticsParams>;
+
+const base = (id: string) => `/api/v1/workflows/${encodeURIComponent(id)}`;
+
+export const workflowQueries = {
+  detail: (id: string) => queryOptions({ queryKey: ['wf', id, 'detail'], queryFn: ({ signal }) => api<WorkflowDetail>(base(id), { signal }) }),
+  summary: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'summary', p], queryFn: ({ signal }) => api<SummaryResponse>(`${base(id)}/analytics${query(p)}`, { signal }) }),
+  funnel: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'funnel', p], queryFn: ({ signal }) => api<FunnelResponse>(`${base(id)}/analytics/funnel${query(p)}`, { signal }) }),
+  actions: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'actions', p], queryFn: ({ signal }) => api<ActionsResponse>(`${base(id)}/analytics/actions${query(p)}`, { signal }) }),
+};
+
+/** The workflow id of an app path (/workflows/{id}), or null. */
+export function workflowOfPath(path: string): string | null {
+  const m = /^\/workflows\/([^/]+)\/?$/.exec(path);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
+
+/** Starts the page's four requests for a location (a no-op elsewhere). */
+export function prefetchWorkflowPage(client: QueryClient, path: string, search: string): void {
+  const id = workflowOfPath(path);
+  if (!id) return;
+  const p = analyticsParams(parseView(search));
+  void client.prefetchQuery(workflowQueries.detail(id));
+  void client.prefetchQuery(workflowQueries.summary(id, p));
+  void client.prefetchQuery(workflowQueries.funnel(id, p));
+  void client.prefetchQuery(workflowQueries.actions(id, p));
+}
