@@ -79,6 +79,7 @@ if (which.includes('dashboard')) {
     const enrollments = Number(values.enrollments ?? 1_000_000);
     process.stderr.write(`dashboard: seeding ${enrollments.toLocaleString('en-US')} enrollments first (or pass --data DIR of an earlier seed)…\n`);
     dataDir = (await benchSeed(enrollments, true)).dataDir!;
+    process.stderr.write(`dashboard: seeded into ${dataDir} (reuse it with --data)\n`);
   }
   process.stderr.write(`dashboard: the workflow page in Chromium on ${dataDir}…\n`);
   const d = await benchDashboard(dataDir, Number(values.repeats ?? 5));
