@@ -44,6 +44,8 @@ function history() {
       continue;
     }
     events.push(ev.step('completed', 'onboarding', ex, 'email', at(0), { duration_ms: 1200 + i * 10 }));
+    events.push({ type: 'cost.recorded', workflow_id: 'onboarding', execution_id: ex, timestamp: at(0), action_type: 'send_email', step_id: 'email', credits: 2, amount_usd: 0.25 });
+    events.push({ type: 'activity', timestamp: at(0), user_id: i % 2 ? 'ada' : 'grace', session_id: `s-${i}`, action: i % 3 ? 'view_dashboard' : 'login', resource: 'app', duration_ms: 30_000 });
     if (i % 5 === 4) {
       events.push(ev.exited('onboarding', ex, at(0), i % 2 ? 'unsubscribed' : 'condition_not_met'));
       continue;
@@ -217,10 +219,61 @@ test('an export downloads the executions of the view as CSV', { timeout: 60_000 
   assert.equal(fs.readFileSync(await pdf.path()).subarray(0, 5).toString(), '%PDF-');
 });
 
+test('the platform pages (overview, costs, activity, errors) show the API\'s figures', { timeout: 90_000 }, async (t) => {
+  if (skipped) return t.skip('Chromium is not installed');
+  const q = 'range=last_30_days&timezone=UTC&granularity=daily';
+  const figure = async (key: string) => Number(await page.getAttribute(`[data-figure="${key}"]`, 'data-value'));
+  await page.goto(`${base}/`);
+  await page.waitForSelector('table[aria-label="Workflows"]');
+
+  await page.click('nav a:has-text("Overview")');
+  await page.waitForSelector('[data-figure="executions"]');
+  await page.waitForSelector('.chart svg', { state: 'attached' });
+  assert.match(page.url(), /\/overview\?range=last_30_days&timezone=UTC$/);
+  const summary = (await apiJson(`/api/v1/analytics/executions/summary?${q}&compare=previous_period`)).summary;
+  assert.equal(await figure('executions'), summary.executions);
+  assert.equal(await figure('success_rate'), summary.success_rate);
+  assert.equal(await figure('failed'), summary.failed);
+  const costs = await apiJson(`/api/v1/analytics/costs?${q}`);
+  assert.equal(await figure('cost_usd'), costs.totals.usd);
+  assert.ok(costs.totals.usd > 0);
+  await page.waitForSelector('table[aria-label="Return on investment"] tr[data-workflow="onboarding"]');
+  await shot('overview');
+
+  await page.click('nav a:has-text("Costs")');
+  await page.waitForSelector('[data-figure="usd"]');
+  assert.equal(await figure('usd'), costs.totals.usd);
+  assert.equal(await figure('credits'), costs.totals.credits);
+  await page.waitForSelector('table[aria-label="Cost breakdown"] tr[data-key="onboarding"]');
+  const byWorkflow = (await apiJson(`/api/v1/analytics/costs/breakdown?${q}&by=workflow`)).items.find((i: { key: string }) => i.key === 'onboarding');
+  assert.equal(Number(await page.getAttribute('tr[data-key="onboarding"] td[data-value]', 'data-value')), byWorkflow.usd);
+  await page.click('button:has-text("Action type")');
+  await page.waitForSelector('tr[data-key="send_email"]');
+  await page.waitForSelector('[data-figure="forecast_usd"][data-value]:not([data-value=""])');
+  await shot('costs');
+
+  await page.click('nav a:has-text("Activity")');
+  await page.waitForSelector('[data-figure="logins"]');
+  const activity = await apiJson(`/api/v1/analytics/activity?${q}`);
+  assert.equal(await figure('logins'), activity.totals.logins);
+  assert.equal(await figure('active_users'), 2);
+  await page.waitForSelector('table[aria-label="Engagement"] tr[data-user="ada"]');
+  await shot('activity');
+
+  await page.click('nav a:has-text("Errors")');
+  await page.waitForSelector('[data-figure="total_errors"]');
+  const errors = await apiJson(`/api/v1/analytics/executions/errors?${q}&limit=50`);
+  assert.equal(await figure('total_errors'), errors.total_errors);
+  assert.ok(errors.total_errors > 0);
+  assert.equal(Number(await page.getAttribute('tr[data-type="smtp_error"] td[data-value]', 'data-value')), errors.error_types.find((e: { error_type: string }) => e.error_type === 'smtp_error').occurrences);
+  await shot('errors');
+  assert.deepEqual(consoleErrors, []);
+});
+
 test('a phone-width layout has no horizontal scrolling', { timeout: 60_000 }, async (t) => {
   if (skipped) return t.skip('Chromium is not installed');
   await page.setViewportSize({ width: 375, height: 812 });
-  for (const [url, name] of [[`${base}/workflows/onboarding?range=last_30_days&timezone=UTC`, 'workflow-phone'], [`${base}/?range=last_30_days&timezone=UTC`, 'workflows-phone']] as const) {
+  for (const [url, name] of [[`${base}/workflows/onboarding?range=last_30_days&timezone=UTC`, 'workflow-phone'], [`${base}/?range=last_30_days&timezone=UTC`, 'workflows-phone'], [`${base}/costs?range=last_30_days&timezone=UTC`, 'costs-phone'], [`${base}/overview?range=last_30_days&timezone=UTC`, 'overview-phone']] as const) {
     await page.goto(url);
     await page.waitForSelector('[data-figure]');
     await page.waitForTimeout(300);

@@ -104,3 +104,71 @@ export function funnelOptions(steps: readonly FunnelStepLike[], bottleneck: stri
     ],
   };
 }
+
+export interface SeriesSpec {
+  name: string;
+  data: number[];
+  color?: string;
+  /** Series with the same stack name are drawn on top of each other. */
+  stack?: string;
+  type?: 'bar' | 'line';
+  dashed?: boolean;
+}
+
+const axisBase = (categories: readonly string[]) => ({
+  xAxis: { type: 'category', data: categories.map(label), axisLabel: { fontSize: 10, hideOverlap: true }, axisLine: { lineStyle: { color: PALETTE.muted } } },
+  yAxis: { type: 'value', axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: PALETTE.grid } } },
+});
+
+/** Bars (stacked when series share a stack) and lines over the same buckets. */
+export function seriesOptions(categories: readonly string[], series: readonly SeriesSpec[]) {
+  return {
+    animation: false,
+    textStyle: { fontFamily: 'Helvetica, Arial, sans-serif', color: PALETTE.text },
+    grid: { left: 56, right: 16, top: 36, bottom: 32 },
+    legend: { top: 4, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis' },
+    ...axisBase(categories),
+    series: series.map((s) => ({
+      name: s.name,
+      type: s.type ?? 'bar',
+      data: s.data,
+      ...(s.color ? { color: s.color } : {}),
+      ...(s.stack ? { stack: s.stack } : {}),
+      ...(s.type === 'line' ? { symbol: 'none', ...(s.dashed ? { lineStyle: { type: 'dashed' } } : {}) } : { barMaxWidth: 28 }),
+    })),
+  };
+}
+
+export interface ForecastPoint {
+  date: string;
+  value: number;
+  lower: number;
+  upper: number;
+}
+
+/**
+ * A history line, then the forecast as a dashed line inside its prediction interval (a band drawn as a
+ * transparent lower series with the interval's width stacked on it).
+ */
+export function forecastOptions(history: readonly { date: string; value: number }[], forecast: readonly ForecastPoint[], name: string, accent = PALETTE.primary) {
+  const categories = [...history.map((h) => h.date), ...forecast.map((f) => f.date)];
+  const pad = (n: number) => new Array<number | null>(n).fill(null);
+  const last = history.at(-1);
+  // the forecast line starts at the last actual day, so the two lines join
+  const joined = last ? [...pad(history.length - 1), last.value] : [];
+  return {
+    animation: false,
+    textStyle: { fontFamily: 'Helvetica, Arial, sans-serif', color: PALETTE.text },
+    grid: { left: 56, right: 16, top: 36, bottom: 32 },
+    legend: { top: 4, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 }, data: [name, 'Forecast', '95% interval'] },
+    tooltip: { trigger: 'axis' },
+    ...axisBase(categories),
+    series: [
+      { name, type: 'line', data: [...history.map((h) => h.value), ...pad(forecast.length)], color: accent, symbol: 'none' },
+      { name: 'Forecast', type: 'line', data: [...joined, ...forecast.map((f) => f.value)], color: accent, symbol: 'none', lineStyle: { type: 'dashed' } },
+      { name: 'interval-base', type: 'line', stack: 'interval', data: [...pad(history.length), ...forecast.map((f) => f.lower)], symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
+      { name: '95% interval', type: 'line', stack: 'interval', data: [...pad(history.length), ...forecast.map((f) => f.upper - f.lower)], symbol: 'none', color: accent, lineStyle: { opacity: 0 }, areaStyle: { opacity: 0.15 } },
+    ],
+  };
+}

@@ -96,7 +96,8 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.addHook('preValidation', async (request) => {
-    if (!isApi(request) || request.is404 || request.routeOptions.config.public) return;
+    // an unknown /api/ path may reach the dashboard's file server (`/*`), which answers it with a 404
+    if (!isApi(request) || request.is404 || !request.routeOptions.url?.startsWith('/api/') || request.routeOptions.config.public) return;
     if (request.routeOptions.config.optionalAuth && !request.principal) return;
     const rule = request.routeOptions.config.access;
     if (!rule) throw new HttpProblem(403, 'This route declares no access rule, so nobody may call it');

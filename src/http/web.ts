@@ -25,11 +25,14 @@ export async function registerWeb(app: FastifyInstance, webDir: string | null): 
     await app.register(fastifyStatic, {
       root: webDir,
       prefix: '/',
-      wildcard: false,
+      // files are looked up per request, so a rebuilt app (new hashed names) is served without a restart
+      wildcard: true,
       index: false,
       // hashed assets never change; index.html must be revalidated to pick up a new build
       setHeaders: (res, file) => res.header('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
+    // the root is a directory to the file server; it is the app's first page
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('Cache-Control', 'no-cache').sendFile('index.html'));
   }
   /** Answers a GET for an app page with index.html; false when the request is not for the dashboard. */
   return (request, reply) => {

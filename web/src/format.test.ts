@@ -39,4 +39,8 @@ test('durations pick their unit', () => {
   assert.equal(formatHours(100, 'en-US'), '4.2 d');
   assert.equal(formatDuration(null), '—');
   assert.equal(formatUsd(6003.09, 'en-US'), '$6,003.09');
+  assert.equal(formatUsd(0.0035, 'en-US'), '$0.0035');
+  assert.equal(formatUsd(0.5, 'en-US'), '$0.50');
+  assert.equal(formatUsd(0, 'en-US'), '$0.00');
+  assert.equal(formatUsd(1234.5, 'de-DE'), '1.234,50\u00a0$');
 });

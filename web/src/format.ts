@@ -25,8 +25,11 @@ export function formatPercent(p: number | null | undefined, locale?: string): st
   return p === null || p === undefined || !Number.isFinite(p) ? DASH : nf(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(p / 100);
 }
 
+/** Dollars with cents; amounts under a dollar keep up to 4 decimals (a cost per execution of $0.0035). */
 export function formatUsd(n: number | null | undefined, locale?: string): string {
-  return n === null || n === undefined || !Number.isFinite(n) ? DASH : nf(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 }).format(n);
+  if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
+  const small = Math.abs(n) < 1 && n !== 0;
+  return nf(locale, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: small ? 4 : 2 }).format(n);
 }
 
 /** A duration in seconds, in the largest sensible units: "850 ms", "42 s", "3 min 20 s", "24.8 h", "3.2 d". */

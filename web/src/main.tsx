@@ -8,6 +8,10 @@ import { ErrorState, Skeleton } from './components/States.js';
 import { SignIn } from './pages/SignIn.js';
 import { WorkflowList } from './pages/WorkflowList.js';
 import { WorkflowPage } from './pages/WorkflowPage.js';
+import { Activity } from './pages/platform/Activity.js';
+import { Costs } from './pages/platform/Costs.js';
+import { Errors } from './pages/platform/Errors.js';
+import { Overview } from './pages/platform/Overview.js';
 import { navigate, useLocation } from './router.js';
 import { prefetchWorkflowPage, workflowOfPath } from './workflow-queries.js';
 import './styles.css';
@@ -71,11 +75,19 @@ function App() {
   };
   const workflow = workflowOfPath(path);
   return (
-    <Layout who={who.data} onSignOut={() => void signOut()}>
+    <Layout who={who.data} current={path} onSignOut={() => void signOut()}>
       {workflow ? (
         <WorkflowPage key={workflow} workflowId={workflow} search={search} locale={locale} accent={who.data.accent_color ?? undefined} />
       ) : path === '/' ? (
         <WorkflowList search={search} locale={locale} />
+      ) : path === '/overview' ? (
+        <Overview search={search} locale={locale} />
+      ) : path === '/costs' ? (
+        <Costs search={search} locale={locale} />
+      ) : path === '/activity' ? (
+        <Activity search={search} locale={locale} />
+      ) : path === '/errors' ? (
+        <Errors search={search} locale={locale} />
       ) : (
         <ErrorState error={new Error(`There is no page at ${path}.`)} />
       )}

@@ -3,7 +3,15 @@ import type { ReactNode } from 'react';
 import type { Who } from '../api.js';
 import { linkProps } from '../router.js';
 
-export function Layout({ who, onSignOut, children }: { who: Who; onSignOut: () => void; children: ReactNode }) {
+const PAGES = [
+  ['/', 'Workflows'],
+  ['/overview', 'Overview'],
+  ['/costs', 'Costs'],
+  ['/activity', 'Activity'],
+  ['/errors', 'Errors'],
+] as const;
+
+export function Layout({ who, current, onSignOut, children }: { who: Who; current: string; onSignOut: () => void; children: ReactNode }) {
   return (
     <div className="app">
       <header className="topbar">
@@ -12,7 +20,11 @@ export function Layout({ who, onSignOut, children }: { who: Who; onSignOut: () =
           {who.brand_name || 'Flowlens'}
         </a>
         <nav aria-label="Main">
-          <a {...linkProps('/')}>Workflows</a>
+          {PAGES.map(([href, label]) => (
+            <a key={href} {...linkProps(href)} aria-current={current === href ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
           <a href="/docs" target="_blank" rel="noreferrer">
             API
           </a>

@@ -3,14 +3,15 @@
  * reasons and enrollment sources, for the period, timezone, version and variant in the URL; live while open.
  */
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect } from 'react';
-import { TREND_METRICS } from '../../../src/charts/options.js';
+import { useEffect, useMemo } from 'react';
+import { TREND_METRICS, trendOptions } from '../../../src/charts/options.js';
 import type { WorkflowDetail } from '../api.js';
 import { ActionsTable } from '../components/ActionsTable.js';
 import { Breakdown } from '../components/Breakdown.js';
 import { DateControls } from '../components/DateControls.js';
 import { ExportMenu } from '../components/ExportMenu.js';
 import { Funnel } from '../components/Funnel.js';
+import { LazyChart, loadChart } from '../components/LazyChart.js';
 import { Empty, ErrorState, Skeleton } from '../components/States.js';
 import { SummaryCards } from '../components/SummaryCards.js';
 import { formatCount, formatPercent, formatUsd } from '../format.js';
@@ -18,10 +19,6 @@ import { useLive, type LiveStatus } from '../live.js';
 import { linkProps, navigate } from '../router.js';
 import { workflowQueries } from '../workflow-queries.js';
 import { analyticsParams, GRANULARITIES, granularityAllowed, parseView, viewSearch, type View } from '../view-state.js';
-
-// ECharts is most of the JavaScript: it loads in parallel, after the figures can already be read
-const loadChart = () => import('../components/TrendsChart.js');
-const TrendsChart = lazy(() => loadChart().then((m) => ({ default: m.TrendsChart })));
 
 const LIVE_TEXT: Record<LiveStatus, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', polling: 'Updating every 15 s' };
 
@@ -45,6 +42,12 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
   const { compare: _c, granularity: _g, ...streamParams } = params;
   const live = useLive(detail.isSuccess ? `${base}/analytics/stream` : null, streamParams, () => void client.invalidateQueries({ queryKey: ['wf', workflowId] }));
 
+  const s = summary.data?.summary;
+  const trends = useMemo(
+    () => (summary.data ? trendOptions(summary.data.trends, summary.data.comparison?.trends, accent, { metrics: view.metrics, area: view.area }) : null),
+    [summary.data, accent, view.metrics.join(), view.area],
+  );
+
   if (detail.isError) {
     return (
       <>
@@ -55,7 +58,6 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
       </>
     );
   }
-  const s = summary.data?.summary;
   const exportParams = { ...params, compare: undefined };
   return (
     <>
@@ -119,9 +121,7 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
           </div>
         </div>
         {summary.data ? (
-          <Suspense fallback={<Skeleton height={300} label="Loading chart" />}>
-            <TrendsChart rows={summary.data.trends} previous={summary.data.comparison?.trends} metrics={view.metrics} area={view.area} accent={accent} />
-          </Suspense>
+          <LazyChart options={trends!} label={`Trends: ${view.metrics.join(', ')} per bucket${summary.data.comparison ? ', previous period dashed' : ''}`} />
         ) : (
           !summary.isError && <Skeleton height={280} label="Loading trends" />
         )}

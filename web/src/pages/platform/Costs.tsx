@@ -1,0 +1,179 @@
+/** `/costs`: credits and USD over time, the 30-day forecast with its interval, breakdowns, budgets. */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { forecastOptions, PALETTE, seriesOptions } from '../../../../src/charts/options.js';
+import { api, ApiError, query } from '../../api.js';
+import { FigureCards } from '../../components/FigureCards.js';
+import { LazyChart } from '../../components/LazyChart.js';
+import { Empty, ErrorState, Skeleton } from '../../components/States.js';
+import { formatCount, formatPercent, formatUsd } from '../../format.js';
+import type { BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from '../../platform-api.js';
+import { dates, PageHead, periodParams, usePageView, useWorkflowNames } from './common.js';
+
+const BY = [
+  { key: 'workflow', label: 'Workflow' },
+  { key: 'action_type', label: 'Action type' },
+  { key: 'step', label: 'Step' },
+  { key: 'user', label: 'User' },
+] as const;
+
+export function Costs({ search, locale }: { search: string; locale?: string | undefined }) {
+  const [view, setView] = usePageView('/costs', search);
+  const [by, setBy] = useState<(typeof BY)[number]['key']>('workflow');
+  const p = periodParams(view);
+  const name = useWorkflowNames();
+  const costs = useQuery({ queryKey: ['platform', 'costs', p], queryFn: () => api<CostsResponse>(`/api/v1/analytics/costs${query(p)}`), placeholderData: keepPreviousData });
+  const breakdown = useQuery({ queryKey: ['platform', 'breakdown', p, by], queryFn: () => api<BreakdownResponse>(`/api/v1/analytics/costs/breakdown${query({ ...p, by })}`), placeholderData: keepPreviousData });
+  const forecast = useQuery({ queryKey: ['platform', 'forecast', view.timezone], queryFn: () => api<ForecastResponse>(`/api/v1/analytics/costs/forecast${query({ timezone: view.timezone })}`) });
+  const budgets = useQuery({ queryKey: ['platform', 'budgets'], queryFn: () => api<BudgetsResponse>('/api/v1/analytics/costs/budgets') });
+
+  const spend = useMemo(() => {
+    const b = costs.data?.buckets ?? [];
+    return seriesOptions(dates(b), [{ name: 'USD', data: b.map((x) => x.usd), color: PALETTE.primary }]);
+  }, [costs.data]);
+  const outlook = useMemo(() => {
+    const f = forecast.data;
+    if (!f) return null;
+    return forecastOptions(
+      f.history.daily.map((d) => ({ date: d.date, value: d.usd })),
+      f.forecast.map((d) => ({ date: d.date, value: d.usd, lower: d.usd_lower, upper: d.usd_upper })),
+      'USD per day',
+    );
+  }, [forecast.data]);
+
+  const c = costs.data;
+  const f = forecast.data;
+  const label = (key: string | null) => (by === 'workflow' ? name(key) : (key ?? 'none'));
+  return (
+    <>
+      <PageHead title="Costs" view={view} onChange={setView} />
+      {costs.isError ? (
+        <ErrorState error={costs.error} onRetry={() => void costs.refetch()} />
+      ) : c ? (
+        <FigureCards
+          locale={locale}
+          cards={[
+            { key: 'usd', label: 'Spent (USD)', value: c.totals.usd, text: formatUsd(c.totals.usd, locale) },
+            { key: 'credits', label: 'Credits used', value: c.totals.credits, text: formatCount(c.totals.credits, locale) },
+            { key: 'usd_per_execution', label: 'Cost per execution', value: c.per_execution.usd_per_execution, text: formatUsd(c.per_execution.usd_per_execution, locale), note: `over ${formatCount(c.per_execution.executions, locale)} executions enrolled` },
+            {
+              key: 'forecast_usd',
+              label: `Next ${f?.totals.days ?? 30} days (forecast)`,
+              value: f?.totals.usd ?? null,
+              text: f ? formatUsd(f.totals.usd, locale) : '…',
+              note: f ? `95%: ${formatUsd(f.totals.usd_lower, locale)} – ${formatUsd(f.totals.usd_upper, locale)}` : undefined,
+            },
+          ]}
+        />
+      ) : (
+        <Skeleton height={110} label="Loading costs" />
+      )}
+      <div className="grid-2">
+        <section className="panel">
+          <div className="panel-head">
+            <h2>Spend over the period</h2>
+            <span className="muted small">by event time</span>
+          </div>
+          {c ? <LazyChart options={spend} label="USD per bucket" height={260} /> : <Skeleton height={260} />}
+        </section>
+        <section className="panel">
+          <div className="panel-head">
+            <h2>Forecast</h2>
+            {f?.backtest.usd && (
+              <span className="muted small" title="The model refitted without its last days forecast them; how far off it was">
+                backtest over {f.backtest.usd.holdout_days} days: WAPE {formatPercent(f.backtest.usd.wape_percent, locale)}, {formatPercent(f.backtest.usd.interval_coverage_percent, locale)} inside the interval
+              </span>
+            )}
+          </div>
+          {forecast.isError ? <ErrorState error={forecast.error} /> : outlook ? <LazyChart options={outlook} label="USD per day: history, forecast and 95% interval" height={260} /> : <Skeleton height={260} />}
+          {f && <p className="muted small">Model: linear trend + weekday effects, fitted on {f.model.usd.days_fitted} days (trend {formatUsd(f.model.usd.slope_per_day, locale)} per day).</p>}
+        </section>
+      </div>
+      <section className="panel">
+        <div className="panel-head">
+          <h2>Breakdown</h2>
+          <div className="segmented small" role="group" aria-label="Break down by">
+            {BY.map((b) => (
+              <button key={b.key} type="button" aria-pressed={by === b.key} onClick={() => setBy(b.key)}>
+                {b.label}
+              </button>
+            ))}
+          </div>
+        </div>
+        {breakdown.isError ? (
+          <ErrorState error={breakdown.error} />
+        ) : !breakdown.data ? (
+          <Skeleton height={200} />
+        ) : breakdown.data.items.length === 0 ? (
+          <Empty>Nothing was charged in this period.</Empty>
+        ) : (
+          <div className="table-scroll">
+            <table className="table" aria-label="Cost breakdown">
+              <thead>
+                <tr>
+                  <th>{BY.find((b) => b.key === by)!.label}</th>
+                  <th className="num">USD</th>
+                  <th className="num">Share</th>
+                  <th className="num">Credits</th>
+                  <th className="num">Executions</th>
+                  <th className="num">Per execution</th>
+                </tr>
+              </thead>
+              <tbody>
+                {breakdown.data.items.map((i) => (
+                  <tr key={i.key ?? 'none'} data-key={i.key ?? ''}>
+                    <td>{label(i.key)}</td>
+                    <td className="num" data-value={i.usd}>{formatUsd(i.usd, locale)}</td>
+                    <td className="num">{formatPercent(i.usd_share_percent, locale)}</td>
+                    <td className="num">{formatCount(i.credits, locale)}</td>
+                    <td className="num">{formatCount(i.executions, locale)}</td>
+                    <td className="num">{formatUsd(i.usd_per_execution, locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section className="panel">
+        <div className="panel-head">
+          <h2>Budgets this month</h2>
+        </div>
+        {budgets.isError ? (
+          budgets.error instanceof ApiError && budgets.error.status === 403 ? (
+            <Empty>Budgets are set and seen by account admins.</Empty>
+          ) : (
+            <ErrorState error={budgets.error} />
+          )
+        ) : !budgets.data ? (
+          <Skeleton height={120} />
+        ) : budgets.data.budgets.length === 0 ? (
+          <Empty>No budgets yet: an admin sets them with PUT /api/v1/analytics/costs/budgets.</Empty>
+        ) : (
+          <ul className="budgets">
+            {budgets.data.budgets.map((b) => (
+              <li key={b.budget_id} data-budget={b.budget_id}>
+                <div className="budget-head">
+                  <strong>{b.scope === 'account' ? 'All workflows' : name(b.workflow_id ?? null)}</strong>
+                  <span className="muted small">
+                    {formatUsd(b.status.spent_usd, locale)} of {formatUsd(b.monthly_usd, locale)} in {b.status.month} · forecast {formatUsd(b.status.forecast_usd, locale)}
+                  </span>
+                </div>
+                <div className="budget-track" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.min(100, b.status.spent_percent)} aria-label="Spent of the budget">
+                  <span className="budget-forecast" style={{ width: `${Math.min(100, b.status.forecast_percent)}%` }} />
+                  <span className={`budget-spent${b.status.spent_percent >= 100 ? ' is-over' : b.status.spent_percent >= 80 ? ' is-near' : ''}`} style={{ width: `${Math.min(100, b.status.spent_percent)}%` }} />
+                  {b.thresholds.filter((t) => t < 100).map((t) => <span key={t} className="budget-mark" style={{ left: `${t}%` }} />)}
+                </div>
+                {b.status.crossed.length > 0 && (
+                  <p className="small tone-down">
+                    {b.status.crossed.map((x) => `${x.threshold}% crossed (${x.trigger === 'actual' ? 'spent' : 'forecast'})`).join(' · ')}
+                  </p>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,156 @@
+/** `/overview`: every readable workflow together — executions by outcome, success, duration, cost, rankings and ROI. */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { PALETTE, seriesOptions } from '../../../../src/charts/options.js';
+import { api, query } from '../../api.js';
+import { FigureCards } from '../../components/FigureCards.js';
+import { LazyChart } from '../../components/LazyChart.js';
+import { Empty, ErrorState, Skeleton } from '../../components/States.js';
+import { formatCount, formatDuration, formatHours, formatPercent, formatUsd } from '../../format.js';
+import type { CostsResponse, ExecutionsResponse, ExecutionsSummaryResponse, RankedWorkflow, RankingsResponse, RoiResponse } from '../../platform-api.js';
+import { linkProps } from '../../router.js';
+import { viewSearch } from '../../view-state.js';
+import { dates, PageHead, periodParams, usePageView, useWorkflowNames } from './common.js';
+
+export function Overview({ search, locale }: { search: string; locale?: string | undefined }) {
+  const [view, setView] = usePageView('/overview', search);
+  const p = periodParams(view);
+  const compare = view.compare ? { compare: 'previous_period' } : {};
+  const name = useWorkflowNames();
+  const summary = useQuery({ queryKey: ['platform', 'exec-summary', p, compare], queryFn: () => api<ExecutionsSummaryResponse>(`/api/v1/analytics/executions/summary${query({ ...p, ...compare })}`), placeholderData: keepPreviousData });
+  const executions = useQuery({ queryKey: ['platform', 'executions', p], queryFn: () => api<ExecutionsResponse>(`/api/v1/analytics/executions${query(p)}`), placeholderData: keepPreviousData });
+  const costs = useQuery({ queryKey: ['platform', 'costs', p], queryFn: () => api<CostsResponse>(`/api/v1/analytics/costs${query(p)}`), placeholderData: keepPreviousData });
+  const rankings = useQuery({ queryKey: ['platform', 'rankings', p], queryFn: () => api<RankingsResponse>(`/api/v1/analytics/workflows/rankings${query({ ...p, limit: 5 })}`), placeholderData: keepPreviousData });
+  const roi = useQuery({ queryKey: ['platform', 'roi', p], queryFn: () => api<RoiResponse>(`/api/v1/analytics/roi${query(p)}`), placeholderData: keepPreviousData });
+
+  const chart = useMemo(() => {
+    const b = executions.data?.buckets ?? [];
+    return seriesOptions(dates(b), [
+      { name: 'Succeeded', data: b.map((x) => x.succeeded), stack: 'outcome', color: PALETTE.success },
+      { name: 'Failed', data: b.map((x) => x.failed), stack: 'outcome', color: PALETTE.danger },
+      { name: 'Exited', data: b.map((x) => x.exited), stack: 'outcome', color: PALETTE.muted },
+      { name: 'Active', data: b.map((x) => x.active), stack: 'outcome', color: PALETTE.primary },
+    ]);
+  }, [executions.data]);
+
+  const s = summary.data?.summary;
+  const change = (k: string) => (summary.data?.comparison ? summary.data.comparison.change_percent[k] : undefined);
+  return (
+    <>
+      <PageHead title="Overview" view={view} onChange={setView} compare />
+      {summary.isError ? (
+        <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />
+      ) : s && costs.data ? (
+        <FigureCards
+          locale={locale}
+          cards={[
+            { key: 'executions', label: 'Executions', value: s.executions, text: formatCount(s.executions, locale), change: change('executions') },
+            { key: 'success_rate', label: 'Success rate', value: s.success_rate, text: formatPercent(s.success_rate, locale), change: change('success_rate') },
+            { key: 'failure_rate', label: 'Failure rate', value: s.failure_rate, text: formatPercent(s.failure_rate, locale), change: change('failure_rate'), higherIsBetter: false },
+            { key: 'duration_p50', label: 'Median duration', value: s.duration_seconds.p50, text: formatDuration(s.duration_seconds.p50, locale), change: undefined, note: `p95 ${formatDuration(s.duration_seconds.p95, locale)}` },
+            { key: 'active', label: 'Still running', value: s.active, text: formatCount(s.active, locale) },
+            { key: 'failed', label: 'Failed', value: s.failed, text: formatCount(s.failed, locale), change: change('failed'), higherIsBetter: false },
+            { key: 'cost_usd', label: 'Cost', value: costs.data.totals.usd, text: formatUsd(costs.data.totals.usd, locale), note: `${formatCount(costs.data.totals.credits, locale)} credits` },
+            { key: 'usd_per_execution', label: 'Cost per execution', value: costs.data.per_execution.usd_per_execution, text: formatUsd(costs.data.per_execution.usd_per_execution, locale) },
+          ]}
+        />
+      ) : (
+        <Skeleton height={180} label="Loading figures" />
+      )}
+      <section className="panel">
+        <div className="panel-head">
+          <h2>Executions by outcome</h2>
+          <span className="muted small">by enrolment time</span>
+        </div>
+        {executions.isError ? <ErrorState error={executions.error} /> : executions.data ? <LazyChart options={chart} label="Executions per bucket, stacked by outcome" /> : <Skeleton height={300} />}
+      </section>
+      <section className="panel">
+        <div className="panel-head">
+          <h2>Rankings</h2>
+        </div>
+        {rankings.isError ? (
+          <ErrorState error={rankings.error} />
+        ) : !rankings.data ? (
+          <Skeleton height={200} />
+        ) : (
+          <div className="rankings">
+            <Ranking title="Most used" rows={rankings.data.most_used} value={(r) => formatCount(r.executions, locale)} name={name} search={viewSearch(view)} />
+            <Ranking title="Slowest (mean)" rows={rankings.data.slowest} value={(r) => formatDuration(r.duration_seconds.mean, locale)} name={name} search={viewSearch(view)} />
+            <Ranking title="Most failing" rows={rankings.data.most_failing} value={(r) => formatPercent(r.failure_rate, locale)} name={name} search={viewSearch(view)} />
+            <Ranking title="Most costly" rows={rankings.data.most_costly} value={(r) => formatUsd(r.cost_usd, locale)} name={name} search={viewSearch(view)} />
+          </div>
+        )}
+      </section>
+      <section className="panel">
+        <div className="panel-head">
+          <h2>Return on investment</h2>
+          <span className="muted small">time saved and value per conversion from the catalog</span>
+        </div>
+        {roi.isError ? (
+          <ErrorState error={roi.error} />
+        ) : !roi.data ? (
+          <Skeleton height={200} />
+        ) : roi.data.workflows.length === 0 ? (
+          <Empty>No executions in this period.</Empty>
+        ) : (
+          <div className="table-scroll">
+            <table className="table" aria-label="Return on investment">
+              <thead>
+                <tr>
+                  <th>Workflow</th>
+                  <th className="num">Executions</th>
+                  <th className="num">Time saved</th>
+                  <th className="num">Value</th>
+                  <th className="num">Cost</th>
+                  <th className="num">ROI</th>
+                </tr>
+              </thead>
+              <tbody>
+                {roi.data.workflows.map((w) => (
+                  <tr key={w.workflow_id} data-workflow={w.workflow_id}>
+                    <td>{name(w.workflow_id)}</td>
+                    <td className="num">{formatCount(w.executions, locale)}</td>
+                    <td className="num">{formatHours(w.time_saved_hours, locale)}</td>
+                    <td className="num">{formatUsd(w.value_generated_usd, locale)}</td>
+                    <td className="num">{formatUsd(w.cost_usd, locale)}</td>
+                    <td className="num" data-value={w.roi_percent ?? ''}>{formatPercent(w.roi_percent, locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th>All</th>
+                  <th className="num">{formatCount(roi.data.totals.executions, locale)}</th>
+                  <th className="num">{formatHours(roi.data.totals.time_saved_hours, locale)}</th>
+                  <th className="num">{formatUsd(roi.data.totals.value_generated_usd, locale)}</th>
+                  <th className="num">{formatUsd(roi.data.totals.cost_usd, locale)}</th>
+                  <th className="num">{formatPercent(roi.data.totals.roi_percent, locale)}</th>
+                </tr>
+              </tfoot>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+function Ranking({ title, rows, value, name, search }: { title: string; rows: RankedWorkflow[]; value: (r: RankedWorkflow) => string; name: (id: string) => string; search: string }) {
+  return (
+    <div className="ranking">
+      <h3>{title}</h3>
+      {rows.length === 0 ? (
+        <p className="muted small">Nothing to rank.</p>
+      ) : (
+        <ol>
+          {rows.map((r) => (
+            <li key={r.workflow_id}>
+              <a {...linkProps(`/workflows/${encodeURIComponent(r.workflow_id)}${search}`)}>{name(r.workflow_id)}</a>
+              <span className="ranking-value">{value(r)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+/** What the platform pages share: the view from the URL, the page head with period controls, workflow names. */
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import { api } from '../../api.js';
+import { DateControls } from '../../components/DateControls.js';
+import { navigate } from '../../router.js';
+import { parseView, viewSearch, type View } from '../../view-state.js';
+
+/** The page's view, kept in the URL (the whole view, so the address can be shared as it is). */
+export function usePageView(path: string, search: string): [View, (v: View) => void] {
+  const view = parseView(search);
+  const setView = (v: View) => navigate(`${path}${viewSearch(v)}`, { replace: true });
+  useEffect(() => {
+    if (search !== viewSearch(view)) setView(view);
+  }, [search]);
+  return [view, setView];
+}
+
+/** The period parameters of the platform endpoints. */
+export function periodParams(v: View): Record<string, string | undefined> {
+  return {
+    ...(v.range ? { range: v.range } : { start_date: v.start ?? undefined, end_date: v.end ?? undefined }),
+    timezone: v.timezone,
+    granularity: v.range === 'today' ? 'hourly' : v.granularity,
+  };
+}
+
+export function PageHead({ title, view, onChange, compare = false, children }: { title: string; view: View; onChange: (v: View) => void; compare?: boolean; children?: ReactNode }) {
+  return (
+    <>
+      <div className="page-head">
+        <h1>{title}</h1>
+        {children}
+      </div>
+      <DateControls view={view} onChange={onChange} showCompare={compare} />
+    </>
+  );
+}
+
+/** Workflow names by id (the catalog's, else the id). */
+export function useWorkflowNames(): (id: string | null) => string {
+  const q = useQuery({ queryKey: ['workflow-names'], queryFn: () => api<{ workflows: Array<{ workflow_id: string; name: string }> }>('/api/v1/workflows'), staleTime: 60_000 });
+  const names = new Map(q.data?.workflows.map((w) => [w.workflow_id, w.name]) ?? []);
+  return (id) => (id === null ? '—' : (names.get(id) ?? id));
+}
+
+/** Bucket labels as the API gives them (dates, or instants for hourly buckets). */
+export const dates = (rows: Array<{ date: string }>) => rows.map((r) => r.date);
