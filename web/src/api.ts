@@ -76,51 +76,21 @@ export interface PeriodOut {
   granularity: string;
 }
 
-export interface WorkflowOverview {
-  workflow_id: string;
+// The API's own result types (type-only imports: nothing of the server reaches the bundle).
+import type { ActionRow, Actions } from '../../src/metrics/actions.js';
+import type { Funnel, FunnelStep } from '../../src/metrics/funnel.js';
+import type { WorkflowOverview as OverviewFigures } from '../../src/metrics/overview.js';
+import type { Percentiles, Summary } from '../../src/metrics/summary.js';
+import type { TrendRow } from '../../src/metrics/trends.js';
+
+export type { ActionRow, FunnelStep, Percentiles, Summary, TrendRow };
+export type FunnelResponse = Funnel;
+export type ActionsResponse = Actions;
+
+export interface WorkflowOverview extends OverviewFigures {
   name: string;
   registered: boolean;
   last_event_at: string | null;
-  total_enrolled: number;
-  currently_active: number;
-  completed: number;
-  completion_rate: number;
-  goals_achieved: number;
-  conversion_rate: number;
-  enrollments: number[];
-}
-
-export interface Percentiles {
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-}
-
-export interface Summary {
-  total_enrolled: number;
-  currently_active: number;
-  completed: number;
-  completion_rate: number;
-  goals_achieved: number;
-  conversion_rate: number;
-  average_duration_hours: number | null;
-  duration_hours: Percentiles;
-  time_to_conversion_hours: number | null;
-  exited: number;
-  errored: number;
-  exit_reasons: Record<string, number>;
-  error_types: Record<string, number>;
-  enrollment_sources: Record<string, number>;
-  goal_breakdown: Record<string, number>;
-  goal_value: number;
-}
-
-export interface TrendRow {
-  date: string;
-  new_enrollments: number;
-  completions: number;
-  conversions: number;
-  enrollment_rate: number;
 }
 
 export interface SummaryResponse {
@@ -129,50 +99,6 @@ export interface SummaryResponse {
   summary: Summary;
   trends: TrendRow[];
   comparison?: { period: PeriodOut; summary: Summary; trends: TrendRow[]; change_percent: Record<string, number | null> };
-}
-
-export interface FunnelStep {
-  step_id: string;
-  step_name: string;
-  step_order: number;
-  step_type: string;
-  entered: number;
-  completed: number;
-  dropped_off: number;
-  conversion_rate: number;
-  drop_off_rate: number;
-  reached_percent: number;
-  average_time_seconds: number | null;
-  p50_time_seconds: number | null;
-  p95_time_seconds: number | null;
-}
-
-export interface FunnelResponse {
-  total_enrolled: number;
-  funnel_steps: FunnelStep[];
-  overall_conversion: number;
-  drop_off_points: string[];
-  bottleneck_step: string | null;
-  slowest_step: string | null;
-}
-
-export interface ActionRow {
-  action_id: string;
-  action_type: string;
-  action_name: string;
-  executions: number;
-  successes: number;
-  failures: number;
-  success_rate: number;
-  error_rate: number;
-  average_duration_ms: number | null;
-  p50_duration_ms: number | null;
-  p95_duration_ms: number | null;
-  error_types: Record<string, number>;
-}
-
-export interface ActionsResponse {
-  actions: ActionRow[];
 }
 
 export interface WorkflowDetail {
