@@ -1,4 +1,4 @@
-// npm start: builds when dist/ is missing or older than src/, then runs `flowlens serve --demo`.
+// npm start: builds when dist/ is missing or older than src/ or web/, then runs `flowlens serve --demo`.
 // Extra arguments are passed on (npm start -- --port 9000).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,11 +14,14 @@ function newest(dir) {
 }
 
 const entry = 'dist/cli/main.js';
-if (!fs.existsSync(entry) || newest('src') > fs.statSync(entry).mtimeMs) {
+const app = 'dist/web/index.html';
+const stale = (file, ...dirs) => !fs.existsSync(file) || Math.max(...dirs.map(newest)) > fs.statSync(file).mtimeMs;
+if (stale(entry, 'src') || stale(app, 'web', 'src/charts')) {
   process.stderr.write('Building Flowlens…\n');
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (build.status !== 0) process.exit(build.status ?? 1);
   fs.utimesSync(entry, new Date(), new Date());
+  fs.utimesSync(app, new Date(), new Date());
 }
 const run = spawnSync(process.execPath, [entry, 'serve', '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(run.status ?? 1);
