@@ -144,9 +144,12 @@ function* activity(rnd: Random, options: GenerateOptions, start: number, end: nu
   for (let i = 0; i < total; i++) {
     const action = rnd.weighted(actions);
     const wf = `${TEMPLATES[i % TEMPLATES.length]!.key}-1`;
+    const at = enrollmentTime(rnd, start, end);
+    const user = rnd.pick(users);
     chunk.push({
-      type: 'activity', event_id: `${options.seed}-act-${i}`, timestamp: iso(enrollmentTime(rnd, start, end)), user_id: rnd.pick(users),
-      session_id: `s-${rnd.int(1, Math.max(1, total / 5))}`, action, resource: action === 'login' ? 'app' : 'workflow',
+      // a user's events within the same hour belong to one visit (session)
+      type: 'activity', event_id: `${options.seed}-act-${i}`, timestamp: iso(at), user_id: user,
+      session_id: `${user}-${Math.floor(at / 3_600_000)}`, action, resource: action === 'login' ? 'app' : 'workflow',
       ...(action === 'login' ? {} : { resource_id: wf }), duration_ms: Math.round(rnd.logNormal(20_000, 1)),
     });
     if (chunk.length >= 5000) {
