@@ -1,11 +1,15 @@
 /**
- * npm run bench [-- ingest|seed|analytics|realtime|exports|platform] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
- * Prints a table and writes bench/results/latest.json.
+ * npm run bench [-- ingest|seed|analytics|realtime|exports|platform|dashboard|compare] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
+ * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
+ * npm run bench -- --quick   the CI check: compare at 10k enrollments, fails when a ratio is 5× worse than bench/baseline.json
+ * Prints a table and writes bench/results/latest.json (and bench/results.json).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAnalytics } from './analytics.js';
+import { benchCompare, checkBaseline, machine } from './compare.js';
+import { reachPostgres } from './postgres/load.js';
 import { benchDashboard } from './dashboard.js';
 import { benchExports } from './exports.js';
 import { benchIngest } from './ingest.js';
@@ -15,11 +19,36 @@ import { benchSeed } from './seed.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' }, streams: { type: 'string' } },
+  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' }, streams: { type: 'string' }, size: { type: 'string' }, quick: { type: 'boolean' }, keep: { type: 'boolean' } },
 });
-const which = positionals.length ? positionals : ['ingest', 'seed'];
+const which = positionals.length ? positionals : values.quick ? ['compare'] : ['ingest', 'seed'];
 const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() };
 
+let failed = false;
+if (which.includes('compare')) {
+  const size = values.quick ? '10k' : (values.size ?? '100k').toLowerCase();
+  const pgUp = await reachPostgres();
+  await pgUp?.end();
+  if (!pgUp) {
+    const msg = 'compare: SKIPPED — PostgreSQL is not reachable (FLOWLENS_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres)';
+    if (process.env.FLOWLENS_REQUIRE_SERVICES === '1') throw new Error(msg.replace('SKIPPED', 'FAILED') + ' and FLOWLENS_REQUIRE_SERVICES=1');
+    process.stderr.write(`${msg}\n`);
+  } else {
+    process.stderr.write(`compare: Flowlens vs the PostgreSQL reference vs the floor at ${size} enrollments…\n`);
+    const c = await benchCompare({ size, repeats: Number(values.repeats ?? (values.quick ? 10 : 20)), data: values.data, keep: values.keep, log: (s) => process.stderr.write(`  ${s}\n`) });
+    results.machine = machine();
+    results.compare = c;
+    console.table(c.ingest);
+    console.table(c.panels);
+    if (values.quick) {
+      const failures = checkBaseline(c, path.join(import.meta.dirname, 'baseline.json'));
+      if (failures.length) {
+        process.stderr.write(`bench --quick: gross regression against bench/baseline.json:\n  ${failures.join('\n  ')}\n`);
+        failed = true;
+      } else process.stderr.write('bench --quick: ratios within 5× of bench/baseline.json\n');
+    }
+  }
+}
 if (which.includes('ingest')) {
   const events = Number(values.events ?? 1_000_000);
   process.stderr.write(`ingest: ${events.toLocaleString('en-US')} events over HTTP, NDJSON batches of 5,000…\n`);
@@ -91,3 +120,10 @@ if (which.includes('dashboard')) {
 const out = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+// bench/results.json keeps the latest result of each section, and of compare one per size
+const kept = path.join(import.meta.dirname, 'results.json');
+const before = fs.existsSync(kept) ? JSON.parse(fs.readFileSync(kept, 'utf8')) : {};
+const merged = { ...before, ...results };
+if (results.compare) merged.compare = { ...(before.compare ?? {}), [(results.compare as { size: string }).size]: results.compare };
+fs.writeFileSync(kept, JSON.stringify(merged, null, 2) + '\n');
+if (failed) process.exit(1);

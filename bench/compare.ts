@@ -1,0 +1,245 @@
+/**
+ * Flowlens vs the seed's PostgreSQL design vs the floor, on exactly the same events (issue 9).
+ *
+ * 1. Ingest: the demo events (one workflow, 90 days, fixed seed and `now`) go into a fresh Flowlens data
+ *    directory (the seed path: validation, dedupe, batching, materialized views, execution facts) and,
+ *    generated again identically, into a fresh PostgreSQL database (COPY, then the seed's tables and
+ *    indexes). Events/s and bytes per event for both.
+ * 2. Check: summary + trends, funnel and actions of one 30-day period must give the same figures in
+ *    Flowlens over HTTP, in PostgreSQL and in the floor, or the benchmark stops.
+ * 3. Time each panel over `repeats` other 30-day periods: Flowlens over HTTP on a real `flowlens serve`
+ *    (each request a period not asked before, so ClickHouse computes it), PostgreSQL's queries (warm: the
+ *    check ran them first), and the floor (bench/floor.ts).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { seed } from '../src/cli/seed.js';
+import { demoWorkflows, type GenerateOptions } from '../src/demo/generate.js';
+import { storeSink } from '../src/ingest/sinks.js';
+import { openStore } from '../src/store/factory.js';
+import { openTestStore, tempDir } from '../test/helpers/store.js';
+import { startServerProcess } from '../test/helpers/server-process.js';
+import { databaseUrl, dropDatabase, loadPostgres, reachPostgres, type PgLoad } from './postgres/load.js';
+import { differences, flowlensFigures, pgActions, pgFunnel, pgSummary, type Figures } from './postgres/queries.js';
+
+const KEY = 'fl_bench_operator_key';
+const ROOT = path.resolve(import.meta.dirname, '..');
+export const SIZES: Record<string, number> = { '10k': 10_000, '20k': 20_000, '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
+const PANELS = ['summary', 'funnel', 'actions'] as const;
+type Panel = (typeof PANELS)[number];
+const LABEL: Record<Panel, string> = { summary: 'summary + trends, 30 d', funnel: 'funnel, 30 d', actions: 'actions, 30 d' };
+
+export interface CompareOptions {
+  size: string;
+  repeats: number;
+  /** Reuse a data directory an earlier run kept (it holds bench-compare.json). */
+  data?: string;
+  /** Keep the data directory and the PostgreSQL database for another run. */
+  keep?: boolean;
+  log: (s: string) => void;
+}
+
+interface Meta { enrollments: number; seed: number; now: string; flowlens: { events: number; seconds: number; eventsPerSecond: number } }
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 10) / 10;
+};
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const day = (anchor: string, back: number) => new Date(Date.parse(`${anchor}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+
+export async function benchCompare(o: CompareOptions) {
+  const enrollments = SIZES[o.size];
+  if (!enrollments) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+  const database = `flowlens_bench_${o.size}`;
+
+  // 1a. Flowlens: seed (or reuse) the data directory.
+  let dataDir = o.data;
+  let meta: Meta;
+  if (dataDir) {
+    meta = JSON.parse(fs.readFileSync(path.join(dataDir, 'bench-compare.json'), 'utf8'));
+    if (meta.enrollments !== enrollments) throw new Error(`${dataDir} holds ${meta.enrollments} enrollments, not ${enrollments}`);
+    o.log(`flowlens: reusing ${dataDir} (seeded ${meta.now})`);
+  } else {
+    dataDir = tempDir(`flowlens-bench-compare-${o.size}-`);
+    const now = new Date();
+    const { store } = await openTestStore(dataDir);
+    const sink = storeSink(store, 'default');
+    o.log(`flowlens: seeding ${enrollments.toLocaleString('en-US')} enrollments into ${dataDir}…`);
+    const t = performance.now();
+    const s = await seed(sink, { workflows: 1, enrollments, days: 90, seed: 11, now }, false);
+    await sink.close(); // waits for the execution facts of the last batches
+    const seconds = (performance.now() - t) / 1000;
+    await store.close();
+    meta = { enrollments, seed: 11, now: now.toISOString(), flowlens: { events: s.events, seconds: r1(seconds), eventsPerSecond: Math.round(s.events / seconds) } };
+    fs.writeFileSync(path.join(dataDir, 'bench-compare.json'), JSON.stringify(meta, null, 2));
+    o.log(`flowlens: ${s.events.toLocaleString('en-US')} events in ${r1(seconds)} s (${meta.flowlens.eventsPerSecond.toLocaleString('en-US')} events/s)`);
+  }
+  const generate: GenerateOptions = { workflows: 1, enrollments, days: 90, seed: meta.seed, now: new Date(meta.now) };
+  const workflow = demoWorkflows(1)[0]!.workflowId;
+
+  // 1b. PostgreSQL: load (or reuse the database a kept run left for this data directory).
+  let load: PgLoad | null = null;
+  const admin = (await reachPostgres())!;
+  const existing = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  await admin.end();
+  if (existing.rowCount && o.data) {
+    const db = new pg.Client({ connectionString: databaseUrl(database) });
+    await db.connect();
+    const m = await db.query('SELECT load FROM bench_meta WHERE now = $1 AND enrollments = $2', [meta.now, enrollments]).catch(() => ({ rows: [] as any[] }));
+    await db.end();
+    if (m.rows[0]) {
+      load = m.rows[0].load;
+      o.log(`postgres: reusing database ${database}`);
+    }
+  }
+  if (!load) {
+    o.log(`postgres: loading the same events into database ${database}…`);
+    load = await loadPostgres(database, generate, o.log);
+    if (load.events !== meta.flowlens.events) throw new Error(`PostgreSQL got ${load.events} events, Flowlens ${meta.flowlens.events}: not the same data`);
+    const db = new pg.Client({ connectionString: databaseUrl(database) });
+    await db.connect();
+    await db.query('CREATE TABLE bench_meta (now TEXT, enrollments INTEGER, load JSONB)');
+    await db.query('INSERT INTO bench_meta VALUES ($1, $2, $3)', [meta.now, enrollments, JSON.stringify(load)]);
+    await db.end();
+    o.log(`postgres: ${load.events.toLocaleString('en-US')} events (${load.kept.toLocaleString('en-US')} kept) in ${load.seconds} s (${load.eventsPerSecond.toLocaleString('en-US')} events/s)`);
+  }
+
+  // Periods: 30 days each, ending 1, 2, 3… days before the seed's day; the first is the check.
+  const anchor = meta.now.slice(0, 10);
+  const periodOf = (i: number) => ({ startDate: day(anchor, i + 30), endDate: day(anchor, i + 1) });
+  const check = periodOf(0);
+  const timed = Array.from({ length: o.repeats }, (_, i) => periodOf(i + 1));
+  const q = (p: { startDate: string; endDate: string }) => `start_date=${p.startDate}&end_date=${p.endDate}`;
+
+  const db = new pg.Client({ connectionString: databaseUrl(database) });
+  await db.connect();
+  await db.query("SET work_mem = '256MB'");
+  const pgPanel: Record<Panel, (p: typeof check) => Promise<unknown>> = {
+    summary: (p) => pgSummary(db, workflow, p),
+    funnel: (p) => pgFunnel(db, workflow, p),
+    actions: (p) => pgActions(db, workflow, p),
+  };
+  const ms: Record<'flowlens' | 'postgres' | 'floor', Record<Panel, number[]>> = {
+    flowlens: { summary: [], funnel: [], actions: [] }, postgres: { summary: [], funnel: [], actions: [] }, floor: { summary: [], funnel: [], actions: [] },
+  };
+  let chBytes: { bytes: number; tables: Record<string, number> };
+  try {
+    // 2. The check, PostgreSQL's side (this also warms its caches).
+    const s = (await pgPanel.summary(check)) as Awaited<ReturnType<typeof pgSummary>>;
+    const pgFigures: Figures = { summary: s.summary, trends: s.trends, funnel: (await pgPanel.funnel(check)) as Figures['funnel'], actions: (await pgPanel.actions(check)) as Figures['actions'] };
+
+    // 3a. Flowlens over HTTP.
+    const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      const get = async (url: string) => {
+        const t = performance.now();
+        const res = await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${KEY}` } });
+        const body = await res.text();
+        if (!res.ok) throw new Error(`${url}: ${res.status} ${body}`);
+        return { ms: performance.now() - t, body: JSON.parse(body) };
+      };
+      const base = `/api/v1/workflows/${workflow}/analytics`;
+      const path_: Record<Panel, string> = { summary: base, funnel: `${base}/funnel`, actions: `${base}/actions` };
+      await get('/api/v1/workflows');
+      const flFigures = flowlensFigures((await get(`${path_.summary}?${q(check)}`)).body, (await get(`${path_.funnel}?${q(check)}`)).body, (await get(`${path_.actions}?${q(check)}`)).body);
+      const diff = differences(flFigures, pgFigures);
+      if (diff.length) throw new Error(`Flowlens and the PostgreSQL reference disagree on ${check.startDate}..${check.endDate}:\n  ${diff.slice(0, 20).join('\n  ')}`);
+      o.log(`check: Flowlens (HTTP) = PostgreSQL on ${check.startDate}..${check.endDate} (${pgFigures.summary.total_enrolled} enrolled, ${pgFigures.funnel.steps.length} steps, ${pgFigures.actions.length} actions)`);
+      for (const panel of PANELS) for (const p of timed) ms.flowlens[panel].push((await get(`${path_[panel]}?${q(p)}`)).ms);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+
+    // 3b. PostgreSQL, warm.
+    for (const panel of PANELS) {
+      for (const p of timed) {
+        const t = performance.now();
+        await pgPanel[panel](p);
+        ms.postgres[panel].push(performance.now() - t);
+      }
+    }
+
+    // 3c. The floor, in a child process on the same directory (the server has stopped).
+    const floor = await runFloor(dataDir, workflow, `${check.startDate}/${check.endDate}`, timed.map((p) => `${p.startDate}/${p.endDate}`));
+    const floorDiff = differences(floor.figures, pgFigures);
+    if (floorDiff.length) throw new Error(`the floor and the PostgreSQL reference disagree:\n  ${floorDiff.slice(0, 20).join('\n  ')}`);
+    for (const panel of PANELS) ms.floor[panel] = floor.ms[panel]!;
+    chBytes = await clickhouseBytes(dataDir);
+  } finally {
+    await db.end();
+    if (!o.keep) {
+      await dropDatabase(database);
+      if (!o.data) fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  const panels = PANELS.map((panel) => {
+    const f = { p50: pct(ms.flowlens[panel], 0.5), p95: pct(ms.flowlens[panel], 0.95) };
+    const p = { p50: pct(ms.postgres[panel], 0.5), p95: pct(ms.postgres[panel], 0.95) };
+    const fl = { p50: pct(ms.floor[panel], 0.5), p95: pct(ms.floor[panel], 0.95) };
+    return {
+      panel: LABEL[panel], requests: o.repeats,
+      flowlensP50Ms: f.p50, flowlensP95Ms: f.p95, postgresP50Ms: p.p50, postgresP95Ms: p.p95, floorP50Ms: fl.p50, floorP95Ms: fl.p95,
+      /** PostgreSQL p50 / Flowlens p50: how many times faster Flowlens answers. */
+      speedupOverPostgres: r1(p.p50 / f.p50),
+      /** Flowlens p50 / floor p50: what the server adds over the bare aggregation. */
+      overheadOverFloor: Math.round((f.p50 / fl.p50) * 100) / 100,
+    };
+  });
+  const events = meta.flowlens.events;
+  const ingest = [
+    { system: 'Flowlens (seed path, embedded ClickHouse)', events, seconds: meta.flowlens.seconds, eventsPerSecond: meta.flowlens.eventsPerSecond, bytes: chBytes.bytes, bytesPerEvent: r1(chBytes.bytes / events) },
+    { system: 'PostgreSQL reference (COPY + derive + indexes)', events: load.events, seconds: load.seconds, eventsPerSecond: load.eventsPerSecond, bytes: load.bytes, bytesPerEvent: r1(load.bytes / load.events) },
+  ];
+  return {
+    size: o.size, enrollments, events, now: meta.now, checkPeriod: check, ...(o.keep ? { dataDir, database } : {}),
+    ingest, panels, storage: { clickhouse: chBytes.tables, postgres: load.tables },
+  };
+}
+
+function runFloor(dir: string, workflow: string, check: string, periods: string[]) {
+  return new Promise<{ figures: Figures; ms: Record<string, number[]> }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/floor.ts'), dir, workflow, JSON.stringify({ check, periods })], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`floor exited with ${code}:\n${err}`))));
+  });
+}
+
+/** Bytes on disk of every active part of Flowlens' tables (raw events, derived tables, rollups, catalog). */
+async function clickhouseBytes(dir: string) {
+  const store = openStore({ dataDir: dir, clickhouseUrl: undefined });
+  try {
+    const rows = await store.query<{ table: string; bytes: number }>(
+      'SELECT table, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table ORDER BY bytes DESC',
+    );
+    const tables = Object.fromEntries(rows.map((r) => [r.table, Number(r.bytes)]));
+    return { bytes: Object.values(tables).reduce((a, b) => a + b, 0), tables };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The quick mode's verdict: ratios 5× worse than the recorded baseline fail; absolute times never do. */
+export function checkBaseline(result: Awaited<ReturnType<typeof benchCompare>>, baselineFile: string, factor = 5): string[] {
+  const baseline = JSON.parse(fs.readFileSync(baselineFile, 'utf8')) as { panels: { panel: string; speedupOverPostgres: number; overheadOverFloor: number }[] };
+  const failures: string[] = [];
+  for (const b of baseline.panels) {
+    const r = result.panels.find((p) => p.panel === b.panel);
+    if (!r) {
+      failures.push(`${b.panel}: not measured`);
+      continue;
+    }
+    if (r.speedupOverPostgres * factor < b.speedupOverPostgres) failures.push(`${b.panel}: ${r.speedupOverPostgres}× faster than PostgreSQL, baseline ${b.speedupOverPostgres}× (more than ${factor}× worse)`);
+    if (r.overheadOverFloor > b.overheadOverFloor * factor) failures.push(`${b.panel}: ${r.overheadOverFloor}× the floor, baseline ${b.overheadOverFloor}× (more than ${factor}× worse)`);
+  }
+  return failures;
+}
+export const machine = () => ({ cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version });
