@@ -49,6 +49,8 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 10) / 10;
 };
 const r1 = (x: number) => Math.round(x * 10) / 10;
+/** A ratio with 2 significant digits (0.015, 0.16, 2.7, 16, 160). */
+const ratio = (x: number) => Number(x.toPrecision(2));
 const day = (anchor: string, back: number) => new Date(Date.parse(`${anchor}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
 
 export async function benchCompare(o: CompareOptions) {
@@ -186,9 +188,9 @@ export async function benchCompare(o: CompareOptions) {
       panel: LABEL[panel], requests: o.repeats,
       flowlensP50Ms: f.p50, flowlensP95Ms: f.p95, postgresP50Ms: p.p50, postgresP95Ms: p.p95, floorP50Ms: fl.p50, floorP95Ms: fl.p95,
       /** PostgreSQL p50 / Flowlens p50: how many times faster Flowlens answers. */
-      speedupOverPostgres: r1(p.p50 / f.p50),
+      speedupOverPostgres: ratio(p.p50 / f.p50),
       /** Flowlens p50 / floor p50: what the server adds over the bare aggregation. */
-      overheadOverFloor: Math.round((f.p50 / fl.p50) * 100) / 100,
+      overheadOverFloor: ratio(f.p50 / fl.p50),
     };
   });
   const events = meta.flowlens.events;
@@ -229,6 +231,7 @@ async function clickhouseBytes(dir: string) {
 
 /** The quick mode's verdict: ratios 5× worse than the recorded baseline fail; absolute times never do. */
 export function checkBaseline(result: Awaited<ReturnType<typeof benchCompare>>, baselineFile: string, factor = 5): string[] {
+  if (!fs.existsSync(baselineFile)) return [`no baseline at ${baselineFile} (record one: copy the panels of a --quick run's compare result there)`];
   const baseline = JSON.parse(fs.readFileSync(baselineFile, 'utf8')) as { panels: { panel: string; speedupOverPostgres: number; overheadOverFloor: number }[] };
   const failures: string[] = [];
   for (const b of baseline.panels) {

@@ -35,7 +35,7 @@ if (which.includes('compare')) {
     process.stderr.write(`${msg}\n`);
   } else {
     process.stderr.write(`compare: Flowlens vs the PostgreSQL reference vs the floor at ${size} enrollments…\n`);
-    const c = await benchCompare({ size, repeats: Number(values.repeats ?? (values.quick ? 10 : 20)), data: values.data, keep: values.keep, log: (s) => process.stderr.write(`  ${s}\n`) });
+    const c = await benchCompare({ size, repeats: Number(values.repeats ?? (values.quick ? 15 : 20)), data: values.data, keep: values.keep, log: (s) => process.stderr.write(`  ${s}\n`) });
     results.machine = machine();
     results.compare = c;
     console.table(c.ingest);

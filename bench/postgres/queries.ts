@@ -18,14 +18,15 @@ const n = (x: unknown) => Number(x ?? 0);
 
 // The seed's formulas: completion_rate = completed / total_enrolled, conversion_rate = goals / total_enrolled,
 // average_duration = AVG(completed_at - enrolled_at) WHERE status IN ('completed', 'goal_achieved').
+// (date_part gives double precision; extract gives numeric, which is ≈3× slower here.)
 export const SUMMARY_SQL = `
 SELECT count(*) AS total,
        count(*) FILTER (WHERE status = 'active') AS active,
        count(*) FILTER (WHERE status IN ('completed', 'goal_achieved')) AS completed,
        count(*) FILTER (WHERE status = 'goal_achieved') AS goals,
-       avg(extract(epoch FROM completed_at - enrolled_at) / 3600)
+       avg(date_part('epoch', completed_at - enrolled_at) / 3600)
          FILTER (WHERE status IN ('completed', 'goal_achieved') AND completed_at IS NOT NULL) AS avg_duration_hours,
-       avg(extract(epoch FROM goal_achieved_at - enrolled_at) / 3600) FILTER (WHERE status = 'goal_achieved') AS ttc_hours
+       avg(date_part('epoch', goal_achieved_at - enrolled_at) / 3600) FILTER (WHERE status = 'goal_achieved') AS ttc_hours
 FROM workflow_executions
 WHERE workflow_id = $1 AND enrolled_at >= $2 AND enrolled_at < $3`;
 
@@ -64,7 +65,7 @@ SELECT step_id,
        count(*) FILTER (WHERE first_start IS NOT NULL) AS entered,
        count(*) FILTER (WHERE first_start IS NOT NULL AND n_done > 0) AS completed,
        sum(timed_ms / 1000 + CASE WHEN first_start IS NOT NULL AND first_done IS NOT NULL
-                                  THEN (n_done - n_timed) * greatest(extract(epoch FROM first_done - first_start), 0) ELSE 0 END) AS time_sum,
+                                  THEN (n_done - n_timed) * greatest(date_part('epoch', first_done - first_start), 0) ELSE 0 END) AS time_sum,
        sum(n_timed + CASE WHEN first_start IS NOT NULL AND first_done IS NOT NULL THEN n_done - n_timed ELSE 0 END) AS time_n
 FROM per GROUP BY step_id`;
 
