@@ -217,5 +217,9 @@ describe('serving the app', () => {
     assert.match(String(api.headers['content-type']), /problem\+json/);
     assert.equal((await rt.app.inject({ method: 'GET', url: '/assets/missing.js' })).statusCode, 404, 'a missing build file is not an app page');
     assert.equal((await rt.app.inject({ method: 'POST', url: '/somewhere' })).statusCode, 404);
+    const unknown = await rt.app.inject({ method: 'GET', url: '/no-such-page' });
+    assert.equal(unknown.statusCode, 404, 'only the app\'s pages are the app');
+    assert.match(String(unknown.headers['content-type']), /problem\+json/);
+    for (const url of ['/overview', '/costs?range=today', '/activity', '/errors', '/workflows/a%2Fb']) assert.equal((await rt.app.inject({ method: 'GET', url })).statusCode, 200, url);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The dashboard: the static files Vite builds from web/ (index.html and hashed assets), served at `/`.
- * Paths that are not files (e.g. /workflows/abc) get index.html, so links into the app work; the app
- * routes them in the browser. Without a build, `/` says how to make one.
+ * The app's pages (e.g. /workflows/abc) get index.html, so links into the app work; the app routes
+ * them in the browser. Other unknown paths stay 404 problems. Without a build, `/` says how to make one.
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,8 +17,8 @@ export function webDirectory(configured: string | undefined): string | null {
   return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? null;
 }
 
-/** Paths the API and operations own, and missing build files: never answered with the dashboard. */
-const SERVER_PATHS = /^\/(api|docs|openapi\.json|healthz|metrics|assets)(\/|$|\?)/;
+/** The app's pages (web/src/main.tsx routes them); any other path stays a 404. */
+const APP_PAGES = /^\/(sign-in|overview|costs|activity|errors|workflows\/[^/?]+)?\/?(\?|$)/;
 
 export async function registerWeb(app: FastifyInstance, webDir: string | null): Promise<(request: FastifyRequest, reply: FastifyReply) => boolean> {
   if (webDir) {
@@ -36,7 +36,7 @@ export async function registerWeb(app: FastifyInstance, webDir: string | null): 
   }
   /** Answers a GET for an app page with index.html; false when the request is not for the dashboard. */
   return (request, reply) => {
-    if (request.method !== 'GET' || SERVER_PATHS.test(request.url)) return false;
+    if (request.method !== 'GET' || !APP_PAGES.test(request.url)) return false;
     if (!webDir) {
       void reply.type('text/plain; charset=utf-8').status(404).send('The dashboard is not built. Run `npm run build` (npm start does it for you).\n');
       return true;
