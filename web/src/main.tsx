@@ -49,7 +49,9 @@ function App() {
   }, [who.data?.accent_color]);
 
   const signedOut = who.data === null || (who.error instanceof ApiError && who.error.status === 401);
-  if (who.isLoading) return <Skeleton height={48} label="Loading" />;
+  // with the sign-in hint, the page renders at once and says who is signed in when the check answers
+  const provisional = who.isLoading && hinted && path !== '/sign-in' ? PROVISIONAL : null;
+  if (who.isLoading && !provisional) return <Skeleton height={48} label="Loading" />;
   if (signedOut || path === '/sign-in') {
     if (!signedOut && who.data && path === '/sign-in' && !window.location.hash) {
       navigate('/', { replace: true });
@@ -65,7 +67,8 @@ function App() {
       />
     );
   }
-  if (who.isError || !who.data) return <ErrorState error={who.error} onRetry={() => void who.refetch()} />;
+  const me = who.data ?? provisional;
+  if (!me) return <ErrorState error={who.error} onRetry={() => void who.refetch()} />;
 
   const signOut = async () => {
     await api('/api/v1/session', { method: 'DELETE' }).catch(() => undefined);
@@ -75,9 +78,9 @@ function App() {
   };
   const workflow = workflowOfPath(path);
   return (
-    <Layout who={who.data} current={path} onSignOut={() => void signOut()}>
+    <Layout who={me} current={path} onSignOut={() => void signOut()}>
       {workflow ? (
-        <WorkflowPage key={workflow} workflowId={workflow} search={search} locale={locale} accent={who.data.accent_color ?? undefined} />
+        <WorkflowPage key={workflow} workflowId={workflow} search={search} locale={locale} accent={me.accent_color ?? undefined} />
       ) : path === '/' ? (
         <WorkflowList search={search} locale={locale} />
       ) : path === '/overview' ? (
@@ -95,9 +98,13 @@ function App() {
   );
 }
 
+/** Set at sign-in next to the HTTP-only session cookie, without secret: a session probably exists. */
+const hinted = document.cookie.split('; ').includes('flowlens_signed_in=1');
+/** Who is signed in while the check is under way (the layout shows no name until it answers). */
+const PROVISIONAL: Who = { signed_in: true, account_id: '', role: '', user_id: '', key_name: '', is_operator: false, expires_at: null, brand_name: null, accent_color: null };
+
 // opening a workflow page: its figures are asked for now, alongside the sign-in check (the cookie answers both)
-// (only when the sign-in hint cookie says a session probably exists; it holds no secret)
-if (document.cookie.split('; ').includes('flowlens_signed_in=1')) prefetchWorkflowPage(client, window.location.pathname, window.location.search);
+if (hinted) prefetchWorkflowPage(client, window.location.pathname, window.location.search);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

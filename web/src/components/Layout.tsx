@@ -30,9 +30,11 @@ export function Layout({ who, current, onSignOut, children }: { who: Who; curren
           </a>
         </nav>
         <div className="who">
-          <span className="muted small" title={`account ${who.account_id}`}>
-            {who.user_id || who.key_name} · {who.role}
-          </span>
+          {who.role && (
+            <span className="muted small" title={`account ${who.account_id}`}>
+              {who.user_id || who.key_name} · {who.role}
+            </span>
+          )}
           <button type="button" className="button button-quiet" onClick={onSignOut}>
             Sign out
           </button>
