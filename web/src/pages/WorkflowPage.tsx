@@ -40,7 +40,8 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
   const actions = useQuery({ ...workflowQueries.actions(workflowId, params), placeholderData: keepPreviousData });
 
   const { compare: _c, granularity: _g, ...streamParams } = params;
-  const live = useLive(detail.isSuccess ? `${base}/analytics/stream` : null, streamParams, () => void client.invalidateQueries({ queryKey: ['wf', workflowId] }));
+  // the stream opens once the figures are on screen: its snapshot query would otherwise queue before them
+  const live = useLive(detail.isSuccess && summary.isSuccess && funnel.isSuccess && actions.isSuccess ? `${base}/analytics/stream` : null, streamParams, () => void client.invalidateQueries({ queryKey: ['wf', workflowId] }));
 
   const s = summary.data?.summary;
   const trends = useMemo(
