@@ -1,13 +1,14 @@
 /** `/`: every workflow with its enrollment, completion and conversion for the period, a sparkline, sorting and search. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, query, type PeriodOut, type WorkflowOverview } from '../api.js';
 import { DateControls } from '../components/DateControls.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { Empty, ErrorState, Skeleton } from '../components/States.js';
 import { formatCount, formatPercent } from '../format.js';
-import { linkProps, navigate } from '../router.js';
-import { analyticsParams, parseView, viewSearch, type View } from '../view-state.js';
+import { linkProps } from '../router.js';
+import { usePageView } from '../use-page-view.js';
+import { analyticsParams, viewSearch } from '../view-state.js';
 
 type Column = 'name' | 'total_enrolled' | 'currently_active' | 'completion_rate' | 'conversion_rate';
 const COLUMNS: { key: Column; label: string }[] = [
@@ -19,7 +20,7 @@ const COLUMNS: { key: Column; label: string }[] = [
 ];
 
 export function WorkflowList({ search, locale }: { search: string; locale?: string }) {
-  const view = parseView(search);
+  const [view, setView] = usePageView('/', search);
   const [text, setText] = useState('');
   const [sort, setSort] = useState<{ by: Column; desc: boolean }>({ by: 'total_enrolled', desc: true });
   const params = { ...analyticsParams(view, false), granularity: view.range === 'today' ? 'hourly' : 'daily' };
@@ -28,11 +29,6 @@ export function WorkflowList({ search, locale }: { search: string; locale?: stri
     queryFn: ({ signal }) => api<{ period: PeriodOut; workflows: WorkflowOverview[] }>(`/api/v1/analytics/workflows${query(params)}`, { signal }),
     placeholderData: keepPreviousData,
   });
-  const setView = (v: View) => navigate(`/${viewSearch(v)}`, { replace: true });
-  // the address always carries the whole view, so it can be shared as it is
-  useEffect(() => {
-    if (search !== viewSearch(view)) navigate(`/${viewSearch(view)}`, { replace: true });
-  }, [search]);
 
   const rows = useMemo(() => {
     const needle = text.trim().toLowerCase();

@@ -16,23 +16,19 @@ import { Empty, ErrorState, Skeleton } from '../components/States.js';
 import { SummaryCards } from '../components/SummaryCards.js';
 import { formatCount, formatPercent, formatUsd } from '../format.js';
 import { useLive, type LiveStatus } from '../live.js';
-import { linkProps, navigate } from '../router.js';
+import { linkProps } from '../router.js';
+import { usePageView } from '../use-page-view.js';
 import { workflowQueries } from '../workflow-queries.js';
-import { analyticsParams, GRANULARITIES, granularityAllowed, parseView, viewSearch, type View } from '../view-state.js';
+import { analyticsParams, GRANULARITIES, granularityAllowed, viewSearch, type View } from '../view-state.js';
 
 const LIVE_TEXT: Record<LiveStatus, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', polling: 'Updating every 15 s' };
 
 export function WorkflowPage({ workflowId, search, locale, accent }: { workflowId: string; search: string; locale?: string; accent?: string | undefined }) {
-  const view = parseView(search);
+  const [view, setView] = usePageView(`/workflows/${encodeURIComponent(workflowId)}`, search);
   const base = `/api/v1/workflows/${encodeURIComponent(workflowId)}`;
   const params = analyticsParams(view);
   const client = useQueryClient();
   useEffect(() => void loadChart(), []);
-  // the address always carries the whole view, so it can be shared as it is
-  useEffect(() => {
-    if (search !== viewSearch(view)) setView(view);
-  }, [search]);
-  const setView = (v: View) => navigate(`/workflows/${encodeURIComponent(workflowId)}${viewSearch(v)}`, { replace: true });
 
   const detail = useQuery(workflowQueries.detail(workflowId));
   const summary = useQuery({ ...workflowQueries.summary(workflowId, params), placeholderData: keepPreviousData });

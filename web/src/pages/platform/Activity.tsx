@@ -9,7 +9,8 @@ import { LazyChart } from '../../components/LazyChart.js';
 import { Empty, ErrorState, Skeleton } from '../../components/States.js';
 import { formatCount, formatDuration } from '../../format.js';
 import type { ActivityResponse, EngagementResponse } from '../../platform-api.js';
-import { dates, PageHead, periodParams, usePageView } from './common.js';
+import { dates, PageHead, periodParams } from './common.js';
+import { usePageView } from '../../use-page-view.js';
 
 export function Activity({ search, locale }: { search: string; locale?: string | undefined }) {
   const [view, setView] = usePageView('/activity', search);

@@ -8,7 +8,8 @@ import { LazyChart } from '../../components/LazyChart.js';
 import { Empty, ErrorState, Skeleton } from '../../components/States.js';
 import { formatCount, formatPercent, formatUsd } from '../../format.js';
 import type { BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from '../../platform-api.js';
-import { dates, PageHead, periodParams, usePageView, useWorkflowNames } from './common.js';
+import { dates, PageHead, periodParams, useWorkflowNames } from './common.js';
+import { usePageView } from '../../use-page-view.js';
 
 const BY = [
   { key: 'workflow', label: 'Workflow' },

@@ -8,7 +8,8 @@ import { LazyChart } from '../../components/LazyChart.js';
 import { Empty, ErrorState, Skeleton } from '../../components/States.js';
 import { formatCount, formatPercent } from '../../format.js';
 import type { ErrorsResponse } from '../../platform-api.js';
-import { dates, PageHead, periodParams, usePageView, useWorkflowNames } from './common.js';
+import { dates, PageHead, periodParams, useWorkflowNames } from './common.js';
+import { usePageView } from '../../use-page-view.js';
 
 export function Errors({ search, locale }: { search: string; locale?: string | undefined }) {
   const [view, setView] = usePageView('/errors', search);

@@ -10,7 +10,8 @@ import { formatCount, formatDuration, formatHours, formatPercent, formatUsd } fr
 import type { CostsResponse, ExecutionsResponse, ExecutionsSummaryResponse, RankedWorkflow, RankingsResponse, RoiResponse } from '../../platform-api.js';
 import { linkProps } from '../../router.js';
 import { viewSearch } from '../../view-state.js';
-import { dates, PageHead, periodParams, usePageView, useWorkflowNames } from './common.js';
+import { dates, PageHead, periodParams, useWorkflowNames } from './common.js';
+import { usePageView } from '../../use-page-view.js';
 
 export function Overview({ search, locale }: { search: string; locale?: string | undefined }) {
   const [view, setView] = usePageView('/overview', search);

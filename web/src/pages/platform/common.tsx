@@ -1,20 +1,9 @@
-/** What the platform pages share: the view from the URL, the page head with period controls, workflow names. */
+/** What the platform pages share: the page head with period controls, workflow names. */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { api } from '../../api.js';
 import { DateControls } from '../../components/DateControls.js';
-import { navigate } from '../../router.js';
-import { parseView, viewSearch, type View } from '../../view-state.js';
-
-/** The page's view, kept in the URL (the whole view, so the address can be shared as it is). */
-export function usePageView(path: string, search: string): [View, (v: View) => void] {
-  const view = parseView(search);
-  const setView = (v: View) => navigate(`${path}${viewSearch(v)}`, { replace: true });
-  useEffect(() => {
-    if (search !== viewSearch(view)) setView(view);
-  }, [search]);
-  return [view, setView];
-}
+import type { View } from '../../view-state.js';
 
 /** The period parameters of the platform endpoints. */
 export function periodParams(v: View): Record<string, string | undefined> {
