@@ -38,6 +38,19 @@ export interface TrendChoice {
 /** Bucket labels: dates as they are, minute/hourly instants as "YYYY-MM-DD HH:MM" in the period's timezone. */
 const label = (date: string) => date.slice(0, 16).replace('T', ' ');
 
+/** What every bucketed chart shares: no animation, fonts, grid, legend on top, axis tooltip, buckets along x. */
+function bucketFrame(categories: readonly string[], options: { gridLeft: number; minInterval?: number; legend?: Record<string, unknown> }) {
+  return {
+    animation: false,
+    textStyle: { fontFamily: 'Helvetica, Arial, sans-serif', color: PALETTE.text },
+    grid: { left: options.gridLeft, right: 16, top: 36, bottom: 32 },
+    legend: { top: 4, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 }, ...options.legend },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: categories.map(label), axisLabel: { fontSize: 10, hideOverlap: true }, axisLine: { lineStyle: { color: PALETTE.muted } } },
+    yAxis: { type: 'value', ...(options.minInterval ? { minInterval: options.minInterval } : {}), axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: PALETTE.grid } } },
+  };
+}
+
 /**
  * Lines per metric over the period's buckets; with `previous`, the previous period's line of each metric
  * drawn dashed over the same bucket positions.
@@ -60,16 +73,7 @@ export function trendOptions(rows: readonly TrendLike[], previous?: readonly Tre
       series.push({ name: `${m.label} (previous period)`, type: 'line', data: previous.map((r) => r[m.key]), color: colors[m.key], lineStyle: { type: 'dashed', opacity: 0.6 }, symbol: 'none' });
     }
   }
-  return {
-    animation: false,
-    textStyle: { fontFamily: 'Helvetica, Arial, sans-serif', color: PALETTE.text },
-    grid: { left: 48, right: 16, top: 36, bottom: 32 },
-    legend: { top: 4, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 } },
-    tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: rows.map((r) => label(r.date)), axisLabel: { fontSize: 10, hideOverlap: true }, axisLine: { lineStyle: { color: PALETTE.muted } } },
-    yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: PALETTE.grid } } },
-    series,
-  };
+  return { ...bucketFrame(rows.map((r) => r.date), { gridLeft: 48, minInterval: 1 }), series };
 }
 
 /** Horizontal bars proportional to `entered`, the drop-off between steps as a lighter bar, the bottleneck in red. */
@@ -115,20 +119,10 @@ export interface SeriesSpec {
   dashed?: boolean;
 }
 
-const axisBase = (categories: readonly string[]) => ({
-  xAxis: { type: 'category', data: categories.map(label), axisLabel: { fontSize: 10, hideOverlap: true }, axisLine: { lineStyle: { color: PALETTE.muted } } },
-  yAxis: { type: 'value', axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: PALETTE.grid } } },
-});
-
 /** Bars (stacked when series share a stack) and lines over the same buckets. */
 export function seriesOptions(categories: readonly string[], series: readonly SeriesSpec[]) {
   return {
-    animation: false,
-    textStyle: { fontFamily: 'Helvetica, Arial, sans-serif', color: PALETTE.text },
-    grid: { left: 56, right: 16, top: 36, bottom: 32 },
-    legend: { top: 4, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 } },
-    tooltip: { trigger: 'axis' },
-    ...axisBase(categories),
+    ...bucketFrame(categories, { gridLeft: 56 }),
     series: series.map((s) => ({
       name: s.name,
       type: s.type ?? 'bar',
@@ -158,12 +152,7 @@ export function forecastOptions(history: readonly { date: string; value: number 
   // the forecast line starts at the last actual day, so the two lines join
   const joined = last ? [...pad(history.length - 1), last.value] : [];
   return {
-    animation: false,
-    textStyle: { fontFamily: 'Helvetica, Arial, sans-serif', color: PALETTE.text },
-    grid: { left: 56, right: 16, top: 36, bottom: 32 },
-    legend: { top: 4, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 }, data: [name, 'Forecast', '95% interval'] },
-    tooltip: { trigger: 'axis' },
-    ...axisBase(categories),
+    ...bucketFrame(categories, { gridLeft: 56, legend: { data: [name, 'Forecast', '95% interval'] } }),
     series: [
       { name, type: 'line', data: [...history.map((h) => h.value), ...pad(forecast.length)], color: accent, symbol: 'none' },
       { name: 'Forecast', type: 'line', data: [...joined, ...forecast.map((f) => f.value)], color: accent, symbol: 'none', lineStyle: { type: 'dashed' } },
