@@ -6,7 +6,7 @@
 import type { Store } from '../store/store.js';
 import { bucketSql, buckets, type Period } from './period.js';
 import { COHORT, percent } from './scope.js';
-import { DONE } from './summary.js';
+import { DONE, GOAL } from './summary.js';
 
 export interface WorkflowOverview {
   workflow_id: string;
@@ -24,7 +24,7 @@ const FACTS_OF = `execution_facts FINAL WHERE account_id = {account:String} AND 
 
 const TOTALS_SQL = `
 SELECT workflow_id, count() AS total, countIf(status = 'active') AS active, countIf(${DONE}) AS completed,
-       countIf(status = 'goal_achieved') AS goals
+       countIf(${GOAL}) AS goals
 FROM ${FACTS_OF}
 GROUP BY workflow_id`;
 

@@ -53,7 +53,7 @@ interface Row {
 
 export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
 export const DONE = "status IN ('completed', 'goal_achieved')";
-const GOAL = "status = 'goal_achieved'";
+export const GOAL = "status = 'goal_achieved'";
 
 export const SUMMARY_SQL = (filter: string) => `
 SELECT

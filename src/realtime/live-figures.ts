@@ -5,7 +5,7 @@
  */
 import type { Period } from '../metrics/period.js';
 import { COHORT, factsFilter, mean2, params, percent, type Scope } from '../metrics/scope.js';
-import { DONE, HOURS } from '../metrics/summary.js';
+import { DONE, GOAL, HOURS } from '../metrics/summary.js';
 import { IN_PERIOD } from '../metrics/trends.js';
 import { FACTS } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
@@ -44,12 +44,12 @@ SELECT
     countIf(${COHORT}) AS total,
     countIf(${COHORT} AND status = 'active') AS active,
     countIf(${COHORT} AND ${DONE}) AS completed,
-    countIf(${COHORT} AND status = 'goal_achieved') AS goals,
+    countIf(${COHORT} AND ${GOAL}) AS goals,
     countIf(${COHORT} AND status = 'exited') AS exited,
     countIf(${COHORT} AND status = 'error') AS errored,
     sumIf(${HOURS('enrolled_at', 'completed_at')}, ${COHORT} AND ${DONE}) AS dur_sum,
     countIf(${DONE} AND ${IN_PERIOD('ifNull(completed_at, enrolled_at)')}) AS completions,
-    countIf(status = 'goal_achieved' AND ${IN_PERIOD('ifNull(goal_achieved_at, enrolled_at)')}) AS conversions,
+    countIf(${GOAL} AND ${IN_PERIOD('ifNull(goal_achieved_at, enrolled_at)')}) AS conversions,
     sumMapIf(arrayMap(s -> s.id, steps), arrayMap(s -> toUInt64(s.started_ms > 0), steps), ${COHORT}) AS entered,
     sumMapIf(arrayMap(s -> s.id, steps), arrayMap(s -> toUInt64(s.completed = 1), steps), ${COHORT}) AS step_completed
 FROM ${FACTS}

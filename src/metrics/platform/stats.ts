@@ -6,6 +6,7 @@
 import type { Store } from '../../store/store.js';
 import { bucketSql, type Period } from '../period.js';
 import { percent } from '../scope.js';
+import { GOAL } from '../summary.js';
 import { perExecution, type PerExecution } from './costs.js';
 import { COHORT_FACTS, DURATION_S, FAILED, r2, spanOf, SUCCEEDED, targetParams, type Target } from './target.js';
 
@@ -38,7 +39,7 @@ SELECT ${by.includes('workflow') || by.includes('version') ? 'workflow_id' : "''
        ${by.includes('version') ? 'workflow_version' : '0'} AS v,
        ${by.includes('bucket') ? bucketSql('enrolled_at', p.granularity) : "''"} AS b,
        count() AS n, countIf(${SUCCEEDED}) AS ok, countIf(${FAILED}) AS err, countIf(status = 'exited') AS exited,
-       countIf(status = 'active') AS active, countIf(status = 'goal_achieved') AS conv,
+       countIf(status = 'active') AS active, countIf(${GOAL}) AS conv,
        avgIf(${DURATION_S}, ${SUCCEEDED}) AS mean, quantilesExactIf(0.5, 0.95)(${DURATION_S}, ${SUCCEEDED}) AS q,
        sum(credits) AS credits, sum(cost_usd) AS usd, sum(goal_value) AS value
 FROM ${COHORT_FACTS(t)}

@@ -4,6 +4,8 @@
  * fixed SQL sources and the query parameters they bind; user input only ever travels as parameters.
  */
 import type { Period } from '../period.js';
+import { DONE } from '../summary.js';
+import { IN_PERIOD } from '../trends.js';
 
 export interface Target {
   account: string;
@@ -22,7 +24,8 @@ export interface Span {
 
 export const spanOf = (p: Period): Span => ({ from: p.from, to: p.to, tz: p.timezone });
 
-export const IN_SPAN = (c: string) => `(${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')})`;
+/** A column within the span: the panels' own condition. */
+export const IN_SPAN = IN_PERIOD;
 
 const VERSION = (t: Target) => (t.version !== undefined ? 'workflow_version = {version:UInt32}' : '1');
 const VARIANT = (t: Target) => (t.variant !== undefined ? 'variant = {variant:String}' : '1');
@@ -55,7 +58,8 @@ export function targetParams(t: Target, s: Span): Record<string, unknown> {
 
 /** Seconds from enrolment to completion, for executions that completed (CONTRACT §6 durations). */
 export const DURATION_S = '(toUnixTimestamp64Milli(assumeNotNull(completed_at)) - toUnixTimestamp64Milli(enrolled_at)) / 1000';
-export const SUCCEEDED = "status IN ('completed', 'goal_achieved')";
+/** Succeeded = completed or converted: the summary's `completed`. */
+export const SUCCEEDED = DONE;
 export const FAILED = "status = 'error'";
 
 /** A number with 2 decimals, or null. */
