@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../auth/authorize.js';
-import { SESSION_COOKIE } from '../auth/sessions.js';
+import type { ApiKeyRecord } from '../auth/keys.js';
+import { SESSION_COOKIE, type Session } from '../auth/sessions.js';
 import { principalFromKey, type Principal } from '../auth/principal.js';
 import { StreamTokenError, verifyStreamToken } from '../realtime/stream-token.js';
 import type { AppDeps } from './deps.js';
@@ -27,8 +28,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by a handler to record these parameters instead of the request's (e.g. without personal data). */
     auditParams?: Record<string, unknown>;
-    /** The caller was authenticated by the dashboard's session cookie, not a Bearer key. */
-    viaSession?: boolean;
+    /** The key the caller was authenticated with (Bearer, or behind the session cookie). */
+    apiKey?: ApiKeyRecord;
+    /** Set when the caller was authenticated by the dashboard's session cookie, not a Bearer key. */
+    session?: Session;
   }
 }
 
@@ -47,7 +50,8 @@ async function principalFromSession(deps: AppDeps, request: FastifyRequest, sess
   if (!SAFE_METHODS.has(request.method) && request.headers['x-requested-with'] !== 'flowlens') {
     throw forbidden('A request authenticated by the session cookie that changes something must send "X-Requested-With: flowlens"');
   }
-  request.viaSession = true;
+  request.session = session;
+  request.apiKey = session.key;
   return principalFromKey(session.key);
 }
 
@@ -92,6 +96,7 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
     if (!match) throw unauthorized('Send your API key as "Authorization: Bearer <key>"');
     const key = await deps.keys.verify(match[1]!);
     if (!key) throw unauthorized('The API key is not valid (unknown, revoked or expired)');
+    request.apiKey = key;
     request.principal = principalFromKey(key);
   });
 

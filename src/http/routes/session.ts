@@ -5,7 +5,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { principalOf } from '../../auth/principal.js';
 import { SESSION_COOKIE } from '../../auth/sessions.js';
 import type { AppDeps } from '../deps.js';
 import { forbidden, HttpProblem } from '../problem.js';
@@ -89,13 +88,9 @@ export const sessionRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        if (!request.principal) return { signed_in: false as const };
-        const p = principalOf(request);
-        const key = await deps.keys.validById(p.keyId);
-        if (!key) throw new HttpProblem(401, 'The key behind this session is no longer valid');
-        const sessionId = request.viaSession ? request.cookies[SESSION_COOKIE] : undefined;
-        const session = sessionId ? await deps.sessions.resolve(sessionId) : null;
-        return who(p.accountId, key, session ? session.expiresAt.toISOString() : key.expires_at);
+        const key = request.apiKey;
+        if (!request.principal || !key) return { signed_in: false as const };
+        return who(key.account_id, key, request.session ? request.session.expiresAt.toISOString() : key.expires_at);
       },
     );
 
