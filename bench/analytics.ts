@@ -3,10 +3,9 @@
  * 50 concurrent dashboard users (each loading summary, funnel and actions of a different period)
  * while events are being ingested.
  */
-import { loadConfig } from '../src/config/config.js';
 import { generateEvents } from '../src/demo/generate.js';
-import { startRuntime } from '../src/runtime.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
+import { prepareDerived } from './seed.js';
 
 const KEY = 'fl_bench_operator_key';
 
@@ -32,11 +31,7 @@ export interface PanelResult {
 
 export async function benchAnalytics(dataDir: string, repeats = 20) {
   // 1. Open in process once: migrations and the rebuild of derived tables happen here, timed.
-  const t0 = performance.now();
-  const rt = await startRuntime({ ...loadConfig({ data: dataDir }, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_LOG_LEVEL: 'warn' }), retention: { rawDays: 0, dailyDays: 0 } });
-  await rt.deps.derived.idle();
-  const prepareSeconds = Math.round((performance.now() - t0) / 100) / 10;
-  await rt.close();
+  const prepareSeconds = await prepareDerived(dataDir, KEY);
 
   const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0' });
   const get = async (path: string) => {

@@ -7,11 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { loadConfig } from '../src/config/config.js';
-import { startRuntime } from '../src/runtime.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/services.js';
 import { ensureWebBuild } from '../test/helpers/web-build.js';
+import { prepareDerived } from './seed.js';
 
 const KEY = 'fl_bench_operator_key';
 
@@ -31,9 +30,7 @@ export function bundleSizes(webDir: string) {
 export async function benchDashboard(dataDir: string, repeats = 5) {
   const webDir = await ensureWebBuild();
   // derived tables of a fresh seed are built at the first open: done here, so the server starts at once
-  const rt = await startRuntime({ ...loadConfig({ data: dataDir }, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_LOG_LEVEL: 'warn' }), retention: { rawDays: 0, dailyDays: 0 } });
-  await rt.deps.derived.idle();
-  await rt.close();
+  await prepareDerived(dataDir, KEY);
   const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0', FLOWLENS_WEB_DIR: webDir });
   const browser = await launchChromium(CHROMIUM);
   try {
