@@ -245,7 +245,7 @@ describe('actions', () => {
     const r = await rt.call('GET', q('/actions', MARCH), key);
     assert.equal(r.status, 200, r.text);
     // whole UTC days: the daily rollup answers; e1's s3 came without duration_ms, its 500 ms come from
-    // its timestamps (step_fallback_durations)
+    // its timestamps (step_durations_from_timestamps)
     assert.equal(r.json.source, 'rollup_daily');
     const [s1, s3] = r.json.actions;
     assert.deepEqual(

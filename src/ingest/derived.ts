@@ -208,13 +208,13 @@ export class DerivedTables {
     await this.rebuildFromEvents(scope);
     onProgress?.(0.5);
     if (scope) {
-      for (const table of ['execution_facts', 'step_fallback_durations']) {
+      for (const table of ['execution_facts', 'step_durations_from_timestamps']) {
         await this.store.command(`ALTER TABLE ${table} DELETE WHERE account_id = {account:String} AND workflow_id = {workflow:String}`, scope);
       }
       await writeFacts(this.store, scope.account, scope.workflow, { all: true }, (f) => onProgress?.(0.5 + f * 0.45));
     } else {
       await this.store.command('TRUNCATE TABLE execution_facts');
-      await this.store.command('TRUNCATE TABLE step_fallback_durations');
+      await this.store.command('TRUNCATE TABLE step_durations_from_timestamps');
       const workflows = await this.store.query<{ account_id: string; workflow_id: string }>(
         'SELECT DISTINCT account_id, workflow_id FROM workflows_seen',
       );

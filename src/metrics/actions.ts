@@ -4,7 +4,7 @@
  * hourly/daily/monthly rollups when the period's edges fall on that table's UTC buckets (the sums are
  * then identical), from the raw events otherwise (Kolkata's +05:30 days, a variant filter). Events
  * without duration_ms add the duration their timestamps give, kept per event in
- * step_fallback_durations (written with the execution facts), so no join of raw events is needed.
+ * step_durations_from_timestamps (written with the execution facts), so no join of raw events is needed.
  */
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
@@ -87,7 +87,7 @@ GROUP BY step_id`;
 // Durations derived from timestamps, for the events that carried none (null when no start preceded them).
 const FALLBACK_SQL = (s: Scope) => `
 SELECT step_id, sum(ifNull(duration_ms, 0)) AS dur_sum, count(duration_ms) AS dur_n
-FROM step_fallback_durations FINAL
+FROM step_durations_from_timestamps FINAL
 WHERE ${WORKFLOW} AND step_type = 'action' AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
 GROUP BY step_id`;
 

@@ -1,6 +1,6 @@
 /**
  * execution_facts: one row per enrolled execution, ordered by enrolled_at, written from execution_state
- * (and step_fallback_durations, written alongside). `writeFacts` brings a workflow's facts up to date for
+ * (and step_durations_from_timestamps, written alongside). `writeFacts` brings a workflow's facts up to date for
  * listed executions, those received since a time, or all of them; cohort queries read `FACTS` as a range scan.
  */
 import type { Store } from './store.js';
@@ -53,7 +53,7 @@ ARRAY JOIN arrayConcat([(assumeNotNull(first_start), toUInt8(0))],
 // One row per step event without duration_ms; `occurrence` tells apart identical (step, time) pairs.
 function fallbackInsertSql(where: string): string {
   return `
-INSERT INTO step_fallback_durations
+INSERT INTO step_durations_from_timestamps
 SELECT
     {account:String} AS account_id,
     {workflow:String} AS workflow_id,
@@ -93,7 +93,7 @@ export async function writeFacts(
   workflowId: string,
   which: FactsSelection,
   onProgress?: (fraction: number) => void,
-  /** `fallback: false` skips step_fallback_durations when the events written cannot change them. */
+  /** `fallback: false` skips step_durations_from_timestamps when the events written cannot change them. */
   options: { fallback?: boolean } = {},
 ): Promise<void> {
   const base = { account: accountId, workflow: workflowId };

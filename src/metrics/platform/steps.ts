@@ -2,7 +2,7 @@
  * Step timing of one workflow: every step event whose own timestamp is in the period. Per step:
  * starts, completions, failures, skips, failure rate (failed ÷ (completed + failed)), duration mean/
  * p50/p95 (exact, over step.completed and step.failed: `duration_ms` when sent, else the time since the
- * step's first step.started in that execution, kept in step_fallback_durations), total time and its share.
+ * step's first step.started in that execution, kept in step_durations_from_timestamps), total time and its share.
  * The bottleneck is the step with the most total time, wait steps aside (a wait is a deliberate delay).
  */
 import type { Store } from '../../store/store.js';
@@ -27,7 +27,7 @@ FROM (
     SELECT toString(step_id) AS step_id, assumeNotNull(duration_ms) AS d FROM events
     WHERE ${EVENTS_OF(t)} AND type IN ('step.completed', 'step.failed') AND duration_ms IS NOT NULL
     UNION ALL
-    SELECT toString(step_id) AS step_id, assumeNotNull(duration_ms) AS d FROM step_fallback_durations FINAL
+    SELECT toString(step_id) AS step_id, assumeNotNull(duration_ms) AS d FROM step_durations_from_timestamps FINAL
     WHERE ${EVENTS_OF(t)} AND duration_ms IS NOT NULL
 )
 GROUP BY step_id`;
