@@ -52,6 +52,7 @@ const FED_BY_EVENTS = [
   { table: 'execution_state', view: 'execution_state_mv' },
   { table: 'workflow_events_hourly', view: 'workflow_events_hourly_mv' },
   { table: 'workflows_seen', view: 'workflows_seen_mv' },
+  { table: 'failure_events', view: 'failure_events_mv' },
 ];
 /** Fed in turn from workflow_events_hourly (cleared together with it). */
 const CASCADED = ['workflow_events_daily', 'workflow_events_monthly'];

@@ -2,7 +2,8 @@
  * Errors of the period: every `execution.failed` and `step.failed` event whose own timestamp falls in
  * it, grouped by error type and message (messages are compared on their first 500 characters), with
  * occurrences, distinct executions, first and last time seen within the period and the workflows
- * (and steps) affected; a per-type summary; and occurrences per bucket.
+ * (and steps) affected; a per-type summary; and occurrences per bucket. Read from failure_events (those
+ * two event types in time order, kept by a materialized view), not from the wide events table.
  */
 import type { Store } from '../../store/store.js';
 import { isoUtc } from '../../store/params.js';
@@ -10,7 +11,6 @@ import { bucketSql, buckets, type Period } from '../period.js';
 import { percent } from '../scope.js';
 import { EVENTS_OF, spanOf, targetParams, type Target } from './target.js';
 
-const FAILURES = "type IN ('execution.failed', 'step.failed')";
 const SOURCE = "if(type = 'execution.failed', 'execution', 'step')";
 
 const GROUPS_SQL = (t: Target) => `
@@ -19,8 +19,8 @@ SELECT toString(error_type) AS error_type, substring(error_message, 1, 500) AS e
        toString(min(ts)) AS first_seen, toString(max(ts)) AS last_seen,
        arraySort(groupUniqArray(100)(workflow_id)) AS workflows,
        arraySort(arrayFilter(s -> s != '', groupUniqArray(100)(toString(step_id)))) AS steps
-FROM events
-WHERE ${EVENTS_OF(t)} AND ${FAILURES}
+FROM failure_events
+WHERE ${EVENTS_OF(t)}
 GROUP BY error_type, error_message, source
 ORDER BY occurrences DESC, error_type, error_message, source
 LIMIT {limit:UInt32}`;
@@ -30,14 +30,14 @@ SELECT toString(error_type) AS error_type, count() AS occurrences, countIf(type 
        countIf(type = 'step.failed') AS step_failures, uniqExact(workflow_id, execution_id) AS executions,
        uniqExact(substring(error_message, 1, 500)) AS messages, uniqExact(workflow_id) AS workflows,
        toString(min(ts)) AS first_seen, toString(max(ts)) AS last_seen
-FROM events
-WHERE ${EVENTS_OF(t)} AND ${FAILURES}
+FROM failure_events
+WHERE ${EVENTS_OF(t)}
 GROUP BY error_type
 ORDER BY occurrences DESC, error_type`;
 
 const TREND_SQL = (t: Target, p: Period) => `
 SELECT ${bucketSql('ts', p.granularity)} AS bucket, count() AS n
-FROM events WHERE ${EVENTS_OF(t)} AND ${FAILURES}
+FROM failure_events WHERE ${EVENTS_OF(t)}
 GROUP BY bucket`;
 
 interface TypeRow {
