@@ -41,6 +41,8 @@ before(async () => {
     // y1 (alice): an HTTP call without a step: 1 credit + $0.50
     ev.started('wf-y', 'y1', '2026-03-03T12:00:00Z', { user_id: 'alice' }),
     cost('wf-y', 'y1', '2026-03-03T12:00:01Z', 'http_request', 0.5, { credits: 1 }),
+    // y2 ran a step that cost nothing: not an execution charged
+    ev.step('completed', 'wf-y', 'y2', 's9', '2026-03-03T13:00:00Z', { action_type: 'http_request' }),
   ];
   const r = await rt.call('POST', '/api/v1/events', admin, events);
   assert.deepEqual([r.json.accepted, r.json.duplicates], [events.length - 1, 1], r.text);

@@ -53,6 +53,7 @@ const FED_BY_EVENTS = [
   { table: 'workflow_events_hourly', view: 'workflow_events_hourly_mv' },
   { table: 'workflows_seen', view: 'workflows_seen_mv' },
   { table: 'failure_events', view: 'failure_events_mv' },
+  { table: 'cost_events', view: 'cost_events_mv' },
 ];
 /** Fed in turn from workflow_events_hourly (cleared together with it). */
 const CASCADED = ['workflow_events_daily', 'workflow_events_monthly'];

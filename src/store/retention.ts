@@ -15,6 +15,7 @@ const TABLES = [
   { table: 'execution_facts', time: 'enrolled_at', window: 'rawDays' },
   { table: 'step_durations_from_timestamps', time: 'ts', window: 'rawDays' },
   { table: 'failure_events', time: 'ts', window: 'rawDays' },
+  { table: 'cost_events', time: 'ts', window: 'rawDays' },
   { table: 'workflow_events_hourly', time: 'bucket', window: 'rawDays' },
   { table: 'workflow_events_daily', time: 'bucket', window: 'dailyDays' },
 ] as const;

@@ -6,6 +6,7 @@
  *   buckets (identical sums), the raw events otherwise (minute buckets, Kolkata's half hours, a variant);
  * - per execution (cohort): executions enrolled in the period and everything they cost, whenever
  *   recorded (execution_facts) — what "cost per execution" means throughout the API.
+ * Raw reads go to cost_events: the events with a cost, in time order (same sums as all events).
  */
 import type { Store } from '../../store/store.js';
 import { bucketSql, buckets, startOfLocalDay, type Period } from '../period.js';
@@ -46,7 +47,7 @@ const SERIES_SQL = (t: Target, p: Period, table: string | null) =>
        WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${IN_SPAN('bucket')} AND ${VERSION(t)} AND ${COST_TYPES}
        GROUP BY b`
     : `SELECT ${bucketSql('ts', p.granularity)} AS b, sum(credits) AS credits, sum(amount_usd) AS usd
-       FROM events WHERE ${EVENTS_OF(t)} AND ${COST_TYPES}
+       FROM cost_events WHERE ${EVENTS_OF(t)}
        GROUP BY b`;
 
 export interface CostBucket {
@@ -69,7 +70,7 @@ export async function costSeries(store: Store, t: Target, p: Period): Promise<{ 
 /** Credits and USD recorded in [from, to) (raw events: any instants). */
 export async function costTotal(store: Store, t: Target, s: Span): Promise<{ credits: number; usd: number }> {
   const [r] = await store.query<{ credits: number; usd: number }>(
-    `SELECT sum(credits) AS credits, sum(amount_usd) AS usd FROM events WHERE ${EVENTS_OF(t)} AND ${COST_TYPES}`,
+    `SELECT sum(credits) AS credits, sum(amount_usd) AS usd FROM cost_events WHERE ${EVENTS_OF(t)}`,
     targetParams(t, s),
   );
   return { credits: r4(r?.credits ?? 0), usd: r4(r?.usd ?? 0) };
@@ -117,7 +118,7 @@ const BREAKDOWN_SQL = (t: Target, by: Breakdown) =>
   by === 'user'
     ? `SELECT ifNull(u.uid, '') AS key, sum(c.credits) AS credits, sum(c.usd) AS usd, count() AS executions
        FROM (SELECT workflow_id, execution_id, sum(credits) AS credits, sum(amount_usd) AS usd
-             FROM events WHERE ${EVENTS_OF(t)} AND ${COST_TYPES} GROUP BY workflow_id, execution_id) AS c
+             FROM cost_events WHERE ${EVENTS_OF(t)} GROUP BY workflow_id, execution_id) AS c
        LEFT JOIN (SELECT workflow_id, execution_id, any(user_id) AS uid FROM events
                   WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)}
                     AND type = 'execution.started' AND user_id != '' GROUP BY workflow_id, execution_id) AS u
@@ -125,7 +126,7 @@ const BREAKDOWN_SQL = (t: Target, by: Breakdown) =>
        GROUP BY key`
     : `SELECT ${BREAKDOWN_KEY[by]} AS key, any(workflow_id) AS wf, any(toString(step_id)) AS sid,
               sum(credits) AS credits, sum(amount_usd) AS usd, uniqExact(workflow_id, execution_id) AS executions
-       FROM events WHERE ${EVENTS_OF(t)} AND ${COST_TYPES}
+       FROM cost_events WHERE ${EVENTS_OF(t)}
        GROUP BY key`;
 
 /** Credits and USD recorded in the period, split by workflow, action type, step or user, largest first. */
