@@ -56,7 +56,7 @@ export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): Fastif
         schema: {
           tags,
           summary: 'Costs by workflow, action type, step or user',
-          description: 'Credits and USD recorded in the period, split `by` workflow (default), action_type, step (key = workflow/step) or user (the user_id on the execution.started of the charged execution; null when none was sent), largest first, with shares, the executions charged and the cost per charged execution.',
+          description: 'Credits and USD recorded in the period, split `by` workflow (default), action_type, step (key = workflow/step) or user (the user_id on the execution.started of the charged execution; null when none was sent), largest first, with shares, the executions charged (those with a nonzero cost in the period) and the cost per charged execution.',
           querystring: Type.Object({ ...PeriodParams, ...WorkflowFilter, by: Type.Optional(Type.Union(BREAKDOWNS.map((b) => Type.Literal(b)), { description: 'workflow | action_type | step | user' })) }, { additionalProperties: false }),
           response: { 200: BreakdownResponse },
         },
