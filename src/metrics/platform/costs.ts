@@ -121,7 +121,9 @@ const BREAKDOWN_SQL = (t: Target, by: Breakdown) =>
              FROM cost_events WHERE ${EVENTS_OF(t)} GROUP BY workflow_id, execution_id) AS c
        LEFT JOIN (SELECT workflow_id, execution_id, any(user_id) AS uid FROM events
                   WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)}
-                    AND type = 'execution.started' AND user_id != '' GROUP BY workflow_id, execution_id) AS u
+                    AND type = 'execution.started' AND user_id != ''
+                    AND execution_id IN (SELECT execution_id FROM cost_events WHERE ${EVENTS_OF(t)})
+                  GROUP BY workflow_id, execution_id) AS u
          ON c.workflow_id = u.workflow_id AND c.execution_id = u.execution_id
        GROUP BY key`
     : `SELECT ${BREAKDOWN_KEY[by]} AS key, any(workflow_id) AS wf, any(toString(step_id)) AS sid,
