@@ -114,20 +114,19 @@ const BREAKDOWN_KEY: Record<Exclude<Breakdown, 'user'>, string> = {
 };
 
 // Costs are charged to the user named on the execution's execution.started (user_id), whenever it started.
+// Executions are counted exactly by execution_key (their workflow and id hashed to 128 bits when stored).
 const BREAKDOWN_SQL = (t: Target, by: Breakdown) =>
   by === 'user'
-    ? `SELECT ifNull(u.uid, '') AS key, sum(c.credits) AS credits, sum(c.usd) AS usd, count() AS executions
-       FROM (SELECT workflow_id, execution_id, sum(credits) AS credits, sum(amount_usd) AS usd
-             FROM cost_events WHERE ${EVENTS_OF(t)} GROUP BY workflow_id, execution_id) AS c
-       LEFT JOIN (SELECT workflow_id, execution_id, any(user_id) AS uid FROM events
+    ? `SELECT u.uid AS key, sum(credits) AS credits, sum(amount_usd) AS usd, uniqExact(c.execution_key) AS executions
+       FROM cost_events AS c
+       LEFT JOIN (SELECT reinterpretAsUInt128(sipHash128(workflow_id, execution_id)) AS execution_key, any(user_id) AS uid FROM events
                   WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)}
-                    AND type = 'execution.started' AND user_id != ''
-                    AND execution_id IN (SELECT execution_id FROM cost_events WHERE ${EVENTS_OF(t)})
-                  GROUP BY workflow_id, execution_id) AS u
-         ON c.workflow_id = u.workflow_id AND c.execution_id = u.execution_id
+                    AND type = 'execution.started' AND user_id != '' GROUP BY execution_key) AS u
+         ON c.execution_key = u.execution_key
+       WHERE ${EVENTS_OF(t)}
        GROUP BY key`
     : `SELECT ${BREAKDOWN_KEY[by]} AS key, any(workflow_id) AS wf, any(toString(step_id)) AS sid,
-              sum(credits) AS credits, sum(amount_usd) AS usd, uniqExact(workflow_id, execution_id) AS executions
+              sum(credits) AS credits, sum(amount_usd) AS usd, uniqExact(execution_key) AS executions
        FROM cost_events WHERE ${EVENTS_OF(t)}
        GROUP BY key`;
 
