@@ -14,75 +14,82 @@ const SESSION_S = '(max(toUnixTimestamp64Milli(ts) + ifNull(duration_ms, 0)) - m
 
 const params = (account: string, p: Period) => ({ account, from: p.from, to: p.to, tz: p.timezone });
 
-const BUCKETS_SQL = (p: Period) => `
-SELECT ${bucketSql('ts', p.granularity)} AS b, count() AS events, countIf(action = 'login') AS logins,
-       uniqExact(user_id) AS users, uniqExactIf((user_id, session_id), session_id != '') AS sessions,
-       sum(ifNull(duration_ms, 0)) / 1000 AS active_seconds
-FROM events WHERE ${ACTIVITY} GROUP BY b`;
-
 const TOTALS_SQL = `
 SELECT count() AS events, countIf(action = 'login') AS logins, uniqExact(user_id) AS users,
        sum(ifNull(duration_ms, 0)) / 1000 AS active_seconds, uniqExact(action) AS features
 FROM events WHERE ${ACTIVITY}`;
 
-const PER_CALENDAR_SQL = `
-SELECT 'day' AS g, toString(toDate(ts, {tz:String})) AS k, uniqExact(user_id) AS u FROM events WHERE ${ACTIVITY} GROUP BY k
-UNION ALL
-SELECT 'week' AS g, toString(toMonday(ts, {tz:String})) AS k, uniqExact(user_id) AS u FROM events WHERE ${ACTIVITY} GROUP BY k
-UNION ALL
-SELECT 'month' AS g, toString(toStartOfMonth(ts, {tz:String})) AS k, uniqExact(user_id) AS u FROM events WHERE ${ACTIVITY} GROUP BY k`;
+// One pass over the period's activity, counted by several keys at once; \`g\` tells which key a row is for
+// (GROUPING's bitmask: 1 for each key the row is not grouped by).
+const GROUPS = { bucket: 0b0111111, total: 0b1111111, day: 0b1011111, week: 0b1101111, month: 0b1110111, feature: 0b1111011, login_hour: 0b1111100 } as const;
+const REPORT_SQL = (p: Period) => `
+SELECT grouping(b, dk, wk, mk, feature, h, wd) AS g, b, dk, wk, mk, feature, h, wd,
+       count() AS events, countIf(action = 'login') AS logins, uniqExact(user_id) AS users,
+       uniqExactIf((user_id, session_id), session_id != '') AS sessions,
+       sum(ifNull(duration_ms, 0)) / 1000 AS active_seconds, uniqExact(action) AS features
+FROM (
+    SELECT user_id, session_id, action, duration_ms, toString(action) AS feature, ${bucketSql('ts', p.granularity)} AS b,
+           toString(toDate(ts, {tz:String})) AS dk, toString(toMonday(ts, {tz:String})) AS wk,
+           toString(toStartOfMonth(ts, {tz:String})) AS mk, toHour(ts, {tz:String}) AS h, toDayOfWeek(ts, 0, {tz:String}) AS wd
+    FROM events WHERE ${ACTIVITY})
+GROUP BY GROUPING SETS ((b), (), (dk), (wk), (mk), (feature), (h, wd))`;
 
 const SESSIONS_SQL = `
 SELECT count() AS sessions, avg(len) AS mean, quantilesExact(0.5, 0.95)(len) AS q, avg(n) AS per_session
 FROM (SELECT ${SESSION_S} AS len, count() AS n FROM events WHERE ${ACTIVITY} AND session_id != '' GROUP BY user_id, session_id)`;
 
-const FEATURES_SQL = `
-SELECT toString(action) AS action, count() AS events, uniqExact(user_id) AS users
-FROM events WHERE ${ACTIVITY} GROUP BY action ORDER BY events DESC, action`;
-
-const LOGINS_SQL = `
-SELECT toHour(ts, {tz:String}) AS h, toDayOfWeek(ts, 0, {tz:String}) AS d, count() AS n
-FROM events WHERE ${ACTIVITY} AND action = 'login' GROUP BY h, d`;
-
 type Num = number;
+
+interface ReportRow {
+  g: Num;
+  b: string;
+  feature: string;
+  h: Num;
+  wd: Num;
+  events: Num;
+  logins: Num;
+  users: Num;
+  sessions: Num;
+  active_seconds: Num;
+  features: Num;
+}
 
 export async function activityReport(store: Store, account: string, p: Period) {
   const ps = params(account, p);
-  const [perBucket, [totals], calendar, [sessions], features, logins] = await Promise.all([
-    store.query<{ b: string; events: Num; logins: Num; users: Num; sessions: Num; active_seconds: Num }>(BUCKETS_SQL(p), ps),
-    store.query<{ events: Num; logins: Num; users: Num; active_seconds: Num; features: Num }>(TOTALS_SQL, ps),
-    store.query<{ g: string; k: string; u: Num }>(PER_CALENDAR_SQL, ps),
+  const [rows, [sessions]] = await Promise.all([
+    store.query<ReportRow>(REPORT_SQL(p), ps),
     store.query<{ sessions: Num; mean: Num; q: Num[]; per_session: Num }>(SESSIONS_SQL, ps),
-    store.query<{ action: string; events: Num; users: Num }>(FEATURES_SQL, ps),
-    store.query<{ h: Num; d: Num; n: Num }>(LOGINS_SQL, ps),
   ]);
-  const byKey = new Map(perBucket.map((r) => [r.b, r]));
+  const of = (g: number) => rows.filter((r) => Number(r.g) === g);
+  const byKey = new Map(of(GROUPS.bucket).map((r) => [r.b, r]));
+  const totals = of(GROUPS.total)[0];
   // mean distinct users per day / week / month of the period (partial weeks and months at the edges count as one)
-  const average = (g: 'day' | 'week' | 'month', count: number) => r2(calendar.filter((r) => r.g === g).reduce((s, r) => s + Number(r.u), 0) / count);
+  const average = (g: number, count: number) => r2(of(g).reduce((s, r) => s + Number(r.users), 0) / count);
   const weeks = buckets({ ...p, granularity: 'weekly' }).length;
   const months = buckets({ ...p, granularity: 'monthly' }).length;
   const byHour = new Array(24).fill(0) as number[];
   const byWeekday = new Array(7).fill(0) as number[];
-  for (const l of logins) {
-    byHour[Number(l.h)]! += Number(l.n);
-    byWeekday[Number(l.d) - 1]! += Number(l.n);
+  for (const l of of(GROUPS.login_hour)) {
+    byHour[Number(l.h)]! += Number(l.logins);
+    byWeekday[Number(l.wd) - 1]! += Number(l.logins);
   }
+  const features = of(GROUPS.feature).sort((a, b) => Number(b.events) - Number(a.events) || a.feature.localeCompare(b.feature));
   const n = Number(sessions?.sessions ?? 0);
   return {
     totals: {
-      events: Number(totals!.events),
-      logins: Number(totals!.logins),
-      active_users: Number(totals!.users),
-      active_time_seconds: r2(totals!.active_seconds) ?? 0,
-      features_used: Number(totals!.features),
+      events: Number(totals?.events ?? 0),
+      logins: Number(totals?.logins ?? 0),
+      active_users: Number(totals?.users ?? 0),
+      active_time_seconds: r2(totals?.active_seconds ?? 0) ?? 0,
+      features_used: Number(totals?.features ?? 0),
     },
-    active_users: { daily_average: average('day', p.days), weekly_average: average('week', weeks), monthly_average: average('month', months), period: Number(totals!.users) },
+    active_users: { daily_average: average(GROUPS.day, p.days), weekly_average: average(GROUPS.week, weeks), monthly_average: average(GROUPS.month, months), period: Number(totals?.users ?? 0) },
     sessions: {
       sessions: n,
       length_seconds: n > 0 ? { mean: r2(sessions!.mean), p50: r2(sessions!.q[0]), p95: r2(sessions!.q[1]) } : { mean: null, p50: null, p95: null },
       events_per_session: n > 0 ? r2(sessions!.per_session) : null,
     },
-    features: features.map((f) => ({ action: f.action, events: Number(f.events), users: Number(f.users), share_percent: percent(Number(f.events), Number(totals!.events)) })),
+    features: features.map((f) => ({ action: f.feature, events: Number(f.events), users: Number(f.users), share_percent: percent(Number(f.events), Number(totals?.events ?? 0)) })),
     login_patterns: { by_hour: byHour, by_weekday: byWeekday },
     buckets: buckets(p).map((b) => {
       const r = byKey.get(b.key);
