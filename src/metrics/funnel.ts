@@ -7,7 +7,6 @@ import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
 import { getWorkflowVersion } from '../ingest/catalog.js';
 import type { Period } from './period.js';
-import { DONE } from './summary.js';
 import { COHORT, factsFilter, params, percent, round2, type Scope } from './scope.js';
 
 export interface FunnelStep {
@@ -46,8 +45,6 @@ interface StepRow {
   first_seen: number;
 }
 
-// One pass over the cohort: every execution's steps, plus a row with the empty step id per execution
-// (entered = the cohort, completed = those that completed or converted), so the totals need no second scan.
 export const FUNNEL_SQL = (filter: string) => `
 SELECT
     s.id AS step_id,
@@ -58,20 +55,23 @@ SELECT
     quantilesExactIf(0.5, 0.95)(s.time_sum / s.time_n, s.time_n > 0) AS q,
     minIf(s.started_ms, s.started_ms > 0) AS first_seen
 FROM ${FACTS}
-ARRAY JOIN arrayPushFront(steps, CAST(('', 1, toUInt8(${DONE}), 0, 0), 'Tuple(id String, started_ms Int64, completed UInt8, time_sum Float64, time_n UInt32)')) AS s
+ARRAY JOIN steps AS s
 WHERE ${COHORT} AND ${filter}
 GROUP BY step_id`;
+
+export const COHORT_TOTALS_SQL = (filter: string) => `
+SELECT count() AS total, countIf(status IN ('completed', 'goal_achieved')) AS completed
+FROM ${FACTS} WHERE ${COHORT} AND ${filter}`;
 
 export async function funnel(store: Store, scope: Scope, period: Period): Promise<Funnel> {
   const p = params(scope, period);
   const filter = factsFilter(scope);
-  const [rows, catalog] = await Promise.all([
+  const [stepRows, totals, catalog] = await Promise.all([
     store.query<StepRow>(FUNNEL_SQL(filter), p),
+    store.query<{ total: number; completed: number }>(COHORT_TOTALS_SQL(filter), p),
     getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
-  const cohort = rows.find((r) => r.step_id === '');
-  const total = Number(cohort?.entered ?? 0);
-  const stepRows = rows.filter((r) => r.step_id !== '');
+  const total = totals[0]!.total;
   const byId = new Map(stepRows.map((r) => [r.step_id, r]));
   const ordered: { id: string; name: string; type: string | null }[] = (catalog?.steps ?? []).map((s) => ({ id: s.step_id, name: s.name, type: s.type }));
   const known = new Set(ordered.map((s) => s.id));
@@ -109,7 +109,7 @@ export async function funnel(store: Store, scope: Scope, period: Period): Promis
   return {
     total_enrolled: total,
     funnel_steps: steps,
-    overall_conversion: percent(Number(cohort?.completed ?? 0), total),
+    overall_conversion: percent(totals[0]!.completed, total),
     drop_off_points: dropOff,
     bottleneck_step: dropOff[0] ?? null,
     slowest_step: slowest?.step_id ?? null,
