@@ -349,3 +349,21 @@ describe('cache', () => {
     assert.equal(funnel.json.total_enrolled, 2);
   });
 });
+
+describe('trends read only executions enrolled near the period (facts_time_spans)', () => {
+  test('a completion 60 days after enrolment, a late-arriving longer one and one stamped before its start all count', async () => {
+    const W = 'wf-spans';
+    const url = `/api/v1/workflows/${W}/analytics?start_date=2026-05-10&end_date=2026-05-10`;
+    const day = async () => (await rt.call('GET', url, key)).json.trends[0];
+    // s1: enrolled 60 days earlier, completes on the 10th; the workflow's longest span so far
+    await rt.call('POST', '/api/v1/events', key, [ev.started(W, 's1', '2026-03-11T08:00:00Z'), ev.completed(W, 's1', '2026-05-10T08:00:00Z')]);
+    assert.deepEqual([(await day()).completions, (await day()).new_enrollments], [1, 0]);
+    // s2: enrolled 100 days before the 10th; its conversion arrives later, in another request, and widens the span
+    await rt.call('POST', '/api/v1/events', key, [ev.started(W, 's2', '2026-01-30T09:00:00Z')]);
+    await rt.call('POST', '/api/v1/events', key, [ev.goal(W, 's2', '2026-05-10T09:00:00Z')]);
+    assert.deepEqual([(await day()).completions, (await day()).conversions], [2, 1]);
+    // s3: the engine's clocks disagree: completed on the 10th, started (by its stamp) 20 days later
+    await rt.call('POST', '/api/v1/events', key, [ev.started(W, 's3', '2026-05-30T10:00:00Z'), ev.completed(W, 's3', '2026-05-10T10:00:00Z')]);
+    assert.equal((await day()).completions, 3);
+  });
+});

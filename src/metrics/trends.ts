@@ -3,7 +3,7 @@
  * completed_at) and conversions (by goal_achieved_at), each counted by its own time; empty buckets are zeros.
  */
 import type { Store } from '../store/store.js';
-import { FACTS } from '../store/execution-facts.js';
+import { FACTS, NEAR_PERIOD } from '../store/execution-facts.js';
 import { bucketSql, buckets, type Period } from './period.js';
 import { factsFilter, params, round2, type Scope } from './scope.js';
 
@@ -29,7 +29,7 @@ ARRAY JOIN arrayFilter(m -> m.1 < 3 AND ${IN_PERIOD('m.2')}, [
     (if(status IN ('completed', 'goal_achieved'), 1, 9), ifNull(completed_at, enrolled_at)),
     (if(status = 'goal_achieved', 2, 9), ifNull(goal_achieved_at, enrolled_at))
   ]) AS moment
-WHERE (${IN_PERIOD('enrolled_at')} OR ${IN_PERIOD('completed_at')} OR ${IN_PERIOD('goal_achieved_at')}) AND ${filter}
+WHERE (${IN_PERIOD('enrolled_at')} OR ${IN_PERIOD('completed_at')} OR ${IN_PERIOD('goal_achieved_at')}) AND ${NEAR_PERIOD} AND ${filter}
 GROUP BY bucket`;
 
 export async function trends(store: Store, scope: Scope, period: Period): Promise<TrendRow[]> {

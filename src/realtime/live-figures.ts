@@ -7,7 +7,7 @@ import type { Period } from '../metrics/period.js';
 import { COHORT, factsFilter, mean2, params, percent, type Scope } from '../metrics/scope.js';
 import { DONE, GOAL, HOURS } from '../metrics/summary.js';
 import { IN_PERIOD } from '../metrics/trends.js';
-import { FACTS } from '../store/execution-facts.js';
+import { FACTS, NEAR_PERIOD } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 
 export interface StepCounts {
@@ -53,7 +53,7 @@ SELECT
     sumMapIf(arrayMap(s -> s.id, steps), arrayMap(s -> toUInt64(s.started_ms > 0), steps), ${COHORT}) AS entered,
     sumMapIf(arrayMap(s -> s.id, steps), arrayMap(s -> toUInt64(s.completed = 1), steps), ${COHORT}) AS step_completed
 FROM ${FACTS}
-WHERE (${COHORT} OR ${IN_PERIOD('completed_at')} OR ${IN_PERIOD('goal_achieved_at')}) AND ${filter}`;
+WHERE (${COHORT} OR ${IN_PERIOD('completed_at')} OR ${IN_PERIOD('goal_achieved_at')}) AND ${NEAR_PERIOD} AND ${filter}`;
 
 interface LiveRow {
   total: number;

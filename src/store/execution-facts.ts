@@ -10,6 +10,15 @@ import { isoUtc } from './params.js';
 /** The cohort source: one current row per enrolled execution of {account}/{workflow}. */
 export const FACTS = `(SELECT * FROM execution_facts FINAL WHERE account_id = {account:String} AND workflow_id = {workflow:String})`;
 
+const SPAN_MS = '(SELECT toInt64(max(max_span_ms)) FROM facts_time_spans WHERE account_id = {account:String} AND workflow_id = {workflow:String})';
+/**
+ * Executions whose completion or conversion can fall in [from, to): enrolled within the workflow's longest
+ * enrolment-to-outcome span of it (facts_time_spans, an upper bound kept on every facts write). Lets
+ * by-event-time reads of FACTS scan a range of enrolled_at instead of the whole workflow.
+ */
+export const NEAR_PERIOD = `enrolled_at >= subtractMilliseconds({from:DateTime64(3, 'UTC')}, ${SPAN_MS})
+    AND enrolled_at < addMilliseconds({to:DateTime64(3, 'UTC')}, ${SPAN_MS})`;
+
 const STEPS = `arrayMap(s -> (
     s,
     step_started_ms.2[indexOf(step_started_ms.1, s)],
