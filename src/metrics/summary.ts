@@ -33,21 +33,16 @@ export interface Summary {
   goal_value: number;
 }
 
+/** One combination of outcome columns in the cohort and how many executions have it. */
+type Combo = [status: string, exit_reason: string, error_type: string, source: string, goal_types: string[], n: number];
+
 interface Row {
   total: number;
-  active: number;
-  completed: number;
-  goals: number;
-  exited: number;
-  errored: number;
+  combos: Combo[];
   dur_sum: number;
   dur_q: number[];
   conv_sum: number;
   conv_q: number[];
-  exit_reasons: [string[], number[]];
-  error_types: [string[], number[]];
-  sources: [string[], number[]];
-  goal_types: [string[], number[]];
   goal_value: number;
 }
 
@@ -55,25 +50,39 @@ export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNo
 export const DONE = "status IN ('completed', 'goal_achieved')";
 export const GOAL = "status = 'goal_achieved'";
 
+// The cohort grouped by its outcome columns (a few dozen combinations: LowCardinality keys hash cheaply),
+// then folded into one row: the counts and breakdowns are sums over the combinations (done in JS), the exact
+// percentiles merge each combination's quantile state. Cheaper than building a map per execution.
 export const SUMMARY_SQL = (filter: string) => `
 SELECT
-    count() AS total,
-    countIf(status = 'active') AS active,
-    countIf(${DONE}) AS completed,
-    countIf(${GOAL}) AS goals,
-    countIf(status = 'exited') AS exited,
-    countIf(status = 'error') AS errored,
-    sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE}) AS dur_sum,
-    quantilesExactIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE}) AS dur_q,
-    sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL}) AS conv_sum,
-    quantilesExactIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL}) AS conv_q,
-    sumMapIf([toString(exit_reason)], [toUInt64(1)], status = 'exited') AS exit_reasons,
-    sumMapIf([toString(error_type)], [toUInt64(1)], status = 'error') AS error_types,
-    sumMap([toString(enrollment_source)], [toUInt64(1)]) AS sources,
-    sumMap(arrayMap(t -> toString(t), goal_types), arrayMap(t -> toUInt64(1), goal_types)) AS goal_types,
-    sum(goal_value) AS goal_value
-FROM ${FACTS}
-WHERE ${COHORT} AND ${filter}`;
+    sum(n) AS total,
+    groupArray((toString(status), toString(exit_reason), toString(error_type), toString(enrollment_source),
+                arrayMap(t -> toString(t), goal_types), n)) AS combos,
+    sum(dur_sum) AS dur_sum,
+    quantilesExactMerge(0.5, 0.9, 0.95)(dur_q) AS dur_q,
+    sum(conv_sum) AS conv_sum,
+    quantilesExactMerge(0.5, 0.9, 0.95)(conv_q) AS conv_q,
+    sum(value) AS goal_value
+FROM (
+    SELECT status, exit_reason, error_type, enrollment_source, goal_types, count() AS n,
+        sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE}) AS dur_sum,
+        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE}) AS dur_q,
+        sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL}) AS conv_sum,
+        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL}) AS conv_q,
+        sum(goal_value) AS value
+    FROM ${FACTS}
+    WHERE ${COHORT} AND ${filter}
+    GROUP BY status, exit_reason, error_type, enrollment_source, goal_types)`;
+
+/** Sums n over the combinations, by a key (skipping those `key` gives null for). */
+function countBy(combos: Combo[], key: (c: Combo) => string | string[] | null): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of combos) {
+    const k = key(c);
+    for (const one of k === null ? [] : Array.isArray(k) ? k : [k]) counts.set(one, (counts.get(one) ?? 0) + Number(c[5]));
+  }
+  return countsOf([[...counts.keys()], [...counts.values()]]);
+}
 
 function percentiles(q: number[], n: number): Percentiles {
   if (n === 0) return { p50: null, p90: null, p95: null };
@@ -83,23 +92,28 @@ function percentiles(q: number[], n: number): Percentiles {
 export async function summary(store: Store, scope: Scope, period: Period): Promise<Summary> {
   const [r] = await store.query<Row>(SUMMARY_SQL(factsFilter(scope)), params(scope, period));
   const row = r!;
+  const combos = row.combos;
+  const count = (status: (s: string) => boolean) => combos.reduce((sum, c) => sum + (status(c[0]) ? Number(c[5]) : 0), 0);
+  const total = Number(row.total);
+  const completed = count((s) => s === 'completed' || s === 'goal_achieved');
+  const goals = count((s) => s === 'goal_achieved');
   return {
-    total_enrolled: row.total,
-    currently_active: row.active,
-    completed: row.completed,
-    completion_rate: percent(row.completed, row.total),
-    goals_achieved: row.goals,
-    conversion_rate: percent(row.goals, row.total),
-    average_duration_hours: mean2(row.dur_sum, row.completed),
-    duration_hours: percentiles(row.dur_q, row.completed),
-    time_to_conversion_hours: mean2(row.conv_sum, row.goals),
-    time_to_conversion_percentiles_hours: percentiles(row.conv_q, row.goals),
-    exited: row.exited,
-    errored: row.errored,
-    exit_reasons: countsOf(row.exit_reasons),
-    error_types: countsOf(row.error_types),
-    enrollment_sources: countsOf(row.sources),
-    goal_breakdown: countsOf(row.goal_types),
+    total_enrolled: total,
+    currently_active: count((s) => s === 'active'),
+    completed,
+    completion_rate: percent(completed, total),
+    goals_achieved: goals,
+    conversion_rate: percent(goals, total),
+    average_duration_hours: mean2(row.dur_sum, completed),
+    duration_hours: percentiles(row.dur_q, completed),
+    time_to_conversion_hours: mean2(row.conv_sum, goals),
+    time_to_conversion_percentiles_hours: percentiles(row.conv_q, goals),
+    exited: count((s) => s === 'exited'),
+    errored: count((s) => s === 'error'),
+    exit_reasons: countBy(combos, (c) => (c[0] === 'exited' ? c[1] : null)),
+    error_types: countBy(combos, (c) => (c[0] === 'error' ? c[2] : null)),
+    enrollment_sources: countBy(combos, (c) => c[3]),
+    goal_breakdown: countBy(combos, (c) => c[4]),
     goal_value: round2(row.goal_value),
   };
 }
