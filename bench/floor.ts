@@ -2,7 +2,7 @@
  * The floor: the same aggregations Flowlens runs for the panels (src/metrics: summary + trends, funnel,
  * actions), called in process on the Store — no HTTP, no routing, auth, cache or settling. Run as a child
  * process (one chdb engine per process and data directory):
- *   tsx bench/floor.ts DIR WORKFLOW JSON   (JSON: { check: "YYYY-MM-DD/YYYY-MM-DD", periods: [...] })
+ *   tsx bench/floor.ts DIR WORKFLOW JSON   (JSON: { check: "YYYY-MM-DD/YYYY-MM-DD", periods: [...], settleMs?: ms to wait before timing })
  * Prints { figures, ms: { summary: [...], funnel: [...], actions: [...] } } on stdout.
  */
 import { actions } from '../src/metrics/actions.js';
@@ -15,7 +15,7 @@ import { migrate } from '../src/store/migrate.js';
 import { flowlensFigures } from './postgres/queries.js';
 
 const [dir, workflow, json] = process.argv.slice(2);
-const { check, periods } = JSON.parse(json!) as { check: string; periods: string[] };
+const { check, periods, settleMs } = JSON.parse(json!) as { check: string; periods: string[]; settleMs?: number };
 const store = openStore({ dataDir: dir!, clickhouseUrl: undefined });
 await migrate(store);
 const scope = { account: 'default', workflow: workflow! };
@@ -30,6 +30,8 @@ const panels = {
 };
 const c = periodOf(check);
 const figures = flowlensFigures(await panels.summary(c), await panels.funnel(c), await panels.actions(c));
+// the background merges of a store just opened (see settle() in compare.ts)
+await new Promise((r) => setTimeout(r, settleMs ?? 0));
 const ms: Record<string, number[]> = { summary: [], funnel: [], actions: [] };
 for (const [name, run] of Object.entries(panels)) {
   for (const s of periods) {
