@@ -12,6 +12,7 @@
  *    check ran them first), and the floor (bench/floor.ts).
  */
 import { spawn } from 'node:child_process';
+import { KEEP_ALL } from './seed.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,7 +140,7 @@ export async function benchCompare(o: CompareOptions) {
     const pgFigures: Figures = { summary: s.summary, trends: s.trends, funnel: (await pgPanel.funnel(check)) as Figures['funnel'], actions: (await pgPanel.actions(check)) as Figures['actions'] };
 
     // 3a. Flowlens over HTTP.
-    const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0' });
+    const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0', ...KEEP_ALL });
     try {
       const get = async (url: string) => {
         const t = performance.now();

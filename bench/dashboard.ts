@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { startServerProcess } from '../test/helpers/server-process.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/services.js';
 import { ensureWebBuild } from '../test/helpers/web-build.js';
-import { prepareDerived } from './seed.js';
+import { prepareDerived, KEEP_ALL } from './seed.js';
 
 const KEY = 'fl_bench_operator_key';
 
@@ -31,7 +31,7 @@ export async function benchDashboard(dataDir: string, repeats = 5) {
   const webDir = await ensureWebBuild();
   // derived tables of a fresh seed are built at the first open: done here, so the server starts at once
   await prepareDerived(dataDir, KEY);
-  const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0', FLOWLENS_WEB_DIR: webDir });
+  const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0', FLOWLENS_WEB_DIR: webDir, ...KEEP_ALL });
   const browser = await launchChromium(CHROMIUM);
   try {
     const list = await (await fetch(`${server.url}/api/v1/workflows`, { headers: { authorization: `Bearer ${KEY}` } })).json();

@@ -6,6 +6,7 @@
  *   npm run bench -- platform [--events 1000000] [--data DIR] [--repeats 20]
  */
 import { seed } from '../src/cli/seed.js';
+import { KEEP_ALL } from './seed.js';
 import { storeSink } from '../src/ingest/sinks.js';
 import { openTestStore, tempDir } from '../test/helpers/store.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
@@ -32,7 +33,7 @@ export async function seedPlatform(events: number) {
 }
 
 export async function benchPlatform(dataDir: string, repeats = 20) {
-  const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0', FLOWLENS_BUDGET_TICK_MS: '0' });
+  const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0', FLOWLENS_BUDGET_TICK_MS: '0', ...KEEP_ALL });
   const call = async (path: string, init: RequestInit = {}) => {
     const t = performance.now();
     const res = await fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...init.headers } });
