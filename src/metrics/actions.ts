@@ -2,7 +2,10 @@
  * Action performance (CONTRACT §6): every `action` step, over its step.completed / step.failed events
  * whose own timestamp is in the period. Counts and the durations that events carried come from the
  * hourly/daily/monthly rollups when the period's edges fall on that table's UTC buckets (the sums are
- * then identical), from the raw events otherwise (Kolkata's +05:30 days, a variant filter). Events
+ * then identical); when they do not (Kolkata's +05:30 days), from the daily rollup for the whole UTC days
+ * inside the period, the hourly one for the other whole hours and the raw events for the part-hours at its
+ * edges (`rollups+raw`); from the raw events alone for a
+ * variant filter (the rollups do not know variants) or a period shorter than its part-hours. Events
  * without duration_ms add the duration their timestamps give, kept per event in
  * step_durations_from_timestamps (written with the execution facts), so no join of raw events is needed.
  */
@@ -29,7 +32,7 @@ export interface ActionRow {
 
 export interface Actions {
   actions: ActionRow[];
-  /** Where the figures were read: `rollup_hourly` | `rollup_daily` | `rollup_monthly` | `raw`. */
+  /** Where the figures were read: `rollup_hourly` | `rollup_daily` | `rollup_monthly` | `rollups+raw` | `raw`. */
   source: string;
 }
 
@@ -91,6 +94,48 @@ FROM step_durations_from_timestamps FINAL
 WHERE ${WORKFLOW} AND step_type = 'action' AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
 GROUP BY step_id`;
 
+// The same figures as partial aggregates, merged: the daily rollup for the whole UTC days inside the
+// period [day_from, day_to), the hourly rollup for the other whole hours [hour_from, hour_to), the raw events
+// for the part-hours at the edges. Counts and sums are exact; the t-digest states merge for the percentiles.
+const ROLLUP_PART = (table: string, range: string, s: Scope) => `
+    SELECT step_id, any(action_type) AS action_type,
+           sumIf(events, type = 'step.completed') AS successes, sumIf(events, type = 'step.failed') AS failures,
+           sum(duration_sum) AS dur_sum, sum(duration_n) AS dur_n, quantilesTDigestMergeState(0.5, 0.95)(duration_q) AS q,
+           sumMapIf([toString(detail)], [events], type = 'step.failed') AS errors
+    FROM ${table}
+    WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${range} AND ${VERSION(s)}
+    GROUP BY step_id`;
+const AT = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
+const SPLIT_SQL = (s: Scope) => `
+SELECT step_id, any(action_type) AS action_type, sum(successes) AS successes, sum(failures) AS failures,
+       sum(dur_sum) AS dur_sum, sum(dur_n) AS dur_n, quantilesTDigestMerge(0.5, 0.95)(q) AS q, sumMap(errors) AS errors
+FROM (${ROLLUP_PART('workflow_events_daily', `bucket >= ${AT('day_from')} AND bucket < ${AT('day_to')}`, s)}
+    UNION ALL ${ROLLUP_PART('workflow_events_hourly', `bucket >= ${AT('hour_from')} AND bucket < ${AT('hour_to')} AND NOT (bucket >= ${AT('day_from')} AND bucket < ${AT('day_to')})`, s)}
+    UNION ALL
+    SELECT step_id, any(action_type) AS action_type,
+           countIf(type = 'step.completed') AS successes, countIf(type = 'step.failed') AS failures,
+           sum(ifNull(duration_ms, 0)) AS dur_sum, count(duration_ms) AS dur_n,
+           quantilesTDigestStateIf(0.5, 0.95)(ifNull(duration_ms, 0), duration_ms IS NOT NULL) AS q,
+           sumMapIf([toString(error_type)], [toUInt64(1)], type = 'step.failed') AS errors
+    FROM events
+    WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND (ts < ${AT('hour_from')} OR ts >= ${AT('hour_to')})
+    GROUP BY step_id)
+GROUP BY step_id`;
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** The whole UTC hours and days inside the period, when it has whole hours and its edges are not all whole hours. */
+function innerSpans(period: Period): Record<'hour_from' | 'day_from' | 'day_to' | 'hour_to', Date> | null {
+  const hourFrom = Math.ceil(period.from.getTime() / HOUR) * HOUR;
+  const hourTo = Math.floor(period.to.getTime() / HOUR) * HOUR;
+  if (hourFrom >= hourTo) return null;
+  let dayFrom = Math.ceil(hourFrom / DAY) * DAY;
+  let dayTo = Math.floor(hourTo / DAY) * DAY;
+  if (dayFrom >= dayTo) dayFrom = dayTo = hourFrom;
+  return { hour_from: new Date(hourFrom), day_from: new Date(dayFrom), day_to: new Date(dayTo), hour_to: new Date(hourTo) };
+}
+
 /** The rollup table that gives exactly the raw answer for this request, if any. */
 function usableRollup(scope: Scope, period: Period): (typeof ROLLUPS)[number] | null {
   if (scope.variant !== undefined) return null;
@@ -99,9 +144,10 @@ function usableRollup(scope: Scope, period: Period): (typeof ROLLUPS)[number] | 
 
 export async function actions(store: Store, scope: Scope, period: Period, options: { source?: 'raw' } = {}): Promise<Actions> {
   const rollup = options.source === 'raw' ? null : usableRollup(scope, period);
-  const p = params(scope, period);
+  const inner = options.source === 'raw' || rollup || scope.variant !== undefined ? null : innerSpans(period);
+  const p = { ...params(scope, period), ...inner };
   const [rows, fallback, catalog] = await Promise.all([
-    store.query<Agg>(rollup ? ROLLUP_SQL(rollup.table, scope) : RAW_SQL(scope), p),
+    store.query<Agg>(rollup ? ROLLUP_SQL(rollup.table, scope) : inner ? SPLIT_SQL(scope) : RAW_SQL(scope), p),
     store.query<{ step_id: string; dur_sum: number; dur_n: number }>(FALLBACK_SQL(scope), p),
     getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
@@ -116,7 +162,7 @@ export async function actions(store: Store, scope: Scope, period: Period, option
   const position = new Map(steps.map((s, i) => [s.step_id, i]));
   rows.sort((a, b) => (position.get(a.step_id) ?? 1e9) - (position.get(b.step_id) ?? 1e9) || a.step_id.localeCompare(b.step_id));
   return {
-    source: rollup?.source ?? 'raw',
+    source: rollup?.source ?? (inner ? 'rollups+raw' : 'raw'),
     actions: rows.map((r) => {
       const executions = Number(r.successes) + Number(r.failures);
       const step = steps.find((s) => s.step_id === r.step_id);
