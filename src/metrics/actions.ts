@@ -13,6 +13,7 @@ import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
 import { getWorkflowVersion } from '../ingest/catalog.js';
 import type { Period } from './period.js';
+import { IN_PERIOD } from './trends.js';
 import { countsOf, params, percent, round2, type Scope } from './scope.js';
 
 export interface ActionRow {
@@ -57,35 +58,6 @@ const VERSION = (s: Scope) => (s.version !== undefined ? 'workflow_version = {ve
 const VARIANT = (s: Scope) => (s.variant !== undefined ? `execution_id IN (SELECT execution_id FROM ${FACTS} WHERE variant = {variant:String})` : '1');
 const WORKFLOW = 'account_id = {account:String} AND workflow_id = {workflow:String}';
 const STEP_EVENTS = "type IN ('step.completed', 'step.failed') AND step_type = 'action'";
-const IN_PERIOD = (c: string) => `${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')}`;
-
-const ROLLUP_SQL = (table: string, s: Scope) => `
-SELECT
-    step_id,
-    any(action_type) AS action_type,
-    sumIf(events, type = 'step.completed') AS successes,
-    sumIf(events, type = 'step.failed') AS failures,
-    sum(duration_sum) AS dur_sum,
-    sum(duration_n) AS dur_n,
-    quantilesTDigestMerge(0.5, 0.95)(duration_q) AS q,
-    sumMapIf([toString(detail)], [events], type = 'step.failed') AS errors
-FROM ${table}
-WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('bucket')} AND ${VERSION(s)}
-GROUP BY step_id`;
-
-const RAW_SQL = (s: Scope) => `
-SELECT
-    step_id,
-    any(action_type) AS action_type,
-    countIf(type = 'step.completed') AS successes,
-    countIf(type = 'step.failed') AS failures,
-    sum(ifNull(duration_ms, 0)) AS dur_sum,
-    count(duration_ms) AS dur_n,
-    quantilesTDigestIf(0.5, 0.95)(ifNull(duration_ms, 0), duration_ms IS NOT NULL) AS q,
-    sumMapIf([toString(error_type)], [toUInt64(1)], type = 'step.failed') AS errors
-FROM events
-WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
-GROUP BY step_id`;
 
 // Durations derived from timestamps, for the events that carried none (null when no start preceded them).
 const FALLBACK_SQL = (s: Scope) => `
@@ -94,9 +66,11 @@ FROM step_durations_from_timestamps FINAL
 WHERE ${WORKFLOW} AND step_type = 'action' AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
 GROUP BY step_id`;
 
-// The same figures as partial aggregates, merged: the daily rollup for the whole UTC days inside the
-// period [day_from, day_to), the hourly rollup for the other whole hours [hour_from, hour_to), the raw events
-// for the part-hours at the edges. Counts and sums are exact; the t-digest states merge for the percentiles.
+// The figures per step as partial aggregates (exact counts and sums, t-digest states), from a rollup table
+// over a range of its buckets or from the raw events over a condition on their time; MERGED adds up any
+// number of parts. Aligned periods read one rollup part, others the raw part; periods whose edges are not
+// whole UTC hours (Kolkata's days) the daily rollup for the whole UTC days inside [day_from, day_to), the
+// hourly one for the other whole hours [hour_from, hour_to) and the raw events for the part-hours at the edges.
 const ROLLUP_PART = (table: string, range: string, s: Scope) => `
     SELECT step_id, any(action_type) AS action_type,
            sumIf(events, type = 'step.completed') AS successes, sumIf(events, type = 'step.failed') AS failures,
@@ -105,22 +79,30 @@ const ROLLUP_PART = (table: string, range: string, s: Scope) => `
     FROM ${table}
     WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${range} AND ${VERSION(s)}
     GROUP BY step_id`;
-const AT = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
-const SPLIT_SQL = (s: Scope) => `
-SELECT step_id, any(action_type) AS action_type, sum(successes) AS successes, sum(failures) AS failures,
-       sum(dur_sum) AS dur_sum, sum(dur_n) AS dur_n, quantilesTDigestMerge(0.5, 0.95)(q) AS q, sumMap(errors) AS errors
-FROM (${ROLLUP_PART('workflow_events_daily', `bucket >= ${AT('day_from')} AND bucket < ${AT('day_to')}`, s)}
-    UNION ALL ${ROLLUP_PART('workflow_events_hourly', `bucket >= ${AT('hour_from')} AND bucket < ${AT('hour_to')} AND NOT (bucket >= ${AT('day_from')} AND bucket < ${AT('day_to')})`, s)}
-    UNION ALL
+const RAW_PART = (time: string, s: Scope) => `
     SELECT step_id, any(action_type) AS action_type,
            countIf(type = 'step.completed') AS successes, countIf(type = 'step.failed') AS failures,
            sum(ifNull(duration_ms, 0)) AS dur_sum, count(duration_ms) AS dur_n,
            quantilesTDigestStateIf(0.5, 0.95)(ifNull(duration_ms, 0), duration_ms IS NOT NULL) AS q,
            sumMapIf([toString(error_type)], [toUInt64(1)], type = 'step.failed') AS errors
     FROM events
-    WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND (ts < ${AT('hour_from')} OR ts >= ${AT('hour_to')})
-    GROUP BY step_id)
+    WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('ts')} AND ${time} AND ${VERSION(s)} AND ${VARIANT(s)}
+    GROUP BY step_id`;
+const MERGED = (...parts: string[]) => `
+SELECT step_id, any(action_type) AS action_type, sum(successes) AS successes, sum(failures) AS failures,
+       sum(dur_sum) AS dur_sum, sum(dur_n) AS dur_n, quantilesTDigestMerge(0.5, 0.95)(q) AS q, sumMap(errors) AS errors
+FROM (${parts.join('\n    UNION ALL')})
 GROUP BY step_id`;
+
+const AT = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
+const ROLLUP_SQL = (table: string, s: Scope) => MERGED(ROLLUP_PART(table, IN_PERIOD('bucket'), s));
+const RAW_SQL = (s: Scope) => MERGED(RAW_PART('1', s));
+const SPLIT_SQL = (s: Scope) =>
+  MERGED(
+    ROLLUP_PART('workflow_events_daily', `bucket >= ${AT('day_from')} AND bucket < ${AT('day_to')}`, s),
+    ROLLUP_PART('workflow_events_hourly', `bucket >= ${AT('hour_from')} AND bucket < ${AT('hour_to')} AND NOT (bucket >= ${AT('day_from')} AND bucket < ${AT('day_to')})`, s),
+    RAW_PART(`(ts < ${AT('hour_from')} OR ts >= ${AT('hour_to')})`, s),
+  );
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
