@@ -5,7 +5,7 @@
  */
 import { generateEvents } from '../src/demo/generate.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
-import { prepareDerived, KEEP_ALL } from './seed.js';
+import { prepareDerived, KEEP_ALL, settle } from './seed.js';
 
 const KEY = 'fl_bench_operator_key';
 
@@ -46,7 +46,7 @@ export async function benchAnalytics(dataDir: string, repeats = 20) {
     const wf = list.workflows[0].workflow_id as string;
     // the server's start-up catch-up and the compaction after it run in the background: let them finish
     await get(`/api/v1/workflows/${wf}/analytics?start_date=${isoDay(99)}&end_date=${isoDay(98)}`);
-    await new Promise((r) => setTimeout(r, 10_000));
+    await settle();
     const base = `/api/v1/workflows/${wf}/analytics`;
     // every i < 100 gives a different period of about `days` days, all within the seeded 90 days
     const period = (i: number, days: number) => `start_date=${isoDay(days - 1 + (i % 10) + Math.floor(i / 10))}&end_date=${isoDay(i % 10)}`;

@@ -12,7 +12,7 @@
  *    check ran them first), and the floor (bench/floor.ts).
  */
 import { spawn } from 'node:child_process';
-import { KEEP_ALL } from './seed.js';
+import { KEEP_ALL, settle } from './seed.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,8 +55,8 @@ const ratio = (x: number) => Number(x.toPrecision(2));
 const day = (anchor: string, back: number) => new Date(Date.parse(`${anchor}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
 
 /** Waits out the background merges of a store just opened on a big data set (none worth waiting for below 100K). */
+/** How long to let a freshly opened store settle: nothing worth waiting for below 100K enrollments. */
 const settleMs = (enrollments: number) => (enrollments >= 100_000 ? 10_000 : 0);
-const settle = (enrollments: number) => new Promise((r) => setTimeout(r, settleMs(enrollments)));
 
 export async function benchCompare(o: CompareOptions) {
   const enrollments = SIZES[o.size];
@@ -158,7 +158,7 @@ export async function benchCompare(o: CompareOptions) {
       o.log(`check: Flowlens (HTTP) = PostgreSQL on ${check.startDate}..${check.endDate} (${pgFigures.summary.total_enrolled} enrolled, ${pgFigures.funnel.steps.length} steps, ${pgFigures.actions.length} actions)`);
       // A server that just started compacts what its catch-up wrote and merges parts in the background; at
       // 1M that landed on the first panel timed (seen: summary p95 ≈ 1 s, p50 unchanged). Let it finish.
-      await settle(enrollments);
+      await settle(settleMs(enrollments));
       for (const panel of PANELS) for (const p of timed) ms.flowlens[panel].push((await get(`${path_[panel]}?${q(p)}`)).ms);
     } finally {
       server.child.kill('SIGTERM');

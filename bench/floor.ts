@@ -13,6 +13,7 @@ import { trends } from '../src/metrics/trends.js';
 import { openStore } from '../src/store/factory.js';
 import { migrate } from '../src/store/migrate.js';
 import { flowlensFigures } from './postgres/queries.js';
+import { settle } from './seed.js';
 
 const [dir, workflow, json] = process.argv.slice(2);
 const { check, periods, settleMs } = JSON.parse(json!) as { check: string; periods: string[]; settleMs?: number };
@@ -30,8 +31,7 @@ const panels = {
 };
 const c = periodOf(check);
 const figures = flowlensFigures(await panels.summary(c), await panels.funnel(c), await panels.actions(c));
-// the background merges of a store just opened (see settle() in compare.ts)
-await new Promise((r) => setTimeout(r, settleMs ?? 0));
+await settle(settleMs ?? 0);
 const ms: Record<string, number[]> = { summary: [], funnel: [], actions: [] };
 for (const [name, run] of Object.entries(panels)) {
   for (const s of periods) {

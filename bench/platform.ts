@@ -6,7 +6,7 @@
  *   npm run bench -- platform [--events 1000000] [--data DIR] [--repeats 20]
  */
 import { seed } from '../src/cli/seed.js';
-import { KEEP_ALL } from './seed.js';
+import { KEEP_ALL, settle } from './seed.js';
 import { storeSink } from '../src/ingest/sinks.js';
 import { openTestStore, tempDir } from '../test/helpers/store.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
@@ -75,7 +75,7 @@ export async function benchPlatform(dataDir: string, repeats = 20) {
     await call(`/api/v1/analytics/executions/summary?${period(99)}`);
     // …after which the server compacts what the catch-up wrote and merges parts in the background: let that
     // finish, or it lands on the first endpoint measured (seen: p95 ≈ 470 ms there, ≈ 100 ms after a pause)
-    await new Promise((r) => setTimeout(r, 10_000));
+    await settle();
     const results = [];
     for (const [endpoint, url] of endpoints) {
       const cold: number[] = [];

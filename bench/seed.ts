@@ -26,6 +26,12 @@ export async function benchSeed(enrollments: number, keep = false) {
  */
 export const KEEP_ALL = { FLOWLENS_RETENTION_RAW_DAYS: '0', FLOWLENS_RETENTION_DAILY_DAYS: '0' } as const;
 
+/**
+ * Waits out the background work of a server or store just opened on a seeded directory (the compaction after
+ * its start-up catch-up, part merges), which otherwise lands on the first requests timed. `ms` 0 skips it.
+ */
+export const settle = (ms = 10_000) => new Promise((r) => setTimeout(r, ms));
+
 export async function prepareDerived(dataDir: string, operatorKey: string): Promise<number> {
   const t0 = performance.now();
   const rt = await startRuntime(loadConfig({ data: dataDir }, { FLOWLENS_ADMIN_KEY: operatorKey, FLOWLENS_LOG_LEVEL: 'warn', ...KEEP_ALL }));
