@@ -6,7 +6,7 @@ import { api, query } from '../../api.js';
 import { Breakdown } from '../../components/Breakdown.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
-import { Empty, ErrorState, Skeleton } from '../../components/States.js';
+import { ErrorState, QueryState, Skeleton } from '../../components/States.js';
 import { formatCount, formatDuration } from '../../format.js';
 import type { ActivityResponse, EngagementResponse } from '../../platform-api.js';
 import { dates, PageHead, periodParams } from './common.js';
@@ -65,44 +65,40 @@ export function Activity({ search, locale }: { search: string; locale?: string |
           <h2>Engagement</h2>
           {engagement.data && <span className="muted small" title={engagement.data.formula}>score = 40% recency + 40% frequency + 20% breadth</span>}
         </div>
-        {engagement.isError ? (
-          <ErrorState error={engagement.error} />
-        ) : !engagement.data ? (
-          <Skeleton height={200} />
-        ) : engagement.data.users.length === 0 ? (
-          <Empty>Nobody was active in this period.</Empty>
-        ) : (
-          <div className="table-scroll">
-            <table className="table" aria-label="Engagement">
-              <thead>
-                <tr>
-                  <th>User</th>
-                  <th className="num">Score</th>
-                  <th>Level</th>
-                  <th className="num">Active days</th>
-                  <th className="num">Features</th>
-                  <th className="num">Events</th>
-                  <th>Last seen</th>
-                </tr>
-              </thead>
-              <tbody>
-                {engagement.data.users.map((u) => (
-                  <tr key={u.user_id} data-user={u.user_id}>
-                    <td>{u.user_id}</td>
-                    <td className="num" data-value={u.score}>{u.score.toFixed(1)}</td>
-                    <td>
-                      <span className={`badge level-${u.level}`}>{u.level}</span>
-                    </td>
-                    <td className="num">{formatCount(u.active_days, locale)}</td>
-                    <td className="num">{formatCount(u.features_used, locale)}</td>
-                    <td className="num">{formatCount(u.events, locale)}</td>
-                    <td>{u.last_seen ? new Date(u.last_seen).toLocaleString(locale, { timeZone: view.timezone, dateStyle: 'medium', timeStyle: 'short' }) : '—'}</td>
+        <QueryState query={engagement} skeleton={200} empty={(d) => d.users.length === 0 && 'Nobody was active in this period.'}>
+          {(d) => (
+            <div className="table-scroll">
+              <table className="table" aria-label="Engagement">
+                <thead>
+                  <tr>
+                    <th>User</th>
+                    <th className="num">Score</th>
+                    <th>Level</th>
+                    <th className="num">Active days</th>
+                    <th className="num">Features</th>
+                    <th className="num">Events</th>
+                    <th>Last seen</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {d.users.map((u) => (
+                    <tr key={u.user_id} data-user={u.user_id}>
+                      <td>{u.user_id}</td>
+                      <td className="num" data-value={u.score}>{u.score.toFixed(1)}</td>
+                      <td>
+                        <span className={`badge level-${u.level}`}>{u.level}</span>
+                      </td>
+                      <td className="num">{formatCount(u.active_days, locale)}</td>
+                      <td className="num">{formatCount(u.features_used, locale)}</td>
+                      <td className="num">{formatCount(u.events, locale)}</td>
+                      <td>{u.last_seen ? new Date(u.last_seen).toLocaleString(locale, { timeZone: view.timezone, dateStyle: 'medium', timeStyle: 'short' }) : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </section>
     </>
   );

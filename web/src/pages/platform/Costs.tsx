@@ -5,7 +5,7 @@ import { forecastOptions, PALETTE, seriesOptions } from '../../../../src/charts/
 import { api, ApiError, query } from '../../api.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
-import { Empty, ErrorState, Skeleton } from '../../components/States.js';
+import { Empty, ErrorState, QueryState, Skeleton } from '../../components/States.js';
 import { formatCount, formatPercent, formatUsd } from '../../format.js';
 import type { BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from '../../platform-api.js';
 import { dates, PageHead, periodParams, useWorkflowNames } from './common.js';
@@ -101,79 +101,71 @@ export function Costs({ search, locale }: { search: string; locale?: string | un
             ))}
           </div>
         </div>
-        {breakdown.isError ? (
-          <ErrorState error={breakdown.error} />
-        ) : !breakdown.data ? (
-          <Skeleton height={200} />
-        ) : breakdown.data.items.length === 0 ? (
-          <Empty>Nothing was charged in this period.</Empty>
-        ) : (
-          <div className="table-scroll">
-            <table className="table" aria-label="Cost breakdown">
-              <thead>
-                <tr>
-                  <th>{BY.find((b) => b.key === by)!.label}</th>
-                  <th className="num">USD</th>
-                  <th className="num">Share</th>
-                  <th className="num">Credits</th>
-                  <th className="num">Executions</th>
-                  <th className="num">Per execution</th>
-                </tr>
-              </thead>
-              <tbody>
-                {breakdown.data.items.map((i) => (
-                  <tr key={i.key ?? 'none'} data-key={i.key ?? ''}>
-                    <td>{label(i.key)}</td>
-                    <td className="num" data-value={i.usd}>{formatUsd(i.usd, locale)}</td>
-                    <td className="num">{formatPercent(i.usd_share_percent, locale)}</td>
-                    <td className="num">{formatCount(i.credits, locale)}</td>
-                    <td className="num">{formatCount(i.executions, locale)}</td>
-                    <td className="num">{formatUsd(i.usd_per_execution, locale)}</td>
+        <QueryState query={breakdown} skeleton={200} empty={(d) => d.items.length === 0 && 'Nothing was charged in this period.'}>
+          {(d) => (
+            <div className="table-scroll">
+              <table className="table" aria-label="Cost breakdown">
+                <thead>
+                  <tr>
+                    <th>{BY.find((b) => b.key === by)!.label}</th>
+                    <th className="num">USD</th>
+                    <th className="num">Share</th>
+                    <th className="num">Credits</th>
+                    <th className="num">Executions</th>
+                    <th className="num">Per execution</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {d.items.map((i) => (
+                    <tr key={i.key ?? 'none'} data-key={i.key ?? ''}>
+                      <td>{label(i.key)}</td>
+                      <td className="num" data-value={i.usd}>{formatUsd(i.usd, locale)}</td>
+                      <td className="num">{formatPercent(i.usd_share_percent, locale)}</td>
+                      <td className="num">{formatCount(i.credits, locale)}</td>
+                      <td className="num">{formatCount(i.executions, locale)}</td>
+                      <td className="num">{formatUsd(i.usd_per_execution, locale)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </section>
       <section className="panel">
         <div className="panel-head">
           <h2>Budgets this month</h2>
         </div>
-        {budgets.isError ? (
-          budgets.error instanceof ApiError && budgets.error.status === 403 ? (
-            <Empty>Budgets are set and seen by account admins.</Empty>
-          ) : (
-            <ErrorState error={budgets.error} />
-          )
-        ) : !budgets.data ? (
-          <Skeleton height={120} />
-        ) : budgets.data.budgets.length === 0 ? (
-          <Empty>No budgets yet: an admin sets them with PUT /api/v1/analytics/costs/budgets.</Empty>
-        ) : (
-          <ul className="budgets">
-            {budgets.data.budgets.map((b) => (
-              <li key={b.budget_id} data-budget={b.budget_id}>
-                <div className="budget-head">
-                  <strong>{b.scope === 'account' ? 'All workflows' : name(b.workflow_id ?? null)}</strong>
-                  <span className="muted small">
-                    {formatUsd(b.status.spent_usd, locale)} of {formatUsd(b.monthly_usd, locale)} in {b.status.month} · forecast {formatUsd(b.status.forecast_usd, locale)}
-                  </span>
-                </div>
-                <div className="budget-track" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.min(100, b.status.spent_percent)} aria-label="Spent of the budget">
-                  <span className="budget-forecast" style={{ width: `${Math.min(100, b.status.forecast_percent)}%` }} />
-                  <span className={`budget-spent${b.status.spent_percent >= 100 ? ' is-over' : b.status.spent_percent >= 80 ? ' is-near' : ''}`} style={{ width: `${Math.min(100, b.status.spent_percent)}%` }} />
-                  {b.thresholds.filter((t) => t < 100).map((t) => <span key={t} className="budget-mark" style={{ left: `${t}%` }} />)}
-                </div>
-                {b.status.crossed.length > 0 && (
-                  <p className="small tone-down">
-                    {b.status.crossed.map((x) => `${x.threshold}% crossed (${x.trigger === 'actual' ? 'spent' : 'forecast'})`).join(' · ')}
-                  </p>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryState
+          query={budgets}
+          error={(e) => (e instanceof ApiError && e.status === 403 ? <Empty>Budgets are set and seen by account admins.</Empty> : null)}
+          empty={(d) => d.budgets.length === 0 && 'No budgets yet: an admin sets them with PUT /api/v1/analytics/costs/budgets.'}
+        >
+          {(d) => (
+            <ul className="budgets">
+              {d.budgets.map((b) => (
+                <li key={b.budget_id} data-budget={b.budget_id}>
+                  <div className="budget-head">
+                    <strong>{b.scope === 'account' ? 'All workflows' : name(b.workflow_id ?? null)}</strong>
+                    <span className="muted small">
+                      {formatUsd(b.status.spent_usd, locale)} of {formatUsd(b.monthly_usd, locale)} in {b.status.month} · forecast {formatUsd(b.status.forecast_usd, locale)}
+                    </span>
+                  </div>
+                  <div className="budget-track" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.min(100, b.status.spent_percent)} aria-label="Spent of the budget">
+                    <span className="budget-forecast" style={{ width: `${Math.min(100, b.status.forecast_percent)}%` }} />
+                    <span className={`budget-spent${b.status.spent_percent >= 100 ? ' is-over' : b.status.spent_percent >= 80 ? ' is-near' : ''}`} style={{ width: `${Math.min(100, b.status.spent_percent)}%` }} />
+                    {b.thresholds.filter((t) => t < 100).map((t) => <span key={t} className="budget-mark" style={{ left: `${t}%` }} />)}
+                  </div>
+                  {b.status.crossed.length > 0 && (
+                    <p className="small tone-down">
+                      {b.status.crossed.map((x) => `${x.threshold}% crossed (${x.trigger === 'actual' ? 'spent' : 'forecast'})`).join(' · ')}
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryState>
       </section>
     </>
   );

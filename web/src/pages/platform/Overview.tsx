@@ -5,7 +5,7 @@ import { PALETTE, seriesOptions } from '../../../../src/charts/options.js';
 import { api, query } from '../../api.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
-import { Empty, ErrorState, Skeleton } from '../../components/States.js';
+import { ErrorState, QueryState, Skeleton } from '../../components/States.js';
 import { formatCount, formatDuration, formatHours, formatPercent, formatUsd } from '../../format.js';
 import type { CostsResponse, ExecutionsResponse, ExecutionsSummaryResponse, RankedWorkflow, RankingsResponse, RoiResponse } from '../../platform-api.js';
 import { linkProps } from '../../router.js';
@@ -69,68 +69,62 @@ export function Overview({ search, locale }: { search: string; locale?: string |
         <div className="panel-head">
           <h2>Rankings</h2>
         </div>
-        {rankings.isError ? (
-          <ErrorState error={rankings.error} />
-        ) : !rankings.data ? (
-          <Skeleton height={200} />
-        ) : (
-          <div className="rankings">
-            <Ranking title="Most used" rows={rankings.data.most_used} value={(r) => formatCount(r.executions, locale)} name={name} search={viewSearch(view)} />
-            <Ranking title="Slowest (mean)" rows={rankings.data.slowest} value={(r) => formatDuration(r.duration_seconds.mean, locale)} name={name} search={viewSearch(view)} />
-            <Ranking title="Most failing" rows={rankings.data.most_failing} value={(r) => formatPercent(r.failure_rate, locale)} name={name} search={viewSearch(view)} />
-            <Ranking title="Most costly" rows={rankings.data.most_costly} value={(r) => formatUsd(r.cost_usd, locale)} name={name} search={viewSearch(view)} />
-          </div>
-        )}
+        <QueryState query={rankings} skeleton={200}>
+          {(d) => (
+            <div className="rankings">
+              <Ranking title="Most used" rows={d.most_used} value={(r) => formatCount(r.executions, locale)} name={name} search={viewSearch(view)} />
+              <Ranking title="Slowest (mean)" rows={d.slowest} value={(r) => formatDuration(r.duration_seconds.mean, locale)} name={name} search={viewSearch(view)} />
+              <Ranking title="Most failing" rows={d.most_failing} value={(r) => formatPercent(r.failure_rate, locale)} name={name} search={viewSearch(view)} />
+              <Ranking title="Most costly" rows={d.most_costly} value={(r) => formatUsd(r.cost_usd, locale)} name={name} search={viewSearch(view)} />
+            </div>
+          )}
+        </QueryState>
       </section>
       <section className="panel">
         <div className="panel-head">
           <h2>Return on investment</h2>
           <span className="muted small">time saved and value per conversion from the catalog</span>
         </div>
-        {roi.isError ? (
-          <ErrorState error={roi.error} />
-        ) : !roi.data ? (
-          <Skeleton height={200} />
-        ) : roi.data.workflows.length === 0 ? (
-          <Empty>No executions in this period.</Empty>
-        ) : (
-          <div className="table-scroll">
-            <table className="table" aria-label="Return on investment">
-              <thead>
-                <tr>
-                  <th>Workflow</th>
-                  <th className="num">Executions</th>
-                  <th className="num">Time saved</th>
-                  <th className="num">Value</th>
-                  <th className="num">Cost</th>
-                  <th className="num">ROI</th>
-                </tr>
-              </thead>
-              <tbody>
-                {roi.data.workflows.map((w) => (
-                  <tr key={w.workflow_id} data-workflow={w.workflow_id}>
-                    <td>{name(w.workflow_id)}</td>
-                    <td className="num">{formatCount(w.executions, locale)}</td>
-                    <td className="num">{formatHours(w.time_saved_hours, locale)}</td>
-                    <td className="num">{formatUsd(w.value_generated_usd, locale)}</td>
-                    <td className="num">{formatUsd(w.cost_usd, locale)}</td>
-                    <td className="num" data-value={w.roi_percent ?? ''}>{formatPercent(w.roi_percent, locale)}</td>
+        <QueryState query={roi} skeleton={200} empty={(d) => d.workflows.length === 0 && 'No executions in this period.'}>
+          {(d) => (
+            <div className="table-scroll">
+              <table className="table" aria-label="Return on investment">
+                <thead>
+                  <tr>
+                    <th>Workflow</th>
+                    <th className="num">Executions</th>
+                    <th className="num">Time saved</th>
+                    <th className="num">Value</th>
+                    <th className="num">Cost</th>
+                    <th className="num">ROI</th>
                   </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th>All</th>
-                  <th className="num">{formatCount(roi.data.totals.executions, locale)}</th>
-                  <th className="num">{formatHours(roi.data.totals.time_saved_hours, locale)}</th>
-                  <th className="num">{formatUsd(roi.data.totals.value_generated_usd, locale)}</th>
-                  <th className="num">{formatUsd(roi.data.totals.cost_usd, locale)}</th>
-                  <th className="num">{formatPercent(roi.data.totals.roi_percent, locale)}</th>
-                </tr>
-              </tfoot>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {d.workflows.map((w) => (
+                    <tr key={w.workflow_id} data-workflow={w.workflow_id}>
+                      <td>{name(w.workflow_id)}</td>
+                      <td className="num">{formatCount(w.executions, locale)}</td>
+                      <td className="num">{formatHours(w.time_saved_hours, locale)}</td>
+                      <td className="num">{formatUsd(w.value_generated_usd, locale)}</td>
+                      <td className="num">{formatUsd(w.cost_usd, locale)}</td>
+                      <td className="num" data-value={w.roi_percent ?? ''}>{formatPercent(w.roi_percent, locale)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th>All</th>
+                    <th className="num">{formatCount(d.totals.executions, locale)}</th>
+                    <th className="num">{formatHours(d.totals.time_saved_hours, locale)}</th>
+                    <th className="num">{formatUsd(d.totals.value_generated_usd, locale)}</th>
+                    <th className="num">{formatUsd(d.totals.cost_usd, locale)}</th>
+                    <th className="num">{formatPercent(d.totals.roi_percent, locale)}</th>
+                  </tr>
+                </tfoot>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </section>
     </>
   );
