@@ -23,12 +23,18 @@ import { storeSink } from '../src/ingest/sinks.js';
 import { openStore } from '../src/store/factory.js';
 import { openTestStore, tempDir } from '../test/helpers/store.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
+import { scaleDataDir } from './scale.js';
 import { databaseUrl, dropDatabase, loadPostgres, reachPostgres, type PgLoad } from './postgres/load.js';
 import { differences, flowlensFigures, pgActions, pgFunnel, pgSummary, type Figures } from './postgres/queries.js';
 
 const KEY = 'fl_bench_operator_key';
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const SIZES: Record<string, number> = { '10k': 10_000, '20k': 20_000, '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
+/**
+ * Sizes built by copying a seeded set inside each store (bench/scale.ts) instead of generating their events:
+ * seeding 166M events would take ≈ 4 h here.
+ */
+const SCALED: Record<string, { from: number; factor: number }> = { '10m': { from: 1_000_000, factor: 10 } };
 const PANELS = ['summary', 'funnel', 'actions'] as const;
 type Panel = (typeof PANELS)[number];
 const LABEL: Record<Panel, string> = { summary: 'summary + trends, 30 d', funnel: 'funnel, 30 d', actions: 'actions, 30 d' };
@@ -40,10 +46,20 @@ export interface CompareOptions {
   data?: string;
   /** Keep the data directory and the PostgreSQL database for another run. */
   keep?: boolean;
+  /** Timed queries for the PostgreSQL reference (default: `repeats`, 5 at 10M where its funnel takes a minute). */
+  pgRepeats?: number;
   log: (s: string) => void;
 }
 
-interface Meta { enrollments: number; seed: number; now: string; flowlens: { events: number; seconds: number; eventsPerSecond: number } }
+interface Meta {
+  enrollments: number;
+  seed: number;
+  now: string;
+  /** The seed's ingestion (of `scaled.fromEnrollments` when the directory was scaled afterwards). */
+  flowlens: { events: number; seconds: number; eventsPerSecond: number };
+  /** Set by bench/scale.ts: the directory holds `factor` copies of a seeded set. */
+  scaled?: { fromEnrollments: number; factor: number; seconds: number; events: number };
+}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,7 +70,6 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 const ratio = (x: number) => Number(x.toPrecision(2));
 const day = (anchor: string, back: number) => new Date(Date.parse(`${anchor}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
 
-/** Waits out the background merges of a store just opened on a big data set (none worth waiting for below 100K). */
 /** How long to let a freshly opened store settle: nothing worth waiting for below 100K enrollments. */
 const settleMs = (enrollments: number) => (enrollments >= 100_000 ? 10_000 : 0);
 
@@ -73,19 +88,28 @@ export async function benchCompare(o: CompareOptions) {
   } else {
     dataDir = tempDir(`flowlens-bench-compare-${o.size}-`);
     const now = new Date();
+    const seeded = SCALED[o.size]?.from ?? enrollments;
     const { store } = await openTestStore(dataDir);
     const sink = storeSink(store, 'default');
-    o.log(`flowlens: seeding ${enrollments.toLocaleString('en-US')} enrollments into ${dataDir}…`);
+    o.log(`flowlens: seeding ${seeded.toLocaleString('en-US')} enrollments into ${dataDir}…`);
     const t = performance.now();
-    const s = await seed(sink, { workflows: 1, enrollments, days: 90, seed: 11, now }, false);
+    const s = await seed(sink, { workflows: 1, enrollments: seeded, days: 90, seed: 11, now }, false);
     await sink.close(); // waits for the execution facts of the last batches
     const seconds = (performance.now() - t) / 1000;
     await store.close();
-    meta = { enrollments, seed: 11, now: now.toISOString(), flowlens: { events: s.events, seconds: r1(seconds), eventsPerSecond: Math.round(s.events / seconds) } };
+    meta = { enrollments: seeded, seed: 11, now: now.toISOString(), flowlens: { events: s.events, seconds: r1(seconds), eventsPerSecond: Math.round(s.events / seconds) } };
     fs.writeFileSync(path.join(dataDir, 'bench-compare.json'), JSON.stringify(meta, null, 2));
     o.log(`flowlens: ${s.events.toLocaleString('en-US')} events in ${r1(seconds)} s (${meta.flowlens.eventsPerSecond.toLocaleString('en-US')} events/s)`);
+    if (SCALED[o.size]) {
+      o.log(`flowlens: copying every execution ×${SCALED[o.size]!.factor} (bench/scale.ts)…`);
+      const scaled = await scaleDataDir(dataDir, SCALED[o.size]!.factor, (m) => o.log(`flowlens:   ${m}`));
+      meta = JSON.parse(fs.readFileSync(path.join(dataDir, 'bench-compare.json'), 'utf8'));
+      o.log(`flowlens: ${scaled.events.toLocaleString('en-US')} events after copying, in ${scaled.seconds} s`);
+    }
   }
-  const generate: GenerateOptions = { workflows: 1, enrollments, days: 90, seed: meta.seed, now: new Date(meta.now) };
+  const copies = meta.scaled?.factor ?? 1;
+  const flowlensEvents = meta.scaled?.events ?? meta.flowlens.events;
+  const generate: GenerateOptions = { workflows: 1, enrollments: enrollments / copies, days: 90, seed: meta.seed, now: new Date(meta.now) };
   const workflow = demoWorkflows(1)[0]!.workflowId;
 
   // 1b. PostgreSQL: load (or reuse the database a kept run left for this data directory).
@@ -105,8 +129,8 @@ export async function benchCompare(o: CompareOptions) {
   }
   if (!load) {
     o.log(`postgres: loading the same events into database ${database}…`);
-    load = await loadPostgres(database, generate, o.log);
-    if (load.events !== meta.flowlens.events) throw new Error(`PostgreSQL got ${load.events} events, Flowlens ${meta.flowlens.events}: not the same data`);
+    load = await loadPostgres(database, generate, o.log, copies);
+    if (load.events !== flowlensEvents) throw new Error(`PostgreSQL got ${load.events} events, Flowlens ${flowlensEvents}: not the same data`);
     const db = new pg.Client({ connectionString: databaseUrl(database) });
     await db.connect();
     await db.query('CREATE TABLE bench_meta (now TEXT, enrollments INTEGER, load JSONB)');
@@ -120,6 +144,7 @@ export async function benchCompare(o: CompareOptions) {
   const periodOf = (i: number) => ({ startDate: day(anchor, i + 30), endDate: day(anchor, i + 1) });
   const check = periodOf(0);
   const timed = Array.from({ length: o.repeats }, (_, i) => periodOf(i + 1));
+  const pgTimed = timed.slice(0, o.pgRepeats ?? (enrollments >= 10_000_000 ? 5 : o.repeats));
   const q = (p: { startDate: string; endDate: string }) => `start_date=${p.startDate}&end_date=${p.endDate}`;
 
   const db = new pg.Client({ connectionString: databaseUrl(database) });
@@ -167,7 +192,7 @@ export async function benchCompare(o: CompareOptions) {
 
     // 3b. PostgreSQL, warm.
     for (const panel of PANELS) {
-      for (const p of timed) {
+      for (const p of pgTimed) {
         const t = performance.now();
         await pgPanel[panel](p);
         ms.postgres[panel].push(performance.now() - t);
@@ -193,7 +218,7 @@ export async function benchCompare(o: CompareOptions) {
     const p = { p50: pct(ms.postgres[panel], 0.5), p95: pct(ms.postgres[panel], 0.95) };
     const fl = { p50: pct(ms.floor[panel], 0.5), p95: pct(ms.floor[panel], 0.95) };
     return {
-      panel: LABEL[panel], requests: o.repeats,
+      panel: LABEL[panel], requests: o.repeats, postgresRequests: pgTimed.length,
       flowlensP50Ms: f.p50, flowlensP95Ms: f.p95, postgresP50Ms: p.p50, postgresP95Ms: p.p95, floorP50Ms: fl.p50, floorP95Ms: fl.p95,
       /** PostgreSQL p50 / Flowlens p50: how many times faster Flowlens answers. */
       speedupOverPostgres: ratio(p.p50 / f.p50),
@@ -201,10 +226,17 @@ export async function benchCompare(o: CompareOptions) {
       overheadOverFloor: ratio(f.p50 / fl.p50),
     };
   });
-  const events = meta.flowlens.events;
+  const events = flowlensEvents;
+  // A scaled directory's ingestion is its seed's (the copies are made inside ClickHouse, not ingested).
   const ingest = [
-    { system: 'Flowlens (seed path, embedded ClickHouse)', events, seconds: meta.flowlens.seconds, eventsPerSecond: meta.flowlens.eventsPerSecond, bytes: chBytes.bytes, bytesPerEvent: r1(chBytes.bytes / events) },
-    { system: 'PostgreSQL reference (COPY + derive + indexes)', events: load.events, seconds: load.seconds, eventsPerSecond: load.eventsPerSecond, bytes: load.bytes, bytesPerEvent: r1(load.bytes / load.events) },
+    {
+      system: meta.scaled ? `Flowlens (seed path at ${meta.scaled.fromEnrollments.toLocaleString('en-US')}, then ×${copies} copied inside ClickHouse)` : 'Flowlens (seed path, embedded ClickHouse)',
+      events, seconds: meta.flowlens.seconds, eventsPerSecond: meta.flowlens.eventsPerSecond, bytes: chBytes.bytes, bytesPerEvent: r1(chBytes.bytes / events),
+    },
+    {
+      system: copies > 1 ? `PostgreSQL reference (COPY, ×${copies} copied inside PostgreSQL, derive + indexes)` : 'PostgreSQL reference (COPY + derive + indexes)',
+      events: load.events, seconds: load.seconds, eventsPerSecond: load.eventsPerSecond, bytes: load.bytes, bytesPerEvent: r1(load.bytes / load.events),
+    },
   ];
   return {
     size: o.size, enrollments, events, now: meta.now, checkPeriod: check, ...(o.keep ? { dataDir, database } : {}),

@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- ingest|seed|analytics|realtime|exports|platform|dashboard|compare] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
- * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
+ * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--pg-repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
+ *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
  * npm run bench -- --quick   the CI check: compare at 10k enrollments, fails when a ratio is 5× worse than bench/baseline.json
  * Prints a table and writes bench/results/latest.json (and bench/results.json).
  */
@@ -19,7 +20,7 @@ import { benchSeed } from './seed.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' }, streams: { type: 'string' }, size: { type: 'string' }, quick: { type: 'boolean' }, keep: { type: 'boolean' } },
+  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' }, streams: { type: 'string' }, size: { type: 'string' }, 'pg-repeats': { type: 'string' }, quick: { type: 'boolean' }, keep: { type: 'boolean' } },
 });
 const which = positionals.length ? positionals : values.quick ? ['compare'] : ['ingest', 'seed'];
 const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() };
@@ -35,7 +36,7 @@ if (which.includes('compare')) {
     process.stderr.write(`${msg}\n`);
   } else {
     process.stderr.write(`compare: Flowlens vs the PostgreSQL reference vs the floor at ${size} enrollments…\n`);
-    const c = await benchCompare({ size, repeats: Number(values.repeats ?? (values.quick ? 15 : 20)), data: values.data, keep: values.keep, log: (s) => process.stderr.write(`  ${s}\n`) });
+    const c = await benchCompare({ size, repeats: Number(values.repeats ?? (values.quick ? 15 : 20)), data: values.data, keep: values.keep, pgRepeats: values['pg-repeats'] ? Number(values['pg-repeats']) : undefined, log: (s) => process.stderr.write(`  ${s}\n`) });
     results.machine = machine();
     results.compare = c;
     console.table(c.ingest);

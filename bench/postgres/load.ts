@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { demoWorkflows, generateEvents, type GenerateOptions } from '../../src/demo/generate.js';
+import { COPY_SEPARATOR } from '../scale.js';
 
 export const POSTGRES_URL = process.env.FLOWLENS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -42,8 +43,12 @@ export interface PgLoad {
   tables: Record<string, number>;
 }
 
-/** Creates `database` (dropping a leftover of the same name) and loads the events `options` generate. */
-export async function loadPostgres(database: string, options: GenerateOptions, log: (s: string) => void): Promise<PgLoad> {
+/**
+ * Creates `database` (dropping a leftover of the same name) and loads the events `options` generate. With
+ * `copies` > 1 every execution's events are loaded that many times, the copies with the ids bench/scale.ts
+ * gives them (`<execution_id>~<copy>`), so the reference holds what a scaled Flowlens directory holds.
+ */
+export async function loadPostgres(database: string, options: GenerateOptions, log: (s: string) => void, copies = 1): Promise<PgLoad> {
   const admin = await reachPostgres();
   if (!admin) throw new Error(`PostgreSQL not reachable at ${POSTGRES_URL}`);
   await admin.query(`DROP DATABASE IF EXISTS ${database}`);
@@ -70,7 +75,7 @@ export async function loadPostgres(database: string, options: GenerateOptions, l
       let steps = '';
       let execs = '';
       for (const e of chunk as any[]) {
-        events++;
+        events += e.execution_id ? copies : 1;
         if (e.type.startsWith('step.')) {
           steps += `${esc(e.execution_id)}\t${esc(e.workflow_id)}\t${esc(e.step_id)}\t${esc(e.step_type)}\t${esc(e.action_type)}\t${e.type}\t${e.timestamp}\t${esc(e.duration_ms)}\n`;
           kept++;
@@ -88,6 +93,16 @@ export async function loadPostgres(database: string, options: GenerateOptions, l
     log(`postgres: ${events.toLocaleString('en-US')} events written as TSV in ${((performance.now() - started) / 1000).toFixed(1)} s; COPY…`);
     await db.query(`COPY workflow_step_events FROM '${stepFile}'`);
     await db.query(`COPY execution_events_staging FROM '${execFile}'`);
+    if (copies > 1) {
+      await db.query(`INSERT INTO workflow_step_events
+                      SELECT execution_id || '${COPY_SEPARATOR}' || c, workflow_id, step_id, step_type, action_type, event_type, occurred_at, duration_ms
+                      FROM workflow_step_events, generate_series(1, $1::int) AS c`, [copies - 1]);
+      await db.query(`INSERT INTO execution_events_staging
+                      SELECT execution_id || '${COPY_SEPARATOR}' || c, workflow_id, type, ts, contact_id, enrollment_source, detail
+                      FROM execution_events_staging, generate_series(1, $1::int) AS c`, [copies - 1]);
+      kept *= copies;
+      log(`postgres: ${copies} copies of every execution at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
     log(`postgres: COPY done at ${((performance.now() - started) / 1000).toFixed(1)} s; deriving tables and indexes…`);
     await db.query('SET maintenance_work_mem = \'512MB\'');
     await db.query('SET work_mem = \'256MB\'');
