@@ -22,6 +22,11 @@ function quoted(s: string): string {
   return `'${s.replace(/[\\'\t\n\r\0]/g, (c) => (c === "'" ? "\\'" : ESCAPES[c]!))}'`;
 }
 
+/** Strings as a one-column TSV text (one escaped value per line), for the engine's `format(TSV, …)`. */
+export function tsvLines(values: readonly string[]): string {
+  return values.map(field).join('\n') + '\n';
+}
+
 /** The columns of a batch: the first row's keys plus any other row adds. */
 export function columnsOf(rows: readonly Row[]): string[] {
   const cols = new Set(Object.keys(rows[0] ?? {}));
