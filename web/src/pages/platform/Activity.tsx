@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { PALETTE, seriesOptions } from '../../../../src/charts/options.js';
 import { api, query } from '../../api.js';
 import { Breakdown } from '../../components/Breakdown.js';
+import { DataTable } from '../../components/DataTable.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
 import { ErrorState, QueryState, Skeleton } from '../../components/States.js';
@@ -67,36 +68,21 @@ export function Activity({ search, locale }: { search: string; locale?: string |
         </div>
         <QueryState query={engagement} skeleton={200} empty={(d) => d.users.length === 0 && 'Nobody was active in this period.'}>
           {(d) => (
-            <div className="table-scroll">
-              <table className="table" aria-label="Engagement">
-                <thead>
-                  <tr>
-                    <th>User</th>
-                    <th className="num">Score</th>
-                    <th>Level</th>
-                    <th className="num">Active days</th>
-                    <th className="num">Features</th>
-                    <th className="num">Events</th>
-                    <th>Last seen</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.users.map((u) => (
-                    <tr key={u.user_id} data-user={u.user_id}>
-                      <td>{u.user_id}</td>
-                      <td className="num" data-value={u.score}>{u.score.toFixed(1)}</td>
-                      <td>
-                        <span className={`badge level-${u.level}`}>{u.level}</span>
-                      </td>
-                      <td className="num">{formatCount(u.active_days, locale)}</td>
-                      <td className="num">{formatCount(u.features_used, locale)}</td>
-                      <td className="num">{formatCount(u.events, locale)}</td>
-                      <td>{u.last_seen ? new Date(u.last_seen).toLocaleString(locale, { timeZone: view.timezone, dateStyle: 'medium', timeStyle: 'short' }) : '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Engagement"
+              rows={d.users}
+              rowKey={(u) => u.user_id}
+              rowData={(u) => ({ user: u.user_id })}
+              columns={[
+                { label: 'User', cell: (u) => u.user_id },
+                { label: 'Score', numeric: true, cell: (u) => u.score.toFixed(1), value: (u) => u.score },
+                { label: 'Level', cell: (u) => <span className={`badge level-${u.level}`}>{u.level}</span> },
+                { label: 'Active days', numeric: true, cell: (u) => formatCount(u.active_days, locale) },
+                { label: 'Features', numeric: true, cell: (u) => formatCount(u.features_used, locale) },
+                { label: 'Events', numeric: true, cell: (u) => formatCount(u.events, locale) },
+                { label: 'Last seen', cell: (u) => (u.last_seen ? new Date(u.last_seen).toLocaleString(locale, { timeZone: view.timezone, dateStyle: 'medium', timeStyle: 'short' }) : '—') },
+              ]}
+            />
           )}
         </QueryState>
       </section>

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { forecastOptions, PALETTE, seriesOptions } from '../../../../src/charts/options.js';
 import { api, ApiError, query } from '../../api.js';
+import { DataTable } from '../../components/DataTable.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
 import { Empty, ErrorState, QueryState, Skeleton } from '../../components/States.js';
@@ -103,32 +104,20 @@ export function Costs({ search, locale }: { search: string; locale?: string | un
         </div>
         <QueryState query={breakdown} skeleton={200} empty={(d) => d.items.length === 0 && 'Nothing was charged in this period.'}>
           {(d) => (
-            <div className="table-scroll">
-              <table className="table" aria-label="Cost breakdown">
-                <thead>
-                  <tr>
-                    <th>{BY.find((b) => b.key === by)!.label}</th>
-                    <th className="num">USD</th>
-                    <th className="num">Share</th>
-                    <th className="num">Credits</th>
-                    <th className="num">Executions</th>
-                    <th className="num">Per execution</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((i) => (
-                    <tr key={i.key ?? 'none'} data-key={i.key ?? ''}>
-                      <td>{label(i.key)}</td>
-                      <td className="num" data-value={i.usd}>{formatUsd(i.usd, locale)}</td>
-                      <td className="num">{formatPercent(i.usd_share_percent, locale)}</td>
-                      <td className="num">{formatCount(i.credits, locale)}</td>
-                      <td className="num">{formatCount(i.executions, locale)}</td>
-                      <td className="num">{formatUsd(i.usd_per_execution, locale)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Cost breakdown"
+              rows={d.items}
+              rowKey={(i) => i.key ?? 'none'}
+              rowData={(i) => ({ key: i.key ?? '' })}
+              columns={[
+                { label: BY.find((b) => b.key === by)!.label, cell: (i) => label(i.key) },
+                { label: 'USD', numeric: true, cell: (i) => formatUsd(i.usd, locale), value: (i) => i.usd },
+                { label: 'Share', numeric: true, cell: (i) => formatPercent(i.usd_share_percent, locale) },
+                { label: 'Credits', numeric: true, cell: (i) => formatCount(i.credits, locale) },
+                { label: 'Executions', numeric: true, cell: (i) => formatCount(i.executions, locale) },
+                { label: 'Per execution', numeric: true, cell: (i) => formatUsd(i.usd_per_execution, locale) },
+              ]}
+            />
           )}
         </QueryState>
       </section>

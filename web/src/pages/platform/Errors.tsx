@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { PALETTE, seriesOptions } from '../../../../src/charts/options.js';
 import { api, query } from '../../api.js';
+import { DataTable } from '../../components/DataTable.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
 import { QueryState } from '../../components/States.js';
@@ -46,68 +47,46 @@ export function Errors({ search, locale }: { search: string; locale?: string | u
               <div className="panel-head">
                 <h2>By type</h2>
               </div>
-              <div className="table-scroll">
-                <table className="table" aria-label="Error types">
-                  <thead>
-                    <tr>
-                      <th>Type</th>
-                      <th className="num">Occurrences</th>
-                      <th className="num">Share</th>
-                      <th className="num">Executions</th>
-                      <th className="num">Workflows</th>
-                      <th>Last seen</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {e.error_types.map((t) => (
-                      <tr key={t.error_type} data-type={t.error_type}>
-                        <td>
-                          <code>{t.error_type}</code>
-                        </td>
-                        <td className="num" data-value={t.occurrences}>{formatCount(t.occurrences, locale)}</td>
-                        <td className="num">{formatPercent(t.share_percent, locale)}</td>
-                        <td className="num">{formatCount(t.executions, locale)}</td>
-                        <td className="num">{formatCount(t.workflows, locale)}</td>
-                        <td>{when(t.last_seen)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                label="Error types"
+                rows={e.error_types}
+                rowKey={(t) => t.error_type}
+                rowData={(t) => ({ type: t.error_type })}
+                columns={[
+                  { label: 'Type', cell: (t) => <code>{t.error_type}</code> },
+                  { label: 'Occurrences', numeric: true, cell: (t) => formatCount(t.occurrences, locale), value: (t) => t.occurrences },
+                  { label: 'Share', numeric: true, cell: (t) => formatPercent(t.share_percent, locale) },
+                  { label: 'Executions', numeric: true, cell: (t) => formatCount(t.executions, locale) },
+                  { label: 'Workflows', numeric: true, cell: (t) => formatCount(t.workflows, locale) },
+                  { label: 'Last seen', cell: (t) => when(t.last_seen) },
+                ]}
+              />
             </section>
             <section className="panel">
               <div className="panel-head">
                 <h2>Messages</h2>
               </div>
-              <div className="table-scroll">
-                <table className="table" aria-label="Error messages">
-                  <thead>
-                    <tr>
-                      <th>Message</th>
-                      <th>Where</th>
-                      <th className="num">Occurrences</th>
-                      <th>First seen</th>
-                      <th>Last seen</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {e.errors.map((m) => (
-                      <tr key={`${m.error_type}|${m.source}|${m.error_message}`}>
-                        <td>
-                          <code>{m.error_type}</code> {m.error_message}
-                        </td>
-                        <td className="small">
-                          {m.workflows.map(name).join(', ')}
-                          {m.steps.length > 0 && <div className="muted">steps: {m.steps.join(', ')}</div>}
-                        </td>
-                        <td className="num">{formatCount(m.occurrences, locale)}</td>
-                        <td>{when(m.first_seen)}</td>
-                        <td>{when(m.last_seen)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                label="Error messages"
+                rows={e.errors}
+                rowKey={(m) => `${m.error_type}|${m.source}|${m.error_message}`}
+                columns={[
+                  { label: 'Message', cell: (m) => <><code>{m.error_type}</code> {m.error_message}</> },
+                  {
+                    label: 'Where',
+                    className: () => 'small',
+                    cell: (m) => (
+                      <>
+                        {m.workflows.map(name).join(', ')}
+                        {m.steps.length > 0 && <div className="muted">steps: {m.steps.join(', ')}</div>}
+                      </>
+                    ),
+                  },
+                  { label: 'Occurrences', numeric: true, cell: (m) => formatCount(m.occurrences, locale) },
+                  { label: 'First seen', cell: (m) => when(m.first_seen) },
+                  { label: 'Last seen', cell: (m) => when(m.last_seen) },
+                ]}
+              />
             </section>
           </>
         )}

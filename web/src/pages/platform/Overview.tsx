@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { PALETTE, seriesOptions } from '../../../../src/charts/options.js';
 import { api, query } from '../../api.js';
+import { DataTable } from '../../components/DataTable.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
 import { ErrorState, QueryState, Skeleton } from '../../components/States.js';
@@ -87,42 +88,20 @@ export function Overview({ search, locale }: { search: string; locale?: string |
         </div>
         <QueryState query={roi} skeleton={200} empty={(d) => d.workflows.length === 0 && 'No executions in this period.'}>
           {(d) => (
-            <div className="table-scroll">
-              <table className="table" aria-label="Return on investment">
-                <thead>
-                  <tr>
-                    <th>Workflow</th>
-                    <th className="num">Executions</th>
-                    <th className="num">Time saved</th>
-                    <th className="num">Value</th>
-                    <th className="num">Cost</th>
-                    <th className="num">ROI</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.workflows.map((w) => (
-                    <tr key={w.workflow_id} data-workflow={w.workflow_id}>
-                      <td>{name(w.workflow_id)}</td>
-                      <td className="num">{formatCount(w.executions, locale)}</td>
-                      <td className="num">{formatHours(w.time_saved_hours, locale)}</td>
-                      <td className="num">{formatUsd(w.value_generated_usd, locale)}</td>
-                      <td className="num">{formatUsd(w.cost_usd, locale)}</td>
-                      <td className="num" data-value={w.roi_percent ?? ''}>{formatPercent(w.roi_percent, locale)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <th>All</th>
-                    <th className="num">{formatCount(d.totals.executions, locale)}</th>
-                    <th className="num">{formatHours(d.totals.time_saved_hours, locale)}</th>
-                    <th className="num">{formatUsd(d.totals.value_generated_usd, locale)}</th>
-                    <th className="num">{formatUsd(d.totals.cost_usd, locale)}</th>
-                    <th className="num">{formatPercent(d.totals.roi_percent, locale)}</th>
-                  </tr>
-                </tfoot>
-              </table>
-            </div>
+            <DataTable
+              label="Return on investment"
+              rows={d.workflows}
+              rowKey={(w) => w.workflow_id}
+              rowData={(w) => ({ workflow: w.workflow_id })}
+              columns={[
+                { label: 'Workflow', cell: (w) => name(w.workflow_id), footer: 'All' },
+                { label: 'Executions', numeric: true, cell: (w) => formatCount(w.executions, locale), footer: formatCount(d.totals.executions, locale) },
+                { label: 'Time saved', numeric: true, cell: (w) => formatHours(w.time_saved_hours, locale), footer: formatHours(d.totals.time_saved_hours, locale) },
+                { label: 'Value', numeric: true, cell: (w) => formatUsd(w.value_generated_usd, locale), footer: formatUsd(d.totals.value_generated_usd, locale) },
+                { label: 'Cost', numeric: true, cell: (w) => formatUsd(w.cost_usd, locale), footer: formatUsd(d.totals.cost_usd, locale) },
+                { label: 'ROI', numeric: true, cell: (w) => formatPercent(w.roi_percent, locale), value: (w) => w.roi_percent, footer: formatPercent(d.totals.roi_percent, locale) },
+              ]}
+            />
           )}
         </QueryState>
       </section>
