@@ -3,24 +3,24 @@
  * the event_ids table (128-bit hashes, filled by a materialized view from events) says what is stored.
  */
 import type { Store } from '../store/store.js';
-import { tsvLines } from '../store/tsv.js';
+import { stringList, stringListValue } from '../store/params.js';
 import type { EventRow } from './validate.js';
 
 /**
- * The ids among `ids` already stored for the account. The ids travel as one TSV text that `format()` parses
- * (several times faster in the engine than an Array(String) parameter of 100K values); the inner IN on
- * id_hash lets the primary key of event_ids skip the granules none of them falls in.
+ * The ids among `ids` already stored for the account (a stringList: several times faster in the engine than
+ * an Array(String) parameter at 100K ids). The inner IN on id_hash lets the primary key of event_ids skip
+ * the granules none of them falls in.
  */
 export async function storedEventIds(store: Store, accountId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await store.query<{ id: string }>(
-    `SELECT id FROM (SELECT id, reinterpretAsUInt128(sipHash128(id)) AS h FROM format(TSV, 'id String', {ids:String}))
+    `SELECT id FROM (SELECT id, reinterpretAsUInt128(sipHash128(id)) AS h FROM ${stringList('ids')})
      WHERE h IN (
        SELECT id_hash FROM event_ids
        WHERE account_id = {account:String}
-         AND id_hash IN (SELECT reinterpretAsUInt128(sipHash128(id)) FROM format(TSV, 'id String', {ids:String}))
+         AND id_hash IN (SELECT reinterpretAsUInt128(sipHash128(id)) FROM ${stringList('ids')})
      )`,
-    { account: accountId, ids: tsvLines(ids) },
+    { account: accountId, ids: stringListValue(ids) },
   );
   return new Set(rows.map((r) => r.id));
 }

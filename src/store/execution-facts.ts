@@ -5,7 +5,7 @@
  */
 import type { Store } from './store.js';
 import { executionsSql } from './execution-state.js';
-import { isoUtc } from './params.js';
+import { isoUtc, stringList, stringListValue } from './params.js';
 
 /** The cohort source: one current row per enrolled execution of {account}/{workflow}. */
 export const FACTS = `(SELECT * FROM execution_facts FINAL WHERE account_id = {account:String} AND workflow_id = {workflow:String})`;
@@ -85,7 +85,7 @@ const TOUCHED_SINCE = `execution_id IN (
     SELECT execution_id FROM execution_state
     WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND last_received_at >= {since:DateTime64(3, 'UTC')})`;
 
-const LISTED = 'execution_id IN {ids:Array(String)}';
+const LISTED = `execution_id IN ${stringList('ids')}`;
 const SLICE = 'cityHash64(execution_id) % {slices:UInt32} = {slice:UInt32}';
 const ROWS_PER_SLICE = 1_000_000;
 
@@ -122,7 +122,7 @@ export async function writeFacts(
   let params: Record<string, unknown> = base;
   if ('ids' in which) {
     if (which.ids.length === 0) return;
-    [where, params] = [LISTED, { ...base, ids: which.ids }];
+    [where, params] = [LISTED, { ...base, ids: stringListValue(which.ids) }];
   } else [where, params] = [TOUCHED_SINCE, { ...base, since: which.since }];
   await store.command(factsInsertSql(where), params);
   if (options.fallback !== false) await store.command(fallbackInsertSql(where), params);

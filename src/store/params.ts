@@ -19,3 +19,12 @@ export function isoUtc(value: string | null): string | null {
   if (value === null || value === '') return null;
   return `${value.replace(' ', 'T')}Z`;
 }
+
+/**
+ * A long list of strings as a query parameter: `stringList(name)` in the SQL reads the rows of
+ * `{name:String}`, whose value is `stringListValue(values)` (one TSV text). The engine parses that several
+ * times faster than an Array(String) parameter of the same values (≈5× at 100K ids here); usable as
+ * `x IN stringList('ids')`, where the primary key still narrows the read.
+ */
+export const stringList = (name: string) => `(SELECT id FROM format(TSV, 'id String', {${name}:String}))`;
+export { tsvLines as stringListValue } from './tsv.js';
