@@ -20,11 +20,18 @@ export async function seed(sink: EventSink, options: GenerateOptions, showProgre
   let accepted = 0;
   let enrolled = 0;
   let pending: unknown[] = [];
+  // One batch is written while the next is generated and validated (the sink queues it behind the first):
+  // the engine's insert and this thread's work overlap. At most two batches are in flight.
+  let previous: Promise<void> = Promise.resolve();
   const flush = async () => {
-    const res = await sink.send(pending);
-    accepted += res.accepted;
-    if (res.rejected.length) throw new Error(`seed produced invalid events: ${JSON.stringify(res.rejected.slice(0, 3))}`);
+    const sending = sink.send(pending).then((res) => {
+      accepted += res.accepted;
+      if (res.rejected.length) throw new Error(`seed produced invalid events: ${JSON.stringify(res.rejected.slice(0, 3))}`);
+    });
+    sending.catch(() => {}); // its failure is thrown where it is awaited, below
     pending = [];
+    await previous;
+    previous = sending;
   };
   for (const chunk of generateEvents(options)) {
     for (const e of chunk) {
@@ -36,6 +43,7 @@ export async function seed(sink: EventSink, options: GenerateOptions, showProgre
     bar?.update(enrolled, { events });
   }
   if (pending.length) await flush();
+  await previous;
   bar?.update(enrolled, { events });
   bar?.stop();
   return { workflows: workflows.length, enrollments: enrolled, events, accepted, seconds: (performance.now() - started) / 1000 };
