@@ -167,9 +167,22 @@ export async function benchCompare(o: CompareOptions) {
     // 3a. Flowlens over HTTP.
     const server = await startServerProcess(dataDir, { FLOWLENS_ADMIN_KEY: KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0', ...KEEP_ALL });
     try {
+      // A server started on a big set first rewrites the facts of the executions received in the 5 minutes
+      // before its last stop (a quarter of a seeded set, which is received within minutes; ≈2.5M executions at
+      // 10M): its first answers wait for that, longer than fetch waits for headers (5 min). Ask again.
+      const answer = async (url: string): Promise<Response> => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${KEY}` } });
+          } catch (err) {
+            if (attempt >= 12) throw err;
+            o.log(`flowlens: no answer yet (the server is catching up at start); asking again (${attempt})`);
+          }
+        }
+      };
       const get = async (url: string) => {
         const t = performance.now();
-        const res = await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${KEY}` } });
+        const res = await answer(url);
         const body = await res.text();
         if (!res.ok) throw new Error(`${url}: ${res.status} ${body}`);
         return { ms: performance.now() - t, body: JSON.parse(body) };
@@ -177,18 +190,6 @@ export async function benchCompare(o: CompareOptions) {
       const base = `/api/v1/workflows/${workflow}/analytics`;
       const path_: Record<Panel, string> = { summary: base, funnel: `${base}/funnel`, actions: `${base}/actions` };
       await get('/api/v1/workflows');
-      // A server started on a big set first rewrites the facts of the executions received in the 5 minutes
-      // before its last stop (a quarter of a seeded set, which is received within minutes; ≈2.5M executions at
-      // 10M): reads wait for that, longer than fetch waits for an answer. Ask again until it is done.
-      for (let waited = 0; ; waited++) {
-        try {
-          await get(`${path_.summary}?${q(check)}`);
-          break;
-        } catch (err) {
-          if (waited >= 12 || !/fetch failed/.test(String(err))) throw err;
-          o.log(`flowlens: the server is still catching up at start; asking again (${waited + 1})`);
-        }
-      }
       const flFigures = flowlensFigures((await get(`${path_.summary}?${q(check)}`)).body, (await get(`${path_.funnel}?${q(check)}`)).body, (await get(`${path_.actions}?${q(check)}`)).body);
       const diff = differences(flFigures, pgFigures);
       if (diff.length) throw new Error(`Flowlens and the PostgreSQL reference disagree on ${check.startDate}..${check.endDate}:\n  ${diff.slice(0, 20).join('\n  ')}`);
