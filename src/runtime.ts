@@ -2,7 +2,6 @@
  * The running system: store (migrated), ingest buffer, keys and the HTTP app, wired once.
  * Used by `flowlens serve` and by tests that need the whole thing.
  */
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/audit-log.js';
 import { KeyStore } from './auth/keys.js';
@@ -46,15 +45,14 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   await applyRetention(store, config.retention);
   let logger: FastifyInstance['log'] | undefined;
   const log = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.info(msg));
-  // In the data directory (also in server mode, where it holds nothing else): crash repair notes.
-  const journal = new RepairJournal(path.join(config.dataDir, 'flowlens-journal'));
+  const journal = RepairJournal.of(config.dataDir);
   const derived = new DerivedTables(store, log, journal);
   const buffer = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,
     maxPendingRows: config.ingestMaxPending,
     flushIntervalMs: config.ingestFlushIntervalMs,
     onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
-    onStored: (rows) => derived.touched(rows),
+    onStored: (rows, entry) => derived.touched(rows, entry),
     journal,
   });
   const jobs = new JobRunner(store, log);

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import path from 'node:path';
 import { IngestBuffer } from '../src/ingest/buffer.js';
 import { ingestItems } from '../src/ingest/ingest.js';
 import { itemsFromJson } from '../src/ingest/parse-body.js';
+import { storeSink } from '../src/ingest/sinks.js';
 import { batchExtent, RepairJournal } from '../src/ingest/repair-journal.js';
 import { validateEvent } from '../src/ingest/validate.js';
 import type { Store } from '../src/store/store.js';
@@ -133,7 +133,7 @@ test('a batch cut short after the raw insert is repaired at the next start, and 
   {
     const { store } = await openTestStore(dataDir);
     // the first half was acknowledged before the crash: stored normally
-    const journal = new RepairJournal(path.join(dataDir, 'flowlens-journal'));
+    const journal = RepairJournal.of(dataDir);
     const buffer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0, journal });
     await ingestItems(buffer, 'default', itemsFromJson(events.slice(0, 150)));
     await buffer.drain();
@@ -154,19 +154,59 @@ test('a batch cut short after the raw insert is repaired at the next start, and 
     const c = await consistency(store);
     assert.equal(c.events, 300);
     assert.notEqual(c.hourly, 300, 'half-counted before the repair');
-    assert.equal(journal.pending().length, 1);
+    // the first half's facts were never written here (no onStored): its entry waits for them too
+    assert.deepEqual(journal.pending().map((e) => e.kind), ['facts', 'batch']);
     await store.close();
   }
   const rt = await startTestRuntime({}, dataDir);
   try {
     const c = await consistency(rt.deps.store);
     assert.deepEqual(c, { events: 300, distinctIds: 300, eventIds: 300, executions: 100, stateRows: 100, stateStarted: 100, hourly: 300, monthly: 300, seen: 300 });
-    assert.equal(new RepairJournal(path.join(dataDir, 'flowlens-journal')).pending().length, 0, 'the journal is cleared once repaired');
+    await rt.deps.derived.idle();
+    assert.equal(RepairJournal.of(dataDir).pending().length, 0, 'the journal is cleared once repaired');
     // the sender retries the batch it never got an answer for: all duplicates, nothing stored twice
     const retry = await rt.call('POST', '/api/v1/events', OPERATOR_KEY, events.slice(150));
     assert.deepEqual(retry.json, { accepted: 0, duplicates: 150, rejected: [] });
     const summary = (await rt.call('GET', '/api/v1/workflows/wf-crash/analytics/funnel?start_date=2026-03-01&end_date=2026-03-31', OPERATOR_KEY)).json;
     assert.deepEqual(summary.funnel_steps.map((s: { entered: number; completed: number }) => [s.entered, s.completed]), [[100, 100]]);
+  } finally {
+    await rt.close();
+  }
+});
+
+test('facts a crash left unwritten are written at the next start, bounded by the journal: other executions are not rewritten', { timeout: 120_000 }, async () => {
+  const dataDir = tempDir();
+  const cut = batch(7, 0).map((e) => ({ ...(e as object), workflow_id: 'wf-cut' }));
+  let writtenBefore = '';
+  const newest = async (store: Store) =>
+    (await store.query<{ v: string }>("SELECT toString(max(version)) AS v FROM execution_facts FINAL WHERE workflow_id = 'wf-crash'"))[0]!.v;
+  {
+    const { store } = await openTestStore(dataDir);
+    const journal = RepairJournal.of(dataDir);
+    // received just now, like the batch below: a time window before the stop would rewrite these too
+    const old = storeSink(store, 'default', { journal });
+    await old.send(batch(8, 0));
+    await old.close();
+    assert.equal(journal.pending().length, 0, 'the batch whose facts were written left no entry');
+    // the crash: the insert completed, the facts write that follows it never ran (no onStored)
+    const buffer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0, journal });
+    await ingestItems(buffer, 'default', itemsFromJson(cut));
+    await buffer.drain();
+    assert.deepEqual(journal.pending().map((e) => [e.kind, e.scopes]), [['facts', [{ account: 'default', workflow: 'wf-cut' }]]]);
+    const n = async (wf: string) => Number((await store.query<{ n: number }>('SELECT count() AS n FROM execution_facts FINAL WHERE workflow_id = {wf:String}', { wf }))[0]!.n);
+    assert.equal(await n('wf-cut'), 0);
+    assert.equal(await n('wf-crash'), 100);
+    writtenBefore = await newest(store);
+    await store.close();
+  }
+  const rt = await startTestRuntime({}, dataDir);
+  try {
+    await rt.deps.derived.idle();
+    assert.equal(RepairJournal.of(dataDir).pending().length, 0, 'the entry ends once the facts are written');
+    const funnel = (await rt.call('GET', '/api/v1/workflows/wf-cut/analytics/funnel?start_date=2026-03-01&end_date=2026-03-31', OPERATOR_KEY)).json;
+    assert.deepEqual(funnel.funnel_steps.map((s: { entered: number; completed: number }) => [s.entered, s.completed]), [[100, 100]]);
+    // a rewrite would give the complete executions' rows a newer version
+    assert.equal(await newest(rt.deps.store), writtenBefore, 'wf-crash facts were not rewritten at start');
   } finally {
     await rt.close();
   }

@@ -10,6 +10,7 @@ import { DATASETS, type Dataset } from '../exports/datasets.js';
 import { checkSize, exportFileName, exportStream, FORMATS, type ExportSpec, type Format } from '../exports/exports.js';
 import { TEMPLATES, type Template } from '../exports/pdf-report.js';
 import { DerivedTables } from '../ingest/derived.js';
+import { RepairJournal } from '../ingest/repair-journal.js';
 import { parsePeriod, type PeriodQuery } from '../metrics/period.js';
 import { AccountSettingsStore } from '../privacy/account-settings.js';
 import { openStore } from '../store/factory.js';
@@ -85,8 +86,8 @@ export async function exportCommand(flags: ExportFlags): Promise<{ file: string;
     const store = openStore(config);
     try {
       await migrate(store);
-      const derived = new DerivedTables(store, (m) => process.stderr.write(`${m}\n`));
-      await derived.catchUp(); // facts of events stored since the last server ran
+      const derived = new DerivedTables(store, (m) => process.stderr.write(`${m}\n`), RepairJournal.of(config.dataDir));
+      await derived.catchUp(); // what the last run of the server or a seed left unwritten
       await derived.idle();
       const spec: ExportSpec = {
         scope: { account: flags.account ?? 'default', workflow: flags.workflow },

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Flags } from '../config/config.js';
+import { RepairJournal } from '../ingest/repair-journal.js';
 import { storeSink } from '../ingest/sinks.js';
 import { startRuntime } from '../runtime.js';
 import { seed } from './seed.js';
@@ -41,7 +42,7 @@ export async function serve(flags: Flags): Promise<void> {
     const rows = await store.query<{ c: number }>("SELECT count() AS c FROM events WHERE account_id = 'default'");
     if ((rows[0]?.c ?? 0) === 0) {
       process.stderr.write('Empty store: loading the demo data set (6 workflows, 30,000 enrollments over 90 days)…\n');
-      const sink = storeSink(store, 'default');
+      const sink = storeSink(store, 'default', { journal: RepairJournal.of(config.dataDir) });
       const s = await seed(sink, { workflows: 6, enrollments: 30_000, days: 90, seed: 42, now: new Date() });
       await sink.close();
       process.stderr.write(`Demo data loaded: ${s.events.toLocaleString('en-US')} events in ${s.seconds.toFixed(1)} s\n`);

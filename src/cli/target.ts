@@ -4,6 +4,7 @@
  */
 import { KeyStore } from '../auth/keys.js';
 import { loadConfig } from '../config/config.js';
+import { RepairJournal } from '../ingest/repair-journal.js';
 import { httpSink, storeSink, type EventSink } from '../ingest/sinks.js';
 import { openStore } from '../store/factory.js';
 import { migrate } from '../store/migrate.js';
@@ -28,7 +29,7 @@ export async function openTarget(flags: TargetFlags): Promise<{ sink: EventSink;
   const accountId = flags.account ?? 'default';
   const keys = new KeyStore(store);
   if (!(await keys.accountExists(accountId))) await keys.createAccount(accountId === 'default' ? 'Default' : accountId, accountId);
-  const inner = storeSink(store, accountId, { retain: flags.retain ?? false });
+  const inner = storeSink(store, accountId, { retain: flags.retain ?? false, journal: RepairJournal.of(config.dataDir) });
   return {
     describe: config.clickhouseUrl ?? config.dataDir,
     sink: {

@@ -27,8 +27,11 @@ export interface IngestBufferOptions {
   onBatch?: (rows: number, seconds: number) => void;
   /** Beyond this many waiting rows new submissions are refused with 503 (memory stays bounded). */
   maxPendingRows?: number;
-  /** Called with the rows of every batch once they are stored (before the senders are answered). */
-  onStored?: (rows: EventRow[]) => void;
+  /**
+   * Called with the rows of every batch once they are stored (before the senders are answered), and the
+   * batch's journal entry, which the callee ends once the batch's execution facts are written.
+   */
+  onStored?: (rows: EventRow[], journalEntry?: string) => void;
   /** Records each insert while it runs, so that a crash in the middle can be repaired at the next start. */
   journal?: RepairJournal;
 }
@@ -148,8 +151,8 @@ export class IngestBuffer {
       // The journal entry stays behind if the insert fails or the process dies: the next start repairs.
       const entry = fresh.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(fresh) }) : undefined;
       await this.store.insert('events', fresh);
-      if (entry) this.options.journal!.end(entry);
-      if (fresh.length > 0) this.options.onStored?.(fresh);
+      if (entry) this.options.journal!.inserted(entry);
+      if (fresh.length > 0) this.options.onStored?.(fresh, entry);
       let offset = 0;
       for (const p of batch) {
         let duplicates = 0;

@@ -8,7 +8,7 @@
  * - `rebuild()` recomputes everything derived for one workflow (or all) from the raw events.
  */
 import type { Store } from '../store/store.js';
-import { factsReceivedUpTo, writeFacts } from '../store/execution-facts.js';
+import { workflowsWithoutFacts, writeFacts } from '../store/execution-facts.js';
 import { isoUtc } from '../store/params.js';
 import type { RepairJournal } from './repair-journal.js';
 import type { EventRow } from './validate.js';
@@ -72,6 +72,8 @@ export class DerivedTables {
   private rebuilding = new Map<string, Promise<void>>();
   private compacting: Promise<void> | undefined;
   private compactedAt = new Map<string, number>();
+  /** Journal entries of stored batches whose facts are not all written: workflow key → generation. */
+  private awaiting = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly store: Store,
@@ -96,8 +98,11 @@ export class DerivedTables {
     }
   }
 
-  /** Rows just stored: their executions' facts are rewritten in the background. */
-  touched(rows: EventRow[]): void {
+  /**
+   * Rows just stored: their executions' facts are rewritten in the background. `journalEntry` (the
+   * batch's, see RepairJournal) is ended once they are.
+   */
+  touched(rows: EventRow[], journalEntry?: string): void {
     const work = new Map<string, Pending>();
     for (const r of rows) {
       if (!r.execution_id || !r.workflow_id) continue;
@@ -112,9 +117,30 @@ export class DerivedTables {
         p.ids?.add(String(r.execution_id));
       }
     }
+    const awaited = new Map<string, number>();
     for (const [k, p] of work) {
       if (p.ids && p.ids.size > MAX_LISTED) p.ids = null;
-      this.enqueue(k, { ...p, seq: this.bump(k) });
+      const seq = this.bump(k);
+      awaited.set(k, seq);
+      this.enqueue(k, { ...p, seq });
+    }
+    if (journalEntry) this.await(journalEntry, awaited);
+  }
+
+  /** Ends a journal entry once the facts of every workflow it names are written up to its generation. */
+  private await(entry: string, workflows: Map<string, number>): void {
+    if (workflows.size === 0) this.journal?.end(entry);
+    else this.awaiting.set(entry, workflows);
+  }
+
+  /** The facts of `k` are written up to generation `seq`: journal entries waiting only for that end. */
+  private release(k: string | '*', seq: number): void {
+    for (const [entry, workflows] of this.awaiting) {
+      for (const [w, s] of workflows) if ((k === '*' || w === k) && s <= seq) workflows.delete(w);
+      if (workflows.size === 0) {
+        this.awaiting.delete(entry);
+        this.journal?.end(entry);
+      }
     }
   }
 
@@ -162,8 +188,10 @@ export class DerivedTables {
   }
 
   /**
-   * At start: rebuild what a migration cleared, and rewrite the facts of executions received shortly
-   * before the last stop (a process killed between an insert and its facts leaves them behind).
+   * At start: repair writes a crash cut short, rebuild what a migration cleared, and write the facts the
+   * last run left unwritten: those of batches whose 'facts' journal entry is still there (a process
+   * killed between an insert and its facts), and all of a workflow that has none (a migration cleared
+   * them). Nothing else is rewritten, so a restart costs the same at any size.
    */
   async catchUp(): Promise<void> {
     await this.repair();
@@ -173,10 +201,22 @@ export class DerivedTables {
       this.log('execution_state is empty: rebuilding the derived tables from the raw events');
       await this.rebuildFromEvents(null);
     }
-    for (const w of await factsReceivedUpTo(this.store)) {
-      const since = w.up_to ? new Date(w.up_to.getTime() - 5 * 60_000) : null;
+    const left = (this.journal?.pending() ?? []).filter((e) => e.kind === 'facts');
+    if (left.length > 0) this.log(`writing the execution facts of ${left.length} stored batch(es) the last run left unwritten`);
+    for (const e of left) {
+      const from = isoUtc(e.received?.[0] ?? null);
+      const awaited = new Map<string, number>();
+      for (const s of e.scopes ?? []) {
+        const k = key(s.account, s.workflow);
+        const seq = this.bump(k);
+        awaited.set(k, seq);
+        this.enqueue(k, { account: s.account, workflow: s.workflow, ids: null, since: from ? new Date(from) : null, seq, fallback: true });
+      }
+      this.await(e.id, awaited);
+    }
+    for (const w of await workflowsWithoutFacts(this.store)) {
       const k = key(w.account_id, w.workflow_id);
-      this.enqueue(k, { account: w.account_id, workflow: w.workflow_id, ids: null, since, seq: this.bump(k), fallback: true });
+      this.enqueue(k, { account: w.account_id, workflow: w.workflow_id, ids: null, since: null, seq: this.bump(k), fallback: true });
     }
   }
 
@@ -193,6 +233,8 @@ export class DerivedTables {
     try {
       await run;
       if (entry) this.journal!.end(entry);
+      // everything of the scope is rewritten, the facts of stored batches with it
+      this.release(k, Infinity);
     } finally {
       this.rebuilding.delete(k);
       for (const w of scope ? [k] : [...this.generations.keys()]) this.bump(w);
@@ -231,7 +273,8 @@ export class DerivedTables {
    * before any request is served.
    */
   private async repair(): Promise<void> {
-    const entries = this.journal?.pending() ?? [];
+    // 'facts' entries name complete inserts: catchUp writes their facts, nothing needs a rebuild
+    const entries = (this.journal?.pending() ?? []).filter((e) => e.kind !== 'facts');
     if (entries.length === 0) return;
     this.log(`repairing ${entries.length} write(s) a crash cut short`);
     const scopes = new Map<string, Scope | null>();
@@ -301,6 +344,7 @@ export class DerivedTables {
       try {
         await writeFacts(this.store, p.account, p.workflow, p.ids ? { ids: [...p.ids] } : p.since ? { since: p.since } : { all: true }, undefined, { fallback: p.fallback });
         this.written.set(k, Math.max(this.written.get(k) ?? 0, p.seq));
+        this.release(k, p.seq);
         this.failures.delete(k);
         this.updated(p.account, p.workflow);
       } catch (err) {

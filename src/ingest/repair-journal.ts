@@ -1,10 +1,13 @@
 /**
  * A small journal that makes a crash mid-write repairable. Before a batch is inserted (or a workflow's
- * derived tables are rebuilt) an entry naming the workflows concerned is written to a file; it is
- * removed once the write is complete. A process killed in between (kill -9, power loss of the process)
- * leaves the entry behind, and the next start repairs exactly those workflows: the derived tables fed
- * by materialized views may hold part of the batch, so they are rebuilt from the raw events, and the
- * event-id index is completed so that the sender's retry is deduplicated against what did land.
+ * derived tables are rebuilt) an entry naming the workflows concerned is written to a file.
+ * - A process killed during the insert (kill -9, power loss of the process) leaves a 'batch' entry, and
+ *   the next start repairs exactly those workflows: the derived tables fed by materialized views may hold
+ *   part of the batch, so they are rebuilt from the raw events, and the event-id index is completed so
+ *   that the sender's retry is deduplicated against what did land.
+ * - Once the insert is complete the entry becomes a 'facts' entry: the batch is stored, but the execution
+ *   facts of its executions are written afterwards, in the background. The entry is removed when they
+ *   are; one left behind makes the next start rewrite the facts of executions received since the batch.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +20,7 @@ export interface JournalScope {
 
 export interface JournalEntry {
   id: string;
-  kind: 'batch' | 'rebuild';
+  kind: 'batch' | 'rebuild' | 'facts';
   /** Workflows whose derived tables may be half-written; null = all of them. */
   scopes: JournalScope[] | null;
   /** For batches: the received_at range of its rows ('YYYY-MM-DD hh:mm:ss.sss', UTC). */
@@ -30,6 +33,11 @@ export class RepairJournal {
     fs.mkdirSync(dir, { recursive: true });
   }
 
+  /** The journal of a data directory (also in server mode, where the directory holds nothing else). */
+  static of(dataDir: string): RepairJournal {
+    return new RepairJournal(path.join(dataDir, 'flowlens-journal'));
+  }
+
   /** Records that a write is about to start; returns the entry id to pass to `end`. */
   begin(entry: Omit<JournalEntry, 'id' | 'at'>): string {
     const id = `${Date.now()}-${crypto.randomBytes(4).toString('hex')}`;
@@ -39,14 +47,25 @@ export class RepairJournal {
     return id;
   }
 
+  /** The batch's insert is complete: only its execution facts are left to write. */
+  inserted(id: string): void {
+    const file = path.join(this.dir, `${id}.json`);
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as JournalEntry;
+    // write then rename: a crash leaves either the 'batch' entry or the 'facts' one, never a torn file
+    fs.writeFileSync(`${file}.next`, JSON.stringify({ ...entry, kind: 'facts' }));
+    fs.renameSync(`${file}.next`, file);
+  }
+
   end(id: string): void {
     fs.rmSync(path.join(this.dir, `${id}.json`), { force: true });
   }
 
   /** Entries left by writes that did not finish, oldest first. */
   pending(): JournalEntry[] {
-    return fs
-      .readdirSync(this.dir)
+    const files = fs.readdirSync(this.dir);
+    // a rewrite the crash cut short: the entry it was replacing is still there, whole
+    for (const f of files) if (f.endsWith('.json.next')) fs.rmSync(path.join(this.dir, f), { force: true });
+    return files
       .filter((f) => f.endsWith('.json'))
       .sort()
       .flatMap((f) => {

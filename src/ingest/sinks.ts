@@ -9,6 +9,7 @@ import { DerivedTables } from './derived.js';
 import { ingestItems, MAX_EVENTS_PER_REQUEST, type IngestResponse } from './ingest.js';
 import { itemsFromJson } from './parse-body.js';
 import type { Store } from '../store/store.js';
+import type { RepairJournal } from './repair-journal.js';
 
 export interface EventSink {
   send(events: readonly unknown[]): Promise<IngestResponse>;
@@ -30,11 +31,21 @@ async function inChunks(events: readonly unknown[], size: number, send: (chunk: 
   return total;
 }
 
-export function storeSink(store: Store, accountId: string, options: { retain?: boolean } = {}): EventSink {
-  const derived = new DerivedTables(store, (msg, err) => process.stderr.write(`${msg}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}\n`));
-  const buffer = new IngestBuffer(store, { maxBatch: MAX_EVENTS_PER_REQUEST, flushIntervalMs: 0, onStored: (rows) => derived.touched(rows) });
+/**
+ * `journal`: the data directory's (RepairJournal.of), so that a seed or import killed midway leaves
+ * what the next start needs to repair or finish.
+ */
+export function storeSink(store: Store, accountId: string, options: { retain?: boolean; journal?: RepairJournal } = {}): EventSink {
+  const log = (msg: string, err?: unknown) => process.stderr.write(`${msg}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}\n`);
+  const derived = new DerivedTables(store, log, options.journal);
+  const buffer = new IngestBuffer(store, {
+    maxBatch: MAX_EVENTS_PER_REQUEST,
+    flushIntervalMs: 0,
+    onStored: (rows, entry) => derived.touched(rows, entry),
+    ...(options.journal ? { journal: options.journal } : {}),
+  });
   return {
-    send: (events) => inChunks(events, MAX_EVENTS_PER_REQUEST, (chunk) => ingestItems(buffer, accountId, itemsFromJson(chunk), options)),
+    send: (events) => inChunks(events, MAX_EVENTS_PER_REQUEST, (chunk) => ingestItems(buffer, accountId, itemsFromJson(chunk), { retain: options.retain ?? false })),
     async register(workflowId, registration) {
       await registerWorkflow(store, accountId, workflowId, registration);
     },

@@ -5,7 +5,7 @@
  */
 import type { Store } from './store.js';
 import { executionsSql } from './execution-state.js';
-import { isoUtc, stringList, stringListValue } from './params.js';
+import { stringList, stringListValue } from './params.js';
 
 /** The cohort source: one current row per enrolled execution of {account}/{workflow}. */
 export const FACTS = `(SELECT * FROM execution_facts FINAL WHERE account_id = {account:String} AND workflow_id = {workflow:String})`;
@@ -128,16 +128,10 @@ export async function writeFacts(
   if (options.fallback !== false) await store.command(fallbackInsertSql(where), params);
 }
 
-/** Every workflow seen in events, with the newest received_at its facts reflect (null when it has none). */
-export async function factsReceivedUpTo(store: Store): Promise<{ account_id: string; workflow_id: string; up_to: Date | null }[]> {
-  const rows = await store.query<{ account_id: string; workflow_id: string; t: string | null }>(
-    `SELECT w.account_id AS account_id, w.workflow_id AS workflow_id, toString(f.t) AS t
-     FROM (SELECT DISTINCT account_id, workflow_id FROM workflows_seen) AS w
-     LEFT JOIN (SELECT account_id, workflow_id, max(last_received_at) AS t FROM execution_facts GROUP BY account_id, workflow_id) AS f
-       ON f.account_id = w.account_id AND f.workflow_id = w.workflow_id`,
+/** Every workflow seen in events that has no execution facts at all (never written, or cleared by a migration). */
+export async function workflowsWithoutFacts(store: Store): Promise<{ account_id: string; workflow_id: string }[]> {
+  return store.query<{ account_id: string; workflow_id: string }>(
+    `SELECT DISTINCT account_id, workflow_id FROM workflows_seen
+     WHERE (account_id, workflow_id) NOT IN (SELECT DISTINCT account_id, workflow_id FROM execution_facts)`,
   );
-  return rows.map((r) => {
-    const t = isoUtc(r.t);
-    return { account_id: r.account_id, workflow_id: r.workflow_id, up_to: t ? new Date(t) : null };
-  });
 }
