@@ -29,6 +29,8 @@ export interface JournalEntry {
 }
 
 export class RepairJournal {
+  private counter = 0;
+
   constructor(private readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
   }
@@ -40,7 +42,8 @@ export class RepairJournal {
 
   /** Records that a write is about to start; returns the entry id to pass to `end`. */
   begin(entry: Omit<JournalEntry, 'id' | 'at'>): string {
-    const id = `${Date.now()}-${crypto.randomBytes(4).toString('hex')}`;
+    // time, then a counter (entries of the same millisecond keep their order), then randomness
+    const id = `${Date.now()}-${String(this.counter++ % 1e6).padStart(6, '0')}-${crypto.randomBytes(4).toString('hex')}`;
     const full: JournalEntry = { id, at: new Date().toISOString(), ...entry };
     // No fsync: the journal guards against the process dying, and the page cache outlives the process.
     fs.writeFileSync(path.join(this.dir, `${id}.json`), JSON.stringify(full));
