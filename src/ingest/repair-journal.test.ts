@@ -51,3 +51,12 @@ test('entries come back oldest first', () => {
   assert.deepEqual(journal.pending().map((e) => e.id), [...ids].sort());
   assert.deepEqual(journal.pending().map((e) => e.scopes![0]!.workflow), ['w1', 'w2', 'w3']);
 });
+
+test('an entry another process already repaired and removed is left alone', () => {
+  const { journal, dir } = tempJournal();
+  const id = journal.begin({ kind: 'batch', scopes: [], received: ['2026-03-01 10:00:00.000', '2026-03-01 10:00:00.000'] });
+  fs.rmSync(path.join(dir, `${id}.json`));
+  journal.inserted(id);
+  journal.end(id);
+  assert.deepEqual(fs.readdirSync(dir), []);
+});
