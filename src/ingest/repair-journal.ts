@@ -53,9 +53,15 @@ export class RepairJournal {
   /** The batch's insert is complete: only its execution facts are left to write. */
   inserted(id: string): void {
     const file = path.join(this.dir, `${id}.json`);
-    // gone: another process sharing the directory (server mode) repaired it at its start; nothing is left to note
-    if (!fs.existsSync(file)) return;
-    const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as JournalEntry;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      // gone: another process sharing the directory (server mode) repaired it at its start; nothing is left to note
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const entry = JSON.parse(text) as JournalEntry;
     // write then rename: a crash leaves either the 'batch' entry or the 'facts' one, never a torn file
     fs.writeFileSync(`${file}.next`, JSON.stringify({ ...entry, kind: 'facts' }));
     fs.renameSync(`${file}.next`, file);
