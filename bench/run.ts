@@ -2,6 +2,7 @@
  * npm run bench [-- ingest|seed|analytics|realtime|exports|platform|dashboard|compare] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--pg-repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
  *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
+ * npm run bench -- analytics --data DIR --size 10m   the panels on a kept (e.g. scaled) data set, kept in results.json as analytics_10m
  * npm run bench -- --quick   the CI check: compare at 10k enrollments, fails when a ratio is 5× worse than bench/baseline.json
  * Prints a table and writes bench/results/latest.json (and bench/results.json).
  */
@@ -72,7 +73,8 @@ if (which.includes('analytics')) {
   }
   process.stderr.write(`analytics: panels over HTTP on ${dataDir}…\n`);
   const a = await benchAnalytics(dataDir, Number(values.repeats ?? 20));
-  results.analytics = a;
+  // --size names the data set of --data (e.g. 10m): its result is kept beside the default 1M one
+  results[values.size ? `analytics_${values.size.toLowerCase()}` : 'analytics'] = a;
   console.log(`derived tables ready in ${a.prepareSeconds} s`);
   console.table(a.panels);
   console.table([a.concurrent]);
