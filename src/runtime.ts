@@ -16,6 +16,7 @@ import type { AppDeps } from './http/deps.js';
 import { OpsMetrics } from './http/ops-metrics.js';
 import { IngestBuffer } from './ingest/buffer.js';
 import { RepairJournal } from './ingest/repair-journal.js';
+import { prewarmMarks } from './store/prewarm.js';
 import { DerivedTables } from './ingest/derived.js';
 import { JobRunner } from './jobs/jobs.js';
 import { AccountSettingsStore } from './privacy/account-settings.js';
@@ -79,6 +80,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const app = await buildApp(deps);
   logger = app.log;
   await derived.catchUp();
+  // in the background, behind any read (read-first lanes): the first dashboards need not wait for it
+  const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, log) : Promise.resolve();
   scheduler.start();
   let closing: Promise<void> | undefined;
   return {
@@ -99,6 +102,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         await bus.close();
         redis?.disconnect();
         await derived.idle().catch((err) => app.log.error({ err }, 'execution facts left behind; they are rewritten at the next start'));
+        await prewarming;
         app.log.info({ ms: Math.round(performance.now() - t) }, 'queued events written');
         await store.close();
         app.log.info({ ms: Math.round(performance.now() - t) }, 'store closed');
