@@ -39,8 +39,10 @@ export function signStreamToken(secret: Buffer, claims: StreamClaims): string {
 export function verifyStreamToken(secret: Buffer, token: string, now = Date.now()): StreamClaims {
   const [body, mac, extra] = token.split('.');
   if (!body || !mac || extra !== undefined) throw new StreamTokenError('The stream token is malformed');
-  const expected = crypto.createHmac('sha256', secret).update(body).digest();
-  const given = Buffer.from(mac, 'base64url');
+  // Compared as text: decoding would accept other spellings of the same bytes (the last character of 32 bytes
+  // in base64url carries 2 unused bits), so a token changed in its last character could still pass.
+  const expected = Buffer.from(crypto.createHmac('sha256', secret).update(body).digest('base64url'));
+  const given = Buffer.from(mac);
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw new StreamTokenError('The stream token is not genuine');
   let c: { k?: unknown; a?: unknown; w?: unknown; e?: unknown };
   try {
