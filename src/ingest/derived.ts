@@ -103,34 +103,39 @@ export class DerivedTables {
    * batch's, see RepairJournal) is ended once they are.
    */
   touched(rows: EventRow[], journalEntry?: string): void {
-    const work = new Map<string, Pending>();
+    const work = new Map<string, Omit<Pending, 'seq'>>();
     for (const r of rows) {
       if (!r.execution_id || !r.workflow_id) continue;
       const k = key(String(r.account_id), String(r.workflow_id));
       const t = new Date(isoUtc(String(r.received_at))!);
       const p = work.get(k);
       const fallback = String(r.type).startsWith('step.') || Number(r.retain) === 1;
-      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t, seq: 0, fallback });
+      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t, fallback });
       else {
         p.fallback ||= fallback;
         if (p.since && t < p.since) p.since = t;
         p.ids?.add(String(r.execution_id));
       }
     }
+    for (const p of work.values()) if (p.ids && p.ids.size > MAX_LISTED) p.ids = null;
+    this.enqueueAll([...work.values()], journalEntry);
+  }
+
+  /**
+   * Queues facts writes, each under a new generation of its workflow; `journalEntry` ends once the facts
+   * of every one of them are written up to that generation (at once when there are none).
+   */
+  private enqueueAll(work: Omit<Pending, 'seq'>[], journalEntry?: string): void {
     const awaited = new Map<string, number>();
-    for (const [k, p] of work) {
-      if (p.ids && p.ids.size > MAX_LISTED) p.ids = null;
+    for (const p of work) {
+      const k = key(p.account, p.workflow);
       const seq = this.bump(k);
       awaited.set(k, seq);
       this.enqueue(k, { ...p, seq });
     }
-    if (journalEntry) this.await(journalEntry, awaited);
-  }
-
-  /** Ends a journal entry once the facts of every workflow it names are written up to its generation. */
-  private await(entry: string, workflows: Map<string, number>): void {
-    if (workflows.size === 0) this.journal?.end(entry);
-    else this.awaiting.set(entry, workflows);
+    if (!journalEntry) return;
+    if (awaited.size === 0) this.journal?.end(journalEntry);
+    else this.awaiting.set(journalEntry, awaited);
   }
 
   /** The facts of `k` are written up to generation `seq`: journal entries waiting only for that end. */
@@ -205,19 +210,11 @@ export class DerivedTables {
     if (left.length > 0) this.log(`writing the execution facts of ${left.length} stored batch(es) the last run left unwritten`);
     for (const e of left) {
       const from = isoUtc(e.received?.[0] ?? null);
-      const awaited = new Map<string, number>();
-      for (const s of e.scopes ?? []) {
-        const k = key(s.account, s.workflow);
-        const seq = this.bump(k);
-        awaited.set(k, seq);
-        this.enqueue(k, { account: s.account, workflow: s.workflow, ids: null, since: from ? new Date(from) : null, seq, fallback: true });
-      }
-      this.await(e.id, awaited);
+      const since = from ? new Date(from) : null;
+      this.enqueueAll((e.scopes ?? []).map((s) => ({ account: s.account, workflow: s.workflow, ids: null, since, fallback: true })), e.id);
     }
-    for (const w of await workflowsWithoutFacts(this.store)) {
-      const k = key(w.account_id, w.workflow_id);
-      this.enqueue(k, { account: w.account_id, workflow: w.workflow_id, ids: null, since: null, seq: this.bump(k), fallback: true });
-    }
+    const missing = await workflowsWithoutFacts(this.store);
+    this.enqueueAll(missing.map((w) => ({ account: w.account_id, workflow: w.workflow_id, ids: null, since: null, fallback: true })));
   }
 
   /**
