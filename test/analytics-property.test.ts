@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Random } from '../src/demo/random.js';
-import { startOfLocalDay, addDays } from '../src/metrics/period.js';
+import { startOfLocalDay, addDays, buckets, parsePeriod, type Granularity } from '../src/metrics/period.js';
 import { actions } from '../src/metrics/actions.js';
 import { startTestRuntime, type TestRuntime } from './helpers/runtime.js';
 
@@ -65,7 +65,8 @@ function states() {
     const done = ts('execution.completed');
     const completedAt = status === 'completed' || status === 'goal_achieved' ? (done[0] ?? goals[0]!) : null;
     const startEvent = es.find((e) => e.type === 'execution.started');
-    return { id, enrolled: started[0] ?? null, status, completedAt, variant: startEvent?.variant, steps: es.filter((e) => e.type.startsWith('step.')) };
+    const goalAt = status === 'goal_achieved' ? goals[0]! : null;
+    return { id, enrolled: started[0] ?? null, status, completedAt, goalAt, variant: startEvent?.variant, steps: es.filter((e) => e.type.startsWith('step.')) };
   });
 }
 
@@ -122,6 +123,54 @@ for (const [tz, start, end, variant] of [
     );
     const f = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics/funnel?${qs}`, key)).json;
     assert.deepEqual(f.funnel_steps.map((x: any) => [x.step_id, x.entered, x.completed]), want.funnel);
+  });
+}
+
+/**
+ * Trends by their own times: each bucket's [start, next start) from the bucket dates (local midnights, or
+ * whole hours and minutes from the period's start), each execution's enrolment, completion and conversion
+ * counted in the bucket it falls in, when it falls in the period. Only enrolled executions count (our
+ * reading, as for every figure: one whose execution.started has not arrived has no enrolled_at yet).
+ */
+function expectedTrends(q: { start_date: string; end_date: string; timezone: string; granularity: Granularity }, variant?: string) {
+  const period = parsePeriod(q);
+  const bs = buckets(period);
+  const starts = bs.map((b, i) =>
+    q.granularity === 'minute' || q.granularity === 'hourly' ? period.from.getTime() + i * (q.granularity === 'minute' ? 60_000 : 3_600_000) : startOfLocalDay(b.date, q.timezone).getTime(),
+  );
+  const index = (t: number | null) => {
+    if (t === null || t < period.from.getTime() || t >= period.to.getTime()) return -1;
+    let i = starts.length - 1;
+    while (starts[i]! > t) i--;
+    return i;
+  };
+  const rows = bs.map((b) => ({ date: b.date, e: 0, c: 0, v: 0 }));
+  for (const s of states().filter((x) => x.enrolled !== null && (!variant || x.variant === variant))) {
+    for (const [t, k] of [[s.enrolled, 'e'], [s.completedAt, 'c'], [s.goalAt, 'v']] as const) {
+      const i = index(t);
+      if (i >= 0) rows[i]![k]++;
+    }
+  }
+  return rows.map((r) => [r.date, r.e, r.c, r.v]);
+}
+
+for (const [timezone, start_date, end_date, granularity, variant] of [
+  ['UTC', '2026-11-01', '2026-11-01', 'hourly', undefined],
+  ['America/New_York', '2026-11-01', '2026-11-01', 'hourly', undefined],
+  ['Asia/Kolkata', '2026-10-31', '2026-11-01', 'hourly', 'A'],
+  ['UTC', '2026-10-31', '2026-10-31', 'minute', undefined],
+  ['Asia/Kolkata', '2026-10-29', '2026-11-06', 'daily', undefined],
+  ['America/New_York', '2026-10-30', '2026-11-05', 'daily', 'B'],
+  ['America/New_York', '2026-10-28', '2026-11-08', 'weekly', undefined],
+  ['UTC', '2026-10-01', '2026-11-30', 'monthly', undefined],
+  ['Asia/Kolkata', '2026-10-31', '2026-11-02', 'weekly', undefined],
+] as const) {
+  test(`trends equal the reference: ${timezone} ${start_date}..${end_date} ${granularity}${variant ? ` variant ${variant}` : ''}`, async () => {
+    const q = { start_date, end_date, timezone, granularity };
+    const r = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics?${new URLSearchParams({ ...q, ...(variant ? { variant } : {}) })}`, key)).json;
+    const want = expectedTrends(q, variant);
+    assert.deepEqual(r.trends.map((t: any) => [t.date, t.new_enrollments, t.completions, t.conversions]), want);
+    assert.ok(want.reduce((n, [, e, c]) => n + (e as number) + (c as number), 0) > 0, 'the period holds some of the data');
   });
 }
 
