@@ -34,11 +34,13 @@ export interface Summary {
 }
 
 /** One combination of outcome columns in the cohort and how many executions have it. */
-type Combo = [status: string, exit_reason: string, error_type: string, source: string, goal_types: string[], n: number];
+type Outcome = [status: string, exit_reason: string, error_type: string, source: string, goal_types: string[]];
+type Combo = [...Outcome, n: number];
 
 interface Row {
   total: number;
-  combos: Combo[];
+  /** Each outcome (the JSON array of execution_facts.outcome, migration 018) with its count. */
+  outcomes: [outcome: string, n: number][];
   dur_sum: number;
   dur_q: number[];
   conv_sum: number;
@@ -50,21 +52,20 @@ export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNo
 export const DONE = "status IN ('completed', 'goal_achieved')";
 export const GOAL = "status = 'goal_achieved'";
 
-// The cohort grouped by its outcome columns (a few dozen combinations: LowCardinality keys hash cheaply),
-// then folded into one row: the counts and breakdowns are sums over the combinations (done in JS), the exact
-// percentiles merge each combination's quantile state. Cheaper than building a map per execution.
+// The cohort grouped by its outcome (one LowCardinality column: grouped by dictionary position, a few dozen
+// values), then folded into one row: the counts and breakdowns are sums over the outcomes (done in JS), the
+// exact percentiles merge each outcome's quantile state. Cheaper than building a map per execution.
 export const SUMMARY_SQL = (filter: string) => `
 SELECT
     sum(n) AS total,
-    groupArray((toString(status), toString(exit_reason), toString(error_type), toString(enrollment_source),
-                arrayMap(t -> toString(t), goal_types), n)) AS combos,
+    groupArray((toString(outcome), n)) AS outcomes,
     sum(dur_sum) AS dur_sum,
     quantilesExactMerge(0.5, 0.9, 0.95)(dur_q) AS dur_q,
     sum(conv_sum) AS conv_sum,
     quantilesExactMerge(0.5, 0.9, 0.95)(conv_q) AS conv_q,
     sum(value) AS goal_value
 FROM (
-    SELECT status, exit_reason, error_type, enrollment_source, goal_types, count() AS n,
+    SELECT outcome, count() AS n,
         sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE}) AS dur_sum,
         quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE}) AS dur_q,
         sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL}) AS conv_sum,
@@ -72,7 +73,7 @@ FROM (
         sum(goal_value) AS value
     FROM ${FACTS}
     WHERE ${COHORT} AND ${filter}
-    GROUP BY status, exit_reason, error_type, enrollment_source, goal_types)`;
+    GROUP BY outcome)`;
 
 /** Sums n over the combinations, by a key (skipping those `key` gives null for). */
 function countBy(combos: Combo[], key: (c: Combo) => string | string[] | null): Record<string, number> {
@@ -92,7 +93,7 @@ function percentiles(q: number[], n: number): Percentiles {
 export async function summary(store: Store, scope: Scope, period: Period): Promise<Summary> {
   const [r] = await store.query<Row>(SUMMARY_SQL(factsFilter(scope)), params(scope, period));
   const row = r!;
-  const combos = row.combos;
+  const combos = row.outcomes.map(([outcome, n]) => [...(JSON.parse(outcome) as Outcome), Number(n)] as Combo);
   const count = (status: (s: string) => boolean) => combos.reduce((sum, c) => sum + (status(c[0]) ? Number(c[5]) : 0), 0);
   const total = Number(row.total);
   const completed = count((s) => s === 'completed' || s === 'goal_achieved');

@@ -7,8 +7,8 @@ import type { Store } from './store.js';
 import { executionsSql } from './execution-state.js';
 import { stringList, stringListValue } from './params.js';
 
-/** The cohort source: one current row per enrolled execution of {account}/{workflow}. */
-export const FACTS = `(SELECT * FROM execution_facts FINAL WHERE account_id = {account:String} AND workflow_id = {workflow:String})`;
+/** The cohort source: one current row per enrolled execution of {account}/{workflow} (with its MATERIALIZED outcome). */
+export const FACTS = `(SELECT *, outcome FROM execution_facts FINAL WHERE account_id = {account:String} AND workflow_id = {workflow:String})`;
 
 const SPAN_MS = '(SELECT toInt64(max(max_span_ms)) FROM facts_time_spans WHERE account_id = {account:String} AND workflow_id = {workflow:String})';
 /**
