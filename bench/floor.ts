@@ -8,8 +8,7 @@
 import { actions } from '../src/metrics/actions.js';
 import { funnel } from '../src/metrics/funnel.js';
 import { parsePeriod } from '../src/metrics/period.js';
-import { summary } from '../src/metrics/summary.js';
-import { trends } from '../src/metrics/trends.js';
+import { summaryWithTrends } from '../src/metrics/summary.js';
 import { openStore } from '../src/store/factory.js';
 import { migrate } from '../src/store/migrate.js';
 import { flowlensFigures } from './postgres/queries.js';
@@ -25,7 +24,7 @@ const periodOf = (s: string) => {
   return parsePeriod({ start_date, end_date });
 };
 const panels = {
-  summary: async (p: ReturnType<typeof periodOf>) => ({ summary: await summary(store, scope, p), trends: await trends(store, scope, p) }),
+  summary: (p: ReturnType<typeof periodOf>) => summaryWithTrends(store, scope, p),
   funnel: (p: ReturnType<typeof periodOf>) => funnel(store, scope, p),
   actions: (p: ReturnType<typeof periodOf>) => actions(store, scope, p),
 };

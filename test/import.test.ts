@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import { importFile } from '../src/ingest/importers/import-file.js';
 import { actions } from '../src/metrics/actions.js';
 import type { Period } from '../src/metrics/period.js';
-import { summary } from '../src/metrics/summary.js';
+import { summaryWithTrends } from '../src/metrics/summary.js';
 import { storeSink } from '../src/ingest/sinks.js';
 import type { Store } from '../src/store/store.js';
 import { openTestStore, tempDir } from './helpers/store.js';
@@ -133,7 +133,7 @@ describe('import', { skip: have('running-example.xes') ? false : `shared/data no
     const own = await readRoadTraffic(path.join(DATA, 'road_traffic_fines.xes.gz'));
     const all: Period = { startDate: '1970-01-01', endDate: '2099-12-31', timezone: 'UTC', granularity: 'monthly', from: new Date(0), to: new Date('2100-01-01T00:00:00Z'), days: 0 };
     const scope = { account: 'imp4', workflow: 'fines' };
-    const sum = await summary(store, scope, all);
+    const sum = (await summaryWithTrends(store, scope, all)).summary;
     assert.equal(sum.total_enrolled, own.cases);
     assert.equal(sum.completed, own.cases); // a case's last activity completes it
     assert.equal(sum.average_duration_hours, Math.round((own.durationMsSum / own.cases / 3_600_000) * 100) / 100);

@@ -7,7 +7,7 @@ import { actions } from '../metrics/actions.js';
 import { funnel } from '../metrics/funnel.js';
 import type { Period } from '../metrics/period.js';
 import { COHORT, factsFilter, params, type Scope } from '../metrics/scope.js';
-import { trends } from '../metrics/trends.js';
+import { summaryWithTrends } from '../metrics/summary.js';
 import { FACTS } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 import { csvLine } from './csv.js';
@@ -70,7 +70,7 @@ export async function* csvChunks(store: Store, scope: Scope, period: Period, dat
   }
   if (dataset === 'trends') {
     yield csvLine(['date', 'new_enrollments', 'completions', 'conversions', 'enrollment_rate']);
-    for (const t of await trends(store, scope, period)) {
+    for (const t of (await summaryWithTrends(store, scope, period)).trends) {
       progress.rows++;
       yield csvLine([t.date, t.new_enrollments, t.completions, t.conversions, t.enrollment_rate]);
     }

@@ -5,8 +5,7 @@ import { funnel } from '../metrics/funnel.js';
 import { PeriodOut } from '../metrics/panels.js';
 import { previousPeriod, type Period } from '../metrics/period.js';
 import type { Scope } from '../metrics/scope.js';
-import { summary, summaryChanges } from '../metrics/summary.js';
-import { trends } from '../metrics/trends.js';
+import { summaryChanges, summaryWithTrends } from '../metrics/summary.js';
 import type { AccountSettings } from '../privacy/account-settings.js';
 import type { Store } from '../store/store.js';
 import type { Branding, ReportInput, Template } from './pdf-report.js';
@@ -21,7 +20,7 @@ export function brandingOf(settings: AccountSettings): Branding {
 
 export async function reportInput(store: Store, scope: Scope, period: Period, template: Template, branding: Branding): Promise<ReportInput> {
   const before = previousPeriod(period);
-  const [now, prev] = [await summary(store, scope, period), await summary(store, scope, before)];
+  const [now, prev] = [await summaryWithTrends(store, scope, period), await summaryWithTrends(store, scope, before)];
   const catalog = await getWorkflowVersion(store, scope.account, scope.workflow).catch(() => null);
   const a = await actions(store, scope, period);
   return {
@@ -29,11 +28,11 @@ export async function reportInput(store: Store, scope: Scope, period: Period, te
     workflowName: catalog?.name ?? scope.workflow,
     period: PeriodOut(period),
     generatedAt: new Date(),
-    summary: now,
-    previous: prev,
-    changes: summaryChanges(now, prev),
-    trends: await trends(store, scope, period),
-    previousTrends: await trends(store, scope, before),
+    summary: now.summary,
+    previous: prev.summary,
+    changes: summaryChanges(now.summary, prev.summary),
+    trends: now.trends,
+    previousTrends: prev.trends,
     funnel: await funnel(store, scope, period),
     actions: a.actions,
     template,

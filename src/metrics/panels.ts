@@ -7,8 +7,7 @@ import { actions } from './actions.js';
 import { funnel } from './funnel.js';
 import { previousPeriod, type Period } from './period.js';
 import type { Scope } from './scope.js';
-import { summary, summaryChanges } from './summary.js';
-import { trends } from './trends.js';
+import { summaryChanges, summaryWithTrends } from './summary.js';
 
 export const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
 
@@ -22,8 +21,7 @@ async function withComparison<T extends object>(scope: Scope, period: Period, co
 }
 
 export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean) {
-  const both = async (p: Period) => ({ summary: await summary(store, scope, p), trends: await trends(store, scope, p) });
-  const { body, current, previous } = await withComparison(scope, period, compare, both);
+  const { body, current, previous } = await withComparison(scope, period, compare, (p) => summaryWithTrends(store, scope, p));
   if (previous) (body.comparison as Record<string, unknown>).change_percent = summaryChanges(current.summary, previous.summary);
   return body;
 }

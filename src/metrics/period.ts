@@ -184,6 +184,23 @@ export function bucketSql(column: string, g: Granularity): string {
   }
 }
 
+/**
+ * ClickHouse expression giving the index, in `buckets` order, of the bucket of the period that an instant
+ * of a DateTime64 column at or after {from} falls in; {tz:String} for calendar buckets. Minute and hourly
+ * buckets step from {from} as `buckets` does; days, Monday weeks and months follow the timezone's calendar
+ * (a 25-hour DST day is one day).
+ */
+export function bucketIndexSql(column: string, g: Granularity): string {
+  const from = "{from:DateTime64(3, 'UTC')}";
+  switch (g) {
+    case 'minute': return `intDiv(toUnixTimestamp(${column}) - toUnixTimestamp(${from}), 60)`;
+    case 'hourly': return `intDiv(toUnixTimestamp(${column}) - toUnixTimestamp(${from}), 3600)`;
+    case 'daily': return `(toInt64(toRelativeDayNum(${column}, {tz:String})) - toRelativeDayNum(${from}, {tz:String}))`;
+    case 'weekly': return `(toInt64(toRelativeWeekNum(${column}, {tz:String})) - toRelativeWeekNum(${from}, {tz:String}))`;
+    case 'monthly': return `(toInt64(toRelativeMonthNum(${column}, {tz:String})) - toRelativeMonthNum(${from}, {tz:String}))`;
+  }
+}
+
 /** Every bucket of the period, in order (empty ones included). */
 export function buckets(p: Period): Bucket[] {
   const out: Bucket[] = [];

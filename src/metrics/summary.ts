@@ -1,10 +1,14 @@
-/** The cohort summary (CONTRACT §6): enrolled, active, completed, goals, rates, durations, breakdowns. */
+/**
+ * The cohort summary (CONTRACT §6): enrolled, active, completed, goals, rates, durations, breakdowns; with
+ * the trends of the period, which the same pass over the facts counts.
+ */
 import type { Store } from '../store/store.js';
-import { FACTS } from '../store/execution-facts.js';
+import { FACTS, NEAR_PERIOD } from '../store/execution-facts.js';
+import { ANY_MOMENT_IN_PERIOD, TREND_COUNTS_SQL, trendRows, type TrendRow } from './trends.js';
 import { changePercent } from './change.js';
 
 export { changePercent };
-import type { Period } from './period.js';
+import { buckets, type Period } from './period.js';
 import { COHORT, countsOf, factsFilter, mean2, params, percent, round2, type Scope } from './scope.js';
 
 export interface Percentiles {
@@ -46,33 +50,39 @@ interface Row {
   conv_sum: number;
   conv_q: number[];
   goal_value: number;
+  e: number[];
+  c: number[];
+  v: number[];
 }
 
 export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
 export const DONE = "status IN ('completed', 'goal_achieved')";
 export const GOAL = "status = 'goal_achieved'";
 
-// The cohort grouped by its outcome (one LowCardinality column: grouped by dictionary position, a few dozen
-// values), then folded into one row: the counts and breakdowns are sums over the outcomes (done in JS), the
-// exact percentiles merge each outcome's quantile state. Cheaper than building a map per execution.
-export const SUMMARY_SQL = (filter: string) => `
+// One pass over the facts of executions enrolled, completed or converted in the period (enrolled within the
+// workflow's longest span of it): the cohort (in_cohort) grouped by its outcome — one LowCardinality
+// column, grouped by dictionary position, a few dozen values — with the trend series counted alongside.
+// Folded into one row: counts and breakdowns are sums over the outcomes (done in JS), the exact
+// percentiles merge each outcome's quantile state, the trend counts are summed per bucket.
+export const SUMMARY_SQL = (p: Period, filter: string) => `
 SELECT
     sum(n) AS total,
-    groupArray((toString(outcome), n)) AS outcomes,
+    groupArrayIf((toString(outcome), n), n > 0) AS outcomes,
     sum(dur_sum) AS dur_sum,
     quantilesExactMerge(0.5, 0.9, 0.95)(dur_q) AS dur_q,
     sum(conv_sum) AS conv_sum,
     quantilesExactMerge(0.5, 0.9, 0.95)(conv_q) AS conv_q,
-    sum(value) AS goal_value
+    sum(value) AS goal_value,
+    sumForEach(e) AS e, sumForEach(c) AS c, sumForEach(v) AS v
 FROM (
-    SELECT outcome, count() AS n,
-        sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE}) AS dur_sum,
-        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE}) AS dur_q,
-        sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL}) AS conv_sum,
-        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL}) AS conv_q,
-        sum(goal_value) AS value
-    FROM ${FACTS}
-    WHERE ${COHORT} AND ${filter}
+    SELECT outcome, countIf(in_cohort) AS n,
+        sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in_cohort) AS dur_sum,
+        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in_cohort) AS dur_q,
+        sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in_cohort) AS conv_sum,
+        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in_cohort) AS conv_q,
+        sumIf(goal_value, in_cohort) AS value,
+        ${TREND_COUNTS_SQL(p)}
+    FROM (SELECT *, ${COHORT} AS in_cohort FROM ${FACTS} WHERE ${ANY_MOMENT_IN_PERIOD} AND ${NEAR_PERIOD} AND ${filter})
     GROUP BY outcome)`;
 
 /** Sums n over the combinations, by a key (skipping those `key` gives null for). */
@@ -90,9 +100,15 @@ function percentiles(q: number[], n: number): Percentiles {
   return { p50: round2(q[0]!), p90: round2(q[1]!), p95: round2(q[2]!) };
 }
 
-export async function summary(store: Store, scope: Scope, period: Period): Promise<Summary> {
-  const [r] = await store.query<Row>(SUMMARY_SQL(factsFilter(scope)), params(scope, period));
+/** The summary and the trends of a period: one query. */
+export async function summaryWithTrends(store: Store, scope: Scope, period: Period): Promise<{ summary: Summary; trends: TrendRow[] }> {
+  const all = buckets(period);
+  const [r] = await store.query<Row>(SUMMARY_SQL(period, factsFilter(scope)), { ...params(scope, period), buckets: all.length });
   const row = r!;
+  return { summary: summaryOf(row), trends: trendRows(all, row.e, row.c, row.v) };
+}
+
+function summaryOf(row: Row): Summary {
   const combos = row.outcomes.map(([outcome, n]) => [...(JSON.parse(outcome) as Outcome), Number(n)] as Combo);
   const count = (status: (s: string) => boolean) => combos.reduce((sum, c) => sum + (status(c[0]) ? Number(c[5]) : 0), 0);
   const total = Number(row.total);

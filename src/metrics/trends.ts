@@ -1,11 +1,10 @@
 /**
  * Trends (CONTRACT §6): per bucket of the period, new enrollments (by enrolled_at), completions (by
  * completed_at) and conversions (by goal_achieved_at), each counted by its own time; empty buckets are zeros.
+ * Computed in the summary's pass over the facts (summary.ts): these are its three bucket counts.
  */
-import type { Store } from '../store/store.js';
-import { FACTS, NEAR_PERIOD } from '../store/execution-facts.js';
-import { bucketSql, buckets, type Period } from './period.js';
-import { factsFilter, params, round2, type Scope } from './scope.js';
+import { bucketIndexSql, type Bucket, type Period } from './period.js';
+import { round2 } from './scope.js';
 
 export interface TrendRow {
   date: string;
@@ -18,26 +17,23 @@ export interface TrendRow {
 
 export const IN_PERIOD = (c: string) => `(${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')})`;
 
-// One pass over the workflow's facts: each execution contributes its enrollment, completion and
-// conversion times, each kept when it falls in the period.
-export const TRENDS_SQL = (p: Period, filter: string) => `
-SELECT ${bucketSql('moment.2', p.granularity)} AS bucket,
-       countIf(moment.1 = 0) AS e, countIf(moment.1 = 1) AS c, countIf(moment.1 = 2) AS v
-FROM ${FACTS}
-ARRAY JOIN arrayFilter(m -> m.1 < 3 AND ${IN_PERIOD('m.2')}, [
-    (toUInt8(0), enrolled_at),
-    (if(status IN ('completed', 'goal_achieved'), 1, 9), ifNull(completed_at, enrolled_at)),
-    (if(status = 'goal_achieved', 2, 9), ifNull(goal_achieved_at, enrolled_at))
-  ]) AS moment
-WHERE (${IN_PERIOD('enrolled_at')} OR ${IN_PERIOD('completed_at')} OR ${IN_PERIOD('goal_achieved_at')}) AND ${NEAR_PERIOD} AND ${filter}
-GROUP BY bucket`;
+/** Executions of FACTS whose enrollment, completion or conversion falls in the period. */
+export const ANY_MOMENT_IN_PERIOD = `(${IN_PERIOD('enrolled_at')} OR ${IN_PERIOD('completed_at')} OR ${IN_PERIOD('goal_achieved_at')})`;
 
-export async function trends(store: Store, scope: Scope, period: Period): Promise<TrendRow[]> {
-  const rows = await store.query<{ bucket: string; e: number; c: number; v: number }>(TRENDS_SQL(period, factsFilter(scope)), params(scope, period));
-  const byKey = new Map(rows.map((r) => [r.bucket, r]));
-  return buckets(period).map((b) => {
-    const r = byKey.get(b.key);
-    const e = Number(r?.e ?? 0);
-    return { date: b.date, new_enrollments: e, completions: Number(r?.c ?? 0), conversions: Number(r?.v ?? 0), enrollment_rate: round2(e / b.hours) };
+// Each execution gives the bucket index of its enrollment, completion and conversion (−1 when outside the
+// period or not reached), and -Resample counts each index into its bucket: no ARRAY JOIN, no hash table.
+const COUNT_BY_BUCKET = (index: string) => `countResample(0, {buckets:UInt32}, 1)(${index})`;
+
+/** The three trend series as aggregates e, c, v (arrays of counts, one per bucket) over rows of FACTS. */
+export const TREND_COUNTS_SQL = (p: Period) => `
+        ${COUNT_BY_BUCKET(`if(${IN_PERIOD('enrolled_at')}, ${bucketIndexSql('enrolled_at', p.granularity)}, -1)`)} AS e,
+        ${COUNT_BY_BUCKET(`if(status IN ('completed', 'goal_achieved') AND ${IN_PERIOD('completed_at')}, ${bucketIndexSql('assumeNotNull(completed_at)', p.granularity)}, -1)`)} AS c,
+        ${COUNT_BY_BUCKET(`if(status = 'goal_achieved' AND ${IN_PERIOD('goal_achieved_at')}, ${bucketIndexSql('assumeNotNull(goal_achieved_at)', p.granularity)}, -1)`)} AS v`;
+
+/** The trend rows from the three series' counts per bucket (`all`: the period's `buckets`, TREND_COUNTS_SQL's {buckets} = their number). */
+export function trendRows(all: Bucket[], e: number[], c: number[], v: number[]): TrendRow[] {
+  return all.map((b, i) => {
+    const enrolled = Number(e[i] ?? 0);
+    return { date: b.date, new_enrollments: enrolled, completions: Number(c[i] ?? 0), conversions: Number(v[i] ?? 0), enrollment_rate: round2(enrolled / b.hours) };
   });
 }

@@ -5,7 +5,7 @@ import { ev } from '../../test/helpers/runtime.js';
 import { openTestStore } from '../../test/helpers/store.js';
 import { storeSink } from '../ingest/sinks.js';
 import { parsePeriod } from '../metrics/period.js';
-import { summary } from '../metrics/summary.js';
+import { summaryWithTrends } from '../metrics/summary.js';
 import { prewarmMarks } from './prewarm.js';
 
 const { store } = await openTestStore();
@@ -24,7 +24,7 @@ test('after prewarming, the summary of a workflow misses no mark in the cache', 
     ]).flat(),
   );
   await sink.close();
-  const read = () => summary(store, { account: 'default', workflow: 'wf-warm' }, parsePeriod({ start_date: '2026-03-01', end_date: '2026-03-31' }));
+  const read = async () => (await summaryWithTrends(store, { account: 'default', workflow: 'wf-warm' }, parsePeriod({ start_date: '2026-03-01', end_date: '2026-03-31' }))).summary;
 
   // cold: the read loads marks itself (so the check below can fail)
   await store.command('SYSTEM DROP MARK CACHE');
