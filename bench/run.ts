@@ -24,7 +24,7 @@ const { values, positionals } = parseArgs({
   options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' }, streams: { type: 'string' }, size: { type: 'string' }, 'pg-repeats': { type: 'string' }, quick: { type: 'boolean' }, keep: { type: 'boolean' } },
 });
 const which = positionals.length ? positionals : values.quick ? ['compare'] : ['ingest', 'seed'];
-const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString() };
+const results: Record<string, unknown> = { machine: machine(), at: new Date().toISOString() };
 
 let failed = false;
 if (which.includes('compare')) {
@@ -38,7 +38,6 @@ if (which.includes('compare')) {
   } else {
     process.stderr.write(`compare: Flowlens vs the PostgreSQL reference vs the floor at ${size} enrollments…\n`);
     const c = await benchCompare({ size, repeats: Number(values.repeats ?? (values.quick ? 15 : 20)), data: values.data, keep: values.keep, pgRepeats: values['pg-repeats'] ? Number(values['pg-repeats']) : undefined, log: (s) => process.stderr.write(`  ${s}\n`) });
-    results.machine = machine();
     results.compare = c;
     console.table(c.ingest);
     console.table(c.panels);
