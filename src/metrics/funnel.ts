@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
 import { getWorkflowVersion } from '../ingest/catalog.js';
 import type { Period } from './period.js';
-import { COHORT, factsFilter, params, percent, round2, type Scope } from './scope.js';
+import { COHORT, DONE, factsFilter, params, percent, round2, type Scope } from './scope.js';
 
 export interface FunnelStep {
   step_id: string;
@@ -60,7 +60,7 @@ WHERE ${COHORT} AND ${filter}
 GROUP BY step_id`;
 
 export const COHORT_TOTALS_SQL = (filter: string) => `
-SELECT count() AS total, countIf(status IN ('completed', 'goal_achieved')) AS completed
+SELECT count() AS total, countIf(${DONE}) AS completed
 FROM ${FACTS} WHERE ${COHORT} AND ${filter}`;
 
 export async function funnel(store: Store, scope: Scope, period: Period): Promise<Funnel> {

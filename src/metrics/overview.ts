@@ -5,8 +5,7 @@
  */
 import type { Store } from '../store/store.js';
 import { bucketSql, buckets, type Period } from './period.js';
-import { COHORT, percent } from './scope.js';
-import { DONE, GOAL } from './summary.js';
+import { COHORT, DONE, GOAL, percent } from './scope.js';
 
 export interface WorkflowOverview {
   workflow_id: string;

@@ -32,6 +32,10 @@ export function factsFilter(s: Scope): string {
 /** The cohort: executions enrolled in [from, to). */
 export const COHORT = "enrolled_at >= {from:DateTime64(3, 'UTC')} AND enrolled_at < {to:DateTime64(3, 'UTC')}";
 
+/** Executions that completed (a goal completes one too), and those that converted. */
+export const DONE = "status IN ('completed', 'goal_achieved')";
+export const GOAL = "status = 'goal_achieved'";
+
 export function params(s: Scope, p: Period): Record<string, unknown> {
   return {
     account: s.account,

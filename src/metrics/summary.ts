@@ -9,7 +9,7 @@ import { changePercent } from './change.js';
 
 export { changePercent };
 import { buckets, type Period } from './period.js';
-import { COHORT, countsOf, factsFilter, mean2, params, percent, round2, type Scope } from './scope.js';
+import { COHORT, countsOf, DONE, factsFilter, GOAL, mean2, params, percent, round2, type Scope } from './scope.js';
 
 export interface Percentiles {
   p50: number | null;
@@ -56,8 +56,6 @@ interface Row {
 }
 
 export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
-export const DONE = "status IN ('completed', 'goal_achieved')";
-export const GOAL = "status = 'goal_achieved'";
 
 // One pass over the facts of executions enrolled, completed or converted in the period (enrolled within the
 // workflow's longest span of it): the cohort (in_cohort) grouped by its outcome — one LowCardinality

@@ -4,7 +4,7 @@
  * Computed in the summary's pass over the facts (summary.ts): these are its three bucket counts.
  */
 import { bucketIndexSql, type Bucket, type Period } from './period.js';
-import { round2 } from './scope.js';
+import { DONE, GOAL, round2 } from './scope.js';
 
 export interface TrendRow {
   date: string;
@@ -27,8 +27,8 @@ const COUNT_BY_BUCKET = (index: string) => `countResample(0, {buckets:UInt32}, 1
 /** The three trend series as aggregates e, c, v (arrays of counts, one per bucket) over rows of FACTS. */
 export const TREND_COUNTS_SQL = (p: Period) => `
         ${COUNT_BY_BUCKET(`if(${IN_PERIOD('enrolled_at')}, ${bucketIndexSql('enrolled_at', p.granularity)}, -1)`)} AS e,
-        ${COUNT_BY_BUCKET(`if(status IN ('completed', 'goal_achieved') AND ${IN_PERIOD('completed_at')}, ${bucketIndexSql('assumeNotNull(completed_at)', p.granularity)}, -1)`)} AS c,
-        ${COUNT_BY_BUCKET(`if(status = 'goal_achieved' AND ${IN_PERIOD('goal_achieved_at')}, ${bucketIndexSql('assumeNotNull(goal_achieved_at)', p.granularity)}, -1)`)} AS v`;
+        ${COUNT_BY_BUCKET(`if(${DONE} AND ${IN_PERIOD('completed_at')}, ${bucketIndexSql('assumeNotNull(completed_at)', p.granularity)}, -1)`)} AS c,
+        ${COUNT_BY_BUCKET(`if(${GOAL} AND ${IN_PERIOD('goal_achieved_at')}, ${bucketIndexSql('assumeNotNull(goal_achieved_at)', p.granularity)}, -1)`)} AS v`;
 
 /** The trend rows from the three series' counts per bucket (`all`: the period's `buckets`, TREND_COUNTS_SQL's {buckets} = their number). */
 export function trendRows(all: Bucket[], e: number[], c: number[], v: number[]): TrendRow[] {

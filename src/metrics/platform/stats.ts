@@ -5,8 +5,7 @@
  */
 import type { Store } from '../../store/store.js';
 import { bucketSql, type Period } from '../period.js';
-import { percent } from '../scope.js';
-import { GOAL } from '../summary.js';
+import { GOAL, percent } from '../scope.js';
 import { perExecution, type PerExecution } from './costs.js';
 import { COHORT_FACTS, DURATION_S, FAILED, r2, spanOf, SUCCEEDED, targetParams, type Target } from './target.js';
 

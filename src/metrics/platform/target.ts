@@ -4,7 +4,7 @@
  * fixed SQL sources and the query parameters they bind; user input only ever travels as parameters.
  */
 import type { Period } from '../period.js';
-import { DONE } from '../summary.js';
+import { DONE } from '../scope.js';
 import { IN_PERIOD } from '../trends.js';
 
 export interface Target {
