@@ -137,13 +137,21 @@ test('sign in with a pasted key; the list shows every workflow with the API\'s f
 
 test('the workflow page shows the API\'s figures; the range, the URL and the figures move together', { timeout: 60_000 }, async (t) => {
   if (skipped) return t.skip('Chromium is not installed');
+  const asked: string[] = [];
+  const record = (r: { url(): string }) => { if (r.url().includes('/analytics')) asked.push(new URL(r.url()).pathname + new URL(r.url()).search); };
+  page.on('request', record);
   const t0 = Date.now();
   await page.click('a:has-text("Onboarding")');
   await page.waitForSelector('[data-figure="total_enrolled"]');
   const firstFigures = Date.now() - t0;
   await page.waitForSelector('.funnel-step');
   await page.waitForSelector('.chart svg path', { state: 'attached' });
+  page.off('request', record);
   assert.match(page.url(), /\/workflows\/onboarding\?range=last_30_days&timezone=UTC$/);
+  // only the summary's previous period is shown: the funnel and actions are not asked to compute one
+  const panel = (name: string) => asked.filter((u) => u.split('?')[0]!.endsWith(name));
+  assert.ok(panel('/analytics').length > 0 && panel('/analytics').every((u) => u.includes('compare=previous_period')), asked.join(' '));
+  for (const name of ['/analytics/funnel', '/analytics/actions']) assert.ok(panel(name).length > 0 && panel(name).every((u) => !u.includes('compare')), asked.join(' '));
 
   const q = 'range=last_30_days&timezone=UTC&granularity=daily&compare=previous_period';
   const summary = await apiJson(`/api/v1/workflows/onboarding/analytics?${q}`);

@@ -10,11 +10,14 @@ export type Params = ReturnType<typeof analyticsParams>;
 
 const base = (id: string) => `/api/v1/workflows/${encodeURIComponent(id)}`;
 
+/** The page shows the previous period only beside the summary and trends: the funnel and actions are asked without it (each comparison costs a second computation on the server). */
+const withoutCompare = ({ compare: _compare, ...p }: Params): Params => p;
+
 export const workflowQueries = {
   detail: (id: string) => queryOptions({ queryKey: ['wf', id, 'detail'], queryFn: ({ signal }) => api<WorkflowDetail>(base(id), { signal }) }),
   summary: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'summary', p], queryFn: ({ signal }) => api<SummaryResponse>(`${base(id)}/analytics${query(p)}`, { signal }) }),
-  funnel: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'funnel', p], queryFn: ({ signal }) => api<FunnelResponse>(`${base(id)}/analytics/funnel${query(p)}`, { signal }) }),
-  actions: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'actions', p], queryFn: ({ signal }) => api<ActionsResponse>(`${base(id)}/analytics/actions${query(p)}`, { signal }) }),
+  funnel: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'funnel', withoutCompare(p)], queryFn: ({ signal }) => api<FunnelResponse>(`${base(id)}/analytics/funnel${query(withoutCompare(p))}`, { signal }) }),
+  actions: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'actions', withoutCompare(p)], queryFn: ({ signal }) => api<ActionsResponse>(`${base(id)}/analytics/actions${query(withoutCompare(p))}`, { signal }) }),
 };
 
 /** The workflow id of an app path (/workflows/{id}), or null. */
