@@ -349,6 +349,29 @@ describe('cache', () => {
     const funnel = await rt.call('GET', url.replace('/analytics?', '/analytics/funnel?'), key);
     assert.equal(funnel.json.total_enrolled, 2);
   });
+
+  test('nor after the catalog changes the step names and order it shows', async () => {
+    const W = 'wf-cache-catalog';
+    const step = { step_type: 'action', action_type: 'send_email' };
+    await rt.call('POST', '/api/v1/events', key, [
+      ev.started(W, 'c1', '2026-03-02T10:00:00Z'),
+      ev.step('started', W, 'c1', 'a', '2026-03-02T10:00:01Z', step), ev.step('completed', W, 'c1', 'a', '2026-03-02T10:00:02Z', { ...step, duration_ms: 1000 }),
+      ev.step('started', W, 'c1', 'b', '2026-03-02T10:00:03Z', step), ev.step('completed', W, 'c1', 'b', '2026-03-02T10:00:04Z', { ...step, duration_ms: 1000 }),
+    ]);
+    const funnelUrl = `/api/v1/workflows/${W}/analytics/funnel?start_date=2026-03-02&end_date=2026-03-02`;
+    const actionsUrl = funnelUrl.replace('/funnel?', '/actions?');
+    const names = async () => (await rt.call('GET', funnelUrl, key)).json.funnel_steps.map((s: { step_id: string; step_name: string }) => `${s.step_id}:${s.step_name}`);
+    assert.deepEqual(await names(), ['a:a', 'b:b']); // no catalog: ids, in order of appearance
+    assert.deepEqual((await rt.call('GET', actionsUrl, key)).json.actions.map((a: { action_id: string }) => a.action_id).sort(), ['a', 'b']);
+    const reg = await rt.call('PUT', `/api/v1/workflows/${W}`, key, {
+      name: 'Renamed', version: 1,
+      steps: [{ step_id: 'b', name: 'Second first', order: 1, type: 'action', action_type: 'send_email' }, { step_id: 'a', name: 'First second', order: 2, type: 'action', action_type: 'send_email' }],
+    });
+    assert.equal(reg.status, 201);
+    assert.deepEqual(await names(), ['b:Second first', 'a:First second']);
+    const actions = (await rt.call('GET', actionsUrl, key)).json.actions;
+    assert.deepEqual(actions.map((a: { action_id: string; action_name: string }) => `${a.action_id}:${a.action_name}`).sort(), ['a:First second', 'b:Second first']);
+  });
 });
 
 describe('trends read only executions enrolled near the period (facts_time_spans)', () => {

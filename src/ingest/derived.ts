@@ -63,6 +63,8 @@ export class DerivedTables {
   private running: Promise<void> | undefined;
   /** Bumped whenever a workflow's events change: results computed under an older number are stale. */
   private generations = new Map<string, number>();
+  /** Registrations of each workflow's catalog (a part of `generation` that no facts write waits for). */
+  private catalogChanges = new Map<string, number>();
   /** The generation each workflow's facts are known to reflect. */
   private written = new Map<string, number>();
   private failures = new Map<string, unknown>();
@@ -149,9 +151,20 @@ export class DerivedTables {
     }
   }
 
-  /** A number that changes whenever events of the workflow are stored or rebuilt (for caches and ETags). */
+  /** A number that changes whenever events of the workflow are stored or rebuilt, or its catalog changes (for caches). */
   generation(account: string, workflow: string): number {
-    return this.generations.get(key(account, workflow)) ?? 0;
+    const k = key(account, workflow);
+    return (this.generations.get(k) ?? 0) + (this.catalogChanges.get(k) ?? 0);
+  }
+
+  /**
+   * A version of the workflow was registered: the step names, order and types and the value settings that
+   * answers show may differ, so answers cached before are stale. Listeners hear of it as of new events.
+   */
+  catalogChanged(account: string, workflow: string): void {
+    const k = key(account, workflow);
+    this.catalogChanges.set(k, (this.catalogChanges.get(k) ?? 0) + 1);
+    this.updated(account, workflow);
   }
 
   /** Resolves once the facts of this workflow reflect every event stored before the call. */

@@ -31,6 +31,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const body = !request.body.owner_user_id && p.role === 'member' && p.userId ? { ...request.body, owner_user_id: p.userId } : request.body;
         const { created } = await registerWorkflow(deps.store, p.accountId, request.params.workflow_id, body);
         forgetGrant(p.accountId, request.params.workflow_id); // the owner may have changed
+        deps.derived.catalogChanged(p.accountId, request.params.workflow_id); // cached answers show the old step names and order
         const versions = await listWorkflowVersions(deps.store, p.accountId, request.params.workflow_id);
         return reply.status(created ? 201 : 200).send({ workflow_id: request.params.workflow_id, versions });
       },
