@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Random } from '../src/demo/random.js';
-import { startOfLocalDay, addDays, buckets, parsePeriod, type Granularity } from '../src/metrics/period.js';
+import { startOfLocalDay, addDays, buckets, parsePeriod, previousPeriod, type Granularity } from '../src/metrics/period.js';
 import { actions } from '../src/metrics/actions.js';
 import { startTestRuntime, type TestRuntime } from './helpers/runtime.js';
 
@@ -116,11 +116,15 @@ for (const [tz, start, end, variant] of [
     const to = startOfLocalDay(addDays(end, 1), tz).getTime();
     const want = expectedFor(from, to, variant);
     const qs = new URLSearchParams({ start_date: start, end_date: end, timezone: tz, ...(variant ? { variant } : {}) });
+    const figures = (s: any) => [s.total_enrolled, s.currently_active, s.completed, s.goals_achieved, s.average_duration_hours];
     const s = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics?${qs}`, key)).json.summary;
-    assert.deepEqual(
-      [s.total_enrolled, s.currently_active, s.completed, s.goals_achieved, s.average_duration_hours],
-      [want.total, want.active, want.completed, want.goals, want.avgHours],
-    );
+    assert.deepEqual(figures(s), [want.total, want.active, want.completed, want.goals, want.avgHours]);
+    // with compare, both cohorts come from one pass over the facts: neither may take the other's executions
+    const before = previousPeriod(parsePeriod({ start_date: start, end_date: end, timezone: tz }));
+    const wantBefore = expectedFor(before.from.getTime(), before.to.getTime(), variant);
+    const compared = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics?${qs}&compare=previous_period`, key)).json;
+    assert.deepEqual(figures(compared.summary), figures(s));
+    assert.deepEqual(figures(compared.comparison.summary), [wantBefore.total, wantBefore.active, wantBefore.completed, wantBefore.goals, wantBefore.avgHours]);
     const f = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics/funnel?${qs}`, key)).json;
     assert.deepEqual(f.funnel_steps.map((x: any) => [x.step_id, x.entered, x.completed]), want.funnel);
   });
@@ -169,8 +173,14 @@ for (const [timezone, start_date, end_date, granularity, variant] of [
     const q = { start_date, end_date, timezone, granularity };
     const r = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics?${new URLSearchParams({ ...q, ...(variant ? { variant } : {}) })}`, key)).json;
     const want = expectedTrends(q, variant);
-    assert.deepEqual(r.trends.map((t: any) => [t.date, t.new_enrollments, t.completions, t.conversions]), want);
+    const rows = (trends: any[]) => trends.map((t: any) => [t.date, t.new_enrollments, t.completions, t.conversions]);
+    assert.deepEqual(rows(r.trends), want);
     assert.ok(want.reduce((n, [, e, c]) => n + (e as number) + (c as number), 0) > 0, 'the period holds some of the data');
+    // compare: each period's series counted in the same pass, by its own buckets
+    const compared = (await rt.call('GET', `/api/v1/workflows/${WF}/analytics?${new URLSearchParams({ ...q, ...(variant ? { variant } : {}), compare: 'previous_period' })}`, key)).json;
+    const before = previousPeriod(parsePeriod(q));
+    assert.deepEqual(rows(compared.trends), want);
+    assert.deepEqual(rows(compared.comparison.trends), expectedTrends({ start_date: before.startDate, end_date: before.endDate, timezone, granularity }, variant));
   });
 }
 

@@ -5,7 +5,7 @@ import { funnel } from '../metrics/funnel.js';
 import { PeriodOut } from '../metrics/panels.js';
 import { previousPeriod, type Period } from '../metrics/period.js';
 import type { Scope } from '../metrics/scope.js';
-import { summaryChanges, summaryWithTrends } from '../metrics/summary.js';
+import { summariesWithTrends, summaryChanges, type SummaryAndTrends } from '../metrics/summary.js';
 import type { AccountSettings } from '../privacy/account-settings.js';
 import type { Store } from '../store/store.js';
 import type { Branding, ReportInput, Template } from './pdf-report.js';
@@ -20,7 +20,7 @@ export function brandingOf(settings: AccountSettings): Branding {
 
 export async function reportInput(store: Store, scope: Scope, period: Period, template: Template, branding: Branding): Promise<ReportInput> {
   const before = previousPeriod(period);
-  const [now, prev] = [await summaryWithTrends(store, scope, period), await summaryWithTrends(store, scope, before)];
+  const [now, prev] = (await summariesWithTrends(store, scope, [period, before])) as [SummaryAndTrends, SummaryAndTrends];
   const catalog = await getWorkflowVersion(store, scope.account, scope.workflow).catch(() => null);
   const a = await actions(store, scope, period);
   return {

@@ -7,31 +7,39 @@ import { actions } from './actions.js';
 import { funnel } from './funnel.js';
 import { previousPeriod, type Period } from './period.js';
 import type { Scope } from './scope.js';
-import { summaryChanges, summaryWithTrends } from './summary.js';
+import { summariesWithTrends, summaryChanges } from './summary.js';
 
 export const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
 
-/** A panel's answer for the period and, with compare, for the period before under `comparison`. */
-async function withComparison<T extends object>(scope: Scope, period: Period, compare: boolean, compute: (p: Period) => Promise<T>) {
-  const current = await compute(period);
-  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...current };
-  const previous = compare ? await compute(previousPeriod(period)) : null;
+/**
+ * A panel's answer for the period and, with compare, for the period before under `comparison`. `compute`
+ * answers for a list of periods (the summary does both in one query); `each` makes one from a single-period panel.
+ */
+async function withComparison<T extends object>(scope: Scope, period: Period, compare: boolean, compute: (periods: Period[]) => Promise<T[]>) {
+  const [current, previous = null] = await compute(compare ? [period, previousPeriod(period)] : [period]);
+  const body: Record<string, unknown> = { workflow_id: scope.workflow, period: PeriodOut(period), filters: filtersOf(scope), ...current! };
   if (previous) body.comparison = { period: PeriodOut(previousPeriod(period)), ...previous };
-  return { body, current, previous };
+  return { body, current: current!, previous };
 }
 
+const each = <T>(one: (p: Period) => Promise<T>) => async (periods: Period[]) => {
+  const out: T[] = [];
+  for (const p of periods) out.push(await one(p));
+  return out;
+};
+
 export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean) {
-  const { body, current, previous } = await withComparison(scope, period, compare, (p) => summaryWithTrends(store, scope, p));
+  const { body, current, previous } = await withComparison(scope, period, compare, (periods) => summariesWithTrends(store, scope, periods));
   if (previous) (body.comparison as Record<string, unknown>).change_percent = summaryChanges(current.summary, previous.summary);
   return body;
 }
 
 export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean) {
-  return (await withComparison(scope, period, compare, (p) => funnel(store, scope, p))).body;
+  return (await withComparison(scope, period, compare, each((p) => funnel(store, scope, p)))).body;
 }
 
 export async function actionsBody(store: Store, scope: Scope, period: Period, compare: boolean) {
-  return (await withComparison(scope, period, compare, (p) => actions(store, scope, p))).body;
+  return (await withComparison(scope, period, compare, each((p) => actions(store, scope, p)))).body;
 }
 
 function filtersOf(scope: Scope) {

@@ -186,12 +186,12 @@ export function bucketSql(column: string, g: Granularity): string {
 
 /**
  * ClickHouse expression giving the index, in `buckets` order, of the bucket of the period that an instant
- * of a DateTime64 column at or after {from} falls in; {tz:String} for calendar buckets. Minute and hourly
- * buckets step from {from} as `buckets` does; days, Monday weeks and months follow the timezone's calendar
- * (a 25-hour DST day is one day).
+ * of a DateTime64 column at or after the period's start ({from}, or the parameter `fromParam` names) falls
+ * in; {tz:String} for calendar buckets. Minute and hourly buckets step from the start as `buckets` does;
+ * days, Monday weeks and months follow the timezone's calendar (a 25-hour DST day is one day).
  */
-export function bucketIndexSql(column: string, g: Granularity): string {
-  const from = "{from:DateTime64(3, 'UTC')}";
+export function bucketIndexSql(column: string, g: Granularity, fromParam = 'from'): string {
+  const from = `{${fromParam}:DateTime64(3, 'UTC')}`;
   switch (g) {
     case 'minute': return `intDiv(toUnixTimestamp(${column}) - toUnixTimestamp(${from}), 60)`;
     case 'hourly': return `intDiv(toUnixTimestamp(${column}) - toUnixTimestamp(${from}), 3600)`;

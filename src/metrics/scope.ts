@@ -29,8 +29,9 @@ export function factsFilter(s: Scope): string {
   ].filter(Boolean).join(' AND ') || '1';
 }
 
-/** The cohort: executions enrolled in [from, to). */
-export const COHORT = "enrolled_at >= {from:DateTime64(3, 'UTC')} AND enrolled_at < {to:DateTime64(3, 'UTC')}";
+/** The cohort: executions enrolled in [{from}, {to}) (or between the parameters `from` and `to` name). */
+export const COHORT_IN = (from = 'from', to = 'to') => `enrolled_at >= {${from}:DateTime64(3, 'UTC')} AND enrolled_at < {${to}:DateTime64(3, 'UTC')}`;
+export const COHORT = COHORT_IN();
 
 /** Executions that completed (a goal completes one too), and those that converted. */
 export const DONE = "status IN ('completed', 'goal_achieved')";

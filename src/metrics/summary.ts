@@ -3,13 +3,13 @@
  * the trends of the period, which the same pass over the facts counts.
  */
 import type { Store } from '../store/store.js';
-import { FACTS, NEAR_PERIOD } from '../store/execution-facts.js';
-import { ANY_MOMENT_IN_PERIOD, TREND_COUNTS_SQL, trendRows, type TrendRow } from './trends.js';
+import { FACTS, NEAR } from '../store/execution-facts.js';
+import { ANY_MOMENT_IN, TREND_COUNTS_SQL, trendRows, type TrendRow } from './trends.js';
 import { changePercent } from './change.js';
 
 export { changePercent };
 import { buckets, type Period } from './period.js';
-import { COHORT, countsOf, DONE, factsFilter, GOAL, mean2, params, percent, round2, type Scope } from './scope.js';
+import { COHORT_IN, countsOf, DONE, factsFilter, GOAL, mean2, params, percent, round2, type Scope } from './scope.js';
 
 export interface Percentiles {
   p50: number | null;
@@ -41,6 +41,7 @@ export interface Summary {
 type Outcome = [status: string, exit_reason: string, error_type: string, source: string, goal_types: string[]];
 type Combo = [...Outcome, n: number];
 
+/** One period's columns of the SUMMARY_SQL row (the first period's names; the i-th's end in i). */
 interface Row {
   total: number;
   /** Each outcome (the JSON array of execution_facts.outcome, migration 018) with its count. */
@@ -50,6 +51,7 @@ interface Row {
   conv_sum: number;
   conv_q: number[];
   goal_value: number;
+  /** The trend series: counts per bucket. */
   e: number[];
   c: number[];
   v: number[];
@@ -57,31 +59,40 @@ interface Row {
 
 export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
 
-// One pass over the facts of executions enrolled, completed or converted in the period (enrolled within the
-// workflow's longest span of it): the cohort (in_cohort) grouped by its outcome — one LowCardinality
-// column, grouped by dictionary position, a few dozen values — with the trend series counted alongside.
-// Folded into one row: counts and breakdowns are sums over the outcomes (done in JS), the exact
-// percentiles merge each outcome's quantile state, the trend counts are summed per bucket.
-export const SUMMARY_SQL = (p: Period, filter: string) => `
-SELECT
-    sum(n) AS total,
-    groupArrayIf((toString(outcome), n), n > 0) AS outcomes,
-    sum(dur_sum) AS dur_sum,
-    quantilesExactMerge(0.5, 0.9, 0.95)(dur_q) AS dur_q,
-    sum(conv_sum) AS conv_sum,
-    quantilesExactMerge(0.5, 0.9, 0.95)(conv_q) AS conv_q,
-    sum(value) AS goal_value,
-    sumForEach(e) AS e, sumForEach(c) AS c, sumForEach(v) AS v
+/** Suffix of the i-th period's parameters and columns: none for the first (from, to, total…), i for the others (from1, to1, total1…). */
+const at = (i: number) => (i === 0 ? '' : String(i));
+
+// One pass over the facts of executions enrolled, completed or converted in any of the periods (read as
+// the one range [{lo}, {hi}) they lie in, enrolled within the workflow's longest span of it). Each period's
+// cohort (in<i>) is grouped by its outcome — one LowCardinality column, grouped by dictionary position, a
+// few dozen values — and each period's trend series are counted alongside. Folded into one row: counts and
+// breakdowns are sums over the outcomes (done in JS), the exact percentiles merge each outcome's quantile
+// state, the trend counts are summed per bucket. A period and the one before it (compare) cost one pass.
+export const SUMMARY_SQL = (periods: Period[], filter: string) => {
+  const outer = periods.map((_, i) => at(i)).map((x) => `
+    sum(n${x}) AS total${x},
+    groupArrayIf((toString(outcome), n${x}), n${x} > 0) AS outcomes${x},
+    sum(dur_sum${x}) AS dur_sum${x},
+    quantilesExactMerge(0.5, 0.9, 0.95)(dur_q${x}) AS dur_q${x},
+    sum(conv_sum${x}) AS conv_sum${x},
+    quantilesExactMerge(0.5, 0.9, 0.95)(conv_q${x}) AS conv_q${x},
+    sum(value${x}) AS goal_value${x},
+    sumForEach(e${x}) AS e${x}, sumForEach(c${x}) AS c${x}, sumForEach(v${x}) AS v${x}`);
+  const inner = periods.map((p, i) => [at(i), TREND_COUNTS_SQL(p, i)] as const).map(([x, trends]) => `
+        countIf(in${x}) AS n${x},
+        sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in${x}) AS dur_sum${x},
+        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in${x}) AS dur_q${x},
+        sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in${x}) AS conv_sum${x},
+        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in${x}) AS conv_q${x},
+        sumIf(goal_value, in${x}) AS value${x},${trends}`);
+  const cohorts = periods.map((_, i) => `${COHORT_IN(`from${at(i)}`, `to${at(i)}`)} AS in${at(i)}`);
+  return `
+SELECT${outer.join(',')}
 FROM (
-    SELECT outcome, countIf(in_cohort) AS n,
-        sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in_cohort) AS dur_sum,
-        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in_cohort) AS dur_q,
-        sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in_cohort) AS conv_sum,
-        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in_cohort) AS conv_q,
-        sumIf(goal_value, in_cohort) AS value,
-        ${TREND_COUNTS_SQL(p)}
-    FROM (SELECT *, ${COHORT} AS in_cohort FROM ${FACTS} WHERE ${ANY_MOMENT_IN_PERIOD} AND ${NEAR_PERIOD} AND ${filter})
+    SELECT outcome,${inner.join(',')}
+    FROM (SELECT *, ${cohorts.join(', ')} FROM ${FACTS} WHERE ${ANY_MOMENT_IN('lo', 'hi')} AND ${NEAR('lo', 'hi')} AND ${filter})
     GROUP BY outcome)`;
+};
 
 /** Sums n over the combinations, by a key (skipping those `key` gives null for). */
 function countBy(combos: Combo[], key: (c: Combo) => string | string[] | null): Record<string, number> {
@@ -98,13 +109,38 @@ function percentiles(q: number[], n: number): Percentiles {
   return { p50: round2(q[0]!), p90: round2(q[1]!), p95: round2(q[2]!) };
 }
 
-/** The summary and the trends of a period: one query. */
-export async function summaryWithTrends(store: Store, scope: Scope, period: Period): Promise<{ summary: Summary; trends: TrendRow[] }> {
-  const all = buckets(period);
-  const [r] = await store.query<Row>(SUMMARY_SQL(period, factsFilter(scope)), { ...params(scope, period), buckets: all.length });
-  const row = r!;
-  return { summary: summaryOf(row), trends: trendRows(all, row.e, row.c, row.v) };
+export interface SummaryAndTrends {
+  summary: Summary;
+  trends: TrendRow[];
 }
+
+/** The summary and the trends of a period: one query. */
+export async function summaryWithTrends(store: Store, scope: Scope, period: Period): Promise<SummaryAndTrends> {
+  return (await summariesWithTrends(store, scope, [period]))[0]!;
+}
+
+/**
+ * The summary and the trends of each of several periods of one timezone and granularity (a period and the
+ * one before it, for compare), in one query.
+ */
+export async function summariesWithTrends(store: Store, scope: Scope, periods: Period[]): Promise<SummaryAndTrends[]> {
+  const first = periods[0]!;
+  if (periods.some((p) => p.timezone !== first.timezone || p.granularity !== first.granularity)) throw new Error('summariesWithTrends: the periods must share timezone and granularity');
+  const all = periods.map(buckets);
+  const values: Record<string, unknown> = {
+    ...params(scope, first),
+    lo: new Date(Math.min(...periods.map((p) => p.from.getTime()))),
+    hi: new Date(Math.max(...periods.map((p) => p.to.getTime()))),
+  };
+  periods.forEach((p, i) => Object.assign(values, { [`from${at(i)}`]: p.from, [`to${at(i)}`]: p.to, [`buckets${at(i)}`]: all[i]!.length }));
+  const [r] = await store.query<Record<string, unknown>>(SUMMARY_SQL(periods, factsFilter(scope)), values);
+  return periods.map((_, i) => {
+    const row = Object.fromEntries(COLUMNS.map((c) => [c, r![`${c}${at(i)}`]])) as unknown as Row;
+    return { summary: summaryOf(row), trends: trendRows(all[i]!, row.e, row.c, row.v) };
+  });
+}
+
+const COLUMNS = ['total', 'outcomes', 'dur_sum', 'dur_q', 'conv_sum', 'conv_q', 'goal_value', 'e', 'c', 'v'] as const;
 
 function summaryOf(row: Row): Summary {
   const combos = row.outcomes.map(([outcome, n]) => [...(JSON.parse(outcome) as Outcome), Number(n)] as Combo);

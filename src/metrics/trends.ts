@@ -15,20 +15,32 @@ export interface TrendRow {
   enrollment_rate: number;
 }
 
-export const IN_PERIOD = (c: string) => `(${c} >= {from:DateTime64(3, 'UTC')} AND ${c} < {to:DateTime64(3, 'UTC')})`;
+/** Column c in [{from}, {to}) (or between the parameters `from` and `to` name). */
+export const IN_PERIOD = (c: string, from = 'from', to = 'to') => `(${c} >= {${from}:DateTime64(3, 'UTC')} AND ${c} < {${to}:DateTime64(3, 'UTC')})`;
 
-/** Executions of FACTS whose enrollment, completion or conversion falls in the period. */
-export const ANY_MOMENT_IN_PERIOD = `(${IN_PERIOD('enrolled_at')} OR ${IN_PERIOD('completed_at')} OR ${IN_PERIOD('goal_achieved_at')})`;
+/** Executions of FACTS whose enrollment, completion or conversion falls in [{from}, {to}) (or between the parameters named). */
+export const ANY_MOMENT_IN = (from = 'from', to = 'to') =>
+  `(${IN_PERIOD('enrolled_at', from, to)} OR ${IN_PERIOD('completed_at', from, to)} OR ${IN_PERIOD('goal_achieved_at', from, to)})`;
 
 // Each execution gives the bucket index of its enrollment, completion and conversion (−1 when outside the
 // period or not reached), and -Resample counts each index into its bucket: no ARRAY JOIN, no hash table.
-const COUNT_BY_BUCKET = (index: string) => `countResample(0, {buckets:UInt32}, 1)(${index})`;
+const COUNT_BY_BUCKET = (index: string, buckets: string) => `countResample(0, {${buckets}:UInt32}, 1)(${index})`;
 
-/** The three trend series as aggregates e, c, v (arrays of counts, one per bucket) over rows of FACTS. */
-export const TREND_COUNTS_SQL = (p: Period) => `
-        ${COUNT_BY_BUCKET(`if(${IN_PERIOD('enrolled_at')}, ${bucketIndexSql('enrolled_at', p.granularity)}, -1)`)} AS e,
-        ${COUNT_BY_BUCKET(`if(${DONE} AND ${IN_PERIOD('completed_at')}, ${bucketIndexSql('assumeNotNull(completed_at)', p.granularity)}, -1)`)} AS c,
-        ${COUNT_BY_BUCKET(`if(${GOAL} AND ${IN_PERIOD('goal_achieved_at')}, ${bucketIndexSql('assumeNotNull(goal_achieved_at)', p.granularity)}, -1)`)} AS v`;
+/**
+ * The three trend series as aggregates e, c, v (arrays of counts, one per bucket) over rows of FACTS. For
+ * the i-th of several periods (i > 0) the parameters are from<i>, to<i>, buckets<i> and the aggregates
+ * e<i>, c<i>, v<i>.
+ */
+export const TREND_COUNTS_SQL = (p: Period, i = 0) => {
+  const [from, to, n] = i === 0 ? ['from', 'to', 'buckets'] : [`from${i}`, `to${i}`, `buckets${i}`];
+  const at = (c: string) => IN_PERIOD(c, from, to);
+  const index = (c: string) => bucketIndexSql(c, p.granularity, from);
+  const suffix = i === 0 ? '' : String(i);
+  return `
+        ${COUNT_BY_BUCKET(`if(${at('enrolled_at')}, ${index('enrolled_at')}, -1)`, n)} AS e${suffix},
+        ${COUNT_BY_BUCKET(`if(${DONE} AND ${at('completed_at')}, ${index('assumeNotNull(completed_at)')}, -1)`, n)} AS c${suffix},
+        ${COUNT_BY_BUCKET(`if(${GOAL} AND ${at('goal_achieved_at')}, ${index('assumeNotNull(goal_achieved_at)')}, -1)`, n)} AS v${suffix}`;
+};
 
 /** The trend rows from the three series' counts per bucket (`all`: the period's `buckets`, TREND_COUNTS_SQL's {buckets} = their number). */
 export function trendRows(all: Bucket[], e: number[], c: number[], v: number[]): TrendRow[] {

@@ -16,8 +16,9 @@ const SPAN_MS = '(SELECT toInt64(max(max_span_ms)) FROM facts_time_spans WHERE a
  * enrolment-to-outcome span of it (facts_time_spans, an upper bound kept on every facts write). Lets
  * by-event-time reads of FACTS scan a range of enrolled_at instead of the whole workflow.
  */
-export const NEAR_PERIOD = `enrolled_at >= subtractMilliseconds({from:DateTime64(3, 'UTC')}, ${SPAN_MS})
-    AND enrolled_at < addMilliseconds({to:DateTime64(3, 'UTC')}, ${SPAN_MS})`;
+export const NEAR = (from = 'from', to = 'to') => `enrolled_at >= subtractMilliseconds({${from}:DateTime64(3, 'UTC')}, ${SPAN_MS})
+    AND enrolled_at < addMilliseconds({${to}:DateTime64(3, 'UTC')}, ${SPAN_MS})`;
+export const NEAR_PERIOD = NEAR();
 
 const STEPS = `arrayMap(s -> (
     s,
