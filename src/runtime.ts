@@ -2,6 +2,7 @@
  * The running system: store (migrated), ingest buffer, keys and the HTTP app, wired once.
  * Used by `flowlens serve` and by tests that need the whole thing.
  */
+import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/audit-log.js';
 import { KeyStore } from './auth/keys.js';
@@ -64,7 +65,12 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   if (config.adminKey) await keys.ensureOperator(config.adminKey);
   const sessions = new SessionStore(store, keys, config.sessionTtlHours * 3600);
   const bus: EventBus = redis ? new RedisBus(redis, (msg, err) => logger?.warn({ err }, msg)) : new InProcessBus();
-  derived.onUpdated((account, workflow) => bus.publish({ account, workflow, at: Date.now() }));
+  const instance = crypto.randomUUID();
+  derived.onUpdated((account, workflow) => bus.publish({ account, workflow, at: Date.now(), origin: instance }));
+  // another instance sharing the store stored events or registered a version: this one's cached answers are stale
+  bus.subscribe((m) => {
+    if (m.origin !== instance) derived.invalidate(m.account, m.workflow);
+  });
   const hub = new StreamHub(store, derived, bus, { ...DEFAULT_HUB_OPTIONS, heartbeatMs: config.sseHeartbeatMs, coalesceMs: config.sseCoalesceMs }, log);
   const streamSecret = await loadStreamSecret(store);
   const exportHistory = new ExportHistory(store, config.dataDir, config.exportTtlHours);

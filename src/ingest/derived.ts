@@ -63,8 +63,8 @@ export class DerivedTables {
   private running: Promise<void> | undefined;
   /** Bumped whenever a workflow's events change: results computed under an older number are stale. */
   private generations = new Map<string, number>();
-  /** Registrations of each workflow's catalog (a part of `generation` that no facts write waits for). */
-  private catalogChanges = new Map<string, number>();
+  /** Changes of each workflow no facts write of this instance stands for (see invalidate): a part of `generation` that `settled` does not wait for. */
+  private outsideChanges = new Map<string, number>();
   /** The generation each workflow's facts are known to reflect. */
   private written = new Map<string, number>();
   private failures = new Map<string, unknown>();
@@ -151,19 +151,30 @@ export class DerivedTables {
     }
   }
 
-  /** A number that changes whenever events of the workflow are stored or rebuilt, or its catalog changes (for caches). */
+  /**
+   * A number that changes whenever events of the workflow are stored or rebuilt, its catalog changes, or
+   * another instance announces a change of it (for caches).
+   */
   generation(account: string, workflow: string): number {
     const k = key(account, workflow);
-    return (this.generations.get(k) ?? 0) + (this.catalogChanges.get(k) ?? 0);
+    return (this.generations.get(k) ?? 0) + (this.outsideChanges.get(k) ?? 0);
+  }
+
+  /**
+   * Answers about the workflow computed before now are stale, though this instance wrote no facts for it:
+   * another instance sharing the store stored its events (heard on the bus), or its catalog changed.
+   */
+  invalidate(account: string, workflow: string): void {
+    const k = key(account, workflow);
+    this.outsideChanges.set(k, (this.outsideChanges.get(k) ?? 0) + 1);
   }
 
   /**
    * A version of the workflow was registered: the step names, order and types and the value settings that
-   * answers show may differ, so answers cached before are stale. Listeners hear of it as of new events.
+   * answers show may differ. Listeners hear of it as of new events (live streams, other instances).
    */
   catalogChanged(account: string, workflow: string): void {
-    const k = key(account, workflow);
-    this.catalogChanges.set(k, (this.catalogChanges.get(k) ?? 0) + 1);
+    this.invalidate(account, workflow);
     this.updated(account, workflow);
   }
 

@@ -10,6 +10,8 @@ export interface WorkflowChanged {
   workflow: string;
   /** When the change was published (epoch ms), for delivery-latency measurements. */
   at: number;
+  /** The publishing instance (random per process), so that an instance tells others' changes from its own. */
+  origin?: string;
 }
 
 export type Listener = (message: WorkflowChanged) => void;
