@@ -37,7 +37,8 @@ test('a cached answer is not served after another instance stores events of the 
 
   // the other instance: its own buffer, derived tables and bus, on the same store
   const warn = () => {};
-  const otherBus = new RedisBus(openRedis(url, warn), warn);
+  const otherRedis = openRedis(url, warn);
+  const otherBus = new RedisBus(otherRedis, warn);
   await otherBus.ready();
   const other = new DerivedTables(rt.deps.store, warn);
   other.onUpdated((account, workflow) => otherBus.publish({ account, workflow, at: Date.now(), origin: 'the-other-instance' }));
@@ -51,7 +52,9 @@ test('a cached answer is not served after another instance stores events of the 
     assert.equal(await enrolled(), 2);
   } finally {
     await buffer.drain();
+    await other.idle();
     await otherBus.close();
+    otherRedis.disconnect();
   }
 });
 
