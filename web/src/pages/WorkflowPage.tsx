@@ -178,6 +178,13 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
   );
 }
 
+/** The choices of a filter: the workflow's, and the one in effect even before the workflow's details arrive (so the select never shows "All" while filtering). */
+function choices<T>(known: T[] | undefined, current: T | null): T[] {
+  const all = [...(known ?? [])];
+  if (current !== null && !all.includes(current)) all.push(current);
+  return all;
+}
+
 function Filters({ view, detail, onChange }: { view: View; detail: WorkflowDetail | undefined; onChange: (v: View) => void }) {
   return (
     <div className="filters">
@@ -185,7 +192,7 @@ function Filters({ view, detail, onChange }: { view: View; detail: WorkflowDetai
         <span className="muted">Version</span>
         <select aria-label="Version" value={view.version ?? ''} onChange={(e) => onChange({ ...view, version: e.target.value ? Number(e.target.value) : null })}>
           <option value="">All</option>
-          {(detail?.versions ?? []).map((v) => (
+          {choices(detail?.versions, view.version).map((v) => (
             <option key={v} value={v}>
               v{v}
             </option>
@@ -196,7 +203,7 @@ function Filters({ view, detail, onChange }: { view: View; detail: WorkflowDetai
         <span className="muted">Variant</span>
         <select aria-label="Variant" value={view.variant ?? ''} onChange={(e) => onChange({ ...view, variant: e.target.value || null })} disabled={(detail?.variants.length ?? 0) === 0 && view.variant === null}>
           <option value="">All</option>
-          {(detail?.variants ?? []).map((v) => (
+          {choices(detail?.variants, view.variant).map((v) => (
             <option key={v} value={v}>
               {v}
             </option>
