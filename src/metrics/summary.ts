@@ -4,7 +4,7 @@
  */
 import type { Store } from '../store/store.js';
 import { FACTS, NEAR } from '../store/execution-facts.js';
-import { ANY_MOMENT_IN, TREND_COUNTS_SQL, trendRows, type TrendRow } from './trends.js';
+import { ANY_MOMENT_IN, periodSuffix, TREND_COUNTS_SQL, trendRows, type TrendRow } from './trends.js';
 import { changePercent } from './change.js';
 
 export { changePercent };
@@ -59,8 +59,6 @@ interface Row {
 
 export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
 
-/** Suffix of the i-th period's parameters and columns: none for the first (from, to, total…), i for the others (from1, to1, total1…). */
-const at = (i: number) => (i === 0 ? '' : String(i));
 
 // One pass over the facts of executions enrolled, completed or converted in any of the periods (read as
 // the one range [{lo}, {hi}) they lie in, enrolled within the workflow's longest span of it). Each period's
@@ -69,7 +67,7 @@ const at = (i: number) => (i === 0 ? '' : String(i));
 // breakdowns are sums over the outcomes (done in JS), the exact percentiles merge each outcome's quantile
 // state, the trend counts are summed per bucket. A period and the one before it (compare) cost one pass.
 export const SUMMARY_SQL = (periods: Period[], filter: string) => {
-  const outer = periods.map((_, i) => at(i)).map((x) => `
+  const outer = periods.map((_, i) => periodSuffix(i)).map((x) => `
     sum(n${x}) AS total${x},
     groupArrayIf((toString(outcome), n${x}), n${x} > 0) AS outcomes${x},
     sum(dur_sum${x}) AS dur_sum${x},
@@ -78,14 +76,14 @@ export const SUMMARY_SQL = (periods: Period[], filter: string) => {
     quantilesExactMerge(0.5, 0.9, 0.95)(conv_q${x}) AS conv_q${x},
     sum(value${x}) AS goal_value${x},
     sumForEach(e${x}) AS e${x}, sumForEach(c${x}) AS c${x}, sumForEach(v${x}) AS v${x}`);
-  const inner = periods.map((p, i) => [at(i), TREND_COUNTS_SQL(p, i)] as const).map(([x, trends]) => `
+  const inner = periods.map((p, i) => [periodSuffix(i), TREND_COUNTS_SQL(p, i)] as const).map(([x, trends]) => `
         countIf(in${x}) AS n${x},
         sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in${x}) AS dur_sum${x},
         quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in${x}) AS dur_q${x},
         sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in${x}) AS conv_sum${x},
         quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in${x}) AS conv_q${x},
         sumIf(goal_value, in${x}) AS value${x},${trends}`);
-  const cohorts = periods.map((_, i) => `${COHORT_IN(`from${at(i)}`, `to${at(i)}`)} AS in${at(i)}`);
+  const cohorts = periods.map((_, i) => `${COHORT_IN(`from${periodSuffix(i)}`, `to${periodSuffix(i)}`)} AS in${periodSuffix(i)}`);
   return `
 SELECT${outer.join(',')}
 FROM (
@@ -132,10 +130,10 @@ export async function summariesWithTrends(store: Store, scope: Scope, periods: P
     lo: new Date(Math.min(...periods.map((p) => p.from.getTime()))),
     hi: new Date(Math.max(...periods.map((p) => p.to.getTime()))),
   };
-  periods.forEach((p, i) => Object.assign(values, { [`from${at(i)}`]: p.from, [`to${at(i)}`]: p.to, [`buckets${at(i)}`]: all[i]!.length }));
+  periods.forEach((p, i) => Object.assign(values, { [`from${periodSuffix(i)}`]: p.from, [`to${periodSuffix(i)}`]: p.to, [`buckets${periodSuffix(i)}`]: all[i]!.length }));
   const [r] = await store.query<Record<string, unknown>>(SUMMARY_SQL(periods, factsFilter(scope)), values);
   return periods.map((_, i) => {
-    const row = Object.fromEntries(COLUMNS.map((c) => [c, r![`${c}${at(i)}`]])) as unknown as Row;
+    const row = Object.fromEntries(COLUMNS.map((c) => [c, r![`${c}${periodSuffix(i)}`]])) as unknown as Row;
     return { summary: summaryOf(row), trends: trendRows(all[i]!, row.e, row.c, row.v) };
   });
 }

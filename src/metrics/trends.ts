@@ -26,16 +26,19 @@ export const ANY_MOMENT_IN = (from = 'from', to = 'to') =>
 // period or not reached), and -Resample counts each index into its bucket: no ARRAY JOIN, no hash table.
 const COUNT_BY_BUCKET = (index: string, buckets: string) => `countResample(0, {${buckets}:UInt32}, 1)(${index})`;
 
+/** Suffix of the i-th of several periods' parameters and columns: none for the first (from, to, e…), i for the others (from1, to1, e1…). */
+export const periodSuffix = (i: number) => (i === 0 ? '' : String(i));
+
 /**
  * The three trend series as aggregates e, c, v (arrays of counts, one per bucket) over rows of FACTS. For
- * the i-th of several periods (i > 0) the parameters are from<i>, to<i>, buckets<i> and the aggregates
- * e<i>, c<i>, v<i>.
+ * the i-th of several periods the parameters and aggregates carry its periodSuffix (from1, to1, buckets1;
+ * e1, c1, v1).
  */
 export const TREND_COUNTS_SQL = (p: Period, i = 0) => {
-  const [from, to, n] = i === 0 ? ['from', 'to', 'buckets'] : [`from${i}`, `to${i}`, `buckets${i}`];
+  const suffix = periodSuffix(i);
+  const [from, to, n] = [`from${suffix}`, `to${suffix}`, `buckets${suffix}`];
   const at = (c: string) => IN_PERIOD(c, from, to);
   const index = (c: string) => bucketIndexSql(c, p.granularity, from);
-  const suffix = i === 0 ? '' : String(i);
   return `
         ${COUNT_BY_BUCKET(`if(${at('enrolled_at')}, ${index('enrolled_at')}, -1)`, n)} AS e${suffix},
         ${COUNT_BY_BUCKET(`if(${DONE} AND ${at('completed_at')}, ${index('assumeNotNull(completed_at)')}, -1)`, n)} AS c${suffix},
