@@ -372,6 +372,48 @@ describe('cache', () => {
     const actions = (await rt.call('GET', actionsUrl, key)).json.actions;
     assert.deepEqual(actions.map((a: { action_id: string; action_name: string }) => `${a.action_id}:${a.action_name}`).sort(), ['a:First second', 'b:Second first']);
   });
+
+  test('the funnel and actions read the catalog once until it or the events change, not once per panel and period', async () => {
+    const W = 'wf-cache-catalog-reads';
+    const step = { step_type: 'action', action_type: 'send_email' };
+    await rt.call('POST', '/api/v1/events', key, [
+      ev.started(W, 'r1', '2026-03-02T10:00:00Z'),
+      ev.step('started', W, 'r1', 'a', '2026-03-02T10:00:01Z', step), ev.step('completed', W, 'r1', 'a', '2026-03-02T10:00:02Z', { ...step, duration_ms: 1000 }),
+    ]);
+    const register = (name: string) =>
+      rt.call('PUT', `/api/v1/workflows/${W}`, key, { name: 'Reads', version: 1, steps: [{ step_id: 'a', name, order: 1, type: 'action', action_type: 'send_email' }] });
+    assert.equal((await register('Send')).status, 201);
+    // the real store, with the catalog reads of getWorkflowVersion counted
+    const store = rt.deps.store;
+    const query = store.query;
+    let reads = 0;
+    store.query = ((sql, params, options) => {
+      if (sql.includes('ORDER BY version DESC LIMIT 1')) reads++;
+      return query.call(store, sql, params, options);
+    }) as typeof store.query;
+    const day = (panel: string, d: string, extra = '') => rt.call('GET', `/api/v1/workflows/${W}/analytics/${panel}?start_date=${d}&end_date=${d}${extra}`, key);
+    const stepName = async (d: string) => (await day('funnel', d)).json.funnel_steps[0].step_name;
+    const readsOf = async (answers: () => Promise<void>) => {
+      const before = reads;
+      await answers();
+      return reads - before;
+    };
+    try {
+      const first = await readsOf(async () => {
+        assert.equal((await day('funnel', '2026-03-02', '&compare=previous_period')).json.funnel_steps[0].step_name, 'Send');
+        assert.equal((await day('actions', '2026-03-02')).json.actions[0].action_name, 'Send');
+        assert.equal(await stepName('2026-03-03'), 'Send');
+      });
+      assert.equal(first, 1, 'three answers over four periods, one catalog read');
+      assert.equal((await register('Send again')).status, 200);
+      assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-04'), 'Send again')), 1, 'a registration makes the next answer read it again');
+      await rt.call('POST', '/api/v1/events', key, [ev.started(W, 'r2', '2026-03-05T10:00:00Z')]);
+      assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-05'), 'Send again')), 1, 'so do new events (one generation keys both)');
+      assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-06'), 'Send again')), 0);
+    } finally {
+      store.query = query;
+    }
+  });
 });
 
 describe('trends read only executions enrolled near the period (facts_time_spans)', () => {

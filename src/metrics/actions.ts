@@ -11,7 +11,7 @@
  */
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
-import { getWorkflowVersion } from '../ingest/catalog.js';
+import { getWorkflowVersion, type WorkflowVersion } from '../ingest/catalog.js';
 import type { Period } from './period.js';
 import { IN_PERIOD } from './trends.js';
 import { countsOf, params, percent, round2, type Scope } from './scope.js';
@@ -124,14 +124,18 @@ function usableRollup(scope: Scope, period: Period): (typeof ROLLUPS)[number] | 
   return ROLLUPS.find((r) => r.aligned(period.from) && r.aligned(period.to)) ?? null;
 }
 
-export async function actions(store: Store, scope: Scope, period: Period, options: { source?: 'raw' } = {}): Promise<Actions> {
+/**
+ * `options.catalog`: the scope's workflow version as the caller already has it (e.g. cached); read from the
+ * store when omitted. `options.source` 'raw' forces the raw events (the rollup property tests compare with it).
+ */
+export async function actions(store: Store, scope: Scope, period: Period, options: { source?: 'raw'; catalog?: Promise<WorkflowVersion | null> } = {}): Promise<Actions> {
   const rollup = options.source === 'raw' ? null : usableRollup(scope, period);
   const inner = options.source === 'raw' || rollup || scope.variant !== undefined ? null : innerSpans(period);
   const p = { ...params(scope, period), ...inner };
   const [rows, fallback, catalog] = await Promise.all([
     store.query<Agg>(rollup ? ROLLUP_SQL(rollup.table, scope) : inner ? SPLIT_SQL(scope) : RAW_SQL(scope), p),
     store.query<{ step_id: string; dur_sum: number; dur_n: number }>(FALLBACK_SQL(scope), p),
-    getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
+    options.catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
   for (const f of fallback) {
     const r = rows.find((x) => x.step_id === f.step_id);

@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
-import { getWorkflowVersion } from '../ingest/catalog.js';
+import { getWorkflowVersion, type WorkflowVersion } from '../ingest/catalog.js';
 import type { Period } from './period.js';
 import { COHORT, DONE, factsFilter, params, percent, round2, type Scope } from './scope.js';
 
@@ -63,17 +63,18 @@ export const COHORT_TOTALS_SQL = (filter: string) => `
 SELECT count() AS total, countIf(${DONE}) AS completed
 FROM ${FACTS} WHERE ${COHORT} AND ${filter}`;
 
-export async function funnel(store: Store, scope: Scope, period: Period): Promise<Funnel> {
+/** `catalog`: the scope's workflow version as the caller already has it (e.g. cached); read from the store when omitted. */
+export async function funnel(store: Store, scope: Scope, period: Period, catalog?: Promise<WorkflowVersion | null>): Promise<Funnel> {
   const p = params(scope, period);
   const filter = factsFilter(scope);
-  const [stepRows, totals, catalog] = await Promise.all([
+  const [stepRows, totals, version] = await Promise.all([
     store.query<StepRow>(FUNNEL_SQL(filter), p),
     store.query<{ total: number; completed: number }>(COHORT_TOTALS_SQL(filter), p),
-    getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
+    catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
   const total = totals[0]!.total;
   const byId = new Map(stepRows.map((r) => [r.step_id, r]));
-  const ordered: { id: string; name: string; type: string | null }[] = (catalog?.steps ?? []).map((s) => ({ id: s.step_id, name: s.name, type: s.type }));
+  const ordered: { id: string; name: string; type: string | null }[] = (version?.steps ?? []).map((s) => ({ id: s.step_id, name: s.name, type: s.type }));
   const known = new Set(ordered.map((s) => s.id));
   const extra = stepRows.filter((r) => !known.has(r.step_id) && r.entered > 0).sort((a, b) => a.first_seen - b.first_seen || a.step_id.localeCompare(b.step_id));
   for (const r of extra) ordered.push({ id: r.step_id, name: r.step_id, type: null });

@@ -2,6 +2,7 @@
  * The analytics panels' response bodies (summary + trends, funnel, actions), with the previous period
  * when asked: shared by the HTTP routes, the JSON and PDF exports and the scheduled reports.
  */
+import type { WorkflowVersion } from '../ingest/catalog.js';
 import type { Store } from '../store/store.js';
 import { actions } from './actions.js';
 import { funnel } from './funnel.js';
@@ -34,12 +35,13 @@ export async function summaryBody(store: Store, scope: Scope, period: Period, co
   return body;
 }
 
-export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean) {
-  return (await withComparison(scope, period, compare, each((p) => funnel(store, scope, p)))).body;
+/** `catalog`: the scope's workflow version when the caller has it (cached); each period reads it otherwise. */
+export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, catalog?: Promise<WorkflowVersion | null>) {
+  return (await withComparison(scope, period, compare, each((p) => funnel(store, scope, p, catalog)))).body;
 }
 
-export async function actionsBody(store: Store, scope: Scope, period: Period, compare: boolean) {
-  return (await withComparison(scope, period, compare, each((p) => actions(store, scope, p)))).body;
+export async function actionsBody(store: Store, scope: Scope, period: Period, compare: boolean, catalog?: Promise<WorkflowVersion | null>) {
+  return (await withComparison(scope, period, compare, each((p) => actions(store, scope, p, { catalog })))).body;
 }
 
 function filtersOf(scope: Scope) {

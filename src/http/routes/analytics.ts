@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../auth/authorize.js';
 import { principalOf } from '../../auth/principal.js';
+import { getWorkflowVersion } from '../../ingest/catalog.js';
 import { queueRefresh } from '../../jobs/refresh.js';
 import { ResultCache } from '../../metrics/cache.js';
 import { actionsBody, funnelBody, summaryBody } from '../../metrics/panels.js';
@@ -48,7 +49,12 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       const generation = deps.derived.generation(principal.accountId, workflow_id);
       const cached = <T>(name: string, compute: () => Promise<T>) =>
         cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, request.query.compare ?? null]), generation, compute);
-      return { scope, period, compare: request.query.compare === 'previous_period', cached };
+      // the workflow version the funnel and actions name and order steps by: read once per generation (a
+      // registration changes it), not once per panel and period
+      const catalog = () =>
+        cache.get(JSON.stringify(['catalog', scope.account, scope.workflow, scope.version ?? null]), generation, () =>
+          getWorkflowVersion(deps.store, scope.account, scope.workflow, scope.version));
+      return { scope, period, compare: request.query.compare === 'previous_period', cached, catalog };
     }
 
     const common = { tags: ['analytics'], params: WorkflowId, querystring: AnalyticsQuery };
@@ -81,8 +87,8 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        const { scope, period, compare, cached } = await prepare(request);
-        return cached('funnel', () => funnelBody(deps.store, scope, period, compare));
+        const { scope, period, compare, cached, catalog } = await prepare(request);
+        return cached('funnel', () => funnelBody(deps.store, scope, period, compare, catalog()));
       },
     );
 
@@ -97,8 +103,8 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        const { scope, period, compare, cached } = await prepare(request);
-        return cached('actions', () => actionsBody(deps.store, scope, period, compare));
+        const { scope, period, compare, cached, catalog } = await prepare(request);
+        return cached('actions', () => actionsBody(deps.store, scope, period, compare, catalog()));
       },
     );
 
