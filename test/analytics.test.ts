@@ -414,6 +414,39 @@ describe('cache', () => {
       store.query = query;
     }
   });
+
+  test('the funnel takes its cohort totals from the summary of the same period and filters, and counts them itself otherwise', async () => {
+    const W = 'wf-cache-totals';
+    // t1 (A) and t2 (B) complete, t3 (A) stays active: all enrolled on March 2nd; t4 (A) on March 3rd
+    await rt.call('POST', '/api/v1/events', key, [
+      ev.started(W, 't1', '2026-03-02T10:00:00Z', { variant: 'A' }), ev.completed(W, 't1', '2026-03-02T11:00:00Z'),
+      ev.started(W, 't2', '2026-03-02T12:00:00Z', { variant: 'B' }), ev.completed(W, 't2', '2026-03-02T13:00:00Z'),
+      ev.started(W, 't3', '2026-03-02T14:00:00Z', { variant: 'A' }),
+      ev.started(W, 't4', '2026-03-03T09:00:00Z', { variant: 'A' }),
+    ]);
+    const store = rt.deps.store;
+    const query = store.query;
+    let counts = 0;
+    store.query = ((sql, params, options) => {
+      if (sql.includes('SELECT count() AS total, countIf(')) counts++;
+      return query.call(store, sql, params, options);
+    }) as typeof store.query;
+    const url = (panel: string, filters: string) => `/api/v1/workflows/${W}/analytics${panel}?start_date=2026-03-02&end_date=2026-03-02${filters}`;
+    const funnelOf = async (filters: string) => {
+      const before = counts;
+      const f = (await rt.call('GET', url('/funnel', filters), key)).json;
+      return [f.total_enrolled, f.overall_conversion, counts - before];
+    };
+    try {
+      await rt.call('GET', url('', '&variant=A&granularity=hourly'), key);
+      assert.deepEqual(await funnelOf('&variant=A'), [2, 50, 0], 'variant A: t1 and t3, one completed; from the summary');
+      assert.deepEqual(await funnelOf(''), [3, 66.67, 1], 'no filter: t1, t2, t3, two completed; its own count');
+      assert.deepEqual(await funnelOf('&variant=B'), [1, 100, 1]);
+      assert.deepEqual(await funnelOf('&variant=A&compare=previous_period'), [2, 50, 1], 'the day before has no summary yet');
+    } finally {
+      store.query = query;
+    }
+  });
 });
 
 describe('trends read only executions enrolled near the period (facts_time_spans)', () => {

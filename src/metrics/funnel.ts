@@ -63,16 +63,32 @@ export const COHORT_TOTALS_SQL = (filter: string) => `
 SELECT count() AS total, countIf(${DONE}) AS completed
 FROM ${FACTS} WHERE ${COHORT} AND ${filter}`;
 
-/** `catalog`: the scope's workflow version as the caller already has it (e.g. cached); read from the store when omitted. */
-export async function funnel(store: Store, scope: Scope, period: Period, catalog?: Promise<WorkflowVersion | null>): Promise<Funnel> {
-  const p = params(scope, period);
-  const filter = factsFilter(scope);
+export interface CohortTotals {
+  total: number;
+  completed: number;
+}
+
+/** The cohort's size and how many of it completed (the summary's total_enrolled and completed). */
+export async function cohortTotals(store: Store, scope: Scope, period: Period): Promise<CohortTotals> {
+  const [row] = await store.query<CohortTotals>(COHORT_TOTALS_SQL(factsFilter(scope)), params(scope, period));
+  return { total: Number(row!.total), completed: Number(row!.completed) };
+}
+
+/** What a caller may already have (cached, or from the summary of the same period); read from the store when omitted. */
+export interface FunnelInputs {
+  /** The scope's workflow version, which names and orders the steps. */
+  catalog?: Promise<WorkflowVersion | null>;
+  /** The period's cohort totals. */
+  totals?: Promise<CohortTotals>;
+}
+
+export async function funnel(store: Store, scope: Scope, period: Period, inputs: FunnelInputs = {}): Promise<Funnel> {
   const [stepRows, totals, version] = await Promise.all([
-    store.query<StepRow>(FUNNEL_SQL(filter), p),
-    store.query<{ total: number; completed: number }>(COHORT_TOTALS_SQL(filter), p),
-    catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
+    store.query<StepRow>(FUNNEL_SQL(factsFilter(scope)), params(scope, period)),
+    inputs.totals ?? cohortTotals(store, scope, period),
+    inputs.catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
-  const total = totals[0]!.total;
+  const total = totals.total;
   const byId = new Map(stepRows.map((r) => [r.step_id, r]));
   const ordered: { id: string; name: string; type: string | null }[] = (version?.steps ?? []).map((s) => ({ id: s.step_id, name: s.name, type: s.type }));
   const known = new Set(ordered.map((s) => s.id));
@@ -110,7 +126,7 @@ export async function funnel(store: Store, scope: Scope, period: Period, catalog
   return {
     total_enrolled: total,
     funnel_steps: steps,
-    overall_conversion: percent(totals[0]!.completed, total),
+    overall_conversion: percent(totals.completed, total),
     drop_off_points: dropOff,
     bottleneck_step: dropOff[0] ?? null,
     slowest_step: slowest?.step_id ?? null,

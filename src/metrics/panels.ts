@@ -5,7 +5,7 @@
 import type { WorkflowVersion } from '../ingest/catalog.js';
 import type { Store } from '../store/store.js';
 import { actions } from './actions.js';
-import { funnel } from './funnel.js';
+import { funnel, type CohortTotals } from './funnel.js';
 import { previousPeriod, type Period } from './period.js';
 import type { Scope } from './scope.js';
 import { summariesWithTrends, summaryChanges } from './summary.js';
@@ -35,9 +35,13 @@ export async function summaryBody(store: Store, scope: Scope, period: Period, co
   return body;
 }
 
-/** `catalog`: the scope's workflow version when the caller has it (cached); each period reads it otherwise. */
-export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, catalog?: Promise<WorkflowVersion | null>) {
-  return (await withComparison(scope, period, compare, each((p) => funnel(store, scope, p, catalog)))).body;
+/**
+ * `inputs`: what the caller has already (cached): the scope's workflow version, and a period's cohort totals.
+ * Each period reads what is not given.
+ */
+export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, inputs: { catalog?: Promise<WorkflowVersion | null>; totals?: (p: Period) => Promise<CohortTotals> } = {}) {
+  const one = (p: Period) => funnel(store, scope, p, { catalog: inputs.catalog, totals: inputs.totals?.(p) });
+  return (await withComparison(scope, period, compare, each(one))).body;
 }
 
 export async function actionsBody(store: Store, scope: Scope, period: Period, compare: boolean, catalog?: Promise<WorkflowVersion | null>) {

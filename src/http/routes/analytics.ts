@@ -11,9 +11,11 @@ import { principalOf } from '../../auth/principal.js';
 import { getWorkflowVersion } from '../../ingest/catalog.js';
 import { queueRefresh } from '../../jobs/refresh.js';
 import { ResultCache } from '../../metrics/cache.js';
+import { cohortTotals, type CohortTotals } from '../../metrics/funnel.js';
 import { actionsBody, funnelBody, summaryBody } from '../../metrics/panels.js';
-import { GRANULARITIES, parsePeriod, RANGES } from '../../metrics/period.js';
+import { GRANULARITIES, parsePeriod, RANGES, type Period } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
+import type { Summary } from '../../metrics/summary.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 
@@ -54,7 +56,11 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       const catalog = () =>
         cache.get(JSON.stringify(['catalog', scope.account, scope.workflow, scope.version ?? null]), generation, () =>
           getWorkflowVersion(deps.store, scope.account, scope.workflow, scope.version));
-      return { scope, period, compare: request.query.compare === 'previous_period', cached, catalog };
+      // a period's cohort totals, which the summary computes anyway and the funnel needs: whichever comes
+      // first of the summary or the funnel's own count (a dashboard asks both for the same period)
+      const totals = (p: Period, compute: () => Promise<CohortTotals>) =>
+        cache.get(JSON.stringify(['cohort', scope, p.from.getTime(), p.to.getTime()]), generation, compute);
+      return { scope, period, compare: request.query.compare === 'previous_period', cached, catalog, totals };
     }
 
     const common = { tags: ['analytics'], params: WorkflowId, querystring: AnalyticsQuery };
@@ -71,8 +77,15 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        const { scope, period, compare, cached } = await prepare(request);
-        return cached('summary', () => summaryBody(deps.store, scope, period, compare));
+        const { scope, period, compare, cached, totals } = await prepare(request);
+        return cached('summary', () => {
+          const body = summaryBody(deps.store, scope, period, compare);
+          void totals(period, async () => {
+            const { summary } = (await body) as { summary: Summary };
+            return { total: summary.total_enrolled, completed: summary.completed };
+          });
+          return body;
+        });
       },
     );
 
@@ -87,8 +100,9 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => {
-        const { scope, period, compare, cached, catalog } = await prepare(request);
-        return cached('funnel', () => funnelBody(deps.store, scope, period, compare, catalog()));
+        const { scope, period, compare, cached, catalog, totals } = await prepare(request);
+        return cached('funnel', () =>
+          funnelBody(deps.store, scope, period, compare, { catalog: catalog(), totals: (p) => totals(p, () => cohortTotals(deps.store, scope, p)) }));
       },
     );
 
