@@ -334,6 +334,39 @@ describe('refresh', () => {
   });
 });
 
+/**
+ * Counts the statements the runtime's real store runs whose SQL contains `marker`, while `run` runs
+ * (the store is the real one; only its query method is wrapped for the count).
+ */
+async function statementsRun(marker: string, run: () => Promise<void>): Promise<number> {
+  const store = rt.deps.store;
+  const query = store.query;
+  let n = 0;
+  store.query = ((sql, params, options) => {
+    if (sql.includes(marker)) n++;
+    return query.call(store, sql, params, options);
+  }) as typeof store.query;
+  try {
+    await run();
+  } finally {
+    store.query = query;
+  }
+  return n;
+}
+
+/** An execution enrolled on 2026-03-02 at 10:00 UTC that runs the send_email actions `steps`, one second each, one after the other. */
+function emailSteps(workflow: string, execution: string, steps: string[]) {
+  const step = { step_type: 'action', action_type: 'send_email' };
+  const at = (s: number) => new Date(Date.parse('2026-03-02T10:00:00Z') + s * 1000).toISOString();
+  return [
+    ev.started(workflow, execution, at(0)),
+    ...steps.flatMap((id, i) => [
+      ev.step('started', workflow, execution, id, at(2 * i + 1), step),
+      ev.step('completed', workflow, execution, id, at(2 * i + 2), { ...step, duration_ms: 1000 }),
+    ]),
+  ];
+}
+
 describe('cache', () => {
   test('a cached answer is never served after an event that changes it', async () => {
     const W = 'wf-cache';
@@ -352,12 +385,7 @@ describe('cache', () => {
 
   test('nor after the catalog changes the step names and order it shows', async () => {
     const W = 'wf-cache-catalog';
-    const step = { step_type: 'action', action_type: 'send_email' };
-    await rt.call('POST', '/api/v1/events', key, [
-      ev.started(W, 'c1', '2026-03-02T10:00:00Z'),
-      ev.step('started', W, 'c1', 'a', '2026-03-02T10:00:01Z', step), ev.step('completed', W, 'c1', 'a', '2026-03-02T10:00:02Z', { ...step, duration_ms: 1000 }),
-      ev.step('started', W, 'c1', 'b', '2026-03-02T10:00:03Z', step), ev.step('completed', W, 'c1', 'b', '2026-03-02T10:00:04Z', { ...step, duration_ms: 1000 }),
-    ]);
+    await rt.call('POST', '/api/v1/events', key, emailSteps(W, 'c1', ['a', 'b']));
     const funnelUrl = `/api/v1/workflows/${W}/analytics/funnel?start_date=2026-03-02&end_date=2026-03-02`;
     const actionsUrl = funnelUrl.replace('/funnel?', '/actions?');
     const names = async () => (await rt.call('GET', funnelUrl, key)).json.funnel_steps.map((s: { step_id: string; step_name: string }) => `${s.step_id}:${s.step_name}`);
@@ -375,44 +403,24 @@ describe('cache', () => {
 
   test('the funnel and actions read the catalog once until it or the events change, not once per panel and period', async () => {
     const W = 'wf-cache-catalog-reads';
-    const step = { step_type: 'action', action_type: 'send_email' };
-    await rt.call('POST', '/api/v1/events', key, [
-      ev.started(W, 'r1', '2026-03-02T10:00:00Z'),
-      ev.step('started', W, 'r1', 'a', '2026-03-02T10:00:01Z', step), ev.step('completed', W, 'r1', 'a', '2026-03-02T10:00:02Z', { ...step, duration_ms: 1000 }),
-    ]);
+    await rt.call('POST', '/api/v1/events', key, emailSteps(W, 'r1', ['a']));
     const register = (name: string) =>
       rt.call('PUT', `/api/v1/workflows/${W}`, key, { name: 'Reads', version: 1, steps: [{ step_id: 'a', name, order: 1, type: 'action', action_type: 'send_email' }] });
     assert.equal((await register('Send')).status, 201);
-    // the real store, with the catalog reads of getWorkflowVersion counted
-    const store = rt.deps.store;
-    const query = store.query;
-    let reads = 0;
-    store.query = ((sql, params, options) => {
-      if (sql.includes('ORDER BY version DESC LIMIT 1')) reads++;
-      return query.call(store, sql, params, options);
-    }) as typeof store.query;
     const day = (panel: string, d: string, extra = '') => rt.call('GET', `/api/v1/workflows/${W}/analytics/${panel}?start_date=${d}&end_date=${d}${extra}`, key);
     const stepName = async (d: string) => (await day('funnel', d)).json.funnel_steps[0].step_name;
-    const readsOf = async (answers: () => Promise<void>) => {
-      const before = reads;
-      await answers();
-      return reads - before;
-    };
-    try {
-      const first = await readsOf(async () => {
-        assert.equal((await day('funnel', '2026-03-02', '&compare=previous_period')).json.funnel_steps[0].step_name, 'Send');
-        assert.equal((await day('actions', '2026-03-02')).json.actions[0].action_name, 'Send');
-        assert.equal(await stepName('2026-03-03'), 'Send');
-      });
-      assert.equal(first, 1, 'three answers over four periods, one catalog read');
-      assert.equal((await register('Send again')).status, 200);
-      assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-04'), 'Send again')), 1, 'a registration makes the next answer read it again');
-      await rt.call('POST', '/api/v1/events', key, [ev.started(W, 'r2', '2026-03-05T10:00:00Z')]);
-      assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-05'), 'Send again')), 1, 'so do new events (one generation keys both)');
-      assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-06'), 'Send again')), 0);
-    } finally {
-      store.query = query;
-    }
+    const readsOf = (answers: () => Promise<void>) => statementsRun('ORDER BY version DESC LIMIT 1', answers); // getWorkflowVersion
+    const first = await readsOf(async () => {
+      assert.equal((await day('funnel', '2026-03-02', '&compare=previous_period')).json.funnel_steps[0].step_name, 'Send');
+      assert.equal((await day('actions', '2026-03-02')).json.actions[0].action_name, 'Send');
+      assert.equal(await stepName('2026-03-03'), 'Send');
+    });
+    assert.equal(first, 1, 'three answers over four periods, one catalog read');
+    assert.equal((await register('Send again')).status, 200);
+    assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-04'), 'Send again')), 1, 'a registration makes the next answer read it again');
+    await rt.call('POST', '/api/v1/events', key, [ev.started(W, 'r2', '2026-03-05T10:00:00Z')]);
+    assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-05'), 'Send again')), 1, 'so do new events (one generation keys both)');
+    assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-06'), 'Send again')), 0);
   });
 
   test('the funnel takes its cohort totals from the summary of the same period and filters, and counts them itself otherwise', async () => {
@@ -424,28 +432,19 @@ describe('cache', () => {
       ev.started(W, 't3', '2026-03-02T14:00:00Z', { variant: 'A' }),
       ev.started(W, 't4', '2026-03-03T09:00:00Z', { variant: 'A' }),
     ]);
-    const store = rt.deps.store;
-    const query = store.query;
-    let counts = 0;
-    store.query = ((sql, params, options) => {
-      if (sql.includes('SELECT count() AS total, countIf(')) counts++;
-      return query.call(store, sql, params, options);
-    }) as typeof store.query;
     const url = (panel: string, filters: string) => `/api/v1/workflows/${W}/analytics${panel}?start_date=2026-03-02&end_date=2026-03-02${filters}`;
     const funnelOf = async (filters: string) => {
-      const before = counts;
-      const f = (await rt.call('GET', url('/funnel', filters), key)).json;
-      return [f.total_enrolled, f.overall_conversion, counts - before];
+      let f: { total_enrolled: number; overall_conversion: number } | undefined;
+      const counts = await statementsRun('SELECT count() AS total, countIf(', async () => {
+        f = (await rt.call('GET', url('/funnel', filters), key)).json;
+      });
+      return [f!.total_enrolled, f!.overall_conversion, counts];
     };
-    try {
-      await rt.call('GET', url('', '&variant=A&granularity=hourly'), key);
-      assert.deepEqual(await funnelOf('&variant=A'), [2, 50, 0], 'variant A: t1 and t3, one completed; from the summary');
-      assert.deepEqual(await funnelOf(''), [3, 66.67, 1], 'no filter: t1, t2, t3, two completed; its own count');
-      assert.deepEqual(await funnelOf('&variant=B'), [1, 100, 1]);
-      assert.deepEqual(await funnelOf('&variant=A&compare=previous_period'), [2, 50, 1], 'the day before has no summary yet');
-    } finally {
-      store.query = query;
-    }
+    await rt.call('GET', url('', '&variant=A&granularity=hourly'), key);
+    assert.deepEqual(await funnelOf('&variant=A'), [2, 50, 0], 'variant A: t1 and t3, one completed; from the summary');
+    assert.deepEqual(await funnelOf(''), [3, 66.67, 1], 'no filter: t1, t2, t3, two completed; its own count');
+    assert.deepEqual(await funnelOf('&variant=B'), [1, 100, 1]);
+    assert.deepEqual(await funnelOf('&variant=A&compare=previous_period'), [2, 50, 1], 'the day before has no summary yet');
   });
 });
 
