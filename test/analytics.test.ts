@@ -335,15 +335,18 @@ describe('refresh', () => {
 });
 
 /**
- * Counts the statements the runtime's real store runs whose SQL contains `marker`, while `run` runs
- * (the store is the real one; only its query method is wrapped for the count).
+ * Runs `run` with `seen` called on the SQL of every statement the runtime's real store runs (the store is
+ * the real one; only its query method is wrapped). A statement whose `seen` throws fails with that error.
  */
-async function statementsRun(marker: string, run: () => Promise<void>): Promise<number> {
+async function watchingStatements(seen: (sql: string) => void, run: () => Promise<void>): Promise<void> {
   const store = rt.deps.store;
   const query = store.query;
-  let n = 0;
   store.query = ((sql, params, options) => {
-    if (sql.includes(marker)) n++;
+    try {
+      seen(sql);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return query.call(store, sql, params, options);
   }) as typeof store.query;
   try {
@@ -351,6 +354,14 @@ async function statementsRun(marker: string, run: () => Promise<void>): Promise<
   } finally {
     store.query = query;
   }
+}
+
+/** How many statements whose SQL contains `marker` the store runs while `run` runs. */
+async function statementsRun(marker: string, run: () => Promise<void>): Promise<number> {
+  let n = 0;
+  await watchingStatements((sql) => {
+    if (sql.includes(marker)) n++;
+  }, run);
   return n;
 }
 
@@ -445,6 +456,19 @@ describe('cache', () => {
     assert.deepEqual(await funnelOf(''), [3, 66.67, 1], 'no filter: t1, t2, t3, two completed; its own count');
     assert.deepEqual(await funnelOf('&variant=B'), [1, 100, 1]);
     assert.deepEqual(await funnelOf('&variant=A&compare=previous_period'), [2, 50, 1], 'the day before has no summary yet');
+    // a summary that fails (its statement refused here) while a funnel of its period waits for its totals
+    // leaves the funnel to count them itself: March 3rd, variant A is t4 alone, still active
+    const march3 = (panel: string) => `/api/v1/workflows/${W}/analytics${panel}?start_date=2026-03-03&end_date=2026-03-03&variant=A`;
+    let counted = 0;
+    await watchingStatements((sql) => {
+      if (sql.includes('outcomes')) throw new Error('summary refused by the test');
+      if (sql.includes('SELECT count() AS total, countIf(')) counted++;
+    }, async () => {
+      const [summary, funnel] = await Promise.all([rt.call('GET', march3(''), key), rt.call('GET', march3('/funnel'), key)]);
+      assert.equal(summary.status, 500);
+      assert.deepEqual([funnel.status, funnel.json.total_enrolled, funnel.json.overall_conversion], [200, 1, 0]);
+    });
+    assert.equal(counted, 1);
   });
 });
 

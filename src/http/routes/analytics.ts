@@ -101,8 +101,10 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
       async (request) => {
         const { scope, period, compare, cached, catalog, totals } = await prepare(request);
-        return cached('funnel', () =>
-          funnelBody(deps.store, scope, period, compare, { catalog: catalog(), totals: (p) => totals(p, () => cohortTotals(deps.store, scope, p)) }));
+        const count = (p: Period) => cohortTotals(deps.store, scope, p);
+        // a summary that failed leaves the funnel to count its cohort itself
+        const shared = (p: Period) => totals(p, () => count(p)).catch(() => count(p));
+        return cached('funnel', () => funnelBody(deps.store, scope, period, compare, { catalog: catalog(), totals: shared }));
       },
     );
 
