@@ -13,8 +13,7 @@ import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
 import { getWorkflowVersion, type WorkflowVersion } from '../ingest/catalog.js';
 import type { Period } from './period.js';
-import { IN_PERIOD } from './trends.js';
-import { countsOf, params, percent, round2, type Scope } from './scope.js';
+import { countsOf, IN_PERIOD, params, percent, round2, type Scope } from './scope.js';
 
 export interface ActionRow {
   action_id: string;

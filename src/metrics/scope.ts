@@ -29,8 +29,11 @@ export function factsFilter(s: Scope): string {
   ].filter(Boolean).join(' AND ') || '1';
 }
 
+/** Column c in [{from}, {to}) (or between the parameters `from` and `to` name). */
+export const IN_PERIOD = (c: string, from = 'from', to = 'to') => `(${c} >= {${from}:DateTime64(3, 'UTC')} AND ${c} < {${to}:DateTime64(3, 'UTC')})`;
+
 /** The cohort: executions enrolled in [{from}, {to}) (or between the parameters `from` and `to` name). */
-export const COHORT_IN = (from = 'from', to = 'to') => `enrolled_at >= {${from}:DateTime64(3, 'UTC')} AND enrolled_at < {${to}:DateTime64(3, 'UTC')}`;
+export const COHORT_IN = (from = 'from', to = 'to') => IN_PERIOD('enrolled_at', from, to);
 export const COHORT = COHORT_IN();
 
 /** Executions that completed (a goal completes one too), and those that converted. */

@@ -4,7 +4,7 @@
  * Computed in the summary's pass over the facts (summary.ts): these are its three bucket counts.
  */
 import { bucketIndexSql, type Bucket, type Period } from './period.js';
-import { DONE, GOAL, round2 } from './scope.js';
+import { DONE, GOAL, IN_PERIOD, round2 } from './scope.js';
 
 export interface TrendRow {
   date: string;
@@ -14,9 +14,6 @@ export interface TrendRow {
   /** New enrollments per hour of the bucket (a DST day has 23 or 25 hours). */
   enrollment_rate: number;
 }
-
-/** Column c in [{from}, {to}) (or between the parameters `from` and `to` name). */
-export const IN_PERIOD = (c: string, from = 'from', to = 'to') => `(${c} >= {${from}:DateTime64(3, 'UTC')} AND ${c} < {${to}:DateTime64(3, 'UTC')})`;
 
 /** Executions of FACTS whose enrollment, completion or conversion falls in [{from}, {to}) (or between the parameters named). */
 export const ANY_MOMENT_IN = (from = 'from', to = 'to') =>

@@ -4,9 +4,8 @@
  * `metrics_update` events.
  */
 import type { Period } from '../metrics/period.js';
-import { COHORT, DONE, factsFilter, GOAL, mean2, params, percent, type Scope } from '../metrics/scope.js';
+import { COHORT, DONE, factsFilter, GOAL, IN_PERIOD, mean2, params, percent, type Scope } from '../metrics/scope.js';
 import { HOURS } from '../metrics/summary.js';
-import { IN_PERIOD } from '../metrics/trends.js';
 import { FACTS, NEAR_PERIOD } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 

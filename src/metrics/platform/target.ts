@@ -4,8 +4,7 @@
  * fixed SQL sources and the query parameters they bind; user input only ever travels as parameters.
  */
 import type { Period } from '../period.js';
-import { DONE } from '../scope.js';
-import { IN_PERIOD } from '../trends.js';
+import { DONE, IN_PERIOD } from '../scope.js';
 
 export interface Target {
   account: string;
