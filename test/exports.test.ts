@@ -104,6 +104,16 @@ describe('exports', () => {
     assert.equal(doc.actions.actions[0].action_id, 's1');
   });
 
+  test('JSON with compare: the funnel and actions (built on the summary\'s cohort totals and one catalog read) equal the endpoints\' answers', async () => {
+    const doc = JSON.parse((await rt.call('GET', `/api/v1/workflows/wf/analytics/export?${Q}&format=json&compare=previous_period`, admin)).text);
+    const funnel = (await rt.call('GET', `/api/v1/workflows/wf/analytics/funnel?${Q}&compare=previous_period`, admin)).json;
+    const actions = (await rt.call('GET', `/api/v1/workflows/wf/analytics/actions?${Q}&compare=previous_period`, admin)).json;
+    assert.deepEqual(doc.funnel, funnel);
+    assert.deepEqual(doc.actions, actions);
+    assert.equal(doc.funnel.total_enrolled, doc.summary.summary.total_enrolled);
+    assert.equal(doc.funnel.comparison.total_enrolled, doc.summary.comparison.summary.total_enrolled);
+  });
+
   test('PDF: executive is one page, detailed more; the text holds the figures; it renders to PNG', async (t) => {
     if (!(await requireTool('pdftotext', 'poppler-utils'))) return t.skip('poppler-utils is not installed');
     await rt.call('PUT', '/api/v1/account/settings', admin, { brand_name: 'Acme Automation', accent_color: '#d97706' });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { badRequest } from '../http/problem.js';
-import { actionsBody, funnelBody, summaryBody } from '../metrics/panels.js';
+import { getWorkflowVersion } from '../ingest/catalog.js';
+import { actionsBody, funnelBody, summaryBody, totalsIn } from '../metrics/panels.js';
 import type { Period } from '../metrics/period.js';
 import type { Scope } from '../metrics/scope.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
@@ -56,12 +57,15 @@ export async function exportStream(store: Store, settings: AccountSettingsStore,
   const { scope, period } = spec;
   if (spec.format === 'csv') return Readable.from(csvChunks(store, scope, period, spec.dataset, progress));
   if (spec.format === 'json') {
+    const summary = await summaryBody(store, scope, period, spec.compare);
+    // the funnel and actions take the catalog read once, and the funnel its cohort totals from the summary
+    const catalog = Promise.resolve(await getWorkflowVersion(store, scope.account, scope.workflow, scope.version));
     const doc = {
       workflow_id: scope.workflow,
       generated_at: new Date().toISOString(),
-      summary: await summaryBody(store, scope, period, spec.compare),
-      funnel: await funnelBody(store, scope, period, spec.compare),
-      actions: await actionsBody(store, scope, period, spec.compare),
+      summary,
+      funnel: await funnelBody(store, scope, period, spec.compare, { catalog, totals: totalsIn(summary, period) }),
+      actions: await actionsBody(store, scope, period, spec.compare, catalog),
     };
     return Readable.from([JSON.stringify(doc, null, 2)]);
   }

@@ -1,7 +1,7 @@
 /** Gathers what a PDF report shows for a workflow and period (the panels, with the previous period). */
 import { getWorkflowVersion } from '../ingest/catalog.js';
 import { actions } from '../metrics/actions.js';
-import { funnel } from '../metrics/funnel.js';
+import { funnel, totalsOf } from '../metrics/funnel.js';
 import { PeriodOut } from '../metrics/panels.js';
 import { previousPeriod, type Period } from '../metrics/period.js';
 import type { Scope } from '../metrics/scope.js';
@@ -21,11 +21,14 @@ export function brandingOf(settings: AccountSettings): Branding {
 export async function reportInput(store: Store, scope: Scope, period: Period, template: Template, branding: Branding): Promise<ReportInput> {
   const before = previousPeriod(period);
   const [now, prev] = (await summariesWithTrends(store, scope, [period, before])) as [SummaryAndTrends, SummaryAndTrends];
-  const catalog = await getWorkflowVersion(store, scope.account, scope.workflow).catch(() => null);
-  const a = await actions(store, scope, period);
+  // read once for the funnel and actions; the report is named after the latest version
+  const version = await getWorkflowVersion(store, scope.account, scope.workflow, scope.version);
+  const catalog = Promise.resolve(version);
+  const latest = scope.version === undefined ? version : await getWorkflowVersion(store, scope.account, scope.workflow).catch(() => null);
+  const a = await actions(store, scope, period, { catalog });
   return {
     workflowId: scope.workflow,
-    workflowName: catalog?.name ?? scope.workflow,
+    workflowName: latest?.name ?? scope.workflow,
     period: PeriodOut(period),
     generatedAt: new Date(),
     summary: now.summary,
@@ -33,7 +36,7 @@ export async function reportInput(store: Store, scope: Scope, period: Period, te
     changes: summaryChanges(now.summary, prev.summary),
     trends: now.trends,
     previousTrends: prev.trends,
-    funnel: await funnel(store, scope, period),
+    funnel: await funnel(store, scope, period, { catalog, totals: Promise.resolve(totalsOf(now.summary)) }),
     actions: a.actions,
     template,
     branding,

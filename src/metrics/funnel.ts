@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
 import { getWorkflowVersion, type WorkflowVersion } from '../ingest/catalog.js';
 import type { Period } from './period.js';
+import type { Summary } from './summary.js';
 import { COHORT, DONE, factsFilter, params, percent, round2, type Scope } from './scope.js';
 
 export interface FunnelStep {
@@ -73,6 +74,9 @@ export async function cohortTotals(store: Store, scope: Scope, period: Period): 
   const [row] = await store.query<CohortTotals>(COHORT_TOTALS_SQL(factsFilter(scope)), params(scope, period));
   return { total: Number(row!.total), completed: Number(row!.completed) };
 }
+
+/** The cohort totals that a summary of the same period and scope holds already. */
+export const totalsOf = (s: Summary): CohortTotals => ({ total: s.total_enrolled, completed: s.completed });
 
 /** What a caller may already have (cached, or from the summary of the same period); read from the store when omitted. */
 export interface FunnelInputs {

@@ -5,10 +5,10 @@
 import type { WorkflowVersion } from '../ingest/catalog.js';
 import type { Store } from '../store/store.js';
 import { actions } from './actions.js';
-import { funnel, type CohortTotals } from './funnel.js';
+import { funnel, totalsOf, type CohortTotals } from './funnel.js';
 import { previousPeriod, type Period } from './period.js';
 import type { Scope } from './scope.js';
-import { summariesWithTrends, summaryChanges } from './summary.js';
+import { summariesWithTrends, summaryChanges, type Summary } from './summary.js';
 
 export const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
 
@@ -39,13 +39,25 @@ export async function summaryBody(store: Store, scope: Scope, period: Period, co
  * `inputs`: what the caller has already (cached): the scope's workflow version, and a period's cohort totals.
  * Each period reads what is not given.
  */
-export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, inputs: { catalog?: Promise<WorkflowVersion | null>; totals?: (p: Period) => Promise<CohortTotals> } = {}) {
+export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, inputs: { catalog?: Promise<WorkflowVersion | null>; totals?: (p: Period) => Promise<CohortTotals> | undefined } = {}) {
   const one = (p: Period) => funnel(store, scope, p, { catalog: inputs.catalog, totals: inputs.totals?.(p) });
   return (await withComparison(scope, period, compare, each(one))).body;
 }
 
 export async function actionsBody(store: Store, scope: Scope, period: Period, compare: boolean, catalog?: Promise<WorkflowVersion | null>) {
   return (await withComparison(scope, period, compare, each((p) => actions(store, scope, p, { catalog })))).body;
+}
+
+/** The cohort totals a summary body (summaryBody) holds, for its period and, with compare, the period before; undefined for others. */
+export function totalsIn(summary: Record<string, unknown>, period: Period): (p: Period) => Promise<CohortTotals> | undefined {
+  const body = summary as { summary: Summary; comparison?: { summary: Summary } };
+  const before = previousPeriod(period);
+  const same = (a: Period, b: Period) => a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
+  return (p) => {
+    if (same(p, period)) return Promise.resolve(totalsOf(body.summary));
+    if (body.comparison && same(p, before)) return Promise.resolve(totalsOf(body.comparison.summary));
+    return undefined;
+  };
 }
 
 function filtersOf(scope: Scope) {

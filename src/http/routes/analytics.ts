@@ -11,7 +11,7 @@ import { principalOf } from '../../auth/principal.js';
 import { getWorkflowVersion } from '../../ingest/catalog.js';
 import { queueRefresh } from '../../jobs/refresh.js';
 import { ResultCache } from '../../metrics/cache.js';
-import { cohortTotals, type CohortTotals } from '../../metrics/funnel.js';
+import { cohortTotals, totalsOf, type CohortTotals } from '../../metrics/funnel.js';
 import { actionsBody, funnelBody, summaryBody } from '../../metrics/panels.js';
 import { GRANULARITIES, parsePeriod, RANGES, type Period } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
@@ -80,10 +80,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const { scope, period, compare, cached, totals } = await prepare(request);
         return cached('summary', () => {
           const body = summaryBody(deps.store, scope, period, compare);
-          void totals(period, async () => {
-            const { summary } = (await body) as { summary: Summary };
-            return { total: summary.total_enrolled, completed: summary.completed };
-          });
+          void totals(period, async () => totalsOf(((await body) as { summary: Summary }).summary));
           return body;
         });
       },
