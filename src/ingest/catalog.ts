@@ -158,9 +158,9 @@ export async function listWorkflows(store: Store, accountId: string, workflowId 
         if(seen.workflow_id != '', toString(seen.last_event), NULL) AS last_event_at,
         ifNull(seen.events, 0) AS events
      FROM reg FULL OUTER JOIN seen ON reg.workflow_id = seen.workflow_id
-     ORDER BY name, workflow_id
-     SETTINGS join_use_nulls = 0`,
+     ORDER BY name, workflow_id`,
     { a: accountId, w: workflowId },
+    { settings: { join_use_nulls: 0 } },
   ).then((rows) =>
     rows.map((r) => ({
       ...r,

@@ -21,6 +21,9 @@ export async function storedEventIds(store: Store, accountId: string, ids: strin
          AND id_hash IN (SELECT reinterpretAsUInt128(sipHash128(id)) FROM ${stringList('ids')})
      )`,
     { account: accountId, ids: stringListValue(ids) },
+    // scattered probes of a large table, rarely of the same blocks twice: kept in the block cache they would only
+    // push out the blocks the dashboards read again
+    { blockCache: false },
   );
   return new Set(rows.map((r) => r.id));
 }

@@ -11,6 +11,7 @@ import {
   DataDirLockedError,
   INSERT_SETTINGS,
   QUERY_SETTINGS,
+  querySettings,
   StoreError,
   type Params,
   type QueryOptions,
@@ -20,7 +21,11 @@ import {
 import { toEngineParams } from './params.js';
 import { columnsOf, toTsv } from './tsv.js';
 
-const CONNECTION_ARGS = Object.entries(QUERY_SETTINGS).map(([k, v]) => `--${k}=${v}`);
+/** The engine's settings for every statement, and the size of its block cache (the uncompressed cache). */
+const connectionArgs = (blockCacheMb: number) => [
+  ...Object.entries(QUERY_SETTINGS).map(([k, v]) => `--${k}=${v}`),
+  `--uncompressed_cache_size=${blockCacheMb * 1024 * 1024}`,
+];
 
 function wrapError(err: unknown): StoreError {
   const e = err as { message?: string; clickhouseCode?: number };
@@ -39,7 +44,9 @@ function holderAlive(pidFile: string): boolean {
   }
 }
 
-export function openEmbeddedStore(dataDir: string): Store {
+/** `blockCacheMb`: memory for decompressed blocks that reads keep for the next reads of the same data (0: none). */
+export function openEmbeddedStore(dataDir: string, blockCacheMb: number): Store {
+  const CONNECTION_ARGS = connectionArgs(blockCacheMb);
   fs.mkdirSync(dataDir, { recursive: true });
   const pidFile = path.join(dataDir, 'flowlens.pid');
   let session: Session;
@@ -95,8 +102,8 @@ export function openEmbeddedStore(dataDir: string): Store {
     kind: 'embedded',
 
     async query<T>(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<T[]> {
-      const settings: Record<string, number> = options.maxExecutionSeconds ? { max_execution_time: options.maxExecutionSeconds } : {};
-      const text = sql + settingsClause(settings);
+      // on a line of its own: a statement may end in a comment
+      const text = `${sql}\n${settingsClause(querySettings(options))}`;
       try {
         const result = await track(session.queryBindAsync(text, toEngineParams(params), { format: 'JSONEachRow' }));
         const body = result.text();

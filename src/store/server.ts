@@ -6,6 +6,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import {
   INSERT_SETTINGS,
   QUERY_SETTINGS,
+  querySettings,
   StoreError,
   type Params,
   type QueryOptions,
@@ -36,7 +37,7 @@ export function openServerStore(url: string): Store {
           query: sql,
           query_params: toEngineParams(params),
           format: 'JSONEachRow',
-          clickhouse_settings: options.maxExecutionSeconds ? { max_execution_time: options.maxExecutionSeconds } : {},
+          clickhouse_settings: querySettings(options),
         });
         return await rs.json<T>();
       } catch (err) {

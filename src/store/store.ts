@@ -8,6 +8,24 @@ export type Row = Record<string, unknown>;
 export interface QueryOptions {
   /** Abort the query on the engine after this many seconds (max_execution_time). */
   maxExecutionSeconds?: number;
+  /**
+   * Read through the engine's block cache (use_uncompressed_cache): the decompressed blocks a read needs are
+   * kept in memory for the next read of the same data, as the dashboard's panels read the same recent weeks
+   * again and again. Default true; false for reads that would only churn it (the deduplication lookup's
+   * scattered probes of the event ids).
+   */
+  blockCache?: boolean;
+  /** Engine settings for this statement only (constants, never user input). */
+  settings?: Readonly<Record<string, string | number>>;
+}
+
+/** The engine settings a query's options give. */
+export function querySettings(options: QueryOptions): Record<string, string | number> {
+  return {
+    use_uncompressed_cache: options.blockCache === false ? 0 : 1,
+    ...(options.maxExecutionSeconds ? { max_execution_time: options.maxExecutionSeconds } : {}),
+    ...options.settings,
+  };
 }
 
 export interface Store {
