@@ -17,7 +17,7 @@ import type { AppDeps } from './http/deps.js';
 import { OpsMetrics } from './http/ops-metrics.js';
 import { IngestBuffer } from './ingest/buffer.js';
 import { RepairJournal } from './ingest/repair-journal.js';
-import { prewarmMarks } from './store/prewarm.js';
+import { prewarmBlockCache, prewarmMarks } from './store/prewarm.js';
 import { DerivedTables } from './ingest/derived.js';
 import { JobRunner } from './jobs/jobs.js';
 import { AccountSettingsStore } from './privacy/account-settings.js';
@@ -86,10 +86,10 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const app = await buildApp(deps);
   logger = app.log;
   await derived.catchUp();
-  // in the background, behind any read (read-first lanes): the first dashboards need not wait for it
-  const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, log) : Promise.resolve();
-  scheduler.start();
   let closing: Promise<void> | undefined;
+  // in the background, behind any read (read-first lanes): the first dashboards need not wait for it
+  const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, log).then(() => prewarmBlockCache(store, config.engineCacheMb, log, () => closing !== undefined)) : Promise.resolve();
+  scheduler.start();
   return {
     deps,
     app,
