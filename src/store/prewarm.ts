@@ -42,7 +42,7 @@ const CACHEABLE_BYTES = 192 * 1024 * 1024;
 /**
  * Fills the block cache with the panels' data, newest partitions first, up to half its size: otherwise the first
  * request of each panel after a start decompresses and caches every block it reads itself (at 1M enrollments the
- * first 30-day funnel took 260 ms against ≈65 for the next). One statement per partition, each behind any read.
+ * first 30-day funnel took 260 ms against ≈65 for the next). One statement per partition, each queued as a read (on the read-first store a request waits for at most one).
  */
 export async function prewarmBlockCache(
   store: Store,
