@@ -46,12 +46,12 @@ function holderAlive(pidFile: string): boolean {
 
 /** `blockCacheMb`: memory for decompressed blocks that reads keep for the next reads of the same data (0: none). */
 export function openEmbeddedStore(dataDir: string, blockCacheMb: number): Store {
-  const CONNECTION_ARGS = connectionArgs(blockCacheMb);
+  const sessionArgs = connectionArgs(blockCacheMb);
   fs.mkdirSync(dataDir, { recursive: true });
   const pidFile = path.join(dataDir, 'flowlens.pid');
   let session: Session;
   try {
-    session = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
+    session = new Session(dataDir, { connectionArgs: sessionArgs });
   } catch (err) {
     const e = err as Error & { cause?: { message?: string } };
     if (/Cannot lock file|already running/i.test(`${e.message} ${e.cause?.message ?? ''}`) || holderAlive(pidFile)) {
@@ -77,7 +77,7 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number): Store 
    * it nor break it.
    */
   async function* chunks(sql: string, params: Params, format: string): AsyncIterable<StreamChunk> {
-    const own = new Session(dataDir, { connectionArgs: CONNECTION_ARGS });
+    const own = new Session(dataDir, { connectionArgs: sessionArgs });
     const stream = own.queryStreamBind(sql, toEngineParams(params), { format });
     let finished = false;
     try {

@@ -19,17 +19,21 @@ after(() => store.close());
 const counter = async (event: string) =>
   Number((await store.query<{ n: number }>('SELECT sum(value) AS n FROM system.events WHERE event = {event:String}', { event }))[0]?.n ?? 0);
 const misses = () => counter('MarkCacheMisses');
+/** Stores events of account `default` the way a seed does (facts written). */
+async function ingest(events: object[]): Promise<void> {
+  const sink = storeSink(store, 'default');
+  await sink.send(events);
+  await sink.close();
+}
 
 test('after prewarming, the summary of a workflow misses no mark in the cache', async (t) => {
   if (store.kind !== 'embedded') return t.skip('prewarming is for the embedded engine');
-  const sink = storeSink(store, 'default');
-  await sink.send(
+  await ingest(
     Array.from({ length: 50 }, (_, i) => [
       ev.started('wf-warm', `x${i}`, '2026-03-02T10:00:00Z'),
       ev.completed('wf-warm', `x${i}`, '2026-03-03T10:00:00Z'),
     ]).flat(),
   );
-  await sink.close();
   const read = async () => (await summaryWithTrends(store, { account: 'default', workflow: 'wf-warm' }, parsePeriod({ start_date: '2026-03-01', end_date: '2026-03-31' }))).summary;
 
   // cold: the read loads marks itself (so the check below can fail)
@@ -47,8 +51,7 @@ test('after prewarming, the summary of a workflow misses no mark in the cache', 
 
 test('panel reads go through the block cache, which prewarming fills; the deduplication lookup stays out of it', async (t) => {
   if (store.kind !== 'embedded') return t.skip('the block cache is the embedded engine\'s');
-  const sink = storeSink(store, 'default');
-  await sink.send(
+  await ingest(
     Array.from({ length: 40 }, (_, i) => [
       ev.started('wf-blocks', `b${i}`, '2026-04-06T10:00:00Z'),
       ev.step('started', 'wf-blocks', `b${i}`, 'send', '2026-04-06T10:00:01Z'),
@@ -56,7 +59,6 @@ test('panel reads go through the block cache, which prewarming fills; the dedupl
       ev.completed('wf-blocks', `b${i}`, '2026-04-07T10:00:00Z'),
     ]).flat(),
   );
-  await sink.close();
   const scope = { account: 'default', workflow: 'wf-blocks' };
   const period = parsePeriod({ start_date: '2026-04-01', end_date: '2026-04-30' });
   const read = async () => {
