@@ -21,6 +21,12 @@ export interface Config {
    * data (the engine's uncompressed cache; 0 = none). A server configures its own.
    */
   engineCacheMb: number;
+  /**
+   * Embedded store: seconds the engine keeps memory its queries freed before giving it back to the system (0 = at
+   * once). Memory given back must be faulted in again by the next query, which made the first request after a
+   * pause tens of milliseconds slower. A server configures its own.
+   */
+  engineMemoryHoldS: number;
   /** ClickHouse server URL; when set, the server adapter is used. */
   clickhouseUrl: string | undefined;
   redisUrl: string | undefined;
@@ -76,6 +82,9 @@ export class ConfigError extends Error {}
 /** The embedded engine's block cache when FLOWLENS_ENGINE_CACHE_MB does not say (at 1M enrollments the panels' data is ≈400 MB). */
 export const DEFAULT_ENGINE_CACHE_MB = 1024;
 
+/** How long the embedded engine keeps freed memory when FLOWLENS_ENGINE_MEMORY_HOLD_S does not say (the engine's own default is 5 s). */
+export const DEFAULT_ENGINE_MEMORY_HOLD_S = 3600;
+
 function intFrom(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -107,6 +116,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     dataDir: path.resolve(flags.data ?? env.FLOWLENS_DATA_DIR ?? './data'),
     clickhouseUrl,
     engineCacheMb: intFrom('FLOWLENS_ENGINE_CACHE_MB', env.FLOWLENS_ENGINE_CACHE_MB, DEFAULT_ENGINE_CACHE_MB),
+    engineMemoryHoldS: intFrom('FLOWLENS_ENGINE_MEMORY_HOLD_S', env.FLOWLENS_ENGINE_MEMORY_HOLD_S, DEFAULT_ENGINE_MEMORY_HOLD_S),
     redisUrl: optional(flags['redis-url'] ?? env.FLOWLENS_REDIS_URL),
     adminKey: optional(env.FLOWLENS_ADMIN_KEY),
     rateLimitPerMinute: intFrom('FLOWLENS_RATE_LIMIT_PER_MINUTE', env.FLOWLENS_RATE_LIMIT_PER_MINUTE, 60),

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Session, type StreamChunk } from 'chdb';
+import type { Session as EngineSession, StreamChunk } from 'chdb';
+import { engineModule } from './engine-module.js';
 import { settingsClause } from './settings-clause.js';
 import {
   DataDirLockedError,
@@ -44,12 +45,16 @@ function holderAlive(pidFile: string): boolean {
   }
 }
 
-/** `blockCacheMb`: memory for decompressed blocks that reads keep for the next reads of the same data (0: none). */
-export function openEmbeddedStore(dataDir: string, blockCacheMb: number): Store {
+/**
+ * `blockCacheMb`: memory for decompressed blocks that reads keep for the next reads of the same data (0: none);
+ * `memoryHoldS`: how long the engine keeps memory its queries freed before giving it back (engine-module.ts).
+ */
+export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryHoldS: number): Store {
+  const { Session } = engineModule(memoryHoldS);
   const sessionArgs = connectionArgs(blockCacheMb);
   fs.mkdirSync(dataDir, { recursive: true });
   const pidFile = path.join(dataDir, 'flowlens.pid');
-  let session: Session;
+  let session: EngineSession;
   try {
     session = new Session(dataDir, { connectionArgs: sessionArgs });
   } catch (err) {
