@@ -1,20 +1,22 @@
 /** Configuration of the embedded engine: its block cache size (FLOWLENS_ENGINE_CACHE_MB) and how long it keeps freed memory (FLOWLENS_ENGINE_MEMORY_HOLD_S); defaults and bad values. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, DEFAULT_ENGINE_CACHE_MB, DEFAULT_ENGINE_MEMORY_HOLD_S, loadConfig } from './config.js';
+import { ConfigError, DEFAULT_ENGINE_CACHE_MB, DEFAULT_ENGINE_MEMORY_HOLD_S, loadConfig, type Config } from './config.js';
+
+/** A whole-number setting: its default, a value given, 0, and a bad value refused with the variable named. */
+function checkSetting(variable: string, field: keyof Config, fallback: number, given: number, bad: string) {
+  assert.equal(loadConfig({}, {})[field], fallback);
+  assert.equal(loadConfig({}, { [variable]: String(given) })[field], given);
+  assert.equal(loadConfig({}, { [variable]: '0' })[field], 0);
+  assert.throws(() => loadConfig({}, { [variable]: bad }), (e) => e instanceof ConfigError && e.message.includes(variable));
+}
 
 test('the block cache is 1024 MB unless FLOWLENS_ENGINE_CACHE_MB says otherwise; 0 turns it off; a bad value is refused', () => {
   assert.equal(DEFAULT_ENGINE_CACHE_MB, 1024);
-  assert.equal(loadConfig({}, {}).engineCacheMb, 1024);
-  assert.equal(loadConfig({}, { FLOWLENS_ENGINE_CACHE_MB: '256' }).engineCacheMb, 256);
-  assert.equal(loadConfig({}, { FLOWLENS_ENGINE_CACHE_MB: '0' }).engineCacheMb, 0);
-  assert.throws(() => loadConfig({}, { FLOWLENS_ENGINE_CACHE_MB: '1.5GB' }), (e) => e instanceof ConfigError && /FLOWLENS_ENGINE_CACHE_MB/.test(e.message));
+  checkSetting('FLOWLENS_ENGINE_CACHE_MB', 'engineCacheMb', 1024, 256, '1.5GB');
 });
 
 test('the engine keeps freed memory an hour unless FLOWLENS_ENGINE_MEMORY_HOLD_S says otherwise; 0 gives it back at once; a bad value is refused', () => {
   assert.equal(DEFAULT_ENGINE_MEMORY_HOLD_S, 3600);
-  assert.equal(loadConfig({}, {}).engineMemoryHoldS, 3600);
-  assert.equal(loadConfig({}, { FLOWLENS_ENGINE_MEMORY_HOLD_S: '60' }).engineMemoryHoldS, 60);
-  assert.equal(loadConfig({}, { FLOWLENS_ENGINE_MEMORY_HOLD_S: '0' }).engineMemoryHoldS, 0);
-  assert.throws(() => loadConfig({}, { FLOWLENS_ENGINE_MEMORY_HOLD_S: '-1' }), (e) => e instanceof ConfigError && /FLOWLENS_ENGINE_MEMORY_HOLD_S/.test(e.message));
+  checkSetting('FLOWLENS_ENGINE_MEMORY_HOLD_S', 'engineMemoryHoldS', 3600, 60, '-1');
 });
