@@ -1,3 +1,4 @@
+/** The embedded engine's allocator: the options engine-module.ts gives it, and freed memory kept over a pause (page faults counted). */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { allocatorOptions } from './engine-module.js';
