@@ -8,7 +8,7 @@
  * - `rebuild()` recomputes everything derived for one workflow (or all) from the raw events.
  */
 import type { Store } from '../store/store.js';
-import { workflowsWithoutFacts, writeFacts } from '../store/execution-facts.js';
+import { workflowsWithoutFacts, writeFacts, writeListedFacts } from '../store/execution-facts.js';
 import { isoUtc } from '../store/params.js';
 import type { RepairJournal } from './repair-journal.js';
 import type { EventRow } from './validate.js';
@@ -361,19 +361,38 @@ export class DerivedTables {
   private async runOnce(): Promise<void> {
     const batch = [...this.pending.entries()];
     this.pending.clear();
-    for (const [k, p] of batch) {
+    // Listed executions of every workflow in one write; workflows without a list (a catch-up since a time, or
+    // everything) one by one.
+    const listed = batch.filter(([, p]) => p.ids !== null);
+    if (listed.length > 0) {
       try {
-        await writeFacts(this.store, p.account, p.workflow, p.ids ? { ids: [...p.ids] } : p.since ? { since: p.since } : { all: true }, undefined, { fallback: p.fallback });
-        this.written.set(k, Math.max(this.written.get(k) ?? 0, p.seq));
-        this.release(k, p.seq);
-        this.failures.delete(k);
-        this.updated(p.account, p.workflow);
+        await writeListedFacts(this.store, listed.map(([, p]) => ({ account: p.account, workflow: p.workflow, ids: [...p.ids!], fallback: p.fallback })));
+        for (const [k, p] of listed) this.wrote(k, p);
       } catch (err) {
-        this.log(`could not write execution facts for ${p.workflow}`, err);
-        this.failures.set(k, err);
-        this.retry.set(k, p);
+        for (const [k, p] of listed) this.failed(k, p, err);
       }
     }
+    for (const [k, p] of batch.filter(([, p]) => p.ids === null)) {
+      try {
+        await writeFacts(this.store, p.account, p.workflow, p.since ? { since: p.since } : { all: true });
+        this.wrote(k, p);
+      } catch (err) {
+        this.failed(k, p, err);
+      }
+    }
+  }
+
+  private wrote(k: string, p: Pending): void {
+    this.written.set(k, Math.max(this.written.get(k) ?? 0, p.seq));
+    this.release(k, p.seq);
+    this.failures.delete(k);
+    this.updated(p.account, p.workflow);
+  }
+
+  private failed(k: string, p: Pending, err: unknown): void {
+    this.log(`could not write execution facts for ${p.workflow}`, err);
+    this.failures.set(k, err);
+    this.retry.set(k, p);
   }
 
   /**

@@ -4,13 +4,18 @@
  */
 import type { Store } from './store.js';
 
+/** Restricts execution_state to the workflow of the parameters {account:String} and {workflow:String}. */
+export const IN_WORKFLOW = 'account_id = {account:String} AND workflow_id = {workflow:String}';
+
 /**
- * A subquery with one row per execution of a workflow: enrolled_at, status, completed_at,
- * goal_achieved_at, exit_reason, current_step_id, … Needs the parameters {account:String} and
- * {workflow:String}; `where` is a fixed SQL condition on execution_state's partial rows (never user input).
+ * A subquery with one row per execution: account_id, workflow_id, execution_id, enrolled_at, status,
+ * completed_at, goal_achieved_at, exit_reason, current_step_id, … `where` is a fixed SQL condition on
+ * execution_state's partial rows (never user input); the default is one workflow (IN_WORKFLOW).
  */
-export const executionsSql = (where = '1') => `
+export const executionsSql = (where = IN_WORKFLOW) => `
 SELECT
+    account_id,
+    workflow_id,
     execution_id,
     enrolled_at,
     workflow_version,
@@ -43,6 +48,8 @@ SELECT
     step_untimed
 FROM (
     SELECT
+        account_id,
+        workflow_id,
         execution_id,
         min(enrolled_at) AS enrolled_at,
         max(workflow_version) AS workflow_version,
@@ -72,8 +79,8 @@ FROM (
         max(retain) AS retain,
         groupArrayArray(step_untimed) AS step_untimed
     FROM execution_state
-    WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND (${where})
-    GROUP BY execution_id
+    WHERE ${where}
+    GROUP BY account_id, workflow_id, execution_id
 )`;
 
 export const EXECUTIONS_SQL = executionsSql();

@@ -28,3 +28,14 @@ export function isoUtc(value: string | null): string | null {
  */
 export const stringList = (name: string) => `(SELECT id FROM format(TSV, 'id String', {${name}:String}))`;
 export { tsvLines as stringListValue } from './tsv.js';
+
+/**
+ * A list of string tuples as a query parameter, like stringList: `stringTuples(name, n)` reads the rows of
+ * `{name:String}` as tuples of n strings (columns c1 … cn), whose value is `stringTuplesValue(rows)`; usable as
+ * `(a, b) IN stringTuples('keys', 2)`, where a primary key starting with (a, b) still narrows the read.
+ */
+export const stringTuples = (name: string, n: number) => {
+  const columns = Array.from({ length: n }, (_, i) => `c${i + 1}`);
+  return `(SELECT ${columns.join(', ')} FROM format(TSV, '${columns.map((c) => `${c} String`).join(', ')}', {${name}:String}))`;
+};
+export { tsvRows as stringTuplesValue } from './tsv.js';

@@ -27,6 +27,11 @@ export function tsvLines(values: readonly string[]): string {
   return values.map(field).join('\n') + '\n';
 }
 
+/** Rows of strings as a TSV text (one line a row), for the engine's `format(TSV, …)` with several columns. */
+export function tsvRows(rows: readonly (readonly string[])[]): string {
+  return rows.map((r) => r.map(field).join('\t')).join('\n') + '\n';
+}
+
 /** The columns of a batch: the first row's keys plus any other row adds. */
 export function columnsOf(rows: readonly Row[]): string[] {
   const cols = new Set(Object.keys(rows[0] ?? {}));
