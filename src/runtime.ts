@@ -54,7 +54,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     maxPendingRows: config.ingestMaxPending,
     flushIntervalMs: config.ingestFlushIntervalMs,
     onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
-    onStored: (rows, entry) => derived.touched(rows, entry),
+    onStored: (rows, entry, more) => derived.touched(rows, entry, more),
     journal,
   });
   const jobs = new JobRunner(store, log);

@@ -28,10 +28,11 @@ export interface IngestBufferOptions {
   /** Beyond this many waiting rows new submissions are refused with 503 (memory stays bounded). */
   maxPendingRows?: number;
   /**
-   * Called with the rows of every batch once they are stored (before the senders are answered), and the
-   * batch's journal entry, which the callee ends once the batch's execution facts are written.
+   * Called with the rows of every batch once they are stored (before the senders are answered), the batch's
+   * journal entry, which the callee ends once the batch's execution facts are written, and whether more
+   * events are already waiting to be written (a next batch follows at once).
    */
-  onStored?: (rows: EventRow[], journalEntry?: string) => void;
+  onStored?: (rows: EventRow[], journalEntry: string | undefined, more: boolean) => void;
   /** Records each insert while it runs, so that a crash in the middle can be repaired at the next start. */
   journal?: RepairJournal;
 }
@@ -152,7 +153,7 @@ export class IngestBuffer {
       const entry = fresh.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(fresh) }) : undefined;
       await this.store.insert('events', fresh);
       if (entry) this.options.journal!.inserted(entry);
-      if (fresh.length > 0) this.options.onStored?.(fresh, entry);
+      if (fresh.length > 0) this.options.onStored?.(fresh, entry, this.queue.length > 0);
       let offset = 0;
       for (const p of batch) {
         let duplicates = 0;

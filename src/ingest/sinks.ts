@@ -41,7 +41,7 @@ export function storeSink(store: Store, accountId: string, options: { retain?: b
   const buffer = new IngestBuffer(store, {
     maxBatch: MAX_EVENTS_PER_REQUEST,
     flushIntervalMs: 0,
-    onStored: (rows, entry) => derived.touched(rows, entry),
+    onStored: (rows, entry, more) => derived.touched(rows, entry, more),
     ...(options.journal ? { journal: options.journal } : {}),
   });
   return {
