@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|seed|analytics|realtime|exports|platform|dashboard|compare] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
+ * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--pg-repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
  *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
  * npm run bench -- analytics --data DIR --size 10m   the panels on a kept (e.g. scaled) data set, kept in results.json as analytics_10m
@@ -15,6 +15,7 @@ import { reachPostgres } from './postgres/load.js';
 import { benchDashboard } from './dashboard.js';
 import { benchExports } from './exports.js';
 import { benchIngest } from './ingest.js';
+import { benchIngestStages } from './ingest-stages.js';
 import { benchPlatform, seedPlatform } from './platform.js';
 import { benchRealtime } from './realtime.js';
 import { benchSeed } from './seed.js';
@@ -55,6 +56,13 @@ if (which.includes('ingest')) {
   process.stderr.write(`ingest: ${events.toLocaleString('en-US')} events over HTTP, NDJSON batches of 5,000…\n`);
   results.ingest = await benchIngest(events, Number(values.senders ?? 4));
   console.table([results.ingest]);
+}
+if (which.includes('stages')) {
+  const events = Number(values.events ?? 500_000);
+  process.stderr.write(`stages: where ingestion spends its time, ${events.toLocaleString('en-US')} events in process…\n`);
+  const r = await benchIngestStages(events);
+  results.ingestStages = r;
+  console.table([{ ...r.microsPerEvent, eventsPerSecond: r.eventsPerSecond }]);
 }
 if (which.includes('seed')) {
   const enrollments = Number(values.enrollments ?? 1_000_000);
