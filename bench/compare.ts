@@ -21,7 +21,7 @@ import { seed } from '../src/cli/seed.js';
 import { demoWorkflows, type GenerateOptions } from '../src/demo/generate.js';
 import { storeSink } from '../src/ingest/sinks.js';
 import { openStore } from '../src/store/factory.js';
-import { openTestStore, tempDir } from '../test/helpers/store.js';
+import { keptDir, openTestStore, tempDir } from '../test/helpers/store.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
 import { scaleDataDir } from './scale.js';
 import { databaseUrl, dropDatabase, loadPostgres, reachPostgres, type PgLoad } from './postgres/load.js';
@@ -86,7 +86,7 @@ export async function benchCompare(o: CompareOptions) {
     if (meta.enrollments !== enrollments) throw new Error(`${dataDir} holds ${meta.enrollments} enrollments, not ${enrollments}`);
     o.log(`flowlens: reusing ${dataDir} (seeded ${meta.now})`);
   } else {
-    dataDir = tempDir(`flowlens-bench-compare-${o.size}-`);
+    dataDir = o.keep ? keptDir(`flowlens-bench-compare-${o.size}-`) : tempDir(`flowlens-bench-compare-${o.size}-`);
     const now = new Date();
     const seeded = SCALED[o.size]?.from ?? enrollments;
     const { store } = await openTestStore(dataDir);

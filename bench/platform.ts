@@ -8,7 +8,7 @@
 import { seed } from '../src/cli/seed.js';
 import { KEEP_ALL, settle } from './seed.js';
 import { storeSink } from '../src/ingest/sinks.js';
-import { openTestStore, tempDir } from '../test/helpers/store.js';
+import { keptDir, openTestStore } from '../test/helpers/store.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
 
 const KEY = 'fl_bench_operator_key';
@@ -23,7 +23,7 @@ function pct(xs: number[], p: number): number {
 const isoDay = (offsetDays: number) => new Date(Date.now() - offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 export async function seedPlatform(events: number) {
-  const dataDir = tempDir('flowlens-bench-platform-');
+  const dataDir = keptDir('flowlens-bench-platform-');
   const { store } = await openTestStore(dataDir);
   const sink = storeSink(store, 'default');
   const s = await seed(sink, { workflows: 50, enrollments: Math.ceil(events / EVENTS_PER_ENROLLMENT), days: 90, seed: 8, now: new Date() });

@@ -3,10 +3,10 @@ import { seed } from '../src/cli/seed.js';
 import { loadConfig } from '../src/config/config.js';
 import { startRuntime } from '../src/runtime.js';
 import { storeSink } from '../src/ingest/sinks.js';
-import { openTestStore, tempDir } from '../test/helpers/store.js';
+import { keptDir, openTestStore, tempDir } from '../test/helpers/store.js';
 
 export async function benchSeed(enrollments: number, keep = false) {
-  const dataDir = tempDir('flowlens-bench-seed-');
+  const dataDir = keep ? keptDir('flowlens-bench-seed-') : tempDir('flowlens-bench-seed-');
   const { store } = await openTestStore(dataDir);
   const sink = storeSink(store, 'default');
   const s = await seed(sink, { workflows: 1, enrollments, days: 90, seed: 11, now: new Date() });

@@ -1,13 +1,13 @@
 /** The crash journal's file life cycle: begin, inserted (batch → facts), end, and what a crash leaves. Pure: no store. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '../../test/helpers/store.js';
 import { batchExtent, RepairJournal } from './repair-journal.js';
 
 function tempJournal() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-journal-test-'));
+  const dataDir = tempDir('flowlens-journal-test-');
   return { journal: RepairJournal.of(dataDir), dir: path.join(dataDir, 'flowlens-journal') };
 }
 
