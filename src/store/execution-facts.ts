@@ -150,14 +150,12 @@ export async function writeFacts(
  * engine read only the listed executions' granules.
  */
 export async function writeListedFacts(store: Store, lists: readonly ListedExecutions[]): Promise<void> {
-  const keys = lists.flatMap((l) => l.ids.map((id) => [l.account, l.workflow, id, l.fallback] as const));
-  for (let i = 0; i < keys.length; i += LISTED_PER_STATEMENT) {
-    const chunk = keys.slice(i, i + LISTED_PER_STATEMENT);
-    await store.command(factsInsertSql(named('keys')), { keys: stringTuplesValue(chunk.map(([a, w, id]) => [a, w, id])) });
-    const fallback = chunk.filter((k) => k[3]);
-    if (fallback.length > 0) {
-      await store.command(fallbackInsertSql(named('keys')), { keys: stringTuplesValue(fallback.map(([a, w, id]) => [a, w, id])) });
-    }
+  const listed = lists.flatMap((l) => l.ids.map((id) => ({ key: [l.account, l.workflow, id], fallback: l.fallback })));
+  for (let i = 0; i < listed.length; i += LISTED_PER_STATEMENT) {
+    const chunk = listed.slice(i, i + LISTED_PER_STATEMENT);
+    await store.command(factsInsertSql(named('keys')), { keys: stringTuplesValue(chunk.map((l) => l.key)) });
+    const fallback = chunk.filter((l) => l.fallback).map((l) => l.key);
+    if (fallback.length > 0) await store.command(fallbackInsertSql(named('keys')), { keys: stringTuplesValue(fallback) });
   }
 }
 
