@@ -28,7 +28,10 @@ import { loadStreamSecret } from './realtime/stream-token.js';
 import { openRedis } from './redis/connection.js';
 import { openStore } from './store/factory.js';
 import { readFirstStore } from './store/read-first.js';
+import { engineTimezones } from './store/engine-timezones.js';
+import { limitedStore } from './store/limits.js';
 import { migrate } from './store/migrate.js';
+import { useEngineTimezones } from './time/timezones.js';
 import { applyRetention } from './store/retention.js';
 import { timedStore } from './store/timed.js';
 
@@ -42,8 +45,12 @@ export interface Runtime {
 export async function startRuntime(config: Config): Promise<Runtime> {
   const ops = new OpsMetrics();
   const opened = openStore(config);
-  const store = timedStore(opened.kind === 'embedded' ? readFirstStore(opened) : opened, (kind, seconds) => ops.queryDuration.observe({ kind }, seconds));
+  const store = limitedStore(
+    timedStore(opened.kind === 'embedded' ? readFirstStore(opened) : opened, (kind, seconds) => ops.queryDuration.observe({ kind }, seconds)),
+    config.queryLimits,
+  );
   await migrate(store);
+  useEngineTimezones(await engineTimezones(store));
   await applyRetention(store, config.retention);
   let logger: FastifyInstance['log'] | undefined;
   const log = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.info(msg));

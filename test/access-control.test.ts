@@ -124,6 +124,8 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/analytics/costs/budgets', url: () => '/api/v1/analytics/costs/budgets', codes: expect(403, ADMIN_ONLY) },
   { method: 'PUT', path: '/api/v1/analytics/costs/budgets', url: () => '/api/v1/analytics/costs/budgets', body: () => ({ budgets: [] }), codes: expect(403, ADMIN_ONLY) },
   { method: 'GET', path: '/api/v1/analytics/costs/alerts', url: () => '/api/v1/analytics/costs/alerts', codes: expect(403, ADMIN_ONLY) },
+  // who am I: every valid key, the ingest key too (issue 36: it got 403); without a key, "nobody signed in"
+  { method: 'GET', path: '/api/v1/session', url: () => '/api/v1/session', codes: { ...expect(200, {}), none: 200 } },
   // a workflow id names a workflow within the caller's account: another account registers its own
   { method: 'PUT', path: '/api/v1/workflows/{workflow_id}', url: () => '/api/v1/workflows/wf', body: () => ({ name: 'Onboarding', version: 1, owner_user_id: 'u-owner', steps: [{ step_id: 's1', name: 'Email', order: 1, type: 'action', action_type: 'send_email' }] }), codes: expect(403, { operator: 201, admin: 200, owner: 200, sharedMember: 200, otherAdmin: 201 }) },
 ];
@@ -137,7 +139,7 @@ describe('access control', () => {
       .filter(([p]) => p.startsWith('/api/'))
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     // the session routes answer callers without a key (sign-in, "nobody signed in"): test/dashboard-session.test.ts
-    const SESSION = ['POST /api/v1/session', 'GET /api/v1/session', 'DELETE /api/v1/session'];
+    const SESSION = ['POST /api/v1/session', 'DELETE /api/v1/session'];
     const covered = new Set([...MATRIX.map((r) => `${r.method} ${r.path}`), 'DELETE /api/v1/api-keys/{id}', 'DELETE /api/v1/reports/{report_id}', ...SESSION]);
     assert.deepEqual(documented.filter((r) => !covered.has(r)), [], 'routes without matrix rows');
   });

@@ -25,7 +25,8 @@ export type Action =
   | 'manage_keys'
   | 'manage_account' // account settings, contact deletion, the audit log
   | 'manage_accounts' // create accounts (operator only)
-  | 'use_dashboard'; // sign in to the dashboard, see who is signed in, sign out
+  | 'use_dashboard' // sign in to the dashboard, sign out
+  | 'whoami'; // see who the key or session is
 
 const ROLES_FOR: Record<Action, readonly Role[]> = {
   ingest: ['admin', 'member', 'ingest'],
@@ -38,6 +39,7 @@ const ROLES_FOR: Record<Action, readonly Role[]> = {
   manage_account: ['admin'],
   manage_accounts: [],
   use_dashboard: ['admin', 'member', 'viewer'],
+  whoami: ['admin', 'member', 'viewer', 'ingest'],
 };
 
 const VERBS: Record<Action, string> = {
@@ -51,6 +53,7 @@ const VERBS: Record<Action, string> = {
   manage_account: 'manage the account',
   manage_accounts: 'create accounts',
   use_dashboard: 'use the dashboard (its role only sends events)',
+  whoami: 'see who it is',
 };
 
 /**

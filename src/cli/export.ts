@@ -14,7 +14,9 @@ import { RepairJournal } from '../ingest/repair-journal.js';
 import { parsePeriod, type PeriodQuery } from '../metrics/period.js';
 import { AccountSettingsStore } from '../privacy/account-settings.js';
 import { openStore } from '../store/factory.js';
+import { engineTimezones } from '../store/engine-timezones.js';
 import { migrate } from '../store/migrate.js';
+import { useEngineTimezones } from '../time/timezones.js';
 import { progressBar } from './progress.js';
 
 export interface ExportFlags {
@@ -86,6 +88,7 @@ export async function exportCommand(flags: ExportFlags): Promise<{ file: string;
     const store = openStore(config);
     try {
       await migrate(store);
+      useEngineTimezones(await engineTimezones(store));
       const derived = new DerivedTables(store, (m) => process.stderr.write(`${m}\n`), RepairJournal.of(config.dataDir));
       await derived.catchUp(); // what the last run of the server or a seed left unwritten
       await derived.idle();

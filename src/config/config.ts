@@ -3,6 +3,7 @@
  * Flags (from the CLI) win over environment variables, which win over defaults.
  */
 import path from 'node:path';
+import type { ReadLimits } from '../store/limits.js';
 
 export interface RetentionConfig {
   /** Days of raw event detail kept (0 = forever). */
@@ -63,6 +64,12 @@ export interface Config {
   streamTokenTtlSeconds: number;
   /** How long a dashboard sign-in lasts (never longer than its key). */
   sessionTtlHours: number;
+  /**
+   * Reads: the time an API request that computes figures may take before it answers 503 (the work stops with it
+   * at the engine's limit), and the engine's limits on each read query: seconds, memory, rows in its result.
+   */
+  requestTimeoutS: number;
+  queryLimits: ReadLimits;
   /** The built dashboard (index.html and assets); default: dist/web of this installation. */
   webDir: string | undefined;
   logLevel: string;
@@ -140,6 +147,12 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     sseHeartbeatMs: intFrom('FLOWLENS_SSE_HEARTBEAT_MS', env.FLOWLENS_SSE_HEARTBEAT_MS, 15_000, 100),
     sseCoalesceMs: intFrom('FLOWLENS_SSE_COALESCE_MS', env.FLOWLENS_SSE_COALESCE_MS, 250, 0),
     sessionTtlHours: intFrom('FLOWLENS_SESSION_TTL_HOURS', env.FLOWLENS_SESSION_TTL_HOURS, 12, 1),
+    requestTimeoutS: intFrom('FLOWLENS_REQUEST_TIMEOUT_S', env.FLOWLENS_REQUEST_TIMEOUT_S, 30, 1),
+    queryLimits: {
+      seconds: intFrom('FLOWLENS_QUERY_TIMEOUT_S', env.FLOWLENS_QUERY_TIMEOUT_S, 10),
+      memoryMb: intFrom('FLOWLENS_QUERY_MAX_MEMORY_MB', env.FLOWLENS_QUERY_MAX_MEMORY_MB, 4096),
+      resultRows: intFrom('FLOWLENS_QUERY_MAX_ROWS', env.FLOWLENS_QUERY_MAX_ROWS, 1_000_000),
+    },
     webDir: optional(env.FLOWLENS_WEB_DIR),
     streamTokenTtlSeconds: intFrom('FLOWLENS_STREAM_TOKEN_TTL_SECONDS', env.FLOWLENS_STREAM_TOKEN_TTL_SECONDS, 900, 1),
     logLevel: env.FLOWLENS_LOG_LEVEL ?? 'info',

@@ -9,10 +9,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerDeadlines } from './deadline.js';
 import type { AppDeps } from './deps.js';
 import { registerEtags } from './etag.js';
 import { registerGuards } from './guard.js';
-import { errorHandler, sendProblem } from './problem.js';
+import { clientErrorHandler, errorHandler, frameworkErrorDetail, sendProblem } from './problem.js';
+import { finiteValidatorFactory } from './validation.js';
 import { registerRateLimits } from './rate-limit.js';
 import { accessRoutes } from './routes/access.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -43,6 +45,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // ids are at most 128 characters; percent-encoded they may take three times as many
     routerOptions: { maxParamLength: 512 },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: finiteValidatorFactory() } },
+    // the router's own refusals (a malformed percent-encoding, a path parameter over maxParamLength) and the
+    // HTTP parser's (headers or URL over 16 KB, a malformed request) answer problem+json like every other error
+    frameworkErrors: (err, _request, reply) => sendProblem(reply, err.statusCode === 414 ? 414 : 400, frameworkErrorDetail(err)),
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -86,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: (csp) => csp.replace(/\s*upgrade-insecure-requests;?/, '') });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  registerDeadlines(app, deps.config.requestTimeoutS);
   await app.register(opsRoutes(deps));
   await app.register(eventRoutes(deps));
   await app.register(workflowRoutes(deps));

@@ -10,7 +10,7 @@ export const CatalogStep = Type.Object(
   {
     step_id: Type.String({ minLength: 1, maxLength: 128 }),
     name: Type.String({ minLength: 1, maxLength: 256 }),
-    order: Type.Integer({ minimum: 0 }),
+    order: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
     type: Type.Union(['trigger', 'action', 'condition', 'wait', 'goal'].map((s) => Type.Literal(s))),
     action_type: Type.Optional(Type.String({ maxLength: 128 })),
   },
@@ -23,8 +23,8 @@ export const WorkflowRegistration = Type.Object(
     version: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     owner_user_id: Type.Optional(Type.String({ maxLength: 128 })),
     steps: Type.Array(CatalogStep, { maxItems: 1000 }),
-    time_saved_seconds_per_execution: Type.Optional(Type.Number({ minimum: 0 })),
-    value_per_conversion_usd: Type.Optional(Type.Number({ minimum: 0 })),
+    time_saved_seconds_per_execution: Type.Optional(Type.Number({ minimum: 0, maximum: 31_536_000, description: 'at most a year' })),
+    value_per_conversion_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
   },
   { additionalProperties: false },
 );

@@ -4,6 +4,8 @@
  * Timezone arithmetic uses Intl (the platform's tz database); ClickHouse buckets with the same names.
  */
 import { badRequest } from '../http/problem.js';
+import { InvalidInput } from '../errors/domain-errors.js';
+import { resolveTimezone } from '../time/timezones.js';
 
 export const GRANULARITIES = ['minute', 'hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
@@ -64,16 +66,6 @@ function formatter(timezone: string): Intl.DateTimeFormat {
   return f;
 }
 
-export function isTimezone(name: string): boolean {
-  if (name.length === 0 || name.length > 64) return false;
-  try {
-    formatter(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The wall-clock fields of an instant in a timezone. */
 function wallClock(t: number, timezone: string) {
   const parts: Record<string, number> = {};
@@ -125,8 +117,9 @@ function makePeriod(startDate: string, endDate: string, timezone: string, granul
 /** Reads and checks the shared query parameters; a bad one is a 400 naming it. */
 export function parsePeriod(q: PeriodQuery, now = new Date()): Period {
   const errors: { path: string; message: string }[] = [];
-  const timezone = q.timezone ?? 'UTC';
-  if (!isTimezone(timezone)) errors.push({ path: '/timezone', message: `unknown timezone "${timezone}" (use an IANA name such as Europe/Paris)` });
+  const resolved = resolveTimezone(q.timezone ?? 'UTC');
+  const timezone = resolved ?? 'UTC';
+  if (resolved === undefined) errors.push({ path: '/timezone', message: `unknown timezone "${q.timezone}" (use an IANA name such as Europe/Paris)` });
   const granularity = (q.granularity ?? 'daily') as Granularity;
   if (!GRANULARITIES.includes(granularity)) errors.push({ path: '/granularity', message: `must be one of ${GRANULARITIES.join(', ')}` });
   let startDate = q.start_date;
@@ -203,12 +196,15 @@ export function bucketIndexSql(column: string, g: Granularity, fromParam = 'from
 
 /** Every bucket of the period, in order (empty ones included). */
 export function buckets(p: Period): Bucket[] {
+  // sized by a request: parsePeriod refuses more, and a Period built another way is checked here again
+  if (!(p.days >= 1 && p.days <= MAX_DAYS)) throw new InvalidInput(`a period spans at most ${MAX_DAYS} days, not ${p.days}`, [{ path: '/end_date', message: `at most ${MAX_DAYS} days` }]);
   const out: Bucket[] = [];
   const from = p.from.getTime();
   const to = p.to.getTime();
   if (p.granularity === 'minute' || p.granularity === 'hourly') {
     const step = p.granularity === 'minute' ? 60_000 : 3_600_000;
     // hourly buckets start on the local hour (Kolkata: at :30 UTC); the period starts on one
+    if ((to - from) / step > MAX_BUCKETS) throw new InvalidInput(`at most ${MAX_BUCKETS} buckets, choose a coarser granularity`, [{ path: '/granularity', message: `at most ${MAX_BUCKETS} buckets` }]);
     for (let t = from; t < to; t += step) out.push({ key: String(t / 1000), date: rfc3339InZone(t, p.timezone), hours: step / 3_600_000 });
     return out;
   }

@@ -105,8 +105,13 @@ function dot(a: readonly number[], b: readonly number[]): number {
   return a.reduce((s, v, i) => s + v * b[i]!, 0);
 }
 
+/** The longest forecast predict makes, in days. */
+export const MAX_HORIZON = 3660;
+
 /** Forecasts `horizon` days after the fitted ones, with a prediction interval at `z` (95 % by default). */
 export function predict(model: TrendModel, horizon: number, z = Z_95): ForecastPoint[] {
+  // sized by a request: checked here too, whatever the caller checked (a non-finite horizon looped for ever)
+  if (!Number.isInteger(horizon) || horizon < 0 || horizon > MAX_HORIZON) throw new RangeError(`horizon must be a whole number from 0 to ${MAX_HORIZON}, got ${horizon}`);
   const out: ForecastPoint[] = [];
   for (let h = 0; h < horizon; h++) {
     const t = model.n + h;

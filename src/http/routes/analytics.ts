@@ -13,24 +13,20 @@ import { queueRefresh } from '../../jobs/refresh.js';
 import { ResultCache } from '../../metrics/cache.js';
 import { cohortTotals, totalsOf, type CohortTotals } from '../../metrics/funnel.js';
 import { actionsBody, funnelBody, summaryBody } from '../../metrics/panels.js';
-import { GRANULARITIES, parsePeriod, RANGES, type Period } from '../../metrics/period.js';
+import { parsePeriod, type Period } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
 import type { Summary } from '../../metrics/summary.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
+import { PeriodParams, VersionFilter } from '../schemas.js';
 
 const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 export const AnalyticsQuery = Type.Object(
   {
-    start_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive, read in `timezone`', examples: ['2026-11-01'] })),
-    end_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive', examples: ['2026-11-30'] })),
-    range: Type.Optional(Type.String({ description: `instead of dates: ${RANGES.join(' | ')} (ending today in timezone)` })),
-    timezone: Type.Optional(Type.String({ description: 'IANA name, default UTC', examples: ['America/New_York'] })),
-    granularity: Type.Optional(Type.String({ description: `${GRANULARITIES.join(' | ')}, default daily; weeks start on Monday` })),
+    ...PeriodParams,
     compare: Type.Optional(Type.Union([Type.Literal('previous_period'), Type.Literal('none')], { description: 'previous_period adds the same figures for the equally long period before' })),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'only executions (events) of this workflow version' })),
-    variant: Type.Optional(Type.String({ maxLength: 128, description: 'only executions of this A/B variant' })),
+    ...VersionFilter,
   },
   { additionalProperties: false },
 );

@@ -4,17 +4,15 @@ import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
 import { readableWorkflows } from '../../auth/readable-workflows.js';
 import { workflowsOverview } from '../../metrics/overview.js';
-import { parsePeriod, RANGES } from '../../metrics/period.js';
+import { parsePeriod } from '../../metrics/period.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest } from '../problem.js';
+import { PeriodParams } from '../schemas.js';
 
 const OverviewQuery = Type.Object(
   {
-    start_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive, read in `timezone`' })),
-    end_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive' })),
-    range: Type.Optional(Type.String({ description: `instead of dates: ${RANGES.join(' | ')}` })),
-    timezone: Type.Optional(Type.String({ description: 'IANA name, default UTC' })),
-    granularity: Type.Optional(Type.String({ description: 'buckets of the sparkline: hourly | daily | weekly | monthly, default daily' })),
+    ...PeriodParams,
+    granularity: Type.Optional(Type.String({ maxLength: 16, description: 'buckets of the sparkline: hourly | daily | weekly | monthly, default daily' })),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
 import { workflowGrant } from '../../auth/workflow-access.js';
 import { TEMPLATES } from '../../exports/pdf-report.js';
-import { isTimezone } from '../../metrics/period.js';
+import { resolveTimezone } from '../../time/timezones.js';
 import type { ReportDefinition } from '../../reports/reports.js';
 import { FREQUENCIES } from '../../reports/schedule.js';
 import type { AppDeps } from '../deps.js';
@@ -36,11 +36,12 @@ const ReportId = Type.Object({ report_id: Type.String({ maxLength: 64 }) });
 export const reportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     async function checked(account: string, body: Definition): Promise<ReportDefinition> {
-      if (!isTimezone(body.schedule.timezone)) throw badRequest(`Unknown timezone ${body.schedule.timezone}`, [{ path: '/schedule/timezone', message: 'is not an IANA timezone' }]);
+      const timezone = resolveTimezone(body.schedule.timezone);
+      if (timezone === undefined) throw badRequest(`Unknown timezone ${body.schedule.timezone}`, [{ path: '/schedule/timezone', message: 'is not an IANA timezone' }]);
       if (body.workflow_id !== '*' && !(await workflowGrant(deps.store, account, body.workflow_id)).exists) {
         throw badRequest(`Workflow ${body.workflow_id} does not exist`, [{ path: '/workflow_id', message: 'no such workflow in this account' }]);
       }
-      return { ...body, template: body.template ?? 'executive' };
+      return { ...body, schedule: { ...body.schedule, timezone }, template: body.template ?? 'executive' };
     }
     const find = async (account: string, id: string) => {
       const [report] = await deps.reports.list(account, id);

@@ -79,7 +79,7 @@ export const sessionRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     app.get(
       '/api/v1/session',
       {
-        config: { access: { action: 'use_dashboard' }, optionalAuth: true },
+        config: { access: { action: 'whoami' }, optionalAuth: true },
         schema: {
           tags: ['session'],
           summary: 'Who is signed in (or who the Bearer key is)',

@@ -7,6 +7,7 @@
  * (z·√Σσᵢ²).
  */
 import type { Store } from '../../store/store.js';
+import { assertBounded } from '../../errors/domain-errors.js';
 import { backtest, fit, predict, Z_95, type ForecastPoint, type TrendModel } from '../../stats/forecast.js';
 import { addDays, localDate, parsePeriod, startOfLocalDay } from '../period.js';
 import { costSeries, costTotal, r4 } from './costs.js';
@@ -52,7 +53,12 @@ const total = (pts: ForecastPoint[]) => {
 const backtestOut = (b: ReturnType<typeof backtest>) =>
   b && { holdout_days: b.holdout_days, mae: r4(b.mae), rmse: r4(b.rmse), wape_percent: b.wape_percent === null ? null : r4(b.wape_percent), interval_coverage_percent: r4(b.interval_coverage_percent) };
 
+/** The bounds of a forecast request (the route's schema says the same; checked again where they size work). */
+export const FORECAST_LIMITS = { historyDays: { min: 7, max: 365 }, horizonDays: { min: 1, max: 90 } } as const;
+
 export async function costForecast(store: Store, t: Target, tz: string, historyDays: number, horizon: number, now = new Date()) {
+  assertBounded(historyDays, FORECAST_LIMITS.historyDays.min, FORECAST_LIMITS.historyDays.max, 'history_days');
+  assertBounded(horizon, FORECAST_LIMITS.horizonDays.min, FORECAST_LIMITS.horizonDays.max, 'horizon_days');
   const h = await history(store, t, tz, historyDays, now);
   const today = localDate(now, tz);
   const weekday = weekdayOf(h.start);

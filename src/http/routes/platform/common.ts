@@ -12,18 +12,12 @@ import { principalOf, type Principal } from '../../../auth/principal.js';
 import { sharesOf, workflowGrant } from '../../../auth/workflow-access.js';
 import { listWorkflows } from '../../../ingest/catalog.js';
 import { ResultCache } from '../../../metrics/cache.js';
-import { GRANULARITIES, parsePeriod, RANGES, type Period } from '../../../metrics/period.js';
+import { parsePeriod, type Period } from '../../../metrics/period.js';
 import type { Target } from '../../../metrics/platform/target.js';
 import type { AppDeps } from '../../deps.js';
 import { forbidden, notFound } from '../../problem.js';
 
-export const PeriodParams = {
-  start_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive, read in `timezone`', examples: ['2026-11-01'] })),
-  end_date: Type.Optional(Type.String({ description: 'YYYY-MM-DD, inclusive', examples: ['2026-11-30'] })),
-  range: Type.Optional(Type.String({ description: `instead of dates: ${RANGES.join(' | ')} (ending today in timezone)` })),
-  timezone: Type.Optional(Type.String({ description: 'IANA name, default UTC', examples: ['America/New_York'] })),
-  granularity: Type.Optional(Type.String({ description: `${GRANULARITIES.join(' | ')}, default daily; weeks start on Monday` })),
-};
+export { PeriodParams } from '../../schemas.js';
 
 export const WorkflowFilter = {
   workflow_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'only this workflow (default: every workflow the key may read)' })),

@@ -6,8 +6,8 @@ import { normalize, BudgetsBody, type Budget } from '../../../budgets/budgets.js
 import { budgetStatus } from '../../../budgets/evaluate.js';
 import type { BudgetMonitor } from '../../../budgets/monitor.js';
 import { workflowExists } from '../../../ingest/catalog.js';
-import { isTimezone } from '../../../metrics/period.js';
-import { costForecast } from '../../../metrics/platform/cost-forecast.js';
+import { resolveTimezone } from '../../../time/timezones.js';
+import { costForecast, FORECAST_LIMITS } from '../../../metrics/platform/cost-forecast.js';
 import { BREAKDOWNS, cohortCost, costBreakdown, costSeries, perExecution } from '../../../metrics/platform/costs.js';
 import { badRequest, type ProblemField } from '../../problem.js';
 import { PeriodOut, PeriodParams, readableWorkflows, checkReadable, readConfig, WorkflowFilter, type PlatformContext } from './common.js';
@@ -80,16 +80,16 @@ export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): Fastif
           querystring: Type.Object({
             ...WorkflowFilter,
             timezone: PeriodParams.timezone,
-            history_days: Type.Optional(Type.Integer({ minimum: 7, maximum: 365, default: 90 })),
-            horizon_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 30 })),
+            history_days: Type.Optional(Type.Integer({ minimum: FORECAST_LIMITS.historyDays.min, maximum: FORECAST_LIMITS.historyDays.max, default: 90 })),
+            horizon_days: Type.Optional(Type.Integer({ minimum: FORECAST_LIMITS.horizonDays.min, maximum: FORECAST_LIMITS.horizonDays.max, default: 30 })),
           }, { additionalProperties: false }),
           response: { 200: ForecastResponse },
         },
       },
       async (request) => {
         const q = request.query;
-        const tz = q.timezone ?? 'UTC';
-        if (!isTimezone(tz)) throw badRequest(`timezone: unknown timezone "${tz}"`, [{ path: '/timezone', message: `unknown timezone "${tz}" (use an IANA name such as Europe/Paris)` }]);
+        const tz = resolveTimezone(q.timezone ?? 'UTC');
+        if (tz === undefined) throw badRequest(`timezone: unknown timezone "${q.timezone}"`, [{ path: '/timezone', message: `unknown timezone "${q.timezone}" (use an IANA name such as Europe/Paris)` }]);
         const p = principalOf(request);
         let workflows: string[];
         if (q.workflow_id !== undefined) {
@@ -144,11 +144,12 @@ export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): Fastif
           const at = (f: string) => `/budgets/${i}/${f}`;
           if (b.scope === 'workflow' && b.workflow_id === undefined) errors.push({ path: at('workflow_id'), message: 'required with scope "workflow"' });
           if (b.scope === 'account' && b.workflow_id !== undefined) errors.push({ path: at('workflow_id'), message: 'not allowed with scope "account"' });
-          if (b.timezone !== undefined && !isTimezone(b.timezone)) errors.push({ path: at('timezone'), message: `unknown timezone "${b.timezone}"` });
+          const tz = b.timezone === undefined ? undefined : resolveTimezone(b.timezone);
+          if (b.timezone !== undefined && tz === undefined) errors.push({ path: at('timezone'), message: `unknown timezone "${b.timezone}"` });
           if (b.scope === 'workflow' && b.workflow_id !== undefined && !(await workflowExists(store, p.accountId, b.workflow_id))) {
             errors.push({ path: at('workflow_id'), message: `workflow ${b.workflow_id} does not exist` });
           }
-          const n = normalize(b);
+          const n = normalize(tz === undefined ? b : { ...b, timezone: tz });
           if (seen.has(n.budget_id)) errors.push({ path: at('scope'), message: `a second budget for ${n.scope === 'account' ? 'the account' : `workflow ${n.workflow_id}`}` });
           seen.add(n.budget_id);
           budgets.push(n);

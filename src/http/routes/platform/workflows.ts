@@ -6,15 +6,13 @@ import { stepsReport } from '../../../metrics/platform/steps.js';
 import { comparison, performance, rankings } from '../../../metrics/platform/workflows.js';
 import type { Target } from '../../../metrics/platform/target.js';
 import { badRequest } from '../../problem.js';
+import { VersionFilter } from '../../schemas.js';
 import { PeriodOut, PeriodParams, readConfig, WorkflowFilter, workflowReadConfig, type PlatformContext } from './common.js';
 import { ComparisonResponse, PerformanceResponse, RankingsResponse, RoiResponse, StepsResponse } from './schemas.js';
 
 const tags = ['platform analytics'];
 const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
-const Filters = {
-  version: Type.Optional(Type.Integer({ minimum: 1, description: 'only executions (events) of this workflow version' })),
-  variant: Type.Optional(Type.String({ maxLength: 128, description: 'only executions of this A/B variant' })),
-};
+const Filters = VersionFilter;
 const HourlyRate = { hourly_rate_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6, description: 'values time saved at this rate (USD per hour) in value_generated_usd' })) };
 
 /** A comma-separated list parameter: distinct, non-empty items, at most `max`. */

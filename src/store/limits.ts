@@ -1,0 +1,39 @@
+/**
+ * The engine's own limits on every read (SELECT through `query`), so that one oversized or slow question fails
+ * alone instead of taking the process's memory or an engine thread for good: at most `seconds` of execution
+ * (max_execution_time), `memoryMb` of memory (max_memory_usage) and `resultRows` rows in its result
+ * (max_result_rows, result_overflow_mode = throw; subqueries and IN sets are not counted). A query that sets one
+ * of these itself keeps its own. Writes (`insert`, `command`: INSERT … SELECT of the derived tables) and
+ * streamed exports are not limited: they are sized by the data, not by a request. 0 turns a limit off.
+ */
+import type { QueryOptions, Store } from './store.js';
+
+export interface ReadLimits {
+  seconds: number;
+  memoryMb: number;
+  resultRows: number;
+}
+
+export function limitedOptions(limits: ReadLimits, options: QueryOptions = {}): QueryOptions {
+  return {
+    ...options,
+    ...(options.maxExecutionSeconds === undefined && limits.seconds > 0 ? { maxExecutionSeconds: limits.seconds } : {}),
+    settings: {
+      ...(limits.memoryMb > 0 ? { max_memory_usage: limits.memoryMb * 1024 * 1024 } : {}),
+      ...(limits.resultRows > 0 ? { max_result_rows: limits.resultRows, result_overflow_mode: 'throw' } : {}),
+      ...options.settings,
+    },
+  };
+}
+
+export function limitedStore(store: Store, limits: ReadLimits): Store {
+  return {
+    kind: store.kind,
+    query: (sql, params, options) => store.query(sql, params, limitedOptions(limits, options)),
+    stream: (sql, params) => store.stream(sql, params),
+    streamText: (sql, params, format) => store.streamText(sql, params, format),
+    insert: (table, rows) => store.insert(table, rows),
+    command: (sql, params) => store.command(sql, params),
+    close: () => store.close(),
+  };
+}
