@@ -9,6 +9,7 @@ import { openRedis } from '../src/redis/connection.js';
 import { InProcessBus, type WorkflowChanged } from '../src/realtime/bus.js';
 import { StreamHub, type StreamClient } from '../src/realtime/hub.js';
 import { RedisBus } from '../src/realtime/redis-bus.js';
+import type { Store } from '../src/store/store.js';
 import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
 import { REDIS_URL, requireService } from './helpers/services.js';
 import { openSse } from './helpers/sse.js';
@@ -27,6 +28,23 @@ before(async () => {
   base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
 });
 after(async () => rt?.close());
+
+/**
+ * Failure injection into the real store: its next `times` queries of the live figures of `workflow` throw,
+ * every other query runs as usual. Returns the query function to install and how many were failed.
+ */
+function failLiveFigures(store: Store, workflow: string, times: number) {
+  const real = store.query.bind(store);
+  let failed = 0;
+  const query: Store['query'] = (sql, params, options) => {
+    if (failed < times && params?.workflow === workflow && sql.includes('AS step_completed')) {
+      failed++;
+      return Promise.reject(new Error('injected: the store is unavailable'));
+    }
+    return real(sql, params, options);
+  };
+  return { query, failed: () => failed };
+}
 
 const streamUrl = (wf = 'wf', q = '') => `${base}/api/v1/workflows/${wf}/analytics/stream${q}`;
 const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
@@ -147,6 +165,42 @@ describe('analytics stream', () => {
     assert.equal((await openSse(`${base}${issued.json.stream_url}`)).status, 401);
   });
 
+  test('a stream whose first computation failed does not stay broken: the next client gets a snapshot', async () => {
+    await rt.call('PUT', '/api/v1/workflows/wf-fail', admin, { name: 'Flaky', version: 1, steps: [{ step_id: 's1', name: 'Email', order: 1, type: 'action' }] });
+    await rt.call('POST', '/api/v1/events', admin, [ev.started('wf-fail', 'f1', today()), ev.step('started', 'wf-fail', 'f1', 's1', today())]);
+    const store = rt.deps.store;
+    const injected = failLiveFigures(store, 'wf-fail', 1);
+    const own = Object.prototype.hasOwnProperty.call(store, 'query');
+    const original = store.query;
+    store.query = injected.query;
+    try {
+      // the first client: its computation fails, so its stream ends without figures (as before)
+      const first = await openSse(streamUrl('wf-fail'), bearer(admin));
+      assert.equal(first.status, 200);
+      await first.closed;
+      assert.equal(injected.failed(), 1, 'the first computation was the one that failed');
+      assert.ok(!first.messages.some((m) => m.event === 'metrics_update'), 'no figures from a failed computation');
+
+      // the next client of the same workflow and parameters computes afresh and gets every figure
+      const second = await openSse(streamUrl('wf-fail'), bearer(admin));
+      assert.equal(second.status, 200);
+      const snap = await second.next(undefined, 5000);
+      assert.equal(snap.data.snapshot, true);
+      assert.equal(snap.data.workflow_id, 'wf-fail');
+      assert.equal(snap.data.changes.total_enrolled, 1);
+      assert.deepEqual(snap.data.changes.steps, { s1: { entered: 1, completed: 0, dropped_off: 1 } });
+
+      // and it is a live stream: an ingest reaches it
+      await rt.call('POST', '/api/v1/events', admin, [ev.started('wf-fail', 'f2', today())]);
+      const update = await second.next(undefined, 5000);
+      assert.equal(update.data.changes.total_enrolled, 2);
+      second.close();
+    } finally {
+      if (own) store.query = original;
+      else delete (store as Partial<Store>).query;
+    }
+  });
+
   test('a disconnected client is removed at once; a bad period is a 400 before the stream starts', async () => {
     const before = rt.deps.hub.stats().clients;
     const s = await openSse(streamUrl(), bearer(admin));
@@ -203,6 +257,57 @@ describe('hub', () => {
     assert.equal(writes.length, afterOpen + 1);
     assert.match(writes.at(-1)!, /"snapshot":true/);
     await hub.close();
+  });
+});
+
+describe('hub', () => {
+  test('a failed first computation rejects open() and leaves no group behind; the next open() computes afresh', async () => {
+    const account = (await rt.call('GET', '/api/v1/api-keys', admin)).json.api_keys[0].account_id as string;
+    const real = rt.deps.store;
+    const injected = failLiveFigures(real, 'wf', 2);
+    // the real store, with the live figures' first two queries failing
+    const store = new Proxy(real, {
+      get: (t, k) => (k === 'query' ? injected.query : typeof (t as any)[k] === 'function' ? (t as any)[k].bind(t) : (t as any)[k]),
+    });
+    const bus = new InProcessBus();
+    const hub = new StreamHub(store, rt.deps.derived, bus, { coalesceMs: 0, heartbeatMs: 50, historySize: 10, idleMs: 60_000, stuckMs: 60_000 });
+    try {
+      const writes: string[] = [];
+      const client: StreamClient = { write: (c) => (writes.push(c), true), onDrain: () => {}, close: () => {} };
+      // two clients join while the first computation runs: both get its error
+      const [a, b] = await Promise.allSettled([
+        hub.open({ account, workflow: 'wf' }, { range: 'today' }, client),
+        hub.open({ account, workflow: 'wf' }, { range: 'today' }, client),
+      ]);
+      assert.equal(a.status, 'rejected');
+      assert.equal(b.status, 'rejected');
+      assert.match(String((a as PromiseRejectedResult).reason), /injected/);
+      assert.deepEqual(hub.stats(), { groups: 0, clients: 0, updates: 0 }, 'the failed group is gone');
+      assert.equal(injected.failed(), 1, 'one computation for the group');
+
+      // a change heard now schedules nothing for the discarded group
+      bus.publish({ account, workflow: 'wf', at: Date.now() });
+      assert.equal(injected.failed(), 1);
+
+      // the next client: another failure is its own, not a replay of the old one
+      await assert.rejects(hub.open({ account, workflow: 'wf' }, { range: 'today' }, client), /injected/);
+      assert.equal(injected.failed(), 2);
+      assert.equal(hub.stats().groups, 0);
+
+      // and once the store answers, a client gets a snapshot of every figure
+      const leave = await hub.open({ account, workflow: 'wf' }, { range: 'today' }, client);
+      assert.deepEqual(hub.stats(), { groups: 1, clients: 1, updates: 0 });
+      const snapshot = writes.find((w) => w.includes('"snapshot":true'));
+      assert.ok(snapshot, `a snapshot was written: ${JSON.stringify(writes)}`);
+      const data = JSON.parse(snapshot.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
+      assert.ok(data.changes.total_enrolled >= 1);
+      assert.ok('steps' in data.changes);
+      await new Promise((r) => setTimeout(r, 120));
+      assert.ok(writes.includes(': heartbeat\n\n'), 'the new group gets heartbeats');
+      leave();
+    } finally {
+      await hub.close();
+    }
   });
 });
 

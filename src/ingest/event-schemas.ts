@@ -8,7 +8,12 @@ export const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9
 
 const Id = (description: string) => Type.String({ minLength: 1, maxLength: 128, description });
 const Text = (description: string, maxLength = 1024) => Type.String({ maxLength, description });
-const NonNegative = (description: string) => Type.Number({ minimum: 0, description });
+/**
+ * Bounds of the numbers an event carries: far above any real value, low enough that sums over millions of
+ * events stay finite and exact to the cent (a sum that overflowed would be `inf`, which JSON cannot carry).
+ */
+export const MAX_EVENT_NUMBER = 1e12;
+const NonNegative = (description: string) => Type.Number({ minimum: 0, maximum: MAX_EVENT_NUMBER, description: `${description}; at most 10^12` });
 
 const common = {
   event_id: Type.Optional(Id('Unique id of the event; re-sending the same id is counted once')),
@@ -70,7 +75,7 @@ export const EventSchemas = {
     ...inWorkflow,
     goal_id: Id('Goal id'),
     goal_type: Type.Optional(Text('Goal type (defaults to the goal id)', 128)),
-    value: Type.Optional(Type.Number({ description: 'Value of the conversion, e.g. revenue' })),
+    value: Type.Optional(Type.Number({ minimum: -MAX_EVENT_NUMBER, maximum: MAX_EVENT_NUMBER, description: 'Value of the conversion, e.g. revenue; at most ±10^12' })),
   }),
   'cost.recorded': eventType('cost.recorded', {
     ...inWorkflow,

@@ -110,7 +110,12 @@ export class StreamHub {
       };
       const g = group;
       this.groups.set(key, g);
-      g.ready = this.compute(g);
+      // A failed first computation must not stay in the group: its clients get the error, and the next
+      // client of the same workflow and parameters starts a new group that computes afresh.
+      g.ready = this.compute(g).catch((err: unknown) => {
+        this.discard(g);
+        throw err;
+      });
     }
     if (group.idleTimer) clearTimeout(group.idleTimer);
     group.idleTimer = null;
@@ -184,6 +189,16 @@ export class StreamHub {
     group.idleTimer.unref();
   }
 
+  /** Forgets a group (its first computation failed): no timer of it stays, and no update of it is scheduled again. */
+  private discard(group: Group): void {
+    if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+    if (group.timer) clearTimeout(group.timer);
+    if (group.idleTimer) clearTimeout(group.idleTimer);
+    group.timer = null;
+    group.idleTimer = null;
+    group.dirty = false;
+  }
+
   private changed(message: WorkflowChanged): void {
     for (const g of this.groups.values()) {
       if (g.scope.account === message.account && g.scope.workflow === message.workflow) this.schedule(g);
@@ -191,7 +206,8 @@ export class StreamHub {
   }
 
   private schedule(group: Group): void {
-    if (this.closed) return;
+    // a discarded group (or one the idle timer removed) is not updated any more
+    if (this.closed || this.groups.get(group.key) !== group) return;
     if (group.running) {
       group.dirty = true;
       return;

@@ -33,7 +33,7 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
             'A JSON array of events, or NDJSON (Content-Type: application/x-ndjson), at most 10 MB and 50,000 events. ' +
             'Invalid events are rejected one by one; valid ones in the same request are kept. The answer comes once ' +
             'accepted events are stored. Re-sending an event_id is counted once, under duplicates.',
-          body: Type.Union([Type.Array(AnyEventSchema), AnyEventSchema, Type.String({ description: 'NDJSON text' })]),
+          body: Type.Union([Type.Array(AnyEventSchema), AnyEventSchema, Type.String({ maxLength: MAX_BODY_BYTES, description: 'NDJSON text' })]),
           response: { 200: IngestResponse, 400: ProblemSchema, 413: ProblemSchema },
         },
         // The body is validated event by event in ingestItems, so that one bad event rejects only itself.
