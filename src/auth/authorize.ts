@@ -9,7 +9,7 @@
  * key may not use is 403.
  */
 import type { FastifyRequest } from 'fastify';
-import { forbidden, notFound } from '../http/problem.js';
+import { Forbidden, NotFound } from '../errors/domain-errors.js';
 import type { Store } from '../store/store.js';
 import type { Role } from './keys.js';
 import { principalOf, type Principal } from './principal.js';
@@ -99,17 +99,17 @@ export function allowedOnWorkflow(p: Principal, action: Action, grant: WorkflowG
 export async function authorize(request: FastifyRequest, rule: AccessRule, store: Store): Promise<Principal> {
   const p = principalOf(request);
   if (!p.isOperator && !ROLES_FOR[rule.action].includes(p.role)) {
-    throw forbidden(`A key with role "${p.role}" may not ${VERBS[rule.action]}`);
+    throw new Forbidden(`A key with role "${p.role}" may not ${VERBS[rule.action]}`);
   }
   if (!rule.workflow) return p;
   const workflow =
     rule.workflow === 'param' ? (request.params as { workflow_id?: string }).workflow_id : await rule.workflow(request, store);
-  if (workflow === null) throw notFound(`${request.url.split('?')[0]} does not exist`);
+  if (workflow === null) throw new NotFound(`${request.url.split('?')[0]} does not exist`);
   if (workflow === undefined) return p; // the resource is not tied to a workflow
   const grant = await workflowGrant(store, p.accountId, workflow);
-  if (!grant.exists && rule.action !== 'register') throw notFound(`Workflow ${workflow} does not exist`);
+  if (!grant.exists && rule.action !== 'register') throw new NotFound(`Workflow ${workflow} does not exist`);
   if (!allowedOnWorkflow(p, rule.action, grant)) {
-    throw forbidden(
+    throw new Forbidden(
       p.userId
         ? `Workflow ${workflow} is neither owned by nor shared with user "${p.userId}", so this key may not ${VERBS[rule.action]} on it`
         : `This key has no user id, so it may only use workflows as an admin; it may not ${VERBS[rule.action]} on workflow ${workflow}`,

@@ -3,7 +3,7 @@
  * What the caller may do is decided in one place, ./authorize.ts.
  */
 import type { FastifyRequest } from 'fastify';
-import { HttpProblem } from '../http/problem.js';
+import { Unauthenticated } from '../errors/domain-errors.js';
 import type { ApiKeyRecord, Role } from './keys.js';
 
 export interface Principal {
@@ -27,9 +27,7 @@ export function principalFromKey(k: ApiKeyRecord): Principal {
 /** The caller, or 401 when the request carries no valid key. */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) {
-    throw new HttpProblem(401, 'Send a valid API key as "Authorization: Bearer <key>"', undefined, {
-      'WWW-Authenticate': 'Bearer',
-    });
+    throw new Unauthenticated('Send a valid API key as "Authorization: Bearer <key>"');
   }
   return request.principal;
 }

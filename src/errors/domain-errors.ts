@@ -29,6 +29,22 @@ export class NotFound extends Error {
   }
 }
 
+/** The request carries no valid credentials. */
+export class Unauthenticated extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'Unauthenticated';
+  }
+}
+
+/** The request is larger than the system takes at once (more events than a request may carry). */
+export class TooLarge extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'TooLarge';
+  }
+}
+
 /** The caller may not do this. */
 export class Forbidden extends Error {
   constructor(readonly detail: string) {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { badRequest } from '../http/problem.js';
+import { InvalidInput } from '../errors/domain-errors.js';
 import { getWorkflowVersion } from '../ingest/catalog.js';
 import { actionsBody, funnelBody, summaryBody, totalsIn } from '../metrics/panels.js';
 import type { Period } from '../metrics/period.js';
@@ -44,7 +44,7 @@ export async function checkSize(store: Store, spec: ExportSpec): Promise<number 
   if (spec.format !== 'csv' || spec.dataset !== 'executions') return null;
   const n = await executionCount(store, spec.scope, spec.period);
   if (n > MAX_EXPORT_ROWS) {
-    throw badRequest(
+    throw new InvalidInput(
       `This export would have ${n.toLocaleString('en-US')} rows; at most ${MAX_EXPORT_ROWS.toLocaleString('en-US')} are allowed. Choose a shorter period (or a version or variant).`,
       [{ path: '/start_date', message: `the period holds ${n} executions, over the limit of ${MAX_EXPORT_ROWS}` }],
     );

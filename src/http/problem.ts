@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Busy, Forbidden, InvalidInput, NotFound } from '../errors/domain-errors.js';
+import { Busy, Forbidden, InvalidInput, NotFound, TooLarge, Unauthenticated } from '../errors/domain-errors.js';
 import { StoreError } from '../store/store.js';
 
 export interface ProblemField {
@@ -43,9 +43,10 @@ export class HttpProblem extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: ProblemField[]) => new HttpProblem(400, detail, errors);
-export const notFound = (detail: string) => new HttpProblem(404, detail);
-export const forbidden = (detail: string) => new HttpProblem(403, detail);
+/** Shorthands for route handlers (below the HTTP layer, throw the domain errors of src/errors instead). */
+export const badRequest = (detail: string, errors?: ProblemField[]) => new InvalidInput(detail, errors);
+export const notFound = (detail: string) => new NotFound(detail);
+export const forbidden = (detail: string) => new Forbidden(detail);
 
 export function problemBody(status: number, detail: string, errors?: ProblemField[]) {
   const title = TITLES[status] ?? 'Error';
@@ -90,6 +91,8 @@ function knownProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof InvalidInput) return new HttpProblem(400, err.detail, err.fields);
   if (err instanceof NotFound) return new HttpProblem(404, err.detail);
   if (err instanceof Forbidden) return new HttpProblem(403, err.detail);
+  if (err instanceof Unauthenticated) return new HttpProblem(401, err.detail, undefined, { 'WWW-Authenticate': 'Bearer' });
+  if (err instanceof TooLarge) return new HttpProblem(413, err.detail);
   if (err instanceof Busy) return new HttpProblem(503, err.detail, undefined, { 'Retry-After': String(err.retryAfterSeconds) });
   if (err instanceof StoreError && err.code !== undefined && ENGINE_INPUT_ERRORS[err.code]) {
     const [status, detail] = ENGINE_INPUT_ERRORS[err.code]!;

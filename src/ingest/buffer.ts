@@ -5,7 +5,7 @@
  * Flushes run one at a time, so deduplication (check, then insert) is exact within the process.
  */
 import type { Store } from '../store/store.js';
-import { HttpProblem } from '../http/problem.js';
+import { Busy } from '../errors/domain-errors.js';
 import { findDuplicates } from './dedupe.js';
 import { batchExtent, type RepairJournal } from './repair-journal.js';
 import type { EventRow } from './validate.js';
@@ -38,16 +38,16 @@ export interface IngestBufferOptions {
 }
 
 /** 503: the server is shutting down; the sender retries (against another instance or after restart). */
-export class IngestClosedError extends HttpProblem {
+export class IngestClosedError extends Busy {
   constructor() {
-    super(503, 'The server is shutting down and takes no more events; retry shortly', undefined, { 'Retry-After': '2' });
+    super('The server is shutting down and takes no more events; retry shortly', 2);
   }
 }
 
 /** 503: more events are waiting to be written than the buffer holds; the sender retries shortly. */
-export class IngestBusyError extends HttpProblem {
+export class IngestBusyError extends Busy {
   constructor(pending: number) {
-    super(503, `Ingestion is saturated (${pending} events waiting to be written); retry shortly`, undefined, { 'Retry-After': '1' });
+    super(`Ingestion is saturated (${pending} events waiting to be written); retry shortly`, 1);
   }
 }
 

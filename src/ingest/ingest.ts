@@ -1,7 +1,7 @@
 /**
  * Ingestion of one request: validate each event, queue the valid ones, answer with what was stored.
  */
-import { HttpProblem } from '../http/problem.js';
+import { TooLarge } from '../errors/domain-errors.js';
 import type { IngestBuffer } from './buffer.js';
 import type { RawItem } from './parse-body.js';
 import { validateEvent, type EventRow, type FieldError } from './validate.js';
@@ -22,7 +22,7 @@ export async function ingestItems(
   options: { retain?: boolean; pseudonymize?: ((contactId: string) => string) | null } = {},
 ): Promise<IngestResponse> {
   if (items.length > MAX_EVENTS_PER_REQUEST) {
-    throw new HttpProblem(413, `A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${items.length}`);
+    throw new TooLarge(`A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${items.length}`);
   }
   const receivedAt = new Date();
   const rows: EventRow[] = [];

@@ -3,7 +3,6 @@
  * into UTC instants [from, to), the granularity of its buckets, and the previous period of equal length.
  * Timezone arithmetic uses Intl (the platform's tz database); ClickHouse buckets with the same names.
  */
-import { badRequest } from '../http/problem.js';
 import { InvalidInput } from '../errors/domain-errors.js';
 import { resolveTimezone } from '../time/timezones.js';
 
@@ -149,7 +148,7 @@ export function parsePeriod(q: PeriodQuery, now = new Date()): Period {
       else return period;
     }
   }
-  throw badRequest(errors.map((e) => `${e.path.slice(1)}: ${e.message}`).join('; '), errors);
+  throw new InvalidInput(errors.map((e) => `${e.path.slice(1)}: ${e.message}`).join('; '), errors);
 }
 
 /** The equally long period just before. */

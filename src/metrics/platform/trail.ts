@@ -5,7 +5,7 @@
  */
 import type { Store } from '../../store/store.js';
 import { isoUtc } from '../../store/params.js';
-import { badRequest } from '../../http/problem.js';
+import { InvalidInput } from '../../errors/domain-errors.js';
 import { IN_SPAN, r2, type Span } from './target.js';
 
 const HASH = 'cityHash64(event_id, session_id, toString(action), toString(resource), resource_id, metadata, received_at)';
@@ -16,7 +16,7 @@ function decodeCursor(cursor: string): { ts: Date; h: string } {
     if (!Number.isInteger(ms) || !/^\d{1,20}$/.test(h)) throw new Error('bad cursor');
     return { ts: new Date(ms), h };
   } catch {
-    throw badRequest('cursor: not a cursor this endpoint returned', [{ path: '/cursor', message: 'not a cursor this endpoint returned' }]);
+    throw new InvalidInput('cursor: not a cursor this endpoint returned', [{ path: '/cursor', message: 'not a cursor this endpoint returned' }]);
   }
 }
 
