@@ -1,0 +1,73 @@
+/**
+ * The layering of Flowlens, checked by dependency-cruiser in `npm test` (scripts/test.mjs runs `npm run lint:deps`
+ * first). The README's "Architecture" section is drawn from these rules: change both together.
+ *
+ *   web ──types──▶ contract            (and charts: pure presentation shared with the PDF report)
+ *   cli ─▶ runtime ─▶ http ─▶ everything below
+ *   jobs, reports, exports, realtime, budgets, privacy, audit, auth ─▶ metrics, catalog, derived tables, ingest
+ *   metrics ─▶ stats, catalog, store, time, errors
+ *   ingest ─▶ catalog, store, time, errors
+ *   store ─▶ errors (and config for the adapter factory)
+ *   stats, time, errors, contract: nothing of the project (pure)
+ *
+ * That the web imports the contract as types only (import type, erased from the bundle) is checked by
+ * test/architecture.test.ts: dependency-cruiser reads TypeScript through swc here (TypeScript 7 has no
+ * compiler API it can use), which does not tell type-only imports apart.
+ *
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+const TESTS = '\\.test\\.tsx?$'; // a test may reach across layers to set up what it checks
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle: split the shared part into a module both can import.',
+      from: { path: '^(src|web/src)/' },
+      to: { circular: true },
+    },
+    {
+      name: 'only-runtime-imports-http',
+      severity: 'error',
+      comment: 'The HTTP layer sits on top: the domain (store, ingest, metrics, stats, catalog, auth, exports, …) never imports it. Throw a domain error (src/errors) instead of an HTTP problem.',
+      from: { path: '^src/', pathNot: ['^src/(http/|runtime\\.ts$)', TESTS] },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'pure-modules-import-nothing-of-the-project',
+      severity: 'error',
+      comment: 'Statistics, calendar and timezone maths, domain errors and the API contract are pure: they import nothing of the project (tested on their own, reused anywhere).',
+      from: { path: '^src/(stats|time|errors|contract)/', pathNot: TESTS },
+      to: { path: '^src/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'store-is-the-bottom',
+      severity: 'error',
+      comment: 'The store speaks SQL to the engine and knows nothing above it (config only for the adapter factory).',
+      from: { path: '^src/store/', pathNot: TESTS },
+      to: { path: '^src/', pathNot: '^src/(store|errors|config)/' },
+    },
+    {
+      name: 'metrics-below-the-features',
+      severity: 'error',
+      comment: 'Figures are computed from the store, the catalog and the statistics; they never reach up into jobs, reports, exports, live streams, budgets or the CLI.',
+      from: { path: '^src/(metrics|stats|catalog|ingest)/', pathNot: TESTS },
+      to: { path: '^src/(jobs|reports|exports|realtime|budgets|privacy|cli|demo|charts)/' },
+    },
+    {
+      name: 'web-imports-only-the-contract',
+      severity: 'error',
+      comment: 'The dashboard imports nothing of the server but the API contract (as types only) and the pure chart options it shares with the PDF report.',
+      from: { path: '^web/src/', pathNot: TESTS },
+      to: { path: '^src/', pathNot: '^src/(contract|charts)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
+  },
+};
