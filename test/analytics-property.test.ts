@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Random } from '../src/demo/random.js';
-import { startOfLocalDay, addDays, buckets, parsePeriod, previousPeriod, type Granularity } from '../src/metrics/period.js';
+import { addDays, startOfLocalDay } from '../src/time/calendar.js';
+import { buckets, parsePeriod, previousPeriod, type Granularity } from '../src/metrics/period.js';
 import { actions } from '../src/metrics/actions.js';
 import { startTestRuntime, type TestRuntime } from './helpers/runtime.js';
 

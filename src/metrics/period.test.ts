@@ -1,17 +1,7 @@
-/** Period arithmetic: local days to UTC instants, DST, half-hour offsets, buckets, previous period. */
+/** Periods: buckets (DST days, weeks, months), ranges, the previous period. The calendar maths: src/time/calendar.test.ts. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buckets, offsetMs, parsePeriod, previousPeriod, rfc3339InZone, startOfLocalDay } from './period.js';
-
-test('local midnight in UTC, New York (EDT and EST) and Kolkata', () => {
-  assert.equal(startOfLocalDay('2026-11-01', 'UTC').toISOString(), '2026-11-01T00:00:00.000Z');
-  assert.equal(startOfLocalDay('2026-11-01', 'America/New_York').toISOString(), '2026-11-01T04:00:00.000Z');
-  assert.equal(startOfLocalDay('2026-11-02', 'America/New_York').toISOString(), '2026-11-02T05:00:00.000Z');
-  assert.equal(startOfLocalDay('2026-03-08', 'America/New_York').toISOString(), '2026-03-08T05:00:00.000Z');
-  assert.equal(startOfLocalDay('2026-03-09', 'America/New_York').toISOString(), '2026-03-09T04:00:00.000Z');
-  assert.equal(startOfLocalDay('2026-03-02', 'Asia/Kolkata').toISOString(), '2026-03-01T18:30:00.000Z');
-  assert.equal(offsetMs(Date.parse('2026-03-02T00:00:00Z'), 'Asia/Kolkata'), 19_800_000);
-});
+import { buckets, parsePeriod, previousPeriod } from './period.js';
 
 test('daily buckets know their length: 25 hours on 2026-11-01 and 23 on 2026-03-08 in New York', () => {
   const fall = parsePeriod({ start_date: '2026-10-31', end_date: '2026-11-02', timezone: 'America/New_York' });
@@ -37,8 +27,9 @@ test('ranges end today in the timezone; the previous period is as long and just 
   assert.equal(parsePeriod({ range: 'today' }, now).startDate, '2026-11-23');
 });
 
-test('RFC 3339 with the offset of the instant', () => {
-  assert.equal(rfc3339InZone(Date.parse('2026-11-01T05:30:00Z'), 'America/New_York'), '2026-11-01T01:30:00-04:00');
-  assert.equal(rfc3339InZone(Date.parse('2026-11-01T06:30:00Z'), 'America/New_York'), '2026-11-01T01:30:00-05:00');
-  assert.equal(rfc3339InZone(Date.parse('2026-03-01T18:30:00Z'), 'Asia/Kolkata'), '2026-03-02T00:00:00+05:30');
+test('dates outside what the store holds are a 400 naming the field', () => {
+  assert.throws(() => parsePeriod({ start_date: '1850-01-01', end_date: '1850-01-31' }), /start_date: 1850-01-01 is outside the dates the store holds/);
+  assert.throws(() => parsePeriod({ start_date: '2400-01-01', end_date: '2400-01-02' }), /end_date: 2400-01-02 is outside/);
+  assert.throws(() => parsePeriod({ start_date: '0000-00-00', end_date: '2026-01-01' }), /"0000-00-00" is not a date/);
+  assert.equal(parsePeriod({ start_date: '1900-01-02', end_date: '1900-01-03' }).days, 2);
 });

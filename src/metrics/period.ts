@@ -1,16 +1,21 @@
 /**
  * The period an analytics request asks about (CONTRACT §6): local dates in an IANA timezone turned
  * into UTC instants [from, to), the granularity of its buckets, and the previous period of equal length.
- * Timezone arithmetic uses Intl (the platform's tz database); ClickHouse buckets with the same names.
+ * The calendar arithmetic is src/time/calendar.ts; ClickHouse buckets with the same timezone names.
  */
 import { InvalidInput } from '../errors/domain-errors.js';
+import { addDays, daysBetween, localDate, mondayOf, nextMonth, rfc3339InZone, startOfLocalDay, validDate } from '../time/calendar.js';
 import { resolveTimezone } from '../time/timezones.js';
+
 
 export const GRANULARITIES = ['minute', 'hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 export const RANGES = ['today', 'last_7_days', 'last_30_days', 'last_90_days'] as const;
 export const MAX_DAYS = 732;
 export const MAX_BUCKETS = 50_000;
+/** The dates a period may span: the engine's DateTime64 holds 1900-01-01 to 2299-12-31. */
+export const MIN_DATE = '1900-01-02';
+export const MAX_DATE = '2299-12-30';
 
 export interface PeriodQuery {
   start_date?: string;
@@ -30,78 +35,6 @@ export interface Period {
   /** First instant of the day after endDate in the timezone (exclusive). */
   to: Date;
   days: number;
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 86_400_000;
-
-/** Calendar arithmetic on YYYY-MM-DD strings (no timezone involved). */
-export function addDays(date: string, n: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d) + n * DAY_MS).toISOString().slice(0, 10);
-}
-
-function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
-}
-
-function validDate(s: string): boolean {
-  const m = DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === s;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-/** The wall-clock fields of an instant in a timezone. */
-function wallClock(t: number, timezone: string) {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timezone).formatToParts(new Date(t))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return parts as { year: number; month: number; day: number; hour: number; minute: number; second: number };
-}
-
-/** Offset of the timezone from UTC at an instant, in ms (Kolkata: +19,800,000). */
-export function offsetMs(t: number, timezone: string): number {
-  const w = wallClock(t, timezone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(t / 1000) * 1000;
-}
-
-/** The first instant of a local date in a timezone (DST-correct). */
-export function startOfLocalDay(date: string, timezone: string): Date {
-  const guess = Date.parse(`${date}T00:00:00Z`);
-  let t = guess - offsetMs(guess, timezone);
-  const second = guess - offsetMs(t, timezone);
-  if (second !== t) t = second;
-  return new Date(t);
-}
-
-/** Today's date in a timezone. */
-export function localDate(t: Date, timezone: string): string {
-  const w = wallClock(t.getTime(), timezone);
-  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
-}
-
-/** RFC 3339 with the timezone's offset at that instant: 2026-11-01T01:00:00-05:00. */
-export function rfc3339InZone(t: number, timezone: string): string {
-  const off = offsetMs(t, timezone);
-  const w = wallClock(t, timezone);
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  const sign = off < 0 ? '-' : '+';
-  const abs = Math.abs(off) / 60_000;
-  return `${w.year}-${p2(w.month)}-${p2(w.day)}T${p2(w.hour)}:${p2(w.minute)}:${p2(w.second)}${sign}${p2(Math.floor(abs / 60))}:${p2(abs % 60)}`;
 }
 
 function makePeriod(startDate: string, endDate: string, timezone: string, granularity: Granularity): Period {
@@ -136,6 +69,9 @@ export function parsePeriod(q: PeriodQuery, now = new Date()): Period {
     else if (!validDate(startDate)) errors.push({ path: '/start_date', message: `"${startDate}" is not a date (YYYY-MM-DD)` });
     if (endDate === undefined) errors.push({ path: '/end_date', message: 'required (YYYY-MM-DD), or give range' });
     else if (!validDate(endDate)) errors.push({ path: '/end_date', message: `"${endDate}" is not a date (YYYY-MM-DD)` });
+    for (const [name, d] of [['start_date', startDate], ['end_date', endDate]] as const) {
+      if (d !== undefined && validDate(d) && (d < MIN_DATE || d > MAX_DATE)) errors.push({ path: `/${name}`, message: `${d} is outside the dates the store holds (${MIN_DATE} to ${MAX_DATE})` });
+    }
     if (errors.length === 0 && startDate! > endDate!) errors.push({ path: '/start_date', message: `start_date ${startDate} is after end_date ${endDate}` });
   }
   if (errors.length === 0) {
@@ -217,12 +153,4 @@ export function buckets(p: Period): Bucket[] {
   return out;
 }
 
-function mondayOf(date: string): string {
-  const dow = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-  return addDays(date, -((dow + 6) % 7));
-}
 
-function nextMonth(date: string): string {
-  const [y, m] = date.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
-}

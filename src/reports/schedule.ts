@@ -3,7 +3,7 @@
  * an IANA timezone. A run at an occurrence covers the last complete period before it: the previous day,
  * the previous 7 days, or the previous calendar month (dates in the schedule's timezone).
  */
-import { addDays, localDate, offsetMs } from '../metrics/period.js';
+import { addDays, localDate, offsetMs } from '../time/calendar.js';
 
 export const FREQUENCIES = ['daily', 'weekly', 'monthly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];

@@ -5,7 +5,8 @@
  * timestamp + duration_ms) and active time (the sum of duration_ms); and engagement scores.
  */
 import type { Store } from '../../store/store.js';
-import { buckets, bucketSql, localDate, type Period } from '../period.js';
+import { localDate } from '../../time/calendar.js';
+import { buckets, bucketSql, type Period } from '../period.js';
 import { percent } from '../scope.js';
 import { IN_SPAN, r2 } from './target.js';
 

@@ -9,7 +9,8 @@
 import type { Store } from '../../store/store.js';
 import { assertBounded } from '../../errors/domain-errors.js';
 import { backtest, fit, predict, Z_95, type ForecastPoint, type TrendModel } from '../../stats/forecast.js';
-import { addDays, localDate, parsePeriod, startOfLocalDay } from '../period.js';
+import { addDays, localDate, startOfLocalDay } from '../../time/calendar.js';
+import { parsePeriod } from '../period.js';
 import { costSeries, costTotal, r4 } from './costs.js';
 import type { Target } from './target.js';
 

@@ -9,7 +9,8 @@
  * Raw reads go to cost_events: the events with a cost, in time order (same sums as all events).
  */
 import type { Store } from '../../store/store.js';
-import { bucketSql, buckets, startOfLocalDay, type Period } from '../period.js';
+import { startOfLocalDay } from '../../time/calendar.js';
+import { bucketSql, buckets, type Period } from '../period.js';
 import { percent } from '../scope.js';
 import { COHORT_FACTS, EVENTS_OF, IN_SPAN, r2, spanOf, targetParams, type Span, type Target } from './target.js';
 
