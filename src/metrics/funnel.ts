@@ -3,38 +3,16 @@
  * time in step (mean, p50, p95), share of the cohort that reached it; drop-off points, bottleneck,
  * slowest step. Steps in catalog order, then steps the catalog does not name by first appearance.
  */
+import type { Funnel, FunnelStep, Summary } from '../contract/index.js';
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
-import { getWorkflowVersion, type WorkflowVersion } from '../ingest/catalog.js';
+import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
 import type { Period } from './period.js';
-import type { Summary } from './summary.js';
-import { COHORT, DONE, factsFilter, params, percent, round2, type Scope } from './scope.js';
+import { STATUS } from './definitions.js';
+import { COHORT, factsFilter, params, percent, round2, type Scope } from './scope.js';
 
-export interface FunnelStep {
-  step_id: string;
-  step_name: string;
-  step_order: number;
-  step_type: string | null;
-  entered: number;
-  completed: number;
-  dropped_off: number;
-  conversion_rate: number;
-  drop_off_rate: number;
-  /** entered / cohort size × 100: the width of the step in a funnel drawing. */
-  reached_percent: number;
-  average_time_seconds: number | null;
-  p50_time_seconds: number | null;
-  p95_time_seconds: number | null;
-}
-
-export interface Funnel {
-  total_enrolled: number;
-  funnel_steps: FunnelStep[];
-  overall_conversion: number;
-  drop_off_points: string[];
-  bottleneck_step: string | null;
-  slowest_step: string | null;
-}
+/** The funnel's types are the API contract's (src/contract/analytics.ts). */
+export type { Funnel, FunnelStep };
 
 interface StepRow {
   step_id: string;
@@ -61,7 +39,7 @@ WHERE ${COHORT} AND ${filter}
 GROUP BY step_id`;
 
 export const COHORT_TOTALS_SQL = (filter: string) => `
-SELECT count() AS total, countIf(${DONE}) AS completed
+SELECT count() AS total, countIf(${STATUS.succeeded}) AS completed
 FROM ${FACTS} WHERE ${COHORT} AND ${filter}`;
 
 export interface CohortTotals {

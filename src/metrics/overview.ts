@@ -3,27 +3,17 @@
  * (CONTRACT §6 definitions: enrolled, active, completed, goals, their rates) and the new enrollments
  * per bucket for a sparkline. Two queries over execution_facts for all the workflows at once.
  */
+import type { WorkflowFigures } from '../contract/index.js';
 import type { Store } from '../store/store.js';
 import { bucketSql, buckets, type Period } from './period.js';
-import { COHORT, DONE, GOAL, percent } from './scope.js';
-
-export interface WorkflowOverview {
-  workflow_id: string;
-  total_enrolled: number;
-  currently_active: number;
-  completed: number;
-  completion_rate: number;
-  goals_achieved: number;
-  conversion_rate: number;
-  /** New enrollments per bucket of the period (the sparkline), oldest first. */
-  enrollments: number[];
-}
+import { countSql } from './definitions.js';
+import { COHORT, percent } from './scope.js';
 
 const FACTS_OF = `execution_facts FINAL WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${COHORT}`;
 
 const TOTALS_SQL = `
-SELECT workflow_id, count() AS total, countIf(status = 'active') AS active, countIf(${DONE}) AS completed,
-       countIf(${GOAL}) AS goals
+SELECT workflow_id, ${countSql('enrolled')} AS total, ${countSql('active')} AS active, ${countSql('completed')} AS completed,
+       ${countSql('converted')} AS goals
 FROM ${FACTS_OF}
 GROUP BY workflow_id`;
 
@@ -32,7 +22,7 @@ SELECT workflow_id, ${bucketSql('enrolled_at', p.granularity)} AS bucket, count(
 FROM ${FACTS_OF}
 GROUP BY workflow_id, bucket`;
 
-export async function workflowsOverview(store: Store, account: string, workflows: string[], period: Period): Promise<WorkflowOverview[]> {
+export async function workflowsOverview(store: Store, account: string, workflows: string[], period: Period): Promise<WorkflowFigures[]> {
   const params = { account, workflows, from: period.from, to: period.to, tz: period.timezone };
   const [totals, spark] = await Promise.all([
     store.query<{ workflow_id: string; total: number; active: number; completed: number; goals: number }>(TOTALS_SQL, params),

@@ -2,40 +2,16 @@
  * The cohort summary (CONTRACT §6): enrolled, active, completed, goals, rates, durations, breakdowns; with
  * the trends of the period, which the same pass over the facts counts.
  */
+import { changePercent, COMPARED, type Percentiles, type Summary, type SummaryAndTrends, type SummaryChange } from '../contract/index.js';
 import type { Store } from '../store/store.js';
 import { FACTS, NEAR } from '../store/execution-facts.js';
-import { ANY_MOMENT_IN, periodSuffix, TREND_COUNTS_SQL, trendRows, type TrendRow } from './trends.js';
-import { changePercent } from './change.js';
-
-export { changePercent };
+import { ANY_MOMENT_IN, periodSuffix, TREND_COUNTS_SQL, trendRows } from './trends.js';
 import { buckets, type Period } from './period.js';
-import { COHORT_IN, countsOf, DONE, factsFilter, GOAL, mean2, params, percent, round2, type Scope } from './scope.js';
+import { HOURS, inStatus, STATUS, type StatusGroup } from './definitions.js';
+import { COHORT_IN, countsOf, factsFilter, mean2, params, percent, round2, type Scope } from './scope.js';
 
-export interface Percentiles {
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-}
-
-export interface Summary {
-  total_enrolled: number;
-  currently_active: number;
-  completed: number;
-  completion_rate: number;
-  goals_achieved: number;
-  conversion_rate: number;
-  average_duration_hours: number | null;
-  duration_hours: Percentiles;
-  time_to_conversion_hours: number | null;
-  time_to_conversion_percentiles_hours: Percentiles;
-  exited: number;
-  errored: number;
-  exit_reasons: Record<string, number>;
-  error_types: Record<string, number>;
-  enrollment_sources: Record<string, number>;
-  goal_breakdown: Record<string, number>;
-  goal_value: number;
-}
+/** The summary's types are the API contract's (src/contract/analytics.ts). */
+export type { Percentiles, Summary, SummaryAndTrends };
 
 /** One combination of outcome columns in the cohort and how many executions have it. */
 type Outcome = [status: string, exit_reason: string, error_type: string, source: string, goal_types: string[]];
@@ -57,7 +33,6 @@ interface Row {
   v: number[];
 }
 
-export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
 
 
 // One pass over the facts of executions enrolled, completed or converted in any of the periods (read as
@@ -78,10 +53,10 @@ export const SUMMARY_SQL = (periods: Period[], filter: string) => {
     sumForEach(e${x}) AS e${x}, sumForEach(c${x}) AS c${x}, sumForEach(v${x}) AS v${x}`);
   const inner = periods.map((p, i) => [periodSuffix(i), TREND_COUNTS_SQL(p, i)] as const).map(([x, trends]) => `
         countIf(in${x}) AS n${x},
-        sumIf(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in${x}) AS dur_sum${x},
-        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${DONE} AND in${x}) AS dur_q${x},
-        sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in${x}) AS conv_sum${x},
-        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${GOAL} AND in${x}) AS conv_q${x},
+        sumIf(${HOURS('enrolled_at', 'completed_at')}, ${STATUS.succeeded} AND in${x}) AS dur_sum${x},
+        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'completed_at')}, ${STATUS.succeeded} AND in${x}) AS dur_q${x},
+        sumIf(${HOURS('enrolled_at', 'goal_achieved_at')}, ${STATUS.converted} AND in${x}) AS conv_sum${x},
+        quantilesExactStateIf(0.5, 0.9, 0.95)(${HOURS('enrolled_at', 'goal_achieved_at')}, ${STATUS.converted} AND in${x}) AS conv_q${x},
         sumIf(goal_value, in${x}) AS value${x},${trends}`);
   const cohorts = periods.map((_, i) => `${COHORT_IN(`from${periodSuffix(i)}`, `to${periodSuffix(i)}`)} AS in${periodSuffix(i)}`);
   return `
@@ -105,11 +80,6 @@ function countBy(combos: Combo[], key: (c: Combo) => string | string[] | null): 
 function percentiles(q: number[], n: number): Percentiles {
   if (n === 0) return { p50: null, p90: null, p95: null };
   return { p50: round2(q[0]!), p90: round2(q[1]!), p95: round2(q[2]!) };
-}
-
-export interface SummaryAndTrends {
-  summary: Summary;
-  trends: TrendRow[];
 }
 
 /** The summary and the trends of a period: one query. */
@@ -142,13 +112,13 @@ const COLUMNS = ['total', 'outcomes', 'dur_sum', 'dur_q', 'conv_sum', 'conv_q', 
 
 function summaryOf(row: Row): Summary {
   const combos = row.outcomes.map(([outcome, n]) => [...(JSON.parse(outcome) as Outcome), Number(n)] as Combo);
-  const count = (status: (s: string) => boolean) => combos.reduce((sum, c) => sum + (status(c[0]) ? Number(c[5]) : 0), 0);
+  const count = (group: StatusGroup) => combos.reduce((sum, c) => sum + (inStatus(group, c[0]) ? Number(c[5]) : 0), 0);
   const total = Number(row.total);
-  const completed = count((s) => s === 'completed' || s === 'goal_achieved');
-  const goals = count((s) => s === 'goal_achieved');
+  const completed = count('succeeded');
+  const goals = count('converted');
   return {
     total_enrolled: total,
-    currently_active: count((s) => s === 'active'),
+    currently_active: count('active'),
     completed,
     completion_rate: percent(completed, total),
     goals_achieved: goals,
@@ -157,18 +127,17 @@ function summaryOf(row: Row): Summary {
     duration_hours: percentiles(row.dur_q, completed),
     time_to_conversion_hours: mean2(row.conv_sum, goals),
     time_to_conversion_percentiles_hours: percentiles(row.conv_q, goals),
-    exited: count((s) => s === 'exited'),
-    errored: count((s) => s === 'error'),
-    exit_reasons: countBy(combos, (c) => (c[0] === 'exited' ? c[1] : null)),
-    error_types: countBy(combos, (c) => (c[0] === 'error' ? c[2] : null)),
+    exited: count('exited'),
+    errored: count('failed'),
+    exit_reasons: countBy(combos, (c) => (inStatus('exited', c[0]) ? c[1] : null)),
+    error_types: countBy(combos, (c) => (inStatus('failed', c[0]) ? c[2] : null)),
     enrollment_sources: countBy(combos, (c) => c[3]),
     goal_breakdown: countBy(combos, (c) => c[4]),
     goal_value: round2(row.goal_value),
   };
 }
 
-const COMPARED = ['total_enrolled', 'currently_active', 'completed', 'completion_rate', 'goals_achieved', 'conversion_rate', 'average_duration_hours', 'time_to_conversion_hours'] as const;
-
-export function summaryChanges(now: Summary, before: Summary): Record<string, number | null> {
-  return Object.fromEntries(COMPARED.map((k) => [k, changePercent(now[k], before[k])]));
+/** The change in percent of each COMPARED figure, in that order. */
+export function summaryChanges(now: Summary, before: Summary): SummaryChange {
+  return Object.fromEntries(COMPARED.map((k) => [k, changePercent(now[k], before[k])])) as SummaryChange;
 }

@@ -3,17 +3,13 @@
  * completed_at) and conversions (by goal_achieved_at), each counted by its own time; empty buckets are zeros.
  * Computed in the summary's pass over the facts (summary.ts): these are its three bucket counts.
  */
+import type { TrendRow } from '../contract/index.js';
 import { bucketIndexSql, type Bucket, type Period } from './period.js';
-import { DONE, GOAL, IN_PERIOD, round2 } from './scope.js';
+import { STATUS } from './definitions.js';
+import { IN_PERIOD, round2 } from './scope.js';
 
-export interface TrendRow {
-  date: string;
-  new_enrollments: number;
-  completions: number;
-  conversions: number;
-  /** New enrollments per hour of the bucket (a DST day has 23 or 25 hours). */
-  enrollment_rate: number;
-}
+/** A trend row is the API contract's (src/contract/analytics.ts): enrollment_rate is new enrollments per hour of the bucket. */
+export type { TrendRow };
 
 /** Executions of FACTS whose enrollment, completion or conversion falls in [{from}, {to}) (or between the parameters named). */
 export const ANY_MOMENT_IN = (from = 'from', to = 'to') =>
@@ -38,8 +34,8 @@ export const TREND_COUNTS_SQL = (p: Period, i = 0) => {
   const index = (c: string) => bucketIndexSql(c, p.granularity, from);
   return `
         ${COUNT_BY_BUCKET(`if(${at('enrolled_at')}, ${index('enrolled_at')}, -1)`, n)} AS e${suffix},
-        ${COUNT_BY_BUCKET(`if(${DONE} AND ${at('completed_at')}, ${index('assumeNotNull(completed_at)')}, -1)`, n)} AS c${suffix},
-        ${COUNT_BY_BUCKET(`if(${GOAL} AND ${at('goal_achieved_at')}, ${index('assumeNotNull(goal_achieved_at)')}, -1)`, n)} AS v${suffix}`;
+        ${COUNT_BY_BUCKET(`if(${STATUS.succeeded} AND ${at('completed_at')}, ${index('assumeNotNull(completed_at)')}, -1)`, n)} AS c${suffix},
+        ${COUNT_BY_BUCKET(`if(${STATUS.converted} AND ${at('goal_achieved_at')}, ${index('assumeNotNull(goal_achieved_at)')}, -1)`, n)} AS v${suffix}`;
 };
 
 /** The trend rows from the three series' counts per bucket (`all`: the period's `buckets`, TREND_COUNTS_SQL's {buckets} = their number). */

@@ -69,37 +69,25 @@ export interface Who {
   accent_color: string | null;
 }
 
-export interface PeriodOut {
-  start_date: string;
-  end_date: string;
-  timezone: string;
-  granularity: string;
-}
+// The API's own response types: the contract's (src/contract), imported as types only, so nothing of the
+// server reaches the bundle.
+import type {
+  ActionRow,
+  ActionsResponse,
+  Funnel as FunnelFigures,
+  FunnelResponse,
+  FunnelStep,
+  Percentiles,
+  PeriodOut,
+  Summary,
+  SummaryChange,
+  SummaryResponse,
+  TrendRow,
+  WorkflowOverview,
+  WorkflowsOverviewResponse,
+} from '../../src/contract/index.js';
 
-// The API's own result types (type-only imports: nothing of the server reaches the bundle).
-import type { ActionRow, Actions } from '../../src/metrics/actions.js';
-import type { Funnel, FunnelStep } from '../../src/metrics/funnel.js';
-import type { WorkflowOverview as OverviewFigures } from '../../src/metrics/overview.js';
-import type { Percentiles, Summary } from '../../src/metrics/summary.js';
-import type { TrendRow } from '../../src/metrics/trends.js';
-
-export type { ActionRow, FunnelStep, Percentiles, Summary, TrendRow };
-export type FunnelResponse = Funnel;
-export type ActionsResponse = Actions;
-
-export interface WorkflowOverview extends OverviewFigures {
-  name: string;
-  registered: boolean;
-  last_event_at: string | null;
-}
-
-export interface SummaryResponse {
-  workflow_id: string;
-  period: PeriodOut;
-  summary: Summary;
-  trends: TrendRow[];
-  comparison?: { period: PeriodOut; summary: Summary; trends: TrendRow[]; change_percent: Record<string, number | null> };
-}
+export type { ActionRow, ActionsResponse, FunnelFigures, FunnelResponse, FunnelStep, Percentiles, PeriodOut, Summary, SummaryChange, SummaryResponse, TrendRow, WorkflowOverview, WorkflowsOverviewResponse };
 
 export interface WorkflowDetail {
   workflow_id: string;

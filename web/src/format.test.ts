@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { changeTone, formatChange, formatCompact, formatCount, formatDuration, formatHours, formatPercent, formatUsd } from './format.js';
+import { changePercent, changeTone, formatChange, formatCompact, formatCount, formatDuration, formatHours, formatPercent, formatUsd } from './format.js';
 
 test('counts use the locale\'s grouping', () => {
   assert.equal(formatCount(1234567, 'en-US'), '1,234,567');
@@ -43,4 +43,12 @@ test('durations pick their unit', () => {
   assert.equal(formatUsd(0.5, 'en-US'), '$0.50');
   assert.equal(formatUsd(0, 'en-US'), '$0.00');
   assert.equal(formatUsd(1234.5, 'de-DE'), '1.234,50\u00a0$');
+});
+
+test('changePercent: 2 decimals, null without a base', () => {
+  assert.equal(changePercent(150, 100), 50);
+  assert.equal(changePercent(1, 3), -66.67);
+  assert.equal(changePercent(-1, -2), 50);
+  assert.equal(changePercent(1, 0), null);
+  assert.equal(changePercent(null, 2), null);
 });

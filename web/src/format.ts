@@ -57,6 +57,17 @@ export function formatChange(p: number | null | undefined, locale?: string): str
   return s.replace('-', '−');
 }
 
+/**
+ * Change in percent from `before` to `now`, 2 decimals (null when there was nothing before): how the server
+ * computes `change_percent` (changePercent in src/contract/common.ts), for a figure the server does not
+ * compare (the median duration). A copy, because the dashboard imports the contract as types only;
+ * src/contract/common.test.ts checks that both agree.
+ */
+export function changePercent(now: number | null, before: number | null): number | null {
+  if (now === null || before === null || before === 0) return null;
+  return Math.round(((now - before) / Math.abs(before)) * 100 * 100) / 100;
+}
+
 /** Whether a change is good news: more enrollments are, longer durations are not. */
 export function changeTone(p: number | null | undefined, higherIsBetter: boolean): 'up' | 'down' | 'flat' {
   if (p === null || p === undefined || !Number.isFinite(p) || p === 0) return 'flat';

@@ -2,10 +2,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
+import { WorkflowId } from '../../contract/index.js';
 import { readAccess, writeAccess } from '../../auth/workflow-access.js';
 import type { AppDeps } from '../deps.js';
 
-const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 const AccessOut = Type.Object({
   workflow_id: Type.String(),
   owner_user_id: Type.Union([Type.String(), Type.Null()]),

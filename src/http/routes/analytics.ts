@@ -8,19 +8,17 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../auth/authorize.js';
 import { principalOf } from '../../auth/principal.js';
-import { getWorkflowVersion } from '../../ingest/catalog.js';
+import { ActionsResponse, FunnelResponse, SummaryResponse, WorkflowId } from '../../contract/index.js';
+import { getWorkflowVersion } from '../../catalog/catalog.js';
 import { queueRefresh } from '../../jobs/refresh.js';
 import { ResultCache } from '../../metrics/cache.js';
 import { cohortTotals, totalsOf, type CohortTotals } from '../../metrics/funnel.js';
 import { actionsBody, funnelBody, summaryBody } from '../../metrics/panels.js';
 import { parsePeriod, type Period } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
-import type { Summary } from '../../metrics/summary.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 import { PeriodParams, VersionFilter } from '../schemas.js';
-
-const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 export const AnalyticsQuery = Type.Object(
   {
@@ -70,13 +68,14 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           ...common,
           summary: 'Summary and trends of a workflow',
           description: 'The cohort (executions enrolled in the period): enrolled, active, completed, goals, rates, duration mean and percentiles, exit reasons, sources, goal breakdown; and trends per bucket. With compare=previous_period, the same for the period before and the change in percent.',
+          response: { 200: SummaryResponse },
         },
       },
       async (request) => {
         const { scope, period, compare, cached, totals } = await prepare(request);
         return cached('summary', () => {
           const body = summaryBody(deps.store, scope, period, compare);
-          void totals(period, async () => totalsOf(((await body) as { summary: Summary }).summary));
+          void totals(period, async () => totalsOf((await body).summary));
           return body;
         });
       },
@@ -90,6 +89,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           ...common,
           summary: 'Funnel of a workflow',
           description: 'Per step of the cohort: entered, completed, dropped off, conversion, time in step (mean, p50, p95) and the share of the cohort that reached it; drop-off points, bottleneck and slowest step.',
+          response: { 200: FunnelResponse },
         },
       },
       async (request) => {
@@ -109,6 +109,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           ...common,
           summary: 'Action performance of a workflow',
           description: 'Per action step, over its step.completed and step.failed events in the period: executions, successes, failures, rates, duration mean/p50/p95, error types.',
+          response: { 200: ActionsResponse },
         },
       },
       async (request) => {

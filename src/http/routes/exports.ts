@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth/principal.js';
+import { WorkflowId } from '../../contract/index.js';
 import { DATASETS, type Dataset } from '../../exports/datasets.js';
 import { checkSize, CONTENT_TYPES, exportFileName, exportStream, FORMATS, newExportId, type ExportSpec, type Format } from '../../exports/exports.js';
 import { TEMPLATES, type Template } from '../../exports/pdf-report.js';
@@ -17,7 +18,6 @@ import type { AppDeps } from '../deps.js';
 import { HttpProblem, notFound } from '../problem.js';
 import { AnalyticsQuery } from './analytics.js';
 
-const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 const ExportFields = {
   format: Type.Optional(Type.Union(FORMATS.map((f) => Type.Literal(f)), { description: 'csv (default), json or pdf' })),
   dataset: Type.Optional(Type.Union(DATASETS.map((d) => Type.Literal(d)), { description: 'CSV only: executions (default, one row per cohort execution), trends, funnel or actions' })),

@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
-import { readableWorkflows } from '../../auth/readable-workflows.js';
+import { WorkflowsOverviewResponse } from '../../contract/index.js';
+import { readableWorkflows } from '../../catalog/readable.js';
 import { workflowsOverview } from '../../metrics/overview.js';
 import { parsePeriod } from '../../metrics/period.js';
 import type { AppDeps } from '../deps.js';
@@ -28,6 +29,7 @@ export const overviewRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           summary: 'Every workflow at a glance',
           description: 'For each workflow the key may read: name, the cohort figures of the period (total_enrolled, currently_active, completed, completion_rate, goals_achieved, conversion_rate, as defined for the summary) and `enrollments`, the new enrollments per bucket (a sparkline).',
           querystring: OverviewQuery,
+          response: { 200: WorkflowsOverviewResponse },
         },
       },
       async (request) => {

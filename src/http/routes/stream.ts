@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
+import { WorkflowId } from '../../contract/index.js';
 import { parsePeriod } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
 import { signStreamToken } from '../../realtime/stream-token.js';
@@ -12,7 +13,6 @@ import type { AppDeps } from '../deps.js';
 import { recordAudit } from '../guard.js';
 import { AnalyticsQuery } from './analytics.js';
 
-const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 const StreamQuery = Type.Composite(
   [

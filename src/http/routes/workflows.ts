@@ -2,14 +2,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
-import { readableWorkflows } from '../../auth/readable-workflows.js';
+import { WorkflowId } from '../../contract/index.js';
+import { readableWorkflows } from '../../catalog/readable.js';
 import { forgetGrant } from '../../auth/workflow-access.js';
-import { listWorkflows, listWorkflowVersions, registerWorkflow, workflowVariants, WorkflowRegistration } from '../../ingest/catalog.js';
+import { listWorkflows, listWorkflowVersions, registerWorkflow, workflowVariants, WorkflowRegistration } from '../../catalog/catalog.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 import { ProblemSchema } from '../schemas.js';
 
-const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {

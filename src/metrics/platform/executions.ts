@@ -4,10 +4,12 @@
  * trigger type, status or version; and a summary with success/failure rates and durations.
  * Status is the execution's current status (§5): succeeded = completed or goal_achieved, failed = error.
  */
+import type { ExecutionsResponse } from '../../contract/index.js';
 import type { Store } from '../../store/store.js';
 import { bucketSql, buckets, type Period } from '../period.js';
 import { percent } from '../scope.js';
-import { COHORT_FACTS, DURATION_S, FAILED, r2, spanOf, SUCCEEDED, targetParams, type Target } from './target.js';
+import { countSql, DURATION_S, STATUS } from '../definitions.js';
+import { COHORT_FACTS, r2, spanOf, targetParams, type Target } from './target.js';
 
 export const GROUP_BYS = ['workflow', 'trigger_type', 'status', 'version'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -28,8 +30,8 @@ export interface Counts {
   active: number;
 }
 
-const COUNTS = `count() AS executions, countIf(${SUCCEEDED}) AS succeeded, countIf(${FAILED}) AS failed,
-    countIf(status = 'exited') AS exited, countIf(status = 'active') AS active`;
+const COUNTS = `${countSql('enrolled')} AS executions, ${countSql('completed')} AS succeeded, ${countSql('failed')} AS failed,
+    ${countSql('exited')} AS exited, ${countSql('active')} AS active`;
 
 const SERIES_SQL = (t: Target, p: Period, g: GroupBy | 'none') => `
 SELECT ${bucketSql('enrolled_at', p.granularity)} AS bucket, ${KEY[g]} AS key,
@@ -51,7 +53,7 @@ export interface SeriesOut {
 }
 
 /** Counts per bucket (empty buckets are zeros); with `groupBy`, one series per group, largest first. */
-export async function executionSeries(store: Store, t: Target, p: Period, groupBy: GroupBy | undefined) {
+export async function executionSeries(store: Store, t: Target, p: Period, groupBy: GroupBy | undefined): Promise<Omit<ExecutionsResponse, 'period' | 'workflows'>> {
   const rows = await store.query<Counts & { bucket: string; key: string; wf: string; v: number }>(SERIES_SQL(t, p, groupBy ?? 'none'), targetParams(t, spanOf(p)));
   const all = buckets(p);
   const fill = (of: typeof rows) => {
@@ -61,7 +63,7 @@ export async function executionSeries(store: Store, t: Target, p: Period, groupB
   };
   const totals = zero();
   for (const r of rows) add(totals, r);
-  const body: Record<string, unknown> = { group_by: groupBy ?? null, totals, buckets: fill(rows) };
+  const body: Omit<ExecutionsResponse, 'period' | 'workflows'> = { group_by: groupBy ?? null, totals, buckets: fill(rows) };
   if (groupBy) {
     const groups = new Map<string, typeof rows>();
     for (const r of rows) (groups.get(r.key) ?? groups.set(r.key, []).get(r.key)!).push(r);
@@ -92,7 +94,7 @@ export interface ExecutionSummary extends Counts {
 
 const SUMMARY_SQL = (t: Target) => `
 SELECT ${COUNTS},
-       avgIf(${DURATION_S}, ${SUCCEEDED}) AS mean, quantilesExactIf(0.5, 0.95)(${DURATION_S}, ${SUCCEEDED}) AS q,
+       avgIf(${DURATION_S}, ${STATUS.succeeded}) AS mean, quantilesExactIf(0.5, 0.95)(${DURATION_S}, ${STATUS.succeeded}) AS q,
        sumMap([toString(trigger_type)], [toUInt64(1)]) AS triggers
 FROM ${COHORT_FACTS(t)}`;
 

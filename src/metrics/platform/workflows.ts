@@ -2,6 +2,7 @@
  * Workflows side by side, over the cohort of a period: a workflow's performance trend, several
  * workflows (or versions of one) compared, and rankings.
  */
+import type { RankedWorkflow } from '../../contract/index.js';
 import type { Store } from '../../store/store.js';
 import { buckets, type Period } from '../period.js';
 import { cohortStats, emptyStats, type Stats } from './stats.js';
@@ -44,12 +45,8 @@ export async function comparison(store: Store, t: Target, p: Period, versions: n
   });
 }
 
-export interface RankedRow {
-  rank: number;
-  workflow_id: string;
-  value: number;
-  executions: number;
-}
+/** A row of a ranking: the API contract's (src/contract/platform.ts). */
+export type RankedRow = RankedWorkflow;
 
 /**
  * Rankings of the target's workflows: slowest (mean duration of completed executions), most failing

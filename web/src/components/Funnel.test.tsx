@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderToStaticMarkup } from 'react-dom/server';
-import type { FunnelResponse } from '../api.js';
+import type { FunnelFigures } from '../api.js';
 import { Funnel } from './Funnel.js';
 
-const funnel: FunnelResponse = {
+const funnel: FunnelFigures = {
   total_enrolled: 1000,
   overall_conversion: 12,
   drop_off_points: ['email', 'wait'],

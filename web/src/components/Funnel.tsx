@@ -3,11 +3,11 @@
  * and the drop-off lighter; between steps, the drop-off in numbers and percent; the bottleneck in red.
  * Step times show on hover and on keyboard focus.
  */
-import type { FunnelResponse } from '../api.js';
+import type { FunnelFigures } from '../api.js';
 import { formatCount, formatDuration, formatPercent } from '../format.js';
 import { funnelBars } from '../funnel-model.js';
 
-export function Funnel({ funnel, locale }: { funnel: FunnelResponse; locale?: string }) {
+export function Funnel({ funnel, locale }: { funnel: FunnelFigures; locale?: string }) {
   const bars = funnelBars(funnel);
   return (
     <ol className="funnel" aria-label="Funnel by step">

@@ -1,13 +1,12 @@
 /** The workflow summary's cards: each figure of the period with its change against the previous period. */
-import { changePercent } from '../../../src/metrics/change.js';
-import type { SummaryResponse } from '../api.js';
-import { formatCount, formatHours, formatPercent } from '../format.js';
+import type { SummaryChange, SummaryResponse } from '../api.js';
+import { changePercent, formatCount, formatHours, formatPercent } from '../format.js';
 import { FigureCards } from './FigureCards.js';
 
 export function SummaryCards({ data, locale }: { data: SummaryResponse; locale?: string | undefined }) {
   const s = data.summary;
   const c = data.comparison;
-  const change = (k: string) => (c ? c.change_percent[k] : undefined);
+  const change = (k: keyof SummaryChange) => (c ? c.change_percent[k] : undefined);
   return (
     <FigureCards
       locale={locale}

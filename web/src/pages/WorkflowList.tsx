@@ -1,7 +1,7 @@
 /** `/`: every workflow with its enrollment, completion and conversion for the period, a sparkline, sorting and search. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { api, query, type PeriodOut, type WorkflowOverview } from '../api.js';
+import { api, query, type WorkflowsOverviewResponse } from '../api.js';
 import { DateControls } from '../components/DateControls.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { Empty, ErrorState, Skeleton } from '../components/States.js';
@@ -26,7 +26,7 @@ export function WorkflowList({ search, locale }: { search: string; locale?: stri
   const params = { ...analyticsParams(view, false), granularity: view.range === 'today' ? 'hourly' : 'daily' };
   const q = useQuery({
     queryKey: ['overview', params],
-    queryFn: ({ signal }) => api<{ period: PeriodOut; workflows: WorkflowOverview[] }>(`/api/v1/analytics/workflows${query(params)}`, { signal }),
+    queryFn: ({ signal }) => api<WorkflowsOverviewResponse>(`/api/v1/analytics/workflows${query(params)}`, { signal }),
     placeholderData: keepPreviousData,
   });
 

@@ -10,7 +10,7 @@ import { activityReport, engagementReport } from '../../../metrics/platform/acti
 import { userTrail } from '../../../metrics/platform/trail.js';
 import { forbidden } from '../../problem.js';
 import { PeriodOut, PeriodParams, type PlatformContext } from './common.js';
-import { ActivityResponse, EngagementResponse, TrailResponse } from './schemas.js';
+import { ActivityResponse, EngagementResponse, TrailResponse } from '../../../contract/index.js';
 
 const tags = ['platform analytics'];
 const adminRead = { access: { action: 'manage_account' as const }, audit: 'analytics.read', rateLimitGroup: 'analytics' as const, etag: true };

@@ -4,9 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { previousPeriod } from '../../../metrics/period.js';
 import { errorsReport } from '../../../metrics/platform/errors.js';
 import { executionSeries, executionSummary, GROUP_BYS } from '../../../metrics/platform/executions.js';
-import { changePercent } from '../../../metrics/summary.js';
 import { PeriodOut, PeriodParams, readConfig, WorkflowFilter, type PlatformContext } from './common.js';
-import { ErrorsResponse, ExecutionsResponse, ExecutionSummaryResponse } from './schemas.js';
+import { changePercent, ErrorsResponse, ExecutionsResponse, ExecutionSummaryResponse } from '../../../contract/index.js';
 
 const tags = ['platform analytics'];
 const one = (id: string | undefined) => (id === undefined ? undefined : [id]);
@@ -49,7 +48,7 @@ export const executionRoutes = (ctx: PlatformContext): FastifyPluginAsyncTypebox
         const compare = request.query.compare === 'previous_period';
         return ctx.cached('executions.summary', target, period, compare, async () => {
           const summary = await executionSummary(ctx.deps.store, target, period);
-          const body: Record<string, unknown> = { period: PeriodOut(period), workflows: target.workflows, summary };
+          const body: ExecutionSummaryResponse = { period: PeriodOut(period), workflows: target.workflows, summary };
           if (compare) {
             const prev = previousPeriod(period);
             const before = await executionSummary(ctx.deps.store, target, prev);

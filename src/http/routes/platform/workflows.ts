@@ -8,10 +8,9 @@ import type { Target } from '../../../metrics/platform/target.js';
 import { badRequest } from '../../problem.js';
 import { VersionFilter } from '../../schemas.js';
 import { PeriodOut, PeriodParams, readConfig, WorkflowFilter, workflowReadConfig, type PlatformContext } from './common.js';
-import { ComparisonResponse, PerformanceResponse, RankingsResponse, RoiResponse, StepsResponse } from './schemas.js';
+import { ComparisonResponse, PerformanceResponse, RankingsResponse, RoiResponse, StepsResponse, WorkflowId } from '../../../contract/index.js';
 
 const tags = ['platform analytics'];
-const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 const Filters = VersionFilter;
 const HourlyRate = { hourly_rate_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6, description: 'values time saved at this rate (USD per hour) in value_generated_usd' })) };
 

@@ -7,7 +7,7 @@ import { DataTable } from '../../components/DataTable.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
 import { QueryState } from '../../components/States.js';
-import { formatCount, formatPercent } from '../../format.js';
+import { DASH, formatCount, formatPercent } from '../../format.js';
 import type { ErrorsResponse } from '../../platform-api.js';
 import { dates, PageHead, periodParams, useWorkflowNames } from './common.js';
 import { usePageView } from '../../use-page-view.js';
@@ -21,7 +21,7 @@ export function Errors({ search, locale }: { search: string; locale?: string | u
     const b = errors.data?.buckets ?? [];
     return seriesOptions(dates(b), [{ name: 'Errors', data: b.map((x) => x.errors), color: PALETTE.danger }]);
   }, [errors.data]);
-  const when = (t: string) => new Date(t).toLocaleString(locale, { timeZone: view.timezone, dateStyle: 'medium', timeStyle: 'short' });
+  const when = (t: string | null) => (t === null ? DASH : new Date(t).toLocaleString(locale, { timeZone: view.timezone, dateStyle: 'medium', timeStyle: 'short' }));
 
   return (
     <>

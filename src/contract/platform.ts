@@ -1,13 +1,10 @@
-/** Response schemas of the platform analytics routes (validation-free documentation + serialization). */
-import { Type, type TSchema } from '@sinclair/typebox';
+/**
+ * Responses of the platform analytics routes (executions, workflows, costs, activity): the schemas the routes
+ * declare (serialization and the OpenAPI document) and their Static types, which the dashboard imports.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Dict, FiltersSchema, Int, NullNum, NullStr, Num, obj, PeriodSchema } from './common.js';
 
-export const Num = Type.Number();
-export const NullNum = Type.Union([Type.Number(), Type.Null()]);
-export const NullStr = Type.Union([Type.String(), Type.Null()]);
-export const Int = Type.Integer();
-const obj = (props: Record<string, TSchema>, description?: string) => Type.Object(props, description ? { description } : {});
-
-export const PeriodSchema = obj({ start_date: Type.String(), end_date: Type.String(), timezone: Type.String(), granularity: Type.String() });
 export const Quantiles = (unit: string) => obj({ mean: NullNum, p50: NullNum, p95: NullNum }, `${unit}: mean and exact percentiles (null when nothing to measure)`);
 
 export const CountsProps = { executions: Int, succeeded: Int, failed: Int, exited: Int, active: Int };
@@ -43,14 +40,14 @@ const ExecutionSummary = obj({
   success_rate: Num,
   failure_rate: Num,
   duration_seconds: Quantiles('enrolment to completion in seconds, over succeeded executions'),
-  trigger_types: Type.Record(Type.String(), Int),
+  trigger_types: Dict(Int),
 });
 
 export const ExecutionSummaryResponse = obj({
   period: PeriodSchema,
   workflows: Type.Array(Type.String()),
   summary: ExecutionSummary,
-  comparison: Type.Optional(obj({ period: PeriodSchema, summary: ExecutionSummary, change_percent: Type.Record(Type.String(), NullNum) })),
+  comparison: Type.Optional(obj({ period: PeriodSchema, summary: ExecutionSummary, change_percent: Dict(NullNum) })),
 });
 
 export const ErrorsResponse = obj({
@@ -85,7 +82,7 @@ export const RoiResponse = obj({
 export const PerformanceResponse = obj({
   workflow_id: Type.String(),
   period: PeriodSchema,
-  filters: obj({ version: Type.Union([Int, Type.Null()]), variant: NullStr }),
+  filters: FiltersSchema,
   totals: Stats,
   roi: Type.Union([RoiRow, Type.Null()]),
   trends: Type.Array(obj({ date: Type.String(), ...StatsProps })),
@@ -94,12 +91,12 @@ export const PerformanceResponse = obj({
 export const StepsResponse = obj({
   workflow_id: Type.String(),
   period: PeriodSchema,
-  filters: obj({ version: Type.Union([Int, Type.Null()]), variant: NullStr }),
+  filters: FiltersSchema,
   steps: Type.Array(obj({
     step_id: Type.String(), step_name: Type.String(), step_type: Type.String(), action_type: NullStr,
     started: Int, completed: Int, failed: Int, skipped: Int, failure_rate: Num,
     duration_ms: Quantiles('milliseconds per step.completed / step.failed'), timed_events: Int, total_time_ms: Num, time_share_percent: Num,
-    error_types: Type.Record(Type.String(), Int),
+    error_types: Dict(Int),
   })),
   bottleneck_step: NullStr,
   slowest_step_p95: NullStr,
@@ -115,10 +112,11 @@ export const ComparisonResponse = obj({
   })),
 });
 
-const Ranked = Type.Array(obj({
+export const RankedWorkflow = obj({
   rank: Int, workflow_id: Type.String(), value: Num, executions: Int, success_rate: Num, failure_rate: Num, failed: Int,
   duration_seconds: Quantiles('seconds'), cost_usd: Num, usd_per_execution: NullNum,
-}));
+});
+const Ranked = Type.Array(RankedWorkflow);
 
 export const RankingsResponse = obj({
   period: PeriodSchema,
@@ -139,10 +137,10 @@ export const ActivityResponse = obj({
 export const TrailResponse = obj({
   user_id: Type.String(),
   period: Type.Union([PeriodSchema, Type.Null()]),
-  summary: obj({ events: Int, sessions: Int, first_seen: NullStr, last_seen: NullStr, active_time_seconds: Num, actions: Type.Record(Type.String(), Int) }),
+  summary: obj({ events: Int, sessions: Int, first_seen: NullStr, last_seen: NullStr, active_time_seconds: Num, actions: Dict(Int) }),
   events: Type.Array(obj({
     timestamp: NullStr, event_id: NullStr, action: Type.String(), resource: NullStr, resource_id: NullStr, session_id: NullStr,
-    duration_ms: NullNum, metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+    duration_ms: NullNum, metadata: Type.Union([Dict(Type.Unknown()), Type.Null()]),
   })),
   next_cursor: NullStr,
 });
@@ -182,7 +180,7 @@ export const BreakdownResponse = obj({
 
 const ModelOut = obj({
   name: Type.String({ description: 'linear_trend_weekly_seasonality | linear_trend | mean' }), days_fitted: Int, intercept: Num, slope_per_day: Num,
-  weekday_effects: Type.Record(Type.String(), Num), residual_sd: Num,
+  weekday_effects: Dict(Num), residual_sd: Num,
 });
 const BacktestOut = Type.Union([obj({ holdout_days: Int, mae: Num, rmse: Num, wape_percent: NullNum, interval_coverage_percent: Num }), Type.Null()]);
 
@@ -215,3 +213,25 @@ export const AlertOut = obj({
 
 export const BudgetsResponse = obj({ budgets: Type.Array(BudgetOut), alerts: Type.Array(AlertOut, { description: 'alerts raised now by saving (PUT) or this month (GET)' }) });
 export const AlertsResponse = obj({ alerts: Type.Array(AlertOut) });
+
+export type Counts = Static<typeof Counts>;
+export type ExecutionsResponse = Static<typeof ExecutionsResponse>;
+export type ExecutionSummaryResponse = Static<typeof ExecutionSummaryResponse>;
+export type ErrorsResponse = Static<typeof ErrorsResponse>;
+export type RoiRow = Static<typeof RoiRow>;
+export type RoiResponse = Static<typeof RoiResponse>;
+export type PerformanceResponse = Static<typeof PerformanceResponse>;
+export type StepsResponse = Static<typeof StepsResponse>;
+export type ComparisonResponse = Static<typeof ComparisonResponse>;
+export type RankedWorkflow = Static<typeof RankedWorkflow>;
+export type RankingsResponse = Static<typeof RankingsResponse>;
+export type ActivityResponse = Static<typeof ActivityResponse>;
+export type TrailResponse = Static<typeof TrailResponse>;
+export type EngagementResponse = Static<typeof EngagementResponse>;
+export type CostsResponse = Static<typeof CostsResponse>;
+export type BreakdownResponse = Static<typeof BreakdownResponse>;
+export type ForecastResponse = Static<typeof ForecastResponse>;
+export type BudgetOut = Static<typeof BudgetOut>;
+export type AlertOut = Static<typeof AlertOut>;
+export type BudgetsResponse = Static<typeof BudgetsResponse>;
+export type AlertsResponse = Static<typeof AlertsResponse>;

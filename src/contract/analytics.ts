@@ -1,0 +1,171 @@
+/**
+ * Responses of a workflow's analytics (CONTRACT §6): the summary with its trends, the funnel, the actions,
+ * and every workflow at a glance. The routes declare these as their 200 responses (serialization and the
+ * OpenAPI document); the metric modules return their Static types; the dashboard imports those types.
+ *
+ * Properties are listed in the order the server writes them: the serializer follows the schema's order.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Dict, FiltersSchema, Int, NullNum, NullStr, Num, obj, PeriodSchema } from './common.js';
+
+const Counts = Dict(Int);
+
+// ---- summary and trends ----
+
+export const Percentiles = obj({ p50: NullNum, p90: NullNum, p95: NullNum }, 'exact percentiles (null when nothing to measure)');
+export type Percentiles = Static<typeof Percentiles>;
+
+export const Summary = obj({
+  total_enrolled: Int,
+  currently_active: Int,
+  completed: Int,
+  completion_rate: Num,
+  goals_achieved: Int,
+  conversion_rate: Num,
+  average_duration_hours: NullNum,
+  duration_hours: Percentiles,
+  time_to_conversion_hours: NullNum,
+  time_to_conversion_percentiles_hours: Percentiles,
+  exited: Int,
+  errored: Int,
+  exit_reasons: Counts,
+  error_types: Counts,
+  enrollment_sources: Counts,
+  goal_breakdown: Counts,
+  goal_value: Num,
+}, 'the cohort: executions enrolled in the period');
+export type Summary = Static<typeof Summary>;
+
+export const TrendRow = obj({
+  date: Type.String(),
+  new_enrollments: Int,
+  completions: Int,
+  conversions: Int,
+  enrollment_rate: Type.Number({ description: 'new enrollments per hour of the bucket (a DST day has 23 or 25 hours)' }),
+});
+export type TrendRow = Static<typeof TrendRow>;
+
+/** The summary figures a comparison gives the change of, in this order. */
+export const COMPARED = ['total_enrolled', 'currently_active', 'completed', 'completion_rate', 'goals_achieved', 'conversion_rate', 'average_duration_hours', 'time_to_conversion_hours'] as const;
+
+export const SummaryChange = obj({
+  total_enrolled: NullNum,
+  currently_active: NullNum,
+  completed: NullNum,
+  completion_rate: NullNum,
+  goals_achieved: NullNum,
+  conversion_rate: NullNum,
+  average_duration_hours: NullNum,
+  time_to_conversion_hours: NullNum,
+}, 'change in percent against the previous period (null when it had nothing)');
+export type SummaryChange = Static<typeof SummaryChange>;
+
+export const SummaryAndTrends = obj({ summary: Summary, trends: Type.Array(TrendRow) });
+export type SummaryAndTrends = Static<typeof SummaryAndTrends>;
+
+export const SummaryResponse = obj({
+  workflow_id: Type.String(),
+  period: PeriodSchema,
+  filters: FiltersSchema,
+  summary: Summary,
+  trends: Type.Array(TrendRow),
+  comparison: Type.Optional(obj({ period: PeriodSchema, summary: Summary, trends: Type.Array(TrendRow), change_percent: SummaryChange }, 'with compare=previous_period: the period before')),
+});
+export type SummaryResponse = Static<typeof SummaryResponse>;
+
+// ---- funnel ----
+
+export const FunnelStep = obj({
+  step_id: Type.String(),
+  step_name: Type.String(),
+  step_order: Int,
+  step_type: NullStr,
+  entered: Int,
+  completed: Int,
+  dropped_off: Int,
+  conversion_rate: Num,
+  drop_off_rate: Num,
+  reached_percent: Type.Number({ description: 'entered / cohort size × 100: the width of the step in a funnel drawing' }),
+  average_time_seconds: NullNum,
+  p50_time_seconds: NullNum,
+  p95_time_seconds: NullNum,
+});
+export type FunnelStep = Static<typeof FunnelStep>;
+
+const FunnelProps = {
+  total_enrolled: Int,
+  funnel_steps: Type.Array(FunnelStep),
+  overall_conversion: Num,
+  drop_off_points: Type.Array(Type.String(), { description: 'up to 3 step ids, highest drop-off rate first' }),
+  bottleneck_step: NullStr,
+  slowest_step: NullStr,
+};
+/** One period's funnel. */
+export const Funnel = obj(FunnelProps);
+export type Funnel = Static<typeof Funnel>;
+
+export const FunnelResponse = obj({
+  workflow_id: Type.String(),
+  period: PeriodSchema,
+  filters: FiltersSchema,
+  ...FunnelProps,
+  comparison: Type.Optional(obj({ period: PeriodSchema, ...FunnelProps }, 'with compare=previous_period: the period before')),
+});
+export type FunnelResponse = Static<typeof FunnelResponse>;
+
+// ---- actions ----
+
+export const ActionRow = obj({
+  action_id: Type.String(),
+  action_type: Type.String(),
+  action_name: Type.String(),
+  executions: Int,
+  successes: Int,
+  failures: Int,
+  success_rate: Num,
+  error_rate: Num,
+  average_duration_ms: NullNum,
+  p50_duration_ms: NullNum,
+  p95_duration_ms: NullNum,
+  error_types: Counts,
+});
+export type ActionRow = Static<typeof ActionRow>;
+
+const ActionsProps = {
+  source: Type.String({ description: 'where the figures were read: rollup_hourly | rollup_daily | rollup_monthly | rollups+raw | raw' }),
+  actions: Type.Array(ActionRow),
+};
+/** One period's actions. */
+export const Actions = obj(ActionsProps);
+export type Actions = Static<typeof Actions>;
+
+export const ActionsResponse = obj({
+  workflow_id: Type.String(),
+  period: PeriodSchema,
+  filters: FiltersSchema,
+  ...ActionsProps,
+  comparison: Type.Optional(obj({ period: PeriodSchema, ...ActionsProps }, 'with compare=previous_period: the period before')),
+});
+export type ActionsResponse = Static<typeof ActionsResponse>;
+
+// ---- every workflow at a glance ----
+
+const WorkflowFiguresProps = {
+  workflow_id: Type.String(),
+  total_enrolled: Int,
+  currently_active: Int,
+  completed: Int,
+  completion_rate: Num,
+  goals_achieved: Int,
+  conversion_rate: Num,
+  enrollments: Type.Array(Int, { description: 'new enrollments per bucket of the period (a sparkline), oldest first' }),
+};
+/** A workflow's cohort figures of the period (what metrics/overview.ts computes). */
+export const WorkflowFigures = obj(WorkflowFiguresProps);
+export type WorkflowFigures = Static<typeof WorkflowFigures>;
+
+export const WorkflowOverview = obj({ ...WorkflowFiguresProps, name: Type.String(), registered: Type.Boolean(), last_event_at: NullStr });
+export type WorkflowOverview = Static<typeof WorkflowOverview>;
+
+export const WorkflowsOverviewResponse = obj({ period: PeriodSchema, workflows: Type.Array(WorkflowOverview) });
+export type WorkflowsOverviewResponse = Static<typeof WorkflowsOverviewResponse>;

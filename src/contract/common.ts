@@ -1,0 +1,45 @@
+/**
+ * Pieces of the API contract that several responses share. The contract is pure: it imports nothing of the
+ * project (only TypeBox), so the dashboard can import its types and the server its schemas.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+export const Num = Type.Number();
+export const NullNum = Type.Union([Type.Number(), Type.Null()]);
+export const NullStr = Type.Union([Type.String(), Type.Null()]);
+export const Int = Type.Integer();
+export const NullInt = Type.Union([Type.Integer(), Type.Null()]);
+
+/** An object schema with an optional description (no additionalProperties: the serializer writes only what it lists). */
+export const obj = <T extends Record<string, TSchema>>(props: T, description?: string) => Type.Object(props, description ? { description } : {});
+
+/**
+ * An object of any keys, each holding `value` (counts by exit reason, error type…). additionalProperties, not
+ * Type.Record: a Record's patternProperties '^(.*)$' does not match a key holding a line break ('.' stops at
+ * \n, \r, U+2028, U+2029), and the serializer drops the keys its schema does not match.
+ */
+export const Dict = <T extends TSchema>(value: T, description?: string) =>
+  Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: value, ...(description ? { description } : {}) });
+
+/** The path parameter of every route under /api/v1/workflows/{workflow_id}. */
+export const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
+export type WorkflowId = Static<typeof WorkflowId>;
+
+/** The period a figure covers, as the server read the request: dates inclusive, in `timezone`. */
+export const PeriodSchema = obj({ start_date: Type.String(), end_date: Type.String(), timezone: Type.String(), granularity: Type.String() });
+export type PeriodOut = Static<typeof PeriodSchema>;
+
+/** The version and variant filters a workflow's figures were computed with (null: all). */
+export const FiltersSchema = obj({ version: NullInt, variant: NullStr });
+export type Filters = Static<typeof FiltersSchema>;
+
+/**
+ * Change in percent from `before` to `now`, 2 decimals (null when there was nothing before): the
+ * `change_percent` of every comparison. A pure helper of the contract, used by the server (the summary's and
+ * the executions summary's comparisons); the dashboard, which imports the contract as types only, keeps a
+ * copy in web/src/format.ts (common.test.ts checks both agree).
+ */
+export function changePercent(now: number | null, before: number | null): number | null {
+  if (now === null || before === null || before === 0) return null;
+  return Math.round(((now - before) / Math.abs(before)) * 100 * 100) / 100;
+}

@@ -1,0 +1,9 @@
+/**
+ * The API contract: TypeBox schemas of the responses, which the routes declare (serialization and the
+ * OpenAPI document at /openapi.json), with their Static types, which the metric modules return and the
+ * dashboard imports (`import type` only: no server code reaches the bundle). Pure: imports nothing of the project.
+ */
+export * from './common.js';
+export * from './analytics.js';
+export * from './platform.js';
+export * from './metrics.js';
