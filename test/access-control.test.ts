@@ -124,6 +124,8 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/analytics/costs/budgets', url: () => '/api/v1/analytics/costs/budgets', codes: expect(403, ADMIN_ONLY) },
   { method: 'PUT', path: '/api/v1/analytics/costs/budgets', url: () => '/api/v1/analytics/costs/budgets', body: () => ({ budgets: [] }), codes: expect(403, ADMIN_ONLY) },
   { method: 'GET', path: '/api/v1/analytics/costs/alerts', url: () => '/api/v1/analytics/costs/alerts', codes: expect(403, ADMIN_ONLY) },
+  // the metric catalog: every key that may read figures
+  { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', codes: expect(200, { ingest: 403 }) },
   // who am I: every valid key, the ingest key too (issue 36: it got 403); without a key, "nobody signed in"
   { method: 'GET', path: '/api/v1/session', url: () => '/api/v1/session', codes: { ...expect(200, {}), none: 200 } },
   // a workflow id names a workflow within the caller's account: another account registers its own

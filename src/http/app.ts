@@ -23,6 +23,7 @@ import { auditRoutes } from './routes/audit.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
 import { platformRoutes } from './routes/platform/index.js';
+import { metricRoutes } from './routes/metrics.js';
 import { overviewRoutes } from './routes/overview.js';
 import { exportRoutes } from './routes/exports.js';
 import { privacyRoutes } from './routes/privacy.js';
@@ -108,5 +109,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(platformRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(overviewRoutes(deps));
+  await app.register(metricRoutes());
   return app;
 }

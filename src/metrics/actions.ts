@@ -7,34 +7,19 @@
  * edges (`rollups+raw`); from the raw events alone for a
  * variant filter (the rollups do not know variants) or a period shorter than its part-hours. Events
  * without duration_ms add the duration their timestamps give, kept per event in
- * step_durations_from_timestamps (written with the execution facts), so no join of raw events is needed.
+ * step_durations_from_timestamps (written with the execution facts), so no join of raw events is needed:
+ * the mean and the t-digest percentiles cover the same durations (sent, or derived from timestamps), the
+ * population of the platform's steps figures (metrics/platform/steps.ts, which computes them exactly).
  */
+import type { ActionRow, Actions } from '../contract/index.js';
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
-import { getWorkflowVersion, type WorkflowVersion } from '../ingest/catalog.js';
+import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
 import type { Period } from './period.js';
 import { countsOf, IN_PERIOD, params, percent, round2, type Scope } from './scope.js';
 
-export interface ActionRow {
-  action_id: string;
-  action_type: string;
-  action_name: string;
-  executions: number;
-  successes: number;
-  failures: number;
-  success_rate: number;
-  error_rate: number;
-  average_duration_ms: number | null;
-  p50_duration_ms: number | null;
-  p95_duration_ms: number | null;
-  error_types: Record<string, number>;
-}
-
-export interface Actions {
-  actions: ActionRow[];
-  /** Where the figures were read: `rollup_hourly` | `rollup_daily` | `rollup_monthly` | `rollups+raw` | `raw`. */
-  source: string;
-}
+/** The actions' types are the API contract's (src/contract/analytics.ts); `source` says where the figures were read. */
+export type { ActionRow, Actions };
 
 interface Agg {
   step_id: string;
@@ -58,13 +43,6 @@ const VARIANT = (s: Scope) => (s.variant !== undefined ? `execution_id IN (SELEC
 const WORKFLOW = 'account_id = {account:String} AND workflow_id = {workflow:String}';
 const STEP_EVENTS = "type IN ('step.completed', 'step.failed') AND step_type = 'action'";
 
-// Durations derived from timestamps, for the events that carried none (null when no start preceded them).
-const FALLBACK_SQL = (s: Scope) => `
-SELECT step_id, sum(ifNull(duration_ms, 0)) AS dur_sum, count(duration_ms) AS dur_n
-FROM step_durations_from_timestamps FINAL
-WHERE ${WORKFLOW} AND step_type = 'action' AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
-GROUP BY step_id`;
-
 // The figures per step as partial aggregates (exact counts and sums, t-digest states), from a rollup table
 // over a range of its buckets or from the raw events over a condition on their time; MERGED adds up any
 // number of parts. Aligned periods read one rollup part, others the raw part; periods whose edges are not
@@ -87,17 +65,29 @@ const RAW_PART = (time: string, s: Scope) => `
     FROM events
     WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('ts')} AND ${time} AND ${VERSION(s)} AND ${VARIANT(s)}
     GROUP BY step_id`;
-const MERGED = (...parts: string[]) => `
-SELECT step_id, any(action_type) AS action_type, sum(successes) AS successes, sum(failures) AS failures,
+// Durations derived from timestamps, for the step events that carried none (null when no start preceded
+// them): one more part of every answer, so that the mean and the percentiles cover the same durations.
+const DERIVED_PART = (s: Scope) => `
+    SELECT step_id, '' AS action_type, toUInt64(0) AS successes, toUInt64(0) AS failures,
+           sum(ifNull(duration_ms, 0)) AS dur_sum, count(duration_ms) AS dur_n,
+           quantilesTDigestStateIf(0.5, 0.95)(ifNull(duration_ms, 0), duration_ms IS NOT NULL) AS q,
+           CAST(([], []), 'Tuple(Array(String), Array(UInt64))') AS errors
+    FROM step_durations_from_timestamps FINAL
+    WHERE ${WORKFLOW} AND step_type = 'action' AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
+    GROUP BY step_id`;
+const MERGED = (s: Scope, ...parts: string[]) => `
+SELECT step_id, anyIf(action_type, action_type != '') AS action_type, sum(successes) AS successes, sum(failures) AS failures,
        sum(dur_sum) AS dur_sum, sum(dur_n) AS dur_n, quantilesTDigestMerge(0.5, 0.95)(q) AS q, sumMap(errors) AS errors
-FROM (${parts.join('\n    UNION ALL')})
-GROUP BY step_id`;
+FROM (${[...parts, DERIVED_PART(s)].join('\n    UNION ALL')})
+GROUP BY step_id
+HAVING successes + failures > 0`;
 
 const AT = (name: string) => `{${name}:DateTime64(3, 'UTC')}`;
-const ROLLUP_SQL = (table: string, s: Scope) => MERGED(ROLLUP_PART(table, IN_PERIOD('bucket'), s));
-const RAW_SQL = (s: Scope) => MERGED(RAW_PART('1', s));
+const ROLLUP_SQL = (table: string, s: Scope) => MERGED(s, ROLLUP_PART(table, IN_PERIOD('bucket'), s));
+const RAW_SQL = (s: Scope) => MERGED(s, RAW_PART('1', s));
 const SPLIT_SQL = (s: Scope) =>
   MERGED(
+    s,
     ROLLUP_PART('workflow_events_daily', `bucket >= ${AT('day_from')} AND bucket < ${AT('day_to')}`, s),
     ROLLUP_PART('workflow_events_hourly', `bucket >= ${AT('hour_from')} AND bucket < ${AT('hour_to')} AND NOT (bucket >= ${AT('day_from')} AND bucket < ${AT('day_to')})`, s),
     RAW_PART(`(ts < ${AT('hour_from')} OR ts >= ${AT('hour_to')})`, s),
@@ -131,18 +121,10 @@ export async function actions(store: Store, scope: Scope, period: Period, option
   const rollup = options.source === 'raw' ? null : usableRollup(scope, period);
   const inner = options.source === 'raw' || rollup || scope.variant !== undefined ? null : innerSpans(period);
   const p = { ...params(scope, period), ...inner };
-  const [rows, fallback, catalog] = await Promise.all([
+  const [rows, catalog] = await Promise.all([
     store.query<Agg>(rollup ? ROLLUP_SQL(rollup.table, scope) : inner ? SPLIT_SQL(scope) : RAW_SQL(scope), p),
-    store.query<{ step_id: string; dur_sum: number; dur_n: number }>(FALLBACK_SQL(scope), p),
     options.catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
-  for (const f of fallback) {
-    const r = rows.find((x) => x.step_id === f.step_id);
-    if (r) {
-      r.dur_sum += f.dur_sum;
-      r.dur_n = Number(r.dur_n) + Number(f.dur_n);
-    }
-  }
   const steps = catalog?.steps ?? [];
   const position = new Map(steps.map((s, i) => [s.step_id, i]));
   rows.sort((a, b) => (position.get(a.step_id) ?? 1e9) - (position.get(b.step_id) ?? 1e9) || a.step_id.localeCompare(b.step_id));

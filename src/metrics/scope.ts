@@ -36,9 +36,6 @@ export const IN_PERIOD = (c: string, from = 'from', to = 'to') => `(${c} >= {${f
 export const COHORT_IN = (from = 'from', to = 'to') => IN_PERIOD('enrolled_at', from, to);
 export const COHORT = COHORT_IN();
 
-/** Executions that completed (a goal completes one too), and those that converted. */
-export const DONE = "status IN ('completed', 'goal_achieved')";
-export const GOAL = "status = 'goal_achieved'";
 
 export function params(s: Scope, p: Period): Record<string, unknown> {
   return {

@@ -4,8 +4,8 @@
  * `metrics_update` events.
  */
 import type { Period } from '../metrics/period.js';
-import { COHORT, DONE, factsFilter, GOAL, IN_PERIOD, mean2, params, percent, type Scope } from '../metrics/scope.js';
-import { HOURS } from '../metrics/summary.js';
+import { countSql, HOURS, STATUS } from '../metrics/definitions.js';
+import { COHORT, factsFilter, IN_PERIOD, mean2, params, percent, type Scope } from '../metrics/scope.js';
 import { FACTS, NEAR_PERIOD } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 
@@ -40,15 +40,15 @@ export interface Figures {
  */
 export const LIVE_SQL = (filter: string) => `
 SELECT
-    countIf(${COHORT}) AS total,
-    countIf(${COHORT} AND status = 'active') AS active,
-    countIf(${COHORT} AND ${DONE}) AS completed,
-    countIf(${COHORT} AND ${GOAL}) AS goals,
-    countIf(${COHORT} AND status = 'exited') AS exited,
-    countIf(${COHORT} AND status = 'error') AS errored,
-    sumIf(${HOURS('enrolled_at', 'completed_at')}, ${COHORT} AND ${DONE}) AS dur_sum,
-    countIf(${DONE} AND ${IN_PERIOD('ifNull(completed_at, enrolled_at)')}) AS completions,
-    countIf(${GOAL} AND ${IN_PERIOD('ifNull(goal_achieved_at, enrolled_at)')}) AS conversions,
+    ${countSql('enrolled', COHORT)} AS total,
+    ${countSql('active', COHORT)} AS active,
+    ${countSql('completed', COHORT)} AS completed,
+    ${countSql('converted', COHORT)} AS goals,
+    ${countSql('exited', COHORT)} AS exited,
+    ${countSql('failed', COHORT)} AS errored,
+    sumIf(${HOURS('enrolled_at', 'completed_at')}, ${COHORT} AND ${STATUS.succeeded}) AS dur_sum,
+    ${countSql('completions', IN_PERIOD('ifNull(completed_at, enrolled_at)'))} AS completions,
+    ${countSql('conversions', IN_PERIOD('ifNull(goal_achieved_at, enrolled_at)'))} AS conversions,
     sumMapIf(arrayMap(s -> s.id, steps), arrayMap(s -> toUInt64(s.started_ms > 0), steps), ${COHORT}) AS entered,
     sumMapIf(arrayMap(s -> s.id, steps), arrayMap(s -> toUInt64(s.completed = 1), steps), ${COHORT}) AS step_completed
 FROM ${FACTS}

@@ -5,9 +5,10 @@
  */
 import type { Store } from '../../store/store.js';
 import { bucketSql, type Period } from '../period.js';
-import { GOAL, percent } from '../scope.js';
+import { countSql, DURATION_S, STATUS } from '../definitions.js';
+import { percent } from '../scope.js';
 import { perExecution, type PerExecution } from './costs.js';
-import { COHORT_FACTS, DURATION_S, FAILED, r2, spanOf, SUCCEEDED, targetParams, type Target } from './target.js';
+import { COHORT_FACTS, r2, spanOf, targetParams, type Target } from './target.js';
 
 export interface Stats {
   executions: number;
@@ -37,9 +38,9 @@ const STATS_SQL = (t: Target, p: Period, by: readonly Dimension[]) => `
 SELECT ${by.includes('workflow') || by.includes('version') ? 'workflow_id' : "''"} AS wf,
        ${by.includes('version') ? 'workflow_version' : '0'} AS v,
        ${by.includes('bucket') ? bucketSql('enrolled_at', p.granularity) : "''"} AS b,
-       count() AS n, countIf(${SUCCEEDED}) AS ok, countIf(${FAILED}) AS err, countIf(status = 'exited') AS exited,
-       countIf(status = 'active') AS active, countIf(${GOAL}) AS conv,
-       avgIf(${DURATION_S}, ${SUCCEEDED}) AS mean, quantilesExactIf(0.5, 0.95)(${DURATION_S}, ${SUCCEEDED}) AS q,
+       ${countSql('enrolled')} AS n, ${countSql('completed')} AS ok, ${countSql('failed')} AS err, ${countSql('exited')} AS exited,
+       ${countSql('active')} AS active, ${countSql('converted')} AS conv,
+       avgIf(${DURATION_S}, ${STATUS.succeeded}) AS mean, quantilesExactIf(0.5, 0.95)(${DURATION_S}, ${STATUS.succeeded}) AS q,
        sum(credits) AS credits, sum(cost_usd) AS usd, sum(goal_value) AS value
 FROM ${COHORT_FACTS(t)}
 GROUP BY wf, v, b`;

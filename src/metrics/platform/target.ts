@@ -4,7 +4,7 @@
  * fixed SQL sources and the query parameters they bind; user input only ever travels as parameters.
  */
 import type { Period } from '../period.js';
-import { DONE, IN_PERIOD } from '../scope.js';
+import { IN_PERIOD } from '../scope.js';
 
 export interface Target {
   account: string;
@@ -55,11 +55,6 @@ export function targetParams(t: Target, s: Span): Record<string, unknown> {
   };
 }
 
-/** Seconds from enrolment to completion, for executions that completed (CONTRACT §6 durations). */
-export const DURATION_S = '(toUnixTimestamp64Milli(assumeNotNull(completed_at)) - toUnixTimestamp64Milli(enrolled_at)) / 1000';
-/** Succeeded = completed or converted: the summary's `completed`. */
-export const SUCCEEDED = DONE;
-export const FAILED = "status = 'error'";
 
 /** A number with 2 decimals, or null. */
 export function r2(x: number | null | undefined): number | null {
