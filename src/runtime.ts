@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/audit-log.js';
 import { KeyStore } from './auth/keys.js';
 import { SessionStore } from './auth/sessions.js';
+import { BudgetMonitor } from './budgets/monitor.js';
 import { ExportHistory } from './exports/exports.js';
 import { NO_SMTP, smtpMailer } from './reports/mailer.js';
 import { ReportStore } from './reports/reports.js';
@@ -18,7 +19,7 @@ import { OpsMetrics } from './http/ops-metrics.js';
 import { IngestBuffer } from './ingest/buffer.js';
 import { RepairJournal } from './ingest/repair-journal.js';
 import { prewarmBlockCache, prewarmMarks } from './store/prewarm.js';
-import { DerivedTables } from './ingest/derived.js';
+import { DerivedTables } from './derived/derived-tables.js';
 import { JobRunner } from './jobs/jobs.js';
 import { AccountSettingsStore } from './privacy/account-settings.js';
 import { InProcessBus, type EventBus } from './realtime/bus.js';
@@ -89,9 +90,16 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.reportTickMs, retryMs: config.reportRetryMs, maxAttempts: 3 },
     log,
   );
-  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, ...(redis ? { redis } : {}) };
+  const budgets = new BudgetMonitor(
+    { store, derived, audit, mailer, ...(redis ? { redis } : {}) },
+    { tickMs: config.budgetTickMs, delayMs: config.budgetCheckDelayMs, webhookAllowPrivate: config.webhookAllowPrivate },
+    log,
+  );
+  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
+  // before the catch-up, so that the events it settles check the budgets of their accounts
+  budgets.start();
   await derived.catchUp();
   let closing: Promise<void> | undefined;
   // in the background, behind any read (read-first lanes): the first dashboards need not wait for it
@@ -109,6 +117,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
         await app.close().finally(() => clearInterval(sweep));
         app.log.info({ ms: Math.round(performance.now() - t) }, 'http server closed');
+        // after the requests in flight (a budget save checks at once), before the audit log is flushed
+        await budgets.stop();
         await buffer.drain();
         await jobs.idle();
         await audit.flush();

@@ -8,7 +8,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { SMTPServer } from 'smtp-server';
-import { budgetMonitorOf } from '../src/http/routes/platform/index.js';
 import type { BudgetMonitor } from '../src/budgets/monitor.js';
 import { startTestRuntime, type TestRuntime } from './helpers/runtime.js';
 
@@ -56,8 +55,9 @@ before(async () => {
   });
   await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
   hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
-  rt = await startTestRuntime({ smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, budgetTickMs: 0, budgetCheckDelayMs: 50 });
-  monitor = budgetMonitorOf(rt.deps)!;
+  // the webhook receiver is on this host: loopback targets must be allowed (test/budget-webhook-targets.test.ts refuses them)
+  rt = await startTestRuntime({ smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, budgetTickMs: 0, budgetCheckDelayMs: 50, webhookAllowPrivate: true });
+  monitor = rt.deps.budgets;
   ({ key: admin } = await rt.newAccount('admin'));
   await rt.call('PUT', '/api/v1/workflows/wf-b', admin, { name: 'B', version: 1, steps: [] });
   // $2 a day from March 1st to 9th: $18 by the 10th
@@ -148,6 +148,15 @@ describe('budgets', () => {
     const keys = all.map((a) => `${a.budget_id} ${a.month} ${a.threshold}`);
     assert.equal(new Set(keys).size, keys.length, 'one alert per budget, month and threshold');
     assert.equal(mails.length, 2 + april.length);
+  });
+
+  test('with FLOWLENS_WEBHOOK_ALLOW_PRIVATE=1, webhooks to loopback and private hosts are accepted', async () => {
+    const { key } = await rt.newAccount('admin');
+    for (const url of [`${hookUrl}/hook`, 'http://localhost:9/hook', 'http://[::1]/hook', 'https://10.0.0.8/hook', 'http://169.254.169.254/latest']) {
+      const r = await rt.call('PUT', '/api/v1/analytics/costs/budgets', key, { budgets: [{ scope: 'account', monthly_usd: 10, notify: { webhook_url: url } }] });
+      assert.equal(r.status, 200, `${url}: ${r.text}`);
+      assert.equal(r.json.budgets[0].notify.webhook_url, url);
+    }
   });
 
   test('checked by itself after ingested events settle; a failing webhook is recorded', async () => {

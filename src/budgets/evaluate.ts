@@ -3,7 +3,7 @@
  * the month's forecast (src/metrics/platform/cost-forecast.ts monthOutlook) and, per threshold, whether
  * the spend or else the forecast has crossed it.
  */
-import { listWorkflows } from '../ingest/catalog.js';
+import { listWorkflows } from '../catalog/catalog.js';
 import { monthOutlook } from '../metrics/platform/cost-forecast.js';
 import { percent } from '../metrics/scope.js';
 import type { Store } from '../store/store.js';

@@ -1,8 +1,10 @@
 /**
  * Delivers a budget alert: a POST of the alert as JSON to the budget's webhook URL, and an email to its
  * recipients through the project's mailer. Each channel is tried up to 3 times, `retryMs` apart; the
- * outcome of each is recorded with the alert ("sent", "failed: …", or "not configured").
+ * outcome of each is recorded with the alert ("sent", "failed: …", or "not configured"). A webhook whose target
+ * is not a public address (src/net/webhook-target.ts, checked again now: DNS can change) fails at once.
  */
+import { postJson, WebhookTargetRefused, type Resolve } from '../net/webhook-target.js';
 import type { Mailer } from '../reports/mailer.js';
 import type { Budget, BudgetAlert } from './budgets.js';
 
@@ -22,21 +24,23 @@ async function attempt(tries: number, retryMs: number, send: () => Promise<void>
       return 'sent';
     } catch (err) {
       last = err instanceof Error ? err.message : String(err);
+      if (err instanceof WebhookTargetRefused) break;
     }
   }
   return `failed: ${last}`.slice(0, 500);
 }
 
-export async function postWebhook(url: string, payload: AlertPayload, timeoutMs: number): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': 'Flowlens budget alerts' },
-    body: JSON.stringify(payload),
-    signal: AbortSignal.timeout(timeoutMs),
-    redirect: 'manual',
-  });
-  await res.body?.cancel();
-  if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status}`);
+export interface WebhookOptions {
+  timeoutMs: number;
+  /** FLOWLENS_WEBHOOK_ALLOW_PRIVATE: targets need not be public addresses. */
+  allowPrivate: boolean;
+  /** Name resolution (tests); default: the system resolver. */
+  resolve?: Resolve;
+}
+
+export async function postWebhook(url: string, payload: AlertPayload, options: WebhookOptions): Promise<void> {
+  const status = await postJson(url, payload, { ...options, headers: { 'user-agent': 'Flowlens budget alerts' } });
+  if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
 }
 
 const usd = (x: number) => `$${x.toFixed(2)}`;
@@ -56,9 +60,9 @@ export function alertEmail(p: AlertPayload): { subject: string; text: string } {
   };
 }
 
-export async function deliver(budget: Budget, payload: AlertPayload, mailer: Mailer, options: { retryMs: number; timeoutMs: number }) {
+export async function deliver(budget: Budget, payload: AlertPayload, mailer: Mailer, options: WebhookOptions & { retryMs: number }) {
   const [webhook, email] = await Promise.all([
-    budget.notify.webhook_url ? attempt(3, options.retryMs, () => postWebhook(budget.notify.webhook_url!, payload, options.timeoutMs)) : Promise.resolve('not configured'),
+    budget.notify.webhook_url ? attempt(3, options.retryMs, () => postWebhook(budget.notify.webhook_url!, payload, options)) : Promise.resolve('not configured'),
     budget.notify.emails.length > 0
       ? attempt(3, options.retryMs, () => mailer.send({ to: budget.notify.emails, ...alertEmail(payload), attachments: [] }))
       : Promise.resolve('not configured'),

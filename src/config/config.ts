@@ -58,6 +58,11 @@ export interface Config {
   /** Cost budgets: every account with budgets is checked this often (0 = not on a timer); and this long after events settle. */
   budgetTickMs: number;
   budgetCheckDelayMs: number;
+  /**
+   * Webhooks (budget alerts) may go to loopback, private, link-local and other non-public addresses. Off by
+   * default: a webhook URL is set by an account's admin but requested from the server's network (SSRF).
+   */
+  webhookAllowPrivate: boolean;
   /** Hours an export file stays downloadable. */
   exportTtlHours: number;
   sseCoalesceMs: number;
@@ -97,6 +102,12 @@ function intFrom(name: string, raw: string | undefined, fallback: number, min = 
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
   return n;
+}
+
+function flagFrom(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new ConfigError(`${name} must be 0 or 1, got "${raw}"`);
 }
 
 function optional(raw: string | undefined): string | undefined {
@@ -143,6 +154,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     reportRetryMs: intFrom('FLOWLENS_REPORT_RETRY_MS', env.FLOWLENS_REPORT_RETRY_MS, 60_000, 0),
     budgetTickMs: intFrom('FLOWLENS_BUDGET_TICK_MS', env.FLOWLENS_BUDGET_TICK_MS, 900_000, 0),
     budgetCheckDelayMs: intFrom('FLOWLENS_BUDGET_CHECK_DELAY_MS', env.FLOWLENS_BUDGET_CHECK_DELAY_MS, 5_000, 0),
+    webhookAllowPrivate: flagFrom('FLOWLENS_WEBHOOK_ALLOW_PRIVATE', env.FLOWLENS_WEBHOOK_ALLOW_PRIVATE),
     exportTtlHours: intFrom('FLOWLENS_EXPORT_TTL_HOURS', env.FLOWLENS_EXPORT_TTL_HOURS, 24, 1),
     sseHeartbeatMs: intFrom('FLOWLENS_SSE_HEARTBEAT_MS', env.FLOWLENS_SSE_HEARTBEAT_MS, 15_000, 100),
     sseCoalesceMs: intFrom('FLOWLENS_SSE_COALESCE_MS', env.FLOWLENS_SSE_COALESCE_MS, 250, 0),

@@ -1,6 +1,7 @@
 /** What the HTTP app needs from the rest of the system; built once in src/server.ts, or by tests. */
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { BudgetMonitor } from '../budgets/monitor.js';
 import type { Config } from '../config/config.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { EventBus } from '../realtime/bus.js';
@@ -11,7 +12,7 @@ import type { StreamHub } from '../realtime/hub.js';
 import type { KeyStore } from '../auth/keys.js';
 import type { SessionStore } from '../auth/sessions.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
-import type { DerivedTables } from '../ingest/derived.js';
+import type { DerivedTables } from '../derived/derived-tables.js';
 import type { JobRunner } from '../jobs/jobs.js';
 import type { OpsMetrics } from './ops-metrics.js';
 import type { Store } from '../store/store.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   exportHistory: ExportHistory;
   reports: ReportStore;
   scheduler: ReportScheduler;
+  /** Cost budgets: stored, validated, checked and alerted (started and stopped with the runtime). */
+  budgets: BudgetMonitor;
   hub: StreamHub;
   /** Signs stream tokens (shared by every instance on the store). */
   streamSecret: Buffer;

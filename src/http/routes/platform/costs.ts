@@ -2,24 +2,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../../auth/principal.js';
-import { normalize, BudgetsBody, type Budget } from '../../../budgets/budgets.js';
+import { BudgetsBody, type Budget } from '../../../budgets/budgets.js';
 import { budgetStatus } from '../../../budgets/evaluate.js';
-import type { BudgetMonitor } from '../../../budgets/monitor.js';
-import { workflowExists } from '../../../ingest/catalog.js';
 import { resolveTimezone } from '../../../time/timezones.js';
 import { costForecast, FORECAST_LIMITS } from '../../../metrics/platform/cost-forecast.js';
 import { BREAKDOWNS, cohortCost, costBreakdown, costSeries, perExecution } from '../../../metrics/platform/costs.js';
-import { badRequest, type ProblemField } from '../../problem.js';
+import { badRequest } from '../../problem.js';
 import { PeriodOut, PeriodParams, readableWorkflows, checkReadable, readConfig, WorkflowFilter, type PlatformContext } from './common.js';
-import { AlertsResponse, BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from './schemas.js';
+import { AlertsResponse, BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from '../../../contract/index.js';
 
 const tags = ['platform analytics'];
 const one = (id: string | undefined) => (id === undefined ? undefined : [id]);
 const adminConfig = { access: { action: 'manage_account' as const }, rateLimitGroup: 'analytics' as const };
 
-export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): FastifyPluginAsyncTypebox =>
+export const costRoutes = (ctx: PlatformContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const store = ctx.deps.store;
+    const budgets = ctx.deps.budgets;
 
     app.get(
       '/api/v1/analytics/costs',
@@ -101,8 +100,8 @@ export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): Fastif
       },
     );
 
-    const withStatus = async (account: string, budgets: Budget[]) =>
-      Promise.all(budgets.map(async (b) => ({ ...b, status: await budgetStatus(store, account, b) })));
+    const withStatus = async (account: string, list: Budget[]) =>
+      Promise.all(list.map(async (b) => ({ ...b, status: await budgetStatus(store, account, b) })));
 
     app.get(
       '/api/v1/analytics/costs/budgets',
@@ -116,10 +115,10 @@ export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): Fastif
       },
       async (request) => {
         const account = principalOf(request).accountId;
-        const budgets = await withStatus(account, await monitor.budgets.list(account));
-        const months = new Set(budgets.map((b) => b.status.month));
-        const alerts = (await monitor.budgets.alerts(account)).filter((a) => months.has(a.month));
-        return { budgets, alerts };
+        const list = await withStatus(account, await budgets.list(account));
+        const months = new Set(list.map((b) => b.status.month));
+        const alerts = (await budgets.alerts(account)).filter((a) => months.has(a.month));
+        return { budgets: list, alerts };
       },
     );
 
@@ -130,34 +129,15 @@ export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): Fastif
         schema: {
           tags,
           summary: 'Replace the monthly cost budgets (admins)',
-          description: 'The account\'s whole list of budgets: at most one for the account (scope=account: every workflow) and one per workflow (scope=workflow), each with monthly_usd, thresholds in percent (default [80, 100]), a timezone for its calendar months (default UTC) and whom to notify (emails through FLOWLENS_SMTP_URL, a webhook URL receiving a POST of the alert as JSON). When the month\'s spend, or else its forecast, crosses a threshold, one alert per budget, threshold and month is recorded and sent. Budgets are checked right after saving, a few seconds after ingested events settle, and every FLOWLENS_BUDGET_TICK_MS. Answers the budgets with their status and the alerts raised by this check.',
+          description: 'The account\'s whole list of budgets: at most one for the account (scope=account: every workflow) and one per workflow (scope=workflow), each with monthly_usd, thresholds in percent (default [80, 100]), a timezone for its calendar months (default UTC) and whom to notify (emails through FLOWLENS_SMTP_URL, a webhook URL receiving a POST of the alert as JSON; its host must be a public address — not loopback, private, link-local or otherwise reserved, checked at saving and again at sending — unless FLOWLENS_WEBHOOK_ALLOW_PRIVATE=1). When the month\'s spend, or else its forecast, crosses a threshold, one alert per budget, threshold and month is recorded and sent. Budgets are checked right after saving, a few seconds after ingested events settle, and every FLOWLENS_BUDGET_TICK_MS. Answers the budgets with their status and the alerts raised by this check.',
           body: BudgetsBody,
           response: { 200: BudgetsResponse },
         },
       },
       async (request) => {
         const p = principalOf(request);
-        const errors: ProblemField[] = [];
-        const seen = new Set<string>();
-        const budgets: Budget[] = [];
-        for (const [i, b] of request.body.budgets.entries()) {
-          const at = (f: string) => `/budgets/${i}/${f}`;
-          if (b.scope === 'workflow' && b.workflow_id === undefined) errors.push({ path: at('workflow_id'), message: 'required with scope "workflow"' });
-          if (b.scope === 'account' && b.workflow_id !== undefined) errors.push({ path: at('workflow_id'), message: 'not allowed with scope "account"' });
-          const tz = b.timezone === undefined ? undefined : resolveTimezone(b.timezone);
-          if (b.timezone !== undefined && tz === undefined) errors.push({ path: at('timezone'), message: `unknown timezone "${b.timezone}"` });
-          if (b.scope === 'workflow' && b.workflow_id !== undefined && !(await workflowExists(store, p.accountId, b.workflow_id))) {
-            errors.push({ path: at('workflow_id'), message: `workflow ${b.workflow_id} does not exist` });
-          }
-          const n = normalize(tz === undefined ? b : { ...b, timezone: tz });
-          if (seen.has(n.budget_id)) errors.push({ path: at('scope'), message: `a second budget for ${n.scope === 'account' ? 'the account' : `workflow ${n.workflow_id}`}` });
-          seen.add(n.budget_id);
-          budgets.push(n);
-        }
-        if (errors.length > 0) throw badRequest(`Invalid budgets: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
-        await monitor.budgets.replace(p.accountId, budgets, p.keyId);
-        const alerts = await monitor.saved(p.accountId, budgets);
-        return { budgets: await withStatus(p.accountId, budgets), alerts };
+        const saved = await budgets.save(p.accountId, request.body.budgets, p.keyId);
+        return { budgets: await withStatus(p.accountId, saved.budgets), alerts: saved.alerts };
       },
     );
 
@@ -173,6 +153,6 @@ export const costRoutes = (ctx: PlatformContext, monitor: BudgetMonitor): Fastif
           response: { 200: AlertsResponse },
         },
       },
-      async (request) => ({ alerts: await monitor.budgets.alerts(principalOf(request).accountId, request.query.month) }),
+      async (request) => ({ alerts: await budgets.alerts(principalOf(request).accountId, request.query.month) }),
     );
   };
