@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { IngestBuffer } from '../src/ingest/buffer.js';
-import { DerivedTables } from '../src/ingest/derived.js';
+import { DerivedTables } from '../src/derived/derived-tables.js';
 import { ingestItems } from '../src/ingest/ingest.js';
 import { itemsFromJson } from '../src/ingest/parse-body.js';
 import { RedisBus } from '../src/realtime/redis-bus.js';

@@ -9,7 +9,7 @@ import { loadConfig } from '../config/config.js';
 import { DATASETS, type Dataset } from '../exports/datasets.js';
 import { checkSize, exportFileName, exportStream, FORMATS, type ExportSpec, type Format } from '../exports/exports.js';
 import { TEMPLATES, type Template } from '../exports/pdf-report.js';
-import { DerivedTables } from '../ingest/derived.js';
+import { DerivedTables } from '../derived/derived-tables.js';
 import { RepairJournal } from '../ingest/repair-journal.js';
 import { parsePeriod, type PeriodQuery } from '../metrics/period.js';
 import { AccountSettingsStore } from '../privacy/account-settings.js';

@@ -4,7 +4,7 @@
  * exits, failures, costs and user activity. Events come out in chunks, so memory stays bounded.
  */
 import type { FlowEvent } from '../ingest/event-schemas.js';
-import type { WorkflowRegistration } from '../ingest/catalog.js';
+import type { WorkflowRegistration } from '../catalog/catalog.js';
 import { Random } from './random.js';
 import { TEMPLATES, type WorkflowTemplate } from './workflows.js';
 

@@ -2,7 +2,7 @@
  * The demo's workflow templates: realistic automations with every step type, per-step drop-off,
  * failure rates and timings, two versions, and an A/B test on the second version.
  */
-import type { CatalogStep } from '../ingest/catalog.js';
+import type { CatalogStep } from '../catalog/catalog.js';
 
 export interface StepTemplate extends CatalogStep {
   /** Median seconds in the step, and spread. */

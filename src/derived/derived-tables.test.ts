@@ -8,8 +8,8 @@ import { after, test } from 'node:test';
 import { ev } from '../../test/helpers/runtime.js';
 import { openTestStore } from '../../test/helpers/store.js';
 import type { Store } from '../store/store.js';
-import { DerivedTables } from './derived.js';
-import { validateEvent, type EventRow } from './validate.js';
+import { DerivedTables } from './derived-tables.js';
+import { validateEvent, type EventRow } from '../ingest/validate.js';
 
 const { store } = await openTestStore();
 after(() => store.close());

@@ -10,8 +10,11 @@
 import type { Store } from '../store/store.js';
 import { workflowsWithoutFacts, writeFacts, writeListedFacts } from '../store/execution-facts.js';
 import { isoUtc } from '../store/params.js';
-import type { RepairJournal } from './repair-journal.js';
-import type { EventRow } from './validate.js';
+import type { RepairJournal } from '../ingest/repair-journal.js';
+import type { EventRow } from '../ingest/validate.js';
+import { compactFacts } from './compaction.js';
+import type { Freshness } from './freshness.js';
+import { rebuildFromEvents } from './rebuild-from-events.js';
 
 interface Pending {
   account: string;
@@ -35,8 +38,6 @@ type Scope = { account: string; workflow: string };
 const MAX_LISTED = 20_000;
 /** Pending facts wait at most this long for the batches about to be stored before they are written (see gather). */
 const GATHER_MS = 1000;
-/** A week partition of execution_facts is merged at most this often. */
-const COMPACT_EVERY_MS = 10_000;
 
 const key = (account: string, workflow: string) => `${account}\u0000${workflow}`;
 const earlier = (a: Date | null, b: Date | null) => (a === null || b === null ? null : a < b ? a : b);
@@ -49,18 +50,7 @@ function merge(a: Pending, b: Pending): Pending {
   return { ...a, ids: null, since, seq, fallback };
 }
 
-/** Tables fed by materialized views from `events`, with the view that feeds each. */
-const FED_BY_EVENTS = [
-  { table: 'execution_state', view: 'execution_state_mv' },
-  { table: 'workflow_events_hourly', view: 'workflow_events_hourly_mv' },
-  { table: 'workflows_seen', view: 'workflows_seen_mv' },
-  { table: 'failure_events', view: 'failure_events_mv' },
-  { table: 'cost_events', view: 'cost_events_mv' },
-];
-/** Fed in turn from workflow_events_hourly (cleared together with it). */
-const CASCADED = ['workflow_events_daily', 'workflow_events_monthly'];
-
-export class DerivedTables {
+export class DerivedTables implements Freshness {
   private pending = new Map<string, Pending>();
   private running: Promise<void> | undefined;
   /** Bumped whenever a workflow's events change: results computed under an older number are stale. */
@@ -237,7 +227,7 @@ export class DerivedTables {
     const [raw] = await this.store.query<{ n: number }>("SELECT count() AS n FROM (SELECT 1 FROM events WHERE execution_id != '' LIMIT 1)");
     if (state!.n === 0 && raw!.n > 0) {
       this.log('execution_state is empty: rebuilding the derived tables from the raw events');
-      await this.rebuildFromEvents(null);
+      await rebuildFromEvents(this.store, null);
     }
     const left = (this.journal?.pending() ?? []).filter((e) => e.kind === 'facts');
     if (left.length > 0) this.log(`writing the execution facts of ${left.length} stored batch(es) the last run left unwritten`);
@@ -280,7 +270,7 @@ export class DerivedTables {
   }
 
   private async rebuildNow(scope: Scope | null, onProgress?: (fraction: number) => void): Promise<void> {
-    await this.rebuildFromEvents(scope);
+    await rebuildFromEvents(this.store, scope);
     onProgress?.(0.5);
     if (scope) {
       for (const table of ['execution_facts', 'step_durations_from_timestamps']) {
@@ -295,7 +285,7 @@ export class DerivedTables {
       );
       for (const w of workflows) await writeFacts(this.store, w.account_id, w.workflow_id, { all: true });
     }
-    await this.compact();
+    await compactFacts(this.store, this.compactedAt, () => this.pending.size > 0);
   }
 
   /**
@@ -331,24 +321,6 @@ export class DerivedTables {
     for (const e of entries) this.journal!.end(e.id);
   }
 
-  private async rebuildFromEvents(scope: Scope | null): Promise<void> {
-    const where = scope ? 'account_id = {account:String} AND workflow_id = {workflow:String}' : '1';
-    const params = scope ?? {};
-    for (const table of [...FED_BY_EVENTS.map((f) => f.table), ...CASCADED]) {
-      if (scope) await this.store.command(`ALTER TABLE ${table} DELETE WHERE ${where}`, params);
-      else await this.store.command(`TRUNCATE TABLE ${table}`);
-    }
-    for (const { table, view } of FED_BY_EVENTS) {
-      const [def] = await this.store.query<{ as_select: string }>(
-        'SELECT as_select FROM system.tables WHERE database = currentDatabase() AND name = {view:String}',
-        { view },
-      );
-      if (!def?.as_select) throw new Error(`materialized view ${view} not found`);
-      // The view's own SELECT (read from the engine, not built from input), restricted to the scope.
-      await this.store.command(`INSERT INTO ${table} SELECT * FROM (${def.as_select}) WHERE ${where}`, params);
-    }
-  }
-
   private enqueue(k: string, p: Pending): void {
     let next = p;
     for (const prev of [this.pending.get(k), this.retry.get(k)]) if (prev) next = merge(prev, next);
@@ -377,7 +349,7 @@ export class DerivedTables {
       this.running = undefined;
       if (this.pending.size > 0 && this.moreComing) this.gather();
       else if (this.pending.size > 0) this.kick();
-      else this.compacting ??= this.compact()
+      else this.compacting ??= compactFacts(this.store, this.compactedAt, () => this.pending.size > 0)
         .catch((err) => this.log('could not compact execution_facts', err))
         .finally(() => (this.compacting = undefined));
     });
@@ -418,27 +390,5 @@ export class DerivedTables {
     this.log(`could not write execution facts for ${p.workflow}`, err);
     this.failures.set(k, err);
     this.retry.set(k, p);
-  }
-
-  /**
-   * Every facts write adds a part per week it touches, and FINAL then merges rows across parts at read
-   * time. Merging those weeks (each at most every COMPACT_EVERY_MS) keeps reads at single-part cost.
-   * Runs when no facts are waiting to be written, so readers do not wait for it.
-   */
-  private async compact(): Promise<void> {
-    const weeks = await this.store.query<{ partition_id: string }>(
-      `SELECT partition_id FROM system.parts
-       WHERE database = currentDatabase() AND table = 'execution_facts' AND active
-       GROUP BY partition_id HAVING count() > 1 ORDER BY max(modification_time) DESC`,
-    );
-    const now = Date.now();
-    for (const { partition_id } of weeks) {
-      if (this.pending.size > 0) return; // facts to write come first
-      if (now - (this.compactedAt.get(partition_id) ?? 0) < COMPACT_EVERY_MS) continue;
-      this.compactedAt.set(partition_id, now);
-      // The partition id comes from the engine (a date like 20261116), never from a request.
-      if (!/^\d+$/.test(partition_id)) continue;
-      await this.store.command(`OPTIMIZE TABLE execution_facts PARTITION ID '${partition_id}' FINAL`);
-    }
   }
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInput } from '../errors/domain-errors.js';
-import { getWorkflowVersion } from '../ingest/catalog.js';
+import { getWorkflowVersion } from '../catalog/catalog.js';
 import { actionsBody, funnelBody, summaryBody, totalsIn } from '../metrics/panels.js';
 import type { Period } from '../metrics/period.js';
 import type { Scope } from '../metrics/scope.js';

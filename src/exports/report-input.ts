@@ -1,5 +1,5 @@
 /** Gathers what a PDF report shows for a workflow and period (the panels, with the previous period). */
-import { getWorkflowVersion } from '../ingest/catalog.js';
+import { getWorkflowVersion } from '../catalog/catalog.js';
 import { actions } from '../metrics/actions.js';
 import { funnel, totalsOf } from '../metrics/funnel.js';
 import { PeriodOut } from '../metrics/panels.js';

@@ -2,10 +2,10 @@
  * Where the CLI's seed and import send events: straight into a data directory that no server holds
  * (through the same validation, dedupe and batching as the API), or to a running server over HTTP.
  */
-import type { WorkflowRegistration } from './catalog.js';
-import { registerWorkflow } from './catalog.js';
+import type { WorkflowRegistration } from '../catalog/catalog.js';
+import { registerWorkflow } from '../catalog/catalog.js';
 import { IngestBuffer } from './buffer.js';
-import { DerivedTables } from './derived.js';
+import { DerivedTables } from '../derived/derived-tables.js';
 import { ingestItems, MAX_EVENTS_PER_REQUEST, type IngestResponse } from './ingest.js';
 import { itemsFromJson } from './parse-body.js';
 import type { Store } from '../store/store.js';

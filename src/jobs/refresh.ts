@@ -2,7 +2,7 @@
  * The refresh job (POST /analytics/refresh): rebuilds one workflow's derived tables (execution state,
  * rollups, cohort facts) from its raw events, while ingestion waits, and reports progress.
  */
-import type { DerivedTables } from '../ingest/derived.js';
+import type { DerivedTables } from '../derived/derived-tables.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
 import type { Store } from '../store/store.js';
 import type { JobRunner, Job } from './jobs.js';

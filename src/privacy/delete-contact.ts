@@ -5,7 +5,7 @@
  * Runs as a job while ingestion waits (the rebuild must not see a batch twice).
  */
 import crypto from 'node:crypto';
-import type { DerivedTables } from '../ingest/derived.js';
+import type { DerivedTables } from '../derived/derived-tables.js';
 import type { IngestBuffer } from '../ingest/buffer.js';
 import type { JobRunner, Job } from '../jobs/jobs.js';
 import type { Store } from '../store/store.js';

@@ -12,7 +12,7 @@
  *   is merged into one update (bounded by the number of figures), and one stuck too long is closed.
  */
 import crypto from 'node:crypto';
-import type { DerivedTables } from '../ingest/derived.js';
+import type { Freshness } from '../derived/freshness.js';
 import { parsePeriod, type PeriodQuery } from '../metrics/period.js';
 import type { Scope } from '../metrics/scope.js';
 import type { Store } from '../store/store.js';
@@ -80,7 +80,7 @@ export class StreamHub {
 
   constructor(
     private readonly store: Store,
-    private readonly derived: DerivedTables,
+    private readonly derived: Freshness,
     private readonly bus: EventBus,
     private readonly options: HubOptions = DEFAULT_HUB_OPTIONS,
     private readonly log: (msg: string, err?: unknown) => void = () => {},

@@ -7,8 +7,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { DerivedTables } from '../ingest/derived.js';
-import { listWorkflows } from '../ingest/catalog.js';
+import type { Freshness } from '../derived/freshness.js';
+import { listWorkflows } from '../catalog/catalog.js';
 import { checkSize, exportStream, type ExportSpec } from '../exports/exports.js';
 import { parsePeriod } from '../metrics/period.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
@@ -19,7 +19,7 @@ import { coveredPeriod, lastOccurrence } from './schedule.js';
 
 export interface SchedulerDeps {
   store: Store;
-  derived: DerivedTables;
+  derived: Freshness;
   accountSettings: AccountSettingsStore;
   audit: AuditLog;
   reports: ReportStore;

@@ -6,7 +6,7 @@
  * The bottleneck is the step with the most total time, wait steps aside (a wait is a deliberate delay).
  */
 import type { Store } from '../../store/store.js';
-import { getWorkflowVersion } from '../../ingest/catalog.js';
+import { getWorkflowVersion } from '../../catalog/catalog.js';
 import type { Period } from '../period.js';
 import { countsOf, percent } from '../scope.js';
 import { EVENTS_OF, r2, spanOf, targetParams, type Target } from './target.js';

@@ -7,15 +7,12 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { allowedOnWorkflow } from '../../../auth/authorize.js';
 import { principalOf, type Principal } from '../../../auth/principal.js';
-import { sharesOf, workflowGrant } from '../../../auth/workflow-access.js';
-import { listWorkflows } from '../../../ingest/catalog.js';
+import { checkReadable as checkReadableIn, readableWorkflows as readableWorkflowList } from '../../../catalog/readable.js';
 import { ResultCache } from '../../../metrics/cache.js';
 import { parsePeriod, type Period } from '../../../metrics/period.js';
 import type { Target } from '../../../metrics/platform/target.js';
 import type { AppDeps } from '../../deps.js';
-import { forbidden, notFound } from '../../problem.js';
 
 export { PeriodParams } from '../../schemas.js';
 
@@ -28,24 +25,13 @@ export const workflowReadConfig = { access: { action: 'read' as const, workflow:
 
 export const PeriodOut = (p: Period) => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
 
-/** The account's workflows this caller may read. */
+/** The account's workflows this caller may read (ids). */
 export async function readableWorkflows(deps: AppDeps, p: Principal): Promise<string[]> {
-  const all = await listWorkflows(deps.store, p.accountId);
-  if (p.isOperator || p.role === 'admin') return all.map((w) => w.workflow_id);
-  const shares = await sharesOf(deps.store, p.accountId);
-  return all
-    .filter((w) => allowedOnWorkflow(p, 'read', { exists: true, ownerUserId: w.owner_user_id ?? '', sharedWith: shares.get(w.workflow_id) ?? [] }))
-    .map((w) => w.workflow_id);
+  return (await readableWorkflowList(deps.store, p)).map((w) => w.workflow_id);
 }
 
 /** Named workflows: each must exist in the account (else 404) and be readable by the caller (else 403). */
-export async function checkReadable(deps: AppDeps, p: Principal, ids: string[], param: string): Promise<void> {
-  for (const id of ids) {
-    const grant = await workflowGrant(deps.store, p.accountId, id);
-    if (!grant.exists) throw notFound(`Workflow ${id} (${param}) does not exist`);
-    if (!allowedOnWorkflow(p, 'read', grant)) throw forbidden(`This key may not read workflow ${id} (${param})`);
-  }
-}
+export const checkReadable = (deps: AppDeps, p: Principal, ids: string[], param: string): Promise<void> => checkReadableIn(deps.store, p, ids, param);
 
 export class PlatformContext {
   private readonly cache = new ResultCache();

@@ -1,0 +1,14 @@
+/**
+ * What a reader needs of the derived tables: to wait until they hold every event stored before it (`settled`),
+ * a number that changes whenever a workflow's figures may have (`generation`, for caches), and to hear when
+ * they did (`onUpdated`, for live streams, budgets and other instances). DerivedTables keeps them; readers
+ * depend on this, not on how the tables are written.
+ */
+export interface Freshness {
+  /** Resolves once the facts of this workflow reflect every event stored before the call. */
+  settled(account: string, workflow: string): Promise<void>;
+  /** Changes whenever events of the workflow are stored or rebuilt, or its catalog changes. */
+  generation(account: string, workflow: string): number;
+  /** Calls `listener` whenever a workflow's derived tables reflect newly stored events (or a rebuild). */
+  onUpdated(listener: (account: string, workflow: string) => void): void;
+}
