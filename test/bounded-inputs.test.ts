@@ -84,6 +84,10 @@ describe('a real server process', () => {
     assertProblem(await get('/api/v1/workflows/%ZZ'), 400, '%ZZ');
   });
 
+  test('a path parameter longer than any id is a 414 problem', async () => {
+    assertProblem(await get(`/api/v1/workflows/${'w'.repeat(600)}`), 414, 'long id');
+  });
+
   test('a query string over 16 KB is a 431 problem', async () => {
     assertProblem(await get(`/api/v1/workflows?x=${'a'.repeat(17_000)}`), 431, 'long query');
     assert.equal((await get('/healthz')).status, 200);

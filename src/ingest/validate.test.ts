@@ -31,6 +31,10 @@ const invalid: Array<[string, Record<string, unknown>, string]> = [
   ['execution.completed', { ...base, timestamp: '2026-06-01 10:00:00' }, '/timestamp'],
   ['execution.completed', { ...base, timestamp: '2026-06-01T10:00:00' }, '/timestamp'],
   ['execution.completed', { ...base, timestamp: '2026-13-01T10:00:00Z' }, '/timestamp'],
+  // days and times that do not exist (Date.parse reads them as March 2nd and the next midnight)
+  ['execution.completed', { ...base, timestamp: '2026-02-30T10:00:00Z' }, '/timestamp'],
+  ['execution.completed', { ...base, timestamp: '2026-06-01T24:00:00Z' }, '/timestamp'],
+  ['execution.completed', { ...base, timestamp: '2026-06-01T10:60:00+02:00' }, '/timestamp'],
   ['execution.completed', { ...base, timestamp: '2026-06-05T10:00:00Z' }, '/timestamp'],
   ['execution.completed', { ...base, workflow_id: '' }, '/workflow_id'],
   ['execution.completed', { ...base, execution_id: 'x'.repeat(129) }, '/execution_id'],

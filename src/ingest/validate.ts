@@ -5,6 +5,7 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TObject } from '@sinclair/typebox';
 import { formatDateTime } from '../store/params.js';
+import { validDate } from '../time/calendar.js';
 import { EVENT_TYPES, EventSchemas, type EventType, type FlowEvent } from './event-schemas.js';
 
 export interface FieldError {
@@ -28,6 +29,15 @@ function isEventType(t: unknown): t is EventType {
   return typeof t === 'string' && (EVENT_TYPES as string[]).includes(t);
 }
 
+/**
+ * Whether an RFC 3339 timestamp names a day and a time that exist: Date.parse reads 2026-02-30 as March 2nd
+ * and 24:00:00 as the next midnight, which would store an event at a time its sender never meant.
+ */
+function onTheCalendar(timestamp: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})/.exec(timestamp);
+  return m !== null && validDate(m[1]!) && Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 60;
+}
+
 /** Validates `input`; `now` bounds how far in the future a timestamp may be. */
 export function validateEvent(input: unknown, accountId: string, receivedAt: Date, options: { retain?: boolean } = {}): Validated {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -49,7 +59,7 @@ export function validateEvent(input: unknown, accountId: string, receivedAt: Dat
   }
   const event = input as FlowEvent;
   const time = Date.parse(event.timestamp);
-  if (!Number.isFinite(time) || time < MIN_TIME || time > receivedAt.getTime() + MAX_FUTURE_MS) {
+  if (!Number.isFinite(time) || !onTheCalendar(event.timestamp) || time < MIN_TIME || time > receivedAt.getTime() + MAX_FUTURE_MS) {
     return { ok: false, errors: [{ path: '/timestamp', message: 'must be a real time between 1970 and 24 hours from now' }] };
   }
   let metadata = '';

@@ -13,7 +13,8 @@ const HASH = 'cityHash64(event_id, session_id, toString(action), toString(resour
 function decodeCursor(cursor: string): { ts: Date; h: string } {
   try {
     const [ms, h] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [number, string];
-    if (!Number.isInteger(ms) || !/^\d{1,20}$/.test(h)) throw new Error('bad cursor');
+    // a time past what a Date holds (±8.64e15 ms) would reach the query as an Invalid Date (a 500)
+    if (!Number.isInteger(ms) || Number.isNaN(new Date(ms).getTime()) || !/^\d{1,20}$/.test(h)) throw new Error('bad cursor');
     return { ts: new Date(ms), h };
   } catch {
     throw new InvalidInput('cursor: not a cursor this endpoint returned', [{ path: '/cursor', message: 'not a cursor this endpoint returned' }]);
