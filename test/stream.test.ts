@@ -30,20 +30,20 @@ before(async () => {
 after(async () => rt?.close());
 
 /**
- * Failure injection into the real store: its next `times` queries of the live figures of `workflow` throw,
- * every other query runs as usual. Returns the query function to install and how many were failed.
+ * Failure injection into the real store: while `down` is set, its queries of the live figures of
+ * `workflow` throw; every other query runs as usual. Counts the queries it failed.
  */
-function failLiveFigures(store: Store, workflow: string, times: number) {
+function failLiveFigures(store: Store, workflow: string) {
   const real = store.query.bind(store);
-  let failed = 0;
+  const state = { down: true, failed: 0 };
   const query: Store['query'] = (sql, params, options) => {
-    if (failed < times && params?.workflow === workflow && sql.includes('AS step_completed')) {
-      failed++;
+    if (state.down && params?.workflow === workflow && /\bAS step_completed\b/.test(sql)) {
+      state.failed++;
       return Promise.reject(new Error('injected: the store is unavailable'));
     }
     return real(sql, params, options);
   };
-  return { query, failed: () => failed };
+  return { query, state };
 }
 
 const streamUrl = (wf = 'wf', q = '') => `${base}/api/v1/workflows/${wf}/analytics/stream${q}`;
@@ -168,20 +168,23 @@ describe('analytics stream', () => {
   test('a stream whose first computation failed does not stay broken: the next client gets a snapshot', async () => {
     await rt.call('PUT', '/api/v1/workflows/wf-fail', admin, { name: 'Flaky', version: 1, steps: [{ step_id: 's1', name: 'Email', order: 1, type: 'action' }] });
     await rt.call('POST', '/api/v1/events', admin, [ev.started('wf-fail', 'f1', today()), ev.step('started', 'wf-fail', 'f1', 's1', today())]);
+    await rt.call('GET', '/api/v1/workflows/wf-fail/analytics?range=today', admin); // the facts are written
+    const clients = rt.deps.hub.stats().clients;
     const store = rt.deps.store;
-    const injected = failLiveFigures(store, 'wf-fail', 1);
+    const injected = failLiveFigures(store, 'wf-fail');
     const own = Object.prototype.hasOwnProperty.call(store, 'query');
     const original = store.query;
     store.query = injected.query;
     try {
-      // the first client: its computation fails, so its stream ends without figures (as before)
+      // the first client, while the store fails: its stream ends without figures (as before the fix)
       const first = await openSse(streamUrl('wf-fail'), bearer(admin));
       assert.equal(first.status, 200);
       await first.closed;
-      assert.equal(injected.failed(), 1, 'the first computation was the one that failed');
+      assert.ok(injected.state.failed >= 1, 'the first computation failed');
       assert.ok(!first.messages.some((m) => m.event === 'metrics_update'), 'no figures from a failed computation');
 
-      // the next client of the same workflow and parameters computes afresh and gets every figure
+      // the store answers again: the next client of the same workflow and parameters computes afresh
+      injected.state.down = false;
       const second = await openSse(streamUrl('wf-fail'), bearer(admin));
       assert.equal(second.status, 200);
       const snap = await second.next(undefined, 5000);
@@ -195,6 +198,8 @@ describe('analytics stream', () => {
       const update = await second.next(undefined, 5000);
       assert.equal(update.data.changes.total_enrolled, 2);
       second.close();
+      for (let i = 0; i < 50 && rt.deps.hub.stats().clients !== clients; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(rt.deps.hub.stats().clients, clients, 'the second client leaves');
     } finally {
       if (own) store.query = original;
       else delete (store as Partial<Store>).query;
@@ -258,14 +263,12 @@ describe('hub', () => {
     assert.match(writes.at(-1)!, /"snapshot":true/);
     await hub.close();
   });
-});
 
-describe('hub', () => {
   test('a failed first computation rejects open() and leaves no group behind; the next open() computes afresh', async () => {
     const account = (await rt.call('GET', '/api/v1/api-keys', admin)).json.api_keys[0].account_id as string;
     const real = rt.deps.store;
-    const injected = failLiveFigures(real, 'wf', 2);
-    // the real store, with the live figures' first two queries failing
+    const injected = failLiveFigures(real, 'wf');
+    // the real store, with the live figures' queries failing until the store is "back"
     const store = new Proxy(real, {
       get: (t, k) => (k === 'query' ? injected.query : typeof (t as any)[k] === 'function' ? (t as any)[k].bind(t) : (t as any)[k]),
     });
@@ -283,16 +286,18 @@ describe('hub', () => {
       assert.equal(b.status, 'rejected');
       assert.match(String((a as PromiseRejectedResult).reason), /injected/);
       assert.deepEqual(hub.stats(), { groups: 0, clients: 0, updates: 0 }, 'the failed group is gone');
-      assert.equal(injected.failed(), 1, 'one computation for the group');
+      assert.equal(injected.state.failed, 1, 'one computation for the group');
 
       // a change heard now schedules nothing for the discarded group
       bus.publish({ account, workflow: 'wf', at: Date.now() });
-      assert.equal(injected.failed(), 1);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(injected.state.failed, 1);
 
       // the next client: another failure is its own, not a replay of the old one
       await assert.rejects(hub.open({ account, workflow: 'wf' }, { range: 'today' }, client), /injected/);
-      assert.equal(injected.failed(), 2);
+      assert.equal(injected.state.failed, 2);
       assert.equal(hub.stats().groups, 0);
+      injected.state.down = false;
 
       // and once the store answers, a client gets a snapshot of every figure
       const leave = await hub.open({ account, workflow: 'wf' }, { range: 'today' }, client);
