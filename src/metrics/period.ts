@@ -132,19 +132,20 @@ export function bucketIndexSql(column: string, g: Granularity, fromParam = 'from
 /** Every bucket of the period, in order (empty ones included). */
 export function buckets(p: Period): Bucket[] {
   // sized by a request: parsePeriod refuses more, and a Period built another way is checked here again
-  if (!(p.days >= 1 && p.days <= MAX_DAYS)) throw new InvalidInput(`a period spans at most ${MAX_DAYS} days, not ${p.days}`, [{ path: '/end_date', message: `at most ${MAX_DAYS} days` }]);
+  const tooMany = () => new InvalidInput(`at most ${MAX_BUCKETS} buckets, choose a coarser granularity or a shorter period`, [{ path: '/granularity', message: `at most ${MAX_BUCKETS} buckets` }]);
   const out: Bucket[] = [];
   const from = p.from.getTime();
   const to = p.to.getTime();
   if (p.granularity === 'minute' || p.granularity === 'hourly') {
     const step = p.granularity === 'minute' ? 60_000 : 3_600_000;
     // hourly buckets start on the local hour (Kolkata: at :30 UTC); the period starts on one
-    if ((to - from) / step > MAX_BUCKETS) throw new InvalidInput(`at most ${MAX_BUCKETS} buckets, choose a coarser granularity`, [{ path: '/granularity', message: `at most ${MAX_BUCKETS} buckets` }]);
+    if (!((to - from) / step <= MAX_BUCKETS)) throw tooMany();
     for (let t = from; t < to; t += step) out.push({ key: String(t / 1000), date: rfc3339InZone(t, p.timezone), hours: step / 3_600_000 });
     return out;
   }
   let date = p.granularity === 'weekly' ? mondayOf(p.startDate) : p.granularity === 'monthly' ? `${p.startDate.slice(0, 7)}-01` : p.startDate;
   while (date <= p.endDate) {
+    if (out.length >= MAX_BUCKETS) throw tooMany();
     const next = p.granularity === 'daily' ? addDays(date, 1) : p.granularity === 'weekly' ? addDays(date, 7) : nextMonth(date);
     const hours = (startOfLocalDay(next, p.timezone).getTime() - startOfLocalDay(date, p.timezone).getTime()) / 3_600_000;
     out.push({ key: date, date, hours });
