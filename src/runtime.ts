@@ -20,6 +20,7 @@ import { IngestBuffer } from './ingest/buffer.js';
 import { RepairJournal } from './ingest/repair-journal.js';
 import { prewarmBlockCache, prewarmMarks } from './store/prewarm.js';
 import { DerivedTables } from './derived/derived-tables.js';
+import { MetricsQueryService } from './metrics/query-service.js';
 import { JobRunner } from './jobs/jobs.js';
 import { AccountSettingsStore } from './privacy/account-settings.js';
 import { InProcessBus, type EventBus } from './realtime/bus.js';
@@ -85,8 +86,9 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   exportHistory.sweep();
   const reports = new ReportStore(store);
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : NO_SMTP;
+  const queries = new MetricsQueryService(store, derived);
   const scheduler = new ReportScheduler(
-    { store, derived, accountSettings, audit, reports, mailer, ...(redis ? { redis } : {}) },
+    { store, queries, derived, accountSettings, audit, reports, mailer, ...(redis ? { redis } : {}) },
     { tickMs: config.reportTickMs, retryMs: config.reportRetryMs, maxAttempts: 3 },
     log,
   );
@@ -95,7 +97,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.budgetTickMs, delayMs: config.budgetCheckDelayMs, webhookAllowPrivate: config.webhookAllowPrivate },
     log,
   );
-  const deps: AppDeps = { config, store, buffer, derived, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, ...(redis ? { redis } : {}) };
+  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   // before the catch-up, so that the events it settles check the budgets of their accounts

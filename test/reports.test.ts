@@ -68,7 +68,7 @@ const definition = {
 
 function scheduler() {
   return new ReportScheduler(
-    { store: rt.deps.store, derived: rt.deps.derived, accountSettings: rt.deps.accountSettings, audit: rt.deps.audit, reports: rt.deps.reports, mailer: smtpMailer(smtpUrl, 'Flowlens <reports@test>') },
+    { store: rt.deps.store, queries: rt.deps.queries, derived: rt.deps.derived, accountSettings: rt.deps.accountSettings, audit: rt.deps.audit, reports: rt.deps.reports, mailer: smtpMailer(smtpUrl, 'Flowlens <reports@test>') },
     { tickMs: 3_600_000, retryMs: 60_000, maxAttempts: 3 },
   );
 }

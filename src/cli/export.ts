@@ -18,6 +18,7 @@ import { engineTimezones } from '../store/engine-timezones.js';
 import { migrate } from '../store/migrate.js';
 import { useEngineTimezones } from '../time/timezones.js';
 import { progressBar } from './progress.js';
+import { MetricsQueryService } from '../metrics/query-service.js';
 
 export interface ExportFlags {
   workflow?: string;
@@ -102,7 +103,7 @@ export async function exportCommand(flags: ExportFlags): Promise<{ file: string;
       };
       const rows = await checkSize(store, spec);
       const { bar, transform } = counter(rows ?? 0, format === 'csv' ? 'rows' : 'bytes');
-      await pipeline(await exportStream(store, new AccountSettingsStore(store), spec), transform, fs.createWriteStream(file));
+      await pipeline(await exportStream(new MetricsQueryService(store, derived), new AccountSettingsStore(store), spec), transform, fs.createWriteStream(file));
       bar.stop();
     } finally {
       await store.close();

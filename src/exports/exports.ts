@@ -9,9 +9,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInput } from '../errors/domain-errors.js';
-import { getWorkflowVersion } from '../catalog/catalog.js';
-import { actionsBody, funnelBody, summaryBody, totalsIn } from '../metrics/panels.js';
 import type { Period } from '../metrics/period.js';
+import type { MetricsQueryService } from '../metrics/query-service.js';
 import type { Scope } from '../metrics/scope.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import { isoUtc } from '../store/params.js';
@@ -53,19 +52,21 @@ export async function checkSize(store: Store, spec: ExportSpec): Promise<number 
 }
 
 /** The export as a byte stream. `progress.rows` counts CSV rows as they are produced. */
-export async function exportStream(store: Store, settings: AccountSettingsStore, spec: ExportSpec, progress: CsvProgress = { rows: 0 }): Promise<Readable> {
+export async function exportStream(queries: MetricsQueryService, settings: AccountSettingsStore, spec: ExportSpec, progress: CsvProgress = { rows: 0 }): Promise<Readable> {
   const { scope, period } = spec;
+  const store = queries.store;
   if (spec.format === 'csv') return Readable.from(csvChunks(store, scope, period, spec.dataset, progress));
   if (spec.format === 'json') {
-    const summary = await summaryBody(store, scope, period, spec.compare);
-    // the funnel and actions take the catalog read once, and the funnel its cohort totals from the summary
-    const catalog = Promise.resolve(await getWorkflowVersion(store, scope.account, scope.workflow, scope.version));
+    // the panels the dashboard shows, through the query service: the same answers (and cache), the catalog read
+    // once, the funnel's cohort totals from the summary
+    const panels = await queries.workflow(scope, period, spec.compare);
+    const summary = await panels.summary();
     const doc = {
       workflow_id: scope.workflow,
       generated_at: new Date().toISOString(),
       summary,
-      funnel: await funnelBody(store, scope, period, spec.compare, { catalog, totals: totalsIn(summary, period) }),
-      actions: await actionsBody(store, scope, period, spec.compare, catalog),
+      funnel: await panels.funnel(),
+      actions: await panels.actions(),
     };
     return Readable.from([JSON.stringify(doc, null, 2)]);
   }
@@ -176,10 +177,10 @@ export class ExportHistory {
   }
 
   /** Writes an export to its file; resolves with rows and bytes written. */
-  async writeFile(store: Store, settings: AccountSettingsStore, spec: ExportSpec, id: string, onRows: (rows: number) => void): Promise<{ rows: number; bytes: number; file: string }> {
+  async writeFile(queries: MetricsQueryService, settings: AccountSettingsStore, spec: ExportSpec, id: string, onRows: (rows: number) => void): Promise<{ rows: number; bytes: number; file: string }> {
     const progress: CsvProgress = { rows: 0 };
     const file = this.filePath(id, spec.format);
-    const source = await exportStream(store, settings, spec, progress);
+    const source = await exportStream(queries, settings, spec, progress);
     const timer = setInterval(() => onRows(progress.rows), 500);
     try {
       await pipeline(source, fs.createWriteStream(file));

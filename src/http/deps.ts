@@ -1,4 +1,5 @@
 /** What the HTTP app needs from the rest of the system; built once in src/server.ts, or by tests. */
+import type { MetricsQueryService } from '../metrics/query-service.js';
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { BudgetMonitor } from '../budgets/monitor.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   store: Store;
   buffer: IngestBuffer;
   derived: DerivedTables;
+  /** The one way figures are asked for: access, freshness, the cache by generation, shared work. */
+  queries: MetricsQueryService;
   jobs: JobRunner;
   keys: KeyStore;
   /** Dashboard sign-in sessions (cookie). */

@@ -13,10 +13,9 @@
  */
 import type { ActionRow, Actions } from '../contract/index.js';
 import type { Store } from '../store/store.js';
-import { FACTS } from '../store/execution-facts.js';
 import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
 import type { Period } from './period.js';
-import { countsOf, IN_PERIOD, params, percent, round2, type Scope } from './scope.js';
+import { countsOf, filterSql, IN_PERIOD, params, percent, round2, type Scope } from './scope.js';
 
 /** The actions' types are the API contract's (src/contract/analytics.ts); `source` says where the figures were read. */
 export type { ActionRow, Actions };
@@ -38,8 +37,6 @@ const ROLLUPS = [
   { table: 'workflow_events_hourly', source: 'rollup_hourly', aligned: (d: Date) => d.getTime() % 3_600_000 === 0 },
 ];
 
-const VERSION = (s: Scope) => (s.version !== undefined ? 'workflow_version = {version:UInt32}' : '1');
-const VARIANT = (s: Scope) => (s.variant !== undefined ? `execution_id IN (SELECT execution_id FROM ${FACTS} WHERE variant = {variant:String})` : '1');
 const WORKFLOW = 'account_id = {account:String} AND workflow_id = {workflow:String}';
 const STEP_EVENTS = "type IN ('step.completed', 'step.failed') AND step_type = 'action'";
 
@@ -54,7 +51,7 @@ const ROLLUP_PART = (table: string, range: string, s: Scope) => `
            sum(duration_sum) AS dur_sum, sum(duration_n) AS dur_n, quantilesTDigestMergeState(0.5, 0.95)(duration_q) AS q,
            sumMapIf([toString(detail)], [events], type = 'step.failed') AS errors
     FROM ${table}
-    WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${range} AND ${VERSION(s)}
+    WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${range} AND ${filterSql(s, 'rollup')}
     GROUP BY step_id`;
 const RAW_PART = (time: string, s: Scope) => `
     SELECT step_id, any(action_type) AS action_type,
@@ -63,7 +60,7 @@ const RAW_PART = (time: string, s: Scope) => `
            quantilesTDigestStateIf(0.5, 0.95)(ifNull(duration_ms, 0), duration_ms IS NOT NULL) AS q,
            sumMapIf([toString(error_type)], [toUInt64(1)], type = 'step.failed') AS errors
     FROM events
-    WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('ts')} AND ${time} AND ${VERSION(s)} AND ${VARIANT(s)}
+    WHERE ${WORKFLOW} AND ${STEP_EVENTS} AND ${IN_PERIOD('ts')} AND ${time} AND ${filterSql(s, 'events')}
     GROUP BY step_id`;
 // Durations derived from timestamps, for the step events that carried none (null when no start preceded
 // them): one more part of every answer, so that the mean and the percentiles cover the same durations.
@@ -73,7 +70,7 @@ const DERIVED_PART = (s: Scope) => `
            quantilesTDigestStateIf(0.5, 0.95)(ifNull(duration_ms, 0), duration_ms IS NOT NULL) AS q,
            CAST(([], []), 'Tuple(Array(String), Array(UInt64))') AS errors
     FROM step_durations_from_timestamps FINAL
-    WHERE ${WORKFLOW} AND step_type = 'action' AND ${IN_PERIOD('ts')} AND ${VERSION(s)} AND ${VARIANT(s)}
+    WHERE ${WORKFLOW} AND step_type = 'action' AND ${IN_PERIOD('ts')} AND ${filterSql(s, 'events')}
     GROUP BY step_id`;
 const MERGED = (s: Scope, ...parts: string[]) => `
 SELECT step_id, anyIf(action_type, action_type != '') AS action_type, sum(successes) AS successes, sum(failures) AS failures,

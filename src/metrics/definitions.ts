@@ -50,7 +50,7 @@ export interface MetricDefinition extends MetricDefinitionResponse {
   sql: string;
 }
 
-const COHORT_FACTS = 'execution_facts';
+const FACTS_TABLE = 'execution_facts';
 const SUMMARY = 'GET /api/v1/workflows/{id}/analytics';
 const OVERVIEW = 'GET /api/v1/analytics/workflows';
 const STREAM = 'GET /api/v1/workflows/{id}/analytics/stream';
@@ -62,106 +62,106 @@ export const METRICS: readonly MetricDefinition[] = [
   {
     name: 'enrolled', label: 'Enrolled', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'Executions enrolled in the period (their execution.started is in it).',
-    source: COHORT_FACTS, sql: '1', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: '1', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} total_enrolled`, `${OVERVIEW} total_enrolled`, `${STREAM} total_enrolled`, `${EXECUTIONS} totals.executions`, `${STATS} executions`, `${PERFORMANCE} totals.executions`],
   },
   {
     name: 'active', label: 'Active', kind: 'count', unit: 'executions', better: 'neither', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort still running now (no terminal event, no goal).',
-    source: COHORT_FACTS, sql: STATUS.active, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.active, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} currently_active`, `${OVERVIEW} currently_active`, `${STREAM} currently_active`, `${EXECUTIONS} totals.active`, `${STATS} active`],
   },
   {
     name: 'completed', label: 'Completed', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort that completed or converted (a conversion completes an execution).',
-    source: COHORT_FACTS, sql: STATUS.succeeded, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.succeeded, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} completed`, `${OVERVIEW} completed`, `${STREAM} completed`, `${EXECUTIONS} totals.succeeded`, `${STATS} succeeded`, `${PERFORMANCE} totals.succeeded`],
   },
   {
     name: 'converted', label: 'Goals achieved', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort that achieved a goal.',
-    source: COHORT_FACTS, sql: STATUS.converted, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.converted, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} goals_achieved`, `${OVERVIEW} goals_achieved`, `${STREAM} goals_achieved`],
   },
   {
     name: 'exited', label: 'Exited', kind: 'count', unit: 'executions', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort that left the workflow before completing it (execution.exited).',
-    source: COHORT_FACTS, sql: STATUS.exited, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.exited, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} exited`, `${STREAM} exited`, `${EXECUTIONS} totals.exited`, `${STATS} exited`],
   },
   {
     name: 'failed', label: 'Failed', kind: 'count', unit: 'executions', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort whose last terminal event is execution.failed.',
-    source: COHORT_FACTS, sql: STATUS.failed, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.failed, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} errored`, `${STREAM} errored`, `${EXECUTIONS} totals.failed`, `${STATS} failed`, `${PERFORMANCE} totals.failed`],
   },
   {
     name: 'completion_rate', label: 'Completion rate', kind: 'rate', unit: 'percent', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'completed ÷ enrolled × 100, 2 decimals (0 when nothing enrolled).',
-    source: COHORT_FACTS, sql: STATUS.succeeded, ratio: { numerator: 'completed', denominator: 'enrolled' }, exact: true,
+    source: FACTS_TABLE, sql: STATUS.succeeded, ratio: { numerator: 'completed', denominator: 'enrolled' }, exact: true,
     rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} completion_rate`, `${OVERVIEW} completion_rate`, `${STREAM} completion_rate`, `${STATS} success_rate`],
   },
   {
     name: 'conversion_rate', label: 'Conversion rate', kind: 'rate', unit: 'percent', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'goals achieved ÷ enrolled × 100, 2 decimals.',
-    source: COHORT_FACTS, sql: STATUS.converted, ratio: { numerator: 'converted', denominator: 'enrolled' }, exact: true,
+    source: FACTS_TABLE, sql: STATUS.converted, ratio: { numerator: 'converted', denominator: 'enrolled' }, exact: true,
     rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} conversion_rate`, `${OVERVIEW} conversion_rate`, `${STREAM} conversion_rate`],
   },
   {
     name: 'failure_rate', label: 'Failure rate', kind: 'rate', unit: 'percent', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'failed ÷ enrolled × 100, 2 decimals.',
-    source: COHORT_FACTS, sql: STATUS.failed, ratio: { numerator: 'failed', denominator: 'enrolled' }, exact: true,
+    source: FACTS_TABLE, sql: STATUS.failed, ratio: { numerator: 'failed', denominator: 'enrolled' }, exact: true,
     rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${STATS} failure_rate`, `${PERFORMANCE} totals.failure_rate`],
   },
   {
     name: 'duration_hours', label: 'Average duration', kind: 'mean', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Mean of completed_at − enrolled_at over the completed executions of the cohort, in hours, 2 decimals.',
-    source: COHORT_FACTS, sql: HOURS('enrolled_at', 'completed_at'), exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: HOURS('enrolled_at', 'completed_at'), exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} average_duration_hours`, `${STREAM} average_duration_hours`],
   },
   {
     name: 'duration_hours_p50', label: 'Median duration', kind: 'percentile', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Median of completed_at − enrolled_at over the completed executions (quantileExact: the upper middle of an even count); p90 and p95 alike.',
-    source: COHORT_FACTS, sql: `quantileExact(0.5)(${HOURS('enrolled_at', 'completed_at')})`, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: `quantileExact(0.5)(${HOURS('enrolled_at', 'completed_at')})`, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} duration_percentiles_hours.p50`],
   },
   {
     name: 'time_to_conversion_hours', label: 'Time to conversion', kind: 'mean', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Mean of goal_achieved_at − enrolled_at over the converted executions of the cohort, in hours.',
-    source: COHORT_FACTS, sql: HOURS('enrolled_at', 'goal_achieved_at'), exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: HOURS('enrolled_at', 'goal_achieved_at'), exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} time_to_conversion_hours`],
   },
   {
     name: 'new_enrollments', label: 'New enrollments', kind: 'count', unit: 'executions', better: 'higher', population: 'events', scope: 'workflow',
     description: 'Executions whose enrolled_at is in the bucket (the trends), counted by their own time.',
-    source: COHORT_FACTS, sql: '1', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: '1', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} trends[].new_enrollments`, `${OVERVIEW} enrollments[]`, `${STREAM} new_enrollments`, `${EXECUTIONS} buckets[].executions`],
   },
   {
     name: 'completions', label: 'Completions', kind: 'count', unit: 'executions', better: 'higher', population: 'events', scope: 'workflow',
     description: 'Executions whose completed_at is in the bucket, whatever their cohort.',
-    source: COHORT_FACTS, sql: STATUS.succeeded, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.succeeded, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} trends[].completions`, `${STREAM} completions`],
   },
   {
     name: 'conversions', label: 'Conversions', kind: 'count', unit: 'executions', better: 'higher', population: 'events', scope: 'workflow',
     description: 'Executions whose goal_achieved_at is in the bucket, whatever their cohort.',
-    source: COHORT_FACTS, sql: STATUS.converted, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.converted, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: [`${SUMMARY} trends[].conversions`, `${STREAM} conversions`],
   },
   {
     name: 'step_entered', label: 'Entered step', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'step',
     description: 'Executions of the cohort with a step.started for the step.',
-    source: COHORT_FACTS, sql: 'step started', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: 'step started', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: ['GET /api/v1/workflows/{id}/analytics/funnel steps[].entered', `${STREAM} steps.{id}.entered`],
   },
   {
     name: 'step_completed', label: 'Completed step', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'step',
     description: 'Executions of the cohort with a step.completed for the step.',
-    source: COHORT_FACTS, sql: 'step completed', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: 'step completed', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
     answered_by: ['GET /api/v1/workflows/{id}/analytics/funnel steps[].completed', `${STREAM} steps.{id}.completed`],
   },
   {
@@ -232,7 +232,7 @@ export const isMetric = (name: string): boolean => BY_NAME.has(name);
  */
 export function countSql(name: string, within?: string): string {
   const m = metric(name);
-  if (m.kind !== 'count' || m.source !== COHORT_FACTS || m.scope === 'step') throw new Error(`${name} is not a count of executions over the execution facts`);
+  if (m.kind !== 'count' || m.source !== FACTS_TABLE || m.scope === 'step') throw new Error(`${name} is not a count of executions over the execution facts`);
   const conds = [within, m.sql === '1' ? undefined : m.sql].filter((c): c is string => c !== undefined);
   return conds.length === 0 ? 'count()' : `countIf(${conds.join(' AND ')})`;
 }

@@ -55,16 +55,6 @@ export async function actionsBody(store: Store, scope: Scope, period: Period, co
   return withComparison(scope, period, compare, each((p) => actions(store, scope, p, { catalog })), () => ({}));
 }
 
-/** The cohort totals a summary body (summaryBody) holds, for its period and, with compare, the period before; undefined for others. */
-export function totalsIn(body: SummaryResponse, period: Period): (p: Period) => Promise<CohortTotals> | undefined {
-  const before = previousPeriod(period);
-  const same = (a: Period, b: Period) => a.from.getTime() === b.from.getTime() && a.to.getTime() === b.to.getTime();
-  return (p) => {
-    if (same(p, period)) return Promise.resolve(totalsOf(body.summary));
-    if (body.comparison && same(p, before)) return Promise.resolve(totalsOf(body.comparison.summary));
-    return undefined;
-  };
-}
 
 function filtersOf(scope: Scope): Filters {
   return { version: scope.version ?? null, variant: scope.variant ?? null };

@@ -1,33 +1,72 @@
 /**
- * What every analytics query is about: one workflow of one account, optionally one version and one
- * A/B variant, over a period. Turns that into fixed SQL conditions and the query parameters they bind.
+ * Which executions a figure is about — the one query target of every figure: an account, one workflow (Scope)
+ * or several (Target), and the filters (version, variant). Turned here, and only here, into fixed SQL conditions
+ * and the query parameters they bind; user input only ever travels as parameters. A new filter is one edit:
+ * its field in Filters, its condition in filterSql, its parameter in filterParams.
  */
 import type { Period } from './period.js';
 
-export interface Scope {
-  account: string;
-  workflow: string;
+/** The filters a request may put on the executions of its workflows. */
+export interface Filters {
   version?: number;
   variant?: string;
 }
 
+/** One workflow of one account (the SPEC-WFL-009 panels, exports, reports, live streams). */
+export interface Scope extends Filters {
+  account: string;
+  workflow: string;
+}
+
+/** Some workflows of one account (the platform pages: those the caller may read, or the ones it named). */
+export interface Target extends Filters {
+  account: string;
+  /** The workflows counted (already filtered to what the caller may read). */
+  workflows: string[];
+}
+
 /** The scope a request's `version` and `variant` filters give for one workflow. */
 export function scopeOf(account: string, workflow: string, filters: { version?: number | undefined; variant?: string | undefined }): Scope {
-  return {
-    account,
-    workflow,
-    ...(filters.version !== undefined ? { version: filters.version } : {}),
-    ...(filters.variant !== undefined ? { variant: filters.variant } : {}),
-  };
+  return { account, workflow, ...onlyFilters(filters) };
+}
+
+/** The same executions as a target (of one workflow). */
+export function targetOf(s: Scope): Target {
+  return { account: s.account, workflows: [s.workflow], ...onlyFilters(s) };
+}
+
+function onlyFilters(f: { version?: number | undefined; variant?: string | undefined }): Filters {
+  return { ...(f.version !== undefined ? { version: f.version } : {}), ...(f.variant !== undefined ? { variant: f.variant } : {}) };
+}
+
+/** The workflows' rows: `{workflow:String}` for a scope, `{workflows:Array(String)}` for a target. */
+export const workflowsSql = (t: Scope | Target): string => ('workflows' in t ? 'workflow_id IN {workflows:Array(String)}' : 'workflow_id = {workflow:String}');
+
+/**
+ * The filters as conditions on the rows of a table ('1' when there are none):
+ * - `facts`: execution_facts rows (the execution's version and variant);
+ * - `events`: raw events, or tables kept per event (the event's version; the variant through its execution's
+ *   facts row, as events do not carry it);
+ * - `rollup`: rollup rows, which know the version only (a request with a variant reads raw events instead).
+ */
+export function filterSql(t: Scope | Target, rows: 'facts' | 'events' | 'rollup'): string {
+  const conds: string[] = [];
+  if (t.version !== undefined) conds.push('workflow_version = {version:UInt32}');
+  if (t.variant !== undefined && rows === 'facts') conds.push('variant = {variant:String}');
+  if (t.variant !== undefined && rows === 'events') {
+    conds.push(`(workflow_id, execution_id) IN (SELECT workflow_id, execution_id FROM execution_facts FINAL
+          WHERE account_id = {account:String} AND ${workflowsSql(t)} AND variant = {variant:String})`);
+  }
+  return conds.join(' AND ') || '1';
+}
+
+/** The parameters of filterSql's conditions. */
+export function filterParams(f: Filters): Record<string, unknown> {
+  return { ...(f.version !== undefined ? { version: f.version } : {}), ...(f.variant !== undefined ? { variant: f.variant } : {}) };
 }
 
 /** Conditions on execution_facts columns (version and variant of the execution). */
-export function factsFilter(s: Scope): string {
-  return [
-    s.version !== undefined ? 'workflow_version = {version:UInt32}' : '',
-    s.variant !== undefined ? 'variant = {variant:String}' : '',
-  ].filter(Boolean).join(' AND ') || '1';
-}
+export const factsFilter = (s: Scope | Target): string => filterSql(s, 'facts');
 
 /** Column c in [{from}, {to}) (or between the parameters `from` and `to` name). */
 export const IN_PERIOD = (c: string, from = 'from', to = 'to') => `(${c} >= {${from}:DateTime64(3, 'UTC')} AND ${c} < {${to}:DateTime64(3, 'UTC')})`;
@@ -37,16 +76,9 @@ export const COHORT_IN = (from = 'from', to = 'to') => IN_PERIOD('enrolled_at', 
 export const COHORT = COHORT_IN();
 
 
+/** The parameters of a scope's conditions over a period: account, workflow, [from, to), tz, the filters'. */
 export function params(s: Scope, p: Period): Record<string, unknown> {
-  return {
-    account: s.account,
-    workflow: s.workflow,
-    from: p.from,
-    to: p.to,
-    tz: p.timezone,
-    ...(s.version !== undefined ? { version: s.version } : {}),
-    ...(s.variant !== undefined ? { variant: s.variant } : {}),
-  };
+  return { account: s.account, workflow: s.workflow, from: p.from, to: p.to, tz: p.timezone, ...filterParams(s) };
 }
 
 /** Percent with 2 decimals; 0 when the denominator is 0. */

@@ -16,9 +16,11 @@ import type { Store } from '../store/store.js';
 import type { Attachment, Mailer } from './mailer.js';
 import type { Report, ReportRun, ReportStore } from './reports.js';
 import { coveredPeriod, lastOccurrence } from './schedule.js';
+import type { MetricsQueryService } from '../metrics/query-service.js';
 
 export interface SchedulerDeps {
   store: Store;
+  queries: MetricsQueryService;
   derived: Freshness;
   accountSettings: AccountSettingsStore;
   audit: AuditLog;
@@ -157,7 +159,7 @@ export class ReportScheduler {
       for (const format of report.formats) {
         const spec: ExportSpec = { scope: { account, workflow }, period: periodOf, format, dataset: 'executions', template: report.template, compare: true };
         await checkSize(this.deps.store, spec);
-        const content = await toBuffer(await exportStream(this.deps.store, this.deps.accountSettings, spec));
+        const content = await toBuffer(await exportStream(this.deps.queries, this.deps.accountSettings, spec));
         out.push({
           filename: `workflow-analytics-${safe}-${period.start_date}-to-${period.end_date}.${format}`,
           content,

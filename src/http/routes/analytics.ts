@@ -1,7 +1,7 @@
 /**
  * SPEC-WFL-009 analytics (CONTRACT §6): summary + trends, funnel, actions, refresh; and job status.
- * Each handler: check the caller and the workflow, wait until the derived tables hold every stored
- * event, then ask the metrics modules.
+ * Each handler parses the request and asks the metrics query service (src/metrics/query-service.ts), which
+ * waits for settled data, answers from its cache by generation and shares the panels' common work.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
@@ -9,12 +9,8 @@ import type { FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../auth/authorize.js';
 import { principalOf } from '../../auth/principal.js';
 import { ActionsResponse, FunnelResponse, SummaryResponse, WorkflowId } from '../../contract/index.js';
-import { getWorkflowVersion } from '../../catalog/catalog.js';
 import { queueRefresh } from '../../jobs/refresh.js';
-import { ResultCache } from '../../metrics/cache.js';
-import { cohortTotals, totalsOf, type CohortTotals } from '../../metrics/funnel.js';
-import { actionsBody, funnelBody, summaryBody } from '../../metrics/panels.js';
-import { parsePeriod, type Period } from '../../metrics/period.js';
+import { parsePeriod } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
@@ -33,28 +29,10 @@ export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
 
 export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const cache = new ResultCache();
-
-    /** The caller's scope for this workflow, once the workflow exists and its facts are current. */
-    async function prepare(request: FastifyRequest<{ Params: Static<typeof WorkflowId>; Querystring: AnalyticsQuery }>) {
-      const principal = principalOf(request);
-      const period = parsePeriod(request.query);
-      const { workflow_id } = request.params;
-      await deps.derived.settled(principal.accountId, workflow_id);
-      const scope = scopeOf(principal.accountId, workflow_id, request.query);
-      const generation = deps.derived.generation(principal.accountId, workflow_id);
-      const cached = <T>(name: string, compute: () => Promise<T>) =>
-        cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, request.query.compare ?? null]), generation, compute);
-      // the workflow version the funnel and actions name and order steps by: read once per generation (a
-      // registration changes it), not once per panel and period
-      const catalog = () =>
-        cache.get(JSON.stringify(['catalog', scope.account, scope.workflow, scope.version ?? null]), generation, () =>
-          getWorkflowVersion(deps.store, scope.account, scope.workflow, scope.version));
-      // a period's cohort totals, which the summary computes anyway and the funnel needs: whichever comes
-      // first of the summary or the funnel's own count (a dashboard asks both for the same period)
-      const totals = (p: Period, compute: () => Promise<CohortTotals>) =>
-        cache.get(JSON.stringify(['cohort', scope, p.from.getTime(), p.to.getTime()]), generation, compute);
-      return { scope, period, compare: request.query.compare === 'previous_period', cached, catalog, totals };
+    /** The panels of the caller's workflow for the period asked (the access rule has checked the workflow). */
+    function panels(request: FastifyRequest<{ Params: Static<typeof WorkflowId>; Querystring: AnalyticsQuery }>) {
+      const scope = scopeOf(principalOf(request).accountId, request.params.workflow_id, request.query);
+      return deps.queries.workflow(scope, parsePeriod(request.query), request.query.compare === 'previous_period');
     }
 
     const common = { tags: ['analytics'], params: WorkflowId, querystring: AnalyticsQuery };
@@ -71,14 +49,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           response: { 200: SummaryResponse },
         },
       },
-      async (request) => {
-        const { scope, period, compare, cached, totals } = await prepare(request);
-        return cached('summary', () => {
-          const body = summaryBody(deps.store, scope, period, compare);
-          void totals(period, async () => totalsOf((await body).summary));
-          return body;
-        });
-      },
+      async (request) => (await panels(request)).summary(),
     );
 
     app.get(
@@ -92,13 +63,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           response: { 200: FunnelResponse },
         },
       },
-      async (request) => {
-        const { scope, period, compare, cached, catalog, totals } = await prepare(request);
-        const count = (p: Period) => cohortTotals(deps.store, scope, p);
-        // a summary that failed leaves the funnel to count its cohort itself
-        const shared = (p: Period) => totals(p, () => count(p)).catch(() => count(p));
-        return cached('funnel', () => funnelBody(deps.store, scope, period, compare, { catalog: catalog(), totals: shared }));
-      },
+      async (request) => (await panels(request)).funnel(),
     );
 
     app.get(
@@ -112,10 +77,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           response: { 200: ActionsResponse },
         },
       },
-      async (request) => {
-        const { scope, period, compare, cached, catalog } = await prepare(request);
-        return cached('actions', () => actionsBody(deps.store, scope, period, compare, catalog()));
-      },
+      async (request) => (await panels(request)).actions(),
     );
 
     app.post(

@@ -79,7 +79,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         await deps.exportHistory.save(p.accountId, {
           ...historyBase(spec, id, p.keyId, request.query, 'streamed'), status: 'streamed', rows: rows ?? 0, bytes: 0, error: null, job_id: null, expires_at: null,
         });
-        const body = await exportStream(deps.store, deps.accountSettings, spec);
+        const body = await exportStream(deps.queries, deps.accountSettings, spec);
         return reply
           .header('Content-Type', CONTENT_TYPES[spec.format])
           .header('Content-Disposition', `attachment; filename="${exportFileName(spec.scope.workflow, spec.format)}"`)
@@ -112,7 +112,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const job = await deps.jobs.enqueue(p.accountId, 'export', { workflow_id: spec.scope.workflow, export_id: id, format: spec.format }, async (progress, jobId) => {
           await deps.exportHistory.save(p.accountId, { ...base, status: 'running', rows: 0, bytes: 0, error: null, job_id: jobId, expires_at: null });
           try {
-            const done = await deps.exportHistory.writeFile(deps.store, deps.accountSettings, spec, id, (rows) => {
+            const done = await deps.exportHistory.writeFile(deps.queries, deps.accountSettings, spec, id, (rows) => {
               if (expected) void progress(Math.min(0.99, rows / expected));
             });
             const expires_at = deps.exportHistory.expiry();

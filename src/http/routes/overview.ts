@@ -3,8 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
 import { WorkflowsOverviewResponse } from '../../contract/index.js';
-import { readableWorkflows } from '../../catalog/readable.js';
-import { workflowsOverview } from '../../metrics/overview.js';
 import { parsePeriod } from '../../metrics/period.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest } from '../problem.js';
@@ -34,15 +32,7 @@ export const overviewRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
       async (request) => {
         if (request.query.granularity === 'minute') throw badRequest('granularity: minute buckets are not offered for every workflow at once; use hourly or coarser', [{ path: '/granularity', message: 'minute is not offered here' }]);
-        const period = parsePeriod(request.query);
-        const p = principalOf(request);
-        const workflows = await readableWorkflows(deps.store, p);
-        await Promise.all(workflows.map((w) => deps.derived.settled(p.accountId, w.workflow_id)));
-        const figures = await workflowsOverview(deps.store, p.accountId, workflows.map((w) => w.workflow_id), period);
-        return {
-          period: { start_date: period.startDate, end_date: period.endDate, timezone: period.timezone, granularity: period.granularity },
-          workflows: workflows.map((w, i) => ({ ...figures[i]!, name: w.name, registered: w.registered, last_event_at: w.last_event_at })),
-        };
+        return deps.queries.overview(principalOf(request), parsePeriod(request.query));
       },
     );
   };

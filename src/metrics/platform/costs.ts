@@ -11,7 +11,7 @@
 import type { Store } from '../../store/store.js';
 import { startOfLocalDay } from '../../time/calendar.js';
 import { bucketSql, buckets, type Period } from '../period.js';
-import { percent } from '../scope.js';
+import { filterSql, percent } from '../scope.js';
 import { COHORT_FACTS, EVENTS_OF, IN_SPAN, r2, spanOf, targetParams, type Span, type Target } from './target.js';
 
 export const COST_TYPES = "type IN ('step.completed', 'step.failed', 'step.skipped', 'cost.recorded')";
@@ -39,13 +39,12 @@ export function rollupFor(t: Target, p: Period): string | null {
   return ROLLUPS.find((r) => edges.every(r.aligned))?.table ?? null;
 }
 
-const VERSION = (t: Target) => (t.version !== undefined ? 'workflow_version = {version:UInt32}' : '1');
 
 const SERIES_SQL = (t: Target, p: Period, table: string | null) =>
   table
     ? `SELECT ${bucketSql('bucket', p.granularity)} AS b, sum(credits) AS credits, sum(amount_usd) AS usd
        FROM ${table}
-       WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${IN_SPAN('bucket')} AND ${VERSION(t)} AND ${COST_TYPES}
+       WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${IN_SPAN('bucket')} AND ${filterSql(t, 'rollup')} AND ${COST_TYPES}
        GROUP BY b`
     : `SELECT ${bucketSql('ts', p.granularity)} AS b, sum(credits) AS credits, sum(amount_usd) AS usd
        FROM cost_events WHERE ${EVENTS_OF(t)}

@@ -4,15 +4,9 @@
  * fixed SQL sources and the query parameters they bind; user input only ever travels as parameters.
  */
 import type { Period } from '../period.js';
-import { IN_PERIOD } from '../scope.js';
+import { filterParams, filterSql, IN_PERIOD, type Target } from '../scope.js';
 
-export interface Target {
-  account: string;
-  /** The workflows counted (already filtered to what the caller may read). */
-  workflows: string[];
-  version?: number;
-  variant?: string;
-}
+export type { Target } from '../scope.js';
 
 /** The instants a query covers: [from, to), bucketed in `tz`. */
 export interface Span {
@@ -26,22 +20,16 @@ export const spanOf = (p: Period): Span => ({ from: p.from, to: p.to, tz: p.time
 /** A column within the span: the panels' own condition. */
 export const IN_SPAN = IN_PERIOD;
 
-const VERSION = (t: Target) => (t.version !== undefined ? 'workflow_version = {version:UInt32}' : '1');
-const VARIANT = (t: Target) => (t.variant !== undefined ? 'variant = {variant:String}' : '1');
 
 /** Cohort rows (execution_facts, one per execution) of the target's workflows enrolled in the span. */
 export const COHORT_FACTS = (t: Target) => `(
     SELECT * FROM execution_facts FINAL
     WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)}
-      AND ${IN_SPAN('enrolled_at')} AND ${VERSION(t)} AND ${VARIANT(t)})`;
+      AND ${IN_SPAN('enrolled_at')} AND ${filterSql(t, 'facts')})`;
 
 /** Conditions on raw events of the target's workflows with their own timestamp in the span. */
 export const EVENTS_OF = (t: Target) =>
-  `account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${IN_SPAN('ts')} AND ${VERSION(t)}` +
-  (t.variant !== undefined
-    ? ` AND (workflow_id, execution_id) IN (SELECT workflow_id, execution_id FROM execution_facts FINAL
-          WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND variant = {variant:String})`
-    : '');
+  `account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${IN_SPAN('ts')} AND ${filterSql(t, 'events')}`;
 
 export function targetParams(t: Target, s: Span): Record<string, unknown> {
   return {
@@ -50,8 +38,7 @@ export function targetParams(t: Target, s: Span): Record<string, unknown> {
     from: s.from,
     to: s.to,
     tz: s.tz,
-    ...(t.version !== undefined ? { version: t.version } : {}),
-    ...(t.variant !== undefined ? { variant: t.variant } : {}),
+    ...filterParams(t),
   };
 }
 

@@ -8,7 +8,8 @@ import { resolveTimezone } from '../../../time/timezones.js';
 import { costForecast, FORECAST_LIMITS } from '../../../metrics/platform/cost-forecast.js';
 import { BREAKDOWNS, cohortCost, costBreakdown, costSeries, perExecution } from '../../../metrics/platform/costs.js';
 import { badRequest } from '../../problem.js';
-import { PeriodOut, PeriodParams, readableWorkflows, checkReadable, readConfig, WorkflowFilter, type PlatformContext } from './common.js';
+import { localDate } from '../../../time/calendar.js';
+import { PeriodOut, PeriodParams, readConfig, WorkflowFilter, type PlatformContext } from './common.js';
 import { AlertsResponse, BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from '../../../contract/index.js';
 
 const tags = ['platform analytics'];
@@ -89,14 +90,12 @@ export const costRoutes = (ctx: PlatformContext): FastifyPluginAsyncTypebox =>
         const q = request.query;
         const tz = resolveTimezone(q.timezone ?? 'UTC');
         if (tz === undefined) throw badRequest(`timezone: unknown timezone "${q.timezone}"`, [{ path: '/timezone', message: `unknown timezone "${q.timezone}" (use an IANA name such as Europe/Paris)` }]);
-        const p = principalOf(request);
-        let workflows: string[];
-        if (q.workflow_id !== undefined) {
-          await checkReadable(ctx.deps, p, [q.workflow_id], 'workflow_id');
-          workflows = [q.workflow_id];
-        } else workflows = await readableWorkflows(ctx.deps, p);
-        const body = await costForecast(store, { account: p.accountId, workflows }, tz, q.history_days ?? 90, q.horizon_days ?? 30);
-        return { workflows, ...body };
+        const target = await ctx.target(request, q.workflow_id === undefined ? undefined : [q.workflow_id]);
+        const history = q.history_days ?? 90;
+        const horizon = q.horizon_days ?? 30;
+        // the forecast starts today (in tz): a new day is a new answer even without new events
+        const body = await ctx.deps.queries.cachedBy('costs.forecast', target, [tz, localDate(new Date(), tz), history, horizon], () => costForecast(store, target, tz, history, horizon));
+        return { workflows: target.workflows, ...body };
       },
     );
 

@@ -1,0 +1,126 @@
+/**
+ * The metrics query service: the one way figures are asked for. It resolves the workflows a caller may read
+ * (or checks the ones it named), waits until the derived tables hold every event stored before the question
+ * (Freshness.settled), keeps answers by data generation (ResultCache: an answer is never served after an event
+ * that could change it was stored), and shares the work panels have in common — the workflow's catalog read
+ * once per generation, a period's cohort totals counted by whichever of the summary and the funnel comes first.
+ * Route handlers only parse, call and shape; the JSON export, the platform pages and the coming dashboards and
+ * alerts ask through it too. (Live streams count every figure in one statement of their own, live-figures.ts,
+ * and the stream test checks they agree with the panels.)
+ */
+import type { ActionsResponse, FunnelResponse, SummaryResponse, WorkflowsOverviewResponse } from '../contract/index.js';
+import type { Principal } from '../auth/principal.js';
+import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
+import { checkReadable, readableWorkflows } from '../catalog/readable.js';
+import type { Freshness } from '../derived/freshness.js';
+import type { Store } from '../store/store.js';
+import { ResultCache } from './cache.js';
+import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
+import { workflowsOverview } from './overview.js';
+import { actionsBody, funnelBody, PeriodOut, summaryBody } from './panels.js';
+import type { Period } from './period.js';
+import type { Filters, Scope, Target } from './scope.js';
+
+/** The panels of one workflow over one period, each answered once per generation. */
+export interface WorkflowPanels {
+  summary(): Promise<SummaryResponse>;
+  funnel(): Promise<FunnelResponse>;
+  actions(): Promise<ActionsResponse>;
+}
+
+export class MetricsQueryService {
+  /** Every panel, platform page and catalog read shares one cache (a dashboard asks a few dozen answers). */
+  private readonly cache = new ResultCache(4000);
+
+  constructor(
+    readonly store: Store,
+    private readonly freshness: Freshness,
+  ) {}
+
+  /**
+   * The caller's target: the named workflows (each must exist, else NotFound, and be readable, else
+   * Forbidden; `param` names the parameter in those errors), or every workflow the caller may read.
+   */
+  async targetFor(p: Principal, named: string[] | undefined, param = 'workflow_id', filters: Filters = {}): Promise<Target> {
+    let workflows: string[];
+    if (named) {
+      await checkReadable(this.store, p, named, param);
+      workflows = named;
+    } else workflows = (await readableWorkflows(this.store, p)).map((w) => w.workflow_id);
+    return { account: p.accountId, workflows, ...filters };
+  }
+
+  /** Resolves once the derived tables of every workflow of the target hold every event stored before the call. */
+  async settled(t: Target): Promise<void> {
+    await Promise.all(t.workflows.map((w) => this.freshness.settled(t.account, w)));
+  }
+
+  /** The data generation of a target: it changes whenever one of its workflows' figures may have. */
+  generation(t: Target): number {
+    return t.workflows.reduce((sum, w) => sum + this.freshness.generation(t.account, w), 0);
+  }
+
+  /** An answer about a target and period, kept until one of its workflows receives events. */
+  cached<T>(name: string, t: Target, period: Period, extra: unknown, compute: () => Promise<T>): Promise<T> {
+    return this.cachedBy(name, t, [period.startDate, period.endDate, period.timezone, period.granularity, extra], compute);
+  }
+
+  /** An answer about a target that `key` (JSON) tells apart from others, kept until one of its workflows receives events. */
+  cachedBy<T>(name: string, t: Target, key: unknown, compute: () => Promise<T>): Promise<T> {
+    return this.cache.get(JSON.stringify([name, t, key]), this.generation(t), compute);
+  }
+
+  /** A settled target's answer: waits for the data, then answers from the cache or computes. */
+  async answer<T>(name: string, t: Target, period: Period, extra: unknown, compute: () => Promise<T>): Promise<T> {
+    await this.settled(t);
+    return this.cached(name, t, period, extra, compute);
+  }
+
+  /**
+   * Every workflow the caller may read, with its catalog entry and the cohort figures of the period (the
+   * dashboard's list), the figures kept until one of them receives events.
+   */
+  async overview(p: Principal, period: Period): Promise<WorkflowsOverviewResponse> {
+    const listed = await readableWorkflows(this.store, p);
+    const target: Target = { account: p.accountId, workflows: listed.map((w) => w.workflow_id) };
+    const figures = await this.answer('overview', target, period, null, () => workflowsOverview(this.store, p.accountId, target.workflows, period));
+    return {
+      period: PeriodOut(period),
+      workflows: listed.map((w, i) => ({ ...figures[i]!, name: w.name, registered: w.registered, last_event_at: w.last_event_at })),
+    };
+  }
+
+  /** The workflow version a scope's funnel and actions name and order steps by, read once per generation. */
+  catalog(scope: Scope): Promise<WorkflowVersion | null> {
+    return this.cache.get(JSON.stringify(['catalog', scope.account, scope.workflow, scope.version ?? null]), this.freshness.generation(scope.account, scope.workflow), () =>
+      getWorkflowVersion(this.store, scope.account, scope.workflow, scope.version));
+  }
+
+  /**
+   * The panels of one workflow (the SPEC-WFL-009 summary, funnel and actions), once its facts are current. A
+   * dashboard asks all three for the same period: the summary's cohort totals serve the funnel (whichever
+   * comes first counts them; a summary that failed leaves the funnel to count them itself).
+   */
+  async workflow(scope: Scope, period: Period, compare: boolean): Promise<WorkflowPanels> {
+    await this.freshness.settled(scope.account, scope.workflow);
+    const generation = this.freshness.generation(scope.account, scope.workflow);
+    const cached = <T>(name: string, compute: () => Promise<T>) =>
+      this.cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, compare ? 'previous_period' : null]), generation, compute);
+    const totals = (p: Period, compute: () => Promise<CohortTotals>) =>
+      this.cache.get(JSON.stringify(['cohort', scope, p.from.getTime(), p.to.getTime()]), generation, compute);
+    return {
+      summary: () =>
+        cached('summary', () => {
+          const body = summaryBody(this.store, scope, period, compare);
+          void totals(period, async () => totalsOf((await body).summary));
+          return body;
+        }),
+      funnel: () => {
+        const count = (p: Period) => cohortTotals(this.store, scope, p);
+        const shared = (p: Period) => totals(p, () => count(p)).catch(() => count(p));
+        return cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), totals: shared }));
+      },
+      actions: () => cached('actions', () => actionsBody(this.store, scope, period, compare, this.catalog(scope))),
+    };
+  }
+}
