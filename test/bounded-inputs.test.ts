@@ -213,7 +213,7 @@ describe('the engine\'s limits on a read', () => {
   test('time, memory and result rows each stop a read with the engine\'s error; a query keeps its own setting', { timeout: 60_000 }, async () => {
     const { store } = await openTestStore();
     try {
-      const limited = limitedStore(store, { seconds: 1, memoryMb: 64, resultRows: 100 });
+      const limited = limitedStore(store, { seconds: 1, memoryMb: 64, resultRows: 100, resultMb: 1 });
       const code = async (sql: string) => {
         try {
           await limited.query(sql);
@@ -228,7 +228,10 @@ describe('the engine\'s limits on a read', () => {
       assert.equal(await code('SELECT number FROM numbers(1000)'), 396, 'TOO_MANY_ROWS_OR_BYTES');
       assert.equal(await code('SELECT count() AS n FROM numbers(1000) WHERE number IN (SELECT number FROM numbers(500))'), 0, 'an IN set is not a result');
       assert.equal((await limited.query('SELECT number FROM numbers(1000)', {}, { settings: { max_result_rows: 0 } })).length, 1000, 'a query\'s own setting wins');
-      const off = limitedStore(store, { seconds: 0, memoryMb: 0, resultRows: 0 });
+      // bytes: the engine checks them after each block of the result (a result may pass by one block)
+      const bytes = limitedStore(store, { seconds: 0, memoryMb: 0, resultRows: 0, resultMb: 1 });
+      await assert.rejects(bytes.query('SELECT toString(number) AS s FROM numbers(1000000)'), (err: StoreError) => err.code === 396);
+      const off = limitedStore(store, { seconds: 0, memoryMb: 0, resultRows: 0, resultMb: 0 });
       assert.equal((await off.query('SELECT number FROM numbers(1000)')).length, 1000, '0 turns a limit off');
     } finally {
       await store.close();

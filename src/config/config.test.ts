@@ -27,3 +27,14 @@ test('webhooks go to public addresses only, unless FLOWLENS_WEBHOOK_ALLOW_PRIVAT
   assert.equal(loadConfig({}, { FLOWLENS_WEBHOOK_ALLOW_PRIVATE: '1' }).webhookAllowPrivate, true);
   assert.throws(() => loadConfig({}, { FLOWLENS_WEBHOOK_ALLOW_PRIVATE: 'yes' }), (e) => e instanceof ConfigError && e.message.includes('FLOWLENS_WEBHOOK_ALLOW_PRIVATE'));
 });
+
+test('reads are bounded: a request time limit and the engine\'s per-query limits, each set by its variable, a bad value refused', () => {
+  const defaults = loadConfig({}, {});
+  assert.equal(defaults.requestTimeoutS, 30);
+  assert.deepEqual(defaults.queryLimits, { seconds: 10, memoryMb: 4096, resultRows: 1_000_000, resultMb: 256 });
+  const set = loadConfig({}, { FLOWLENS_REQUEST_TIMEOUT_S: '5', FLOWLENS_QUERY_TIMEOUT_S: '0', FLOWLENS_QUERY_MAX_MEMORY_MB: '512', FLOWLENS_QUERY_MAX_ROWS: '10', FLOWLENS_QUERY_MAX_RESULT_MB: '1' });
+  assert.equal(set.requestTimeoutS, 5);
+  assert.deepEqual(set.queryLimits, { seconds: 0, memoryMb: 512, resultRows: 10, resultMb: 1 });
+  assert.throws(() => loadConfig({}, { FLOWLENS_REQUEST_TIMEOUT_S: '0' }), /FLOWLENS_REQUEST_TIMEOUT_S must be an integer >= 1/);
+  assert.throws(() => loadConfig({}, { FLOWLENS_QUERY_MAX_ROWS: '1e309' }), /FLOWLENS_QUERY_MAX_ROWS/);
+});

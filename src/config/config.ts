@@ -164,6 +164,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
       seconds: intFrom('FLOWLENS_QUERY_TIMEOUT_S', env.FLOWLENS_QUERY_TIMEOUT_S, 10),
       memoryMb: intFrom('FLOWLENS_QUERY_MAX_MEMORY_MB', env.FLOWLENS_QUERY_MAX_MEMORY_MB, 4096),
       resultRows: intFrom('FLOWLENS_QUERY_MAX_ROWS', env.FLOWLENS_QUERY_MAX_ROWS, 1_000_000),
+      resultMb: intFrom('FLOWLENS_QUERY_MAX_RESULT_MB', env.FLOWLENS_QUERY_MAX_RESULT_MB, 256),
     },
     webDir: optional(env.FLOWLENS_WEB_DIR),
     streamTokenTtlSeconds: intFrom('FLOWLENS_STREAM_TOKEN_TTL_SECONDS', env.FLOWLENS_STREAM_TOKEN_TTL_SECONDS, 900, 1),

@@ -5,7 +5,7 @@
  *
  * Properties are listed in the order the server writes them: the serializer follows the schema's order.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Dict, FiltersSchema, Int, NullNum, NullStr, Num, obj, PeriodSchema } from './common.js';
 
 const Counts = Dict(Int);
@@ -63,14 +63,21 @@ export type SummaryChange = Static<typeof SummaryChange>;
 export const SummaryAndTrends = obj({ summary: Summary, trends: Type.Array(TrendRow) });
 export type SummaryAndTrends = Static<typeof SummaryAndTrends>;
 
-export const SummaryResponse = obj({
-  workflow_id: Type.String(),
-  period: PeriodSchema,
-  filters: FiltersSchema,
-  summary: Summary,
-  trends: Type.Array(TrendRow),
-  comparison: Type.Optional(obj({ period: PeriodSchema, summary: Summary, trends: Type.Array(TrendRow), change_percent: SummaryChange }, 'with compare=previous_period: the period before')),
-});
+/**
+ * A panel's response: the workflow, period and filters, one period's figures (`props`), and with
+ * compare=previous_period the same for the period before, with what `more` adds (in this order: the serializer
+ * writes properties in schema order).
+ */
+const panelResponse = <P extends Record<string, TSchema>, M extends Record<string, TSchema>>(props: P, more: M) =>
+  obj({
+    workflow_id: Type.String(),
+    period: PeriodSchema,
+    filters: FiltersSchema,
+    ...props,
+    comparison: Type.Optional(obj({ period: PeriodSchema, ...props, ...more }, 'with compare=previous_period: the period before')),
+  });
+
+export const SummaryResponse = panelResponse({ summary: Summary, trends: Type.Array(TrendRow) }, { change_percent: SummaryChange });
 export type SummaryResponse = Static<typeof SummaryResponse>;
 
 // ---- funnel ----
@@ -104,13 +111,7 @@ const FunnelProps = {
 export const Funnel = obj(FunnelProps);
 export type Funnel = Static<typeof Funnel>;
 
-export const FunnelResponse = obj({
-  workflow_id: Type.String(),
-  period: PeriodSchema,
-  filters: FiltersSchema,
-  ...FunnelProps,
-  comparison: Type.Optional(obj({ period: PeriodSchema, ...FunnelProps }, 'with compare=previous_period: the period before')),
-});
+export const FunnelResponse = panelResponse(FunnelProps, {});
 export type FunnelResponse = Static<typeof FunnelResponse>;
 
 // ---- actions ----
@@ -139,13 +140,7 @@ const ActionsProps = {
 export const Actions = obj(ActionsProps);
 export type Actions = Static<typeof Actions>;
 
-export const ActionsResponse = obj({
-  workflow_id: Type.String(),
-  period: PeriodSchema,
-  filters: FiltersSchema,
-  ...ActionsProps,
-  comparison: Type.Optional(obj({ period: PeriodSchema, ...ActionsProps }, 'with compare=previous_period: the period before')),
-});
+export const ActionsResponse = panelResponse(ActionsProps, {});
 export type ActionsResponse = Static<typeof ActionsResponse>;
 
 // ---- every workflow at a glance ----

@@ -10,57 +10,43 @@ export interface FieldError {
   message: string;
 }
 
+/** An error of the domain: what went wrong, in the caller's terms (`detail`). */
+export class DomainError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
 /** The caller's input is wrong (a bad value, out of range, or a combination that cannot be answered). */
-export class InvalidInput extends Error {
+export class InvalidInput extends DomainError {
   constructor(
-    readonly detail: string,
+    detail: string,
     readonly fields: FieldError[] = [],
   ) {
     super(detail);
-    this.name = 'InvalidInput';
   }
 }
 
 /** What the caller named does not exist (or is not theirs to know about). */
-export class NotFound extends Error {
-  constructor(readonly detail: string) {
-    super(detail);
-    this.name = 'NotFound';
-  }
-}
+export class NotFound extends DomainError {}
 
 /** The request carries no valid credentials. */
-export class Unauthenticated extends Error {
-  constructor(readonly detail: string) {
-    super(detail);
-    this.name = 'Unauthenticated';
-  }
-}
+export class Unauthenticated extends DomainError {}
 
 /** The request is larger than the system takes at once (more events than a request may carry). */
-export class TooLarge extends Error {
-  constructor(readonly detail: string) {
-    super(detail);
-    this.name = 'TooLarge';
-  }
-}
+export class TooLarge extends DomainError {}
 
 /** The caller may not do this. */
-export class Forbidden extends Error {
-  constructor(readonly detail: string) {
-    super(detail);
-    this.name = 'Forbidden';
-  }
-}
+export class Forbidden extends DomainError {}
 
 /** The system cannot take this now (saturated, or the question took too long); the caller may retry later. */
-export class Busy extends Error {
+export class Busy extends DomainError {
   constructor(
-    readonly detail: string,
+    detail: string,
     readonly retryAfterSeconds = 1,
   ) {
     super(detail);
-    this.name = 'Busy';
   }
 }
 

@@ -7,26 +7,26 @@ import type { WorkflowFigures } from '../contract/index.js';
 import type { Store } from '../store/store.js';
 import { bucketSql, buckets, type Period } from './period.js';
 import { countSql } from './definitions.js';
-import { COHORT, percent } from './scope.js';
+import { cohortFacts, filterParams, percent, type Target } from './scope.js';
 
-const FACTS_OF = `execution_facts FINAL WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${COHORT}`;
-
-const TOTALS_SQL = `
+const TOTALS_SQL = (t: Target) => `
 SELECT workflow_id, ${countSql('enrolled')} AS total, ${countSql('active')} AS active, ${countSql('completed')} AS completed,
        ${countSql('converted')} AS goals
-FROM ${FACTS_OF}
+FROM ${cohortFacts(t)}
 GROUP BY workflow_id`;
 
-const SPARK_SQL = (p: Period) => `
+const SPARK_SQL = (t: Target, p: Period) => `
 SELECT workflow_id, ${bucketSql('enrolled_at', p.granularity)} AS bucket, count() AS n
-FROM ${FACTS_OF}
+FROM ${cohortFacts(t)}
 GROUP BY workflow_id, bucket`;
 
-export async function workflowsOverview(store: Store, account: string, workflows: string[], period: Period): Promise<WorkflowFigures[]> {
-  const params = { account, workflows, from: period.from, to: period.to, tz: period.timezone };
+/** The figures of each workflow of the target (its filters apply to all), in the target's order. */
+export async function workflowsOverview(store: Store, target: Target, period: Period): Promise<WorkflowFigures[]> {
+  const { workflows } = target;
+  const params = { account: target.account, workflows, from: period.from, to: period.to, tz: period.timezone, ...filterParams(target) };
   const [totals, spark] = await Promise.all([
-    store.query<{ workflow_id: string; total: number; active: number; completed: number; goals: number }>(TOTALS_SQL, params),
-    store.query<{ workflow_id: string; bucket: string; n: number }>(SPARK_SQL(period), params),
+    store.query<{ workflow_id: string; total: number; active: number; completed: number; goals: number }>(TOTALS_SQL(target), params),
+    store.query<{ workflow_id: string; bucket: string; n: number }>(SPARK_SQL(target, period), params),
   ]);
   const keys = buckets(period).map((b) => b.key);
   const series = new Map<string, Map<string, number>>();

@@ -83,7 +83,7 @@ export class MetricsQueryService {
   async overview(p: Principal, period: Period): Promise<WorkflowsOverviewResponse> {
     const listed = await readableWorkflows(this.store, p);
     const target: Target = { account: p.accountId, workflows: listed.map((w) => w.workflow_id) };
-    const figures = await this.answer('overview', target, period, null, () => workflowsOverview(this.store, p.accountId, target.workflows, period));
+    const figures = await this.answer('overview', target, period, null, () => workflowsOverview(this.store, target, period));
     return {
       period: PeriodOut(period),
       workflows: listed.map((w, i) => ({ ...figures[i]!, name: w.name, registered: w.registered, last_event_at: w.last_event_at })),

@@ -65,6 +65,16 @@ export function filterParams(f: Filters): Record<string, unknown> {
   return { ...(f.version !== undefined ? { version: f.version } : {}), ...(f.variant !== undefined ? { variant: f.variant } : {}) };
 }
 
+/**
+ * The cohort as a row source: execution_facts rows (one per execution) of the target's workflows enrolled in
+ * [{from}, {to}), filtered. (The one-workflow panels read `FACTS` of store/execution-facts.ts, the facts of the
+ * workflow, with the cohort condition in their own pass: the summary and trends count several periods at once.)
+ */
+export const cohortFacts = (t: Scope | Target): string => `(
+    SELECT * FROM execution_facts FINAL
+    WHERE account_id = {account:String} AND ${workflowsSql(t)}
+      AND ${IN_PERIOD('enrolled_at')} AND ${filterSql(t, 'facts')})`;
+
 /** Conditions on execution_facts columns (version and variant of the execution). */
 export const factsFilter = (s: Scope | Target): string => filterSql(s, 'facts');
 

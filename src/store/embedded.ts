@@ -103,6 +103,21 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryH
     }
   }
 
+  /**
+   * chdb keeps the rows a statement sent before it failed midway (a timeout, a result or memory limit after its
+   * first blocks) and hands them to the session's next query, ahead of its own: after a 1 s timeout, the next
+   * `SELECT 1` came back with four rows. A throwaway statement right after a failure takes them, so no answer
+   * carries another's rows (the store test checks it). Runs before the failed query's promise settles, so no
+   * other statement can come between (the read-first lanes start the next one only then).
+   */
+  async function discardPartialOutput(): Promise<void> {
+    try {
+      await session.queryAsync('SELECT 1', { format: 'JSONEachRow' });
+    } catch {
+      /* the session is gone: the next statement will say so */
+    }
+  }
+
   return {
     kind: 'embedded',
 
@@ -118,6 +133,7 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryH
           .filter((line) => line.length > 0)
           .map((line) => JSON.parse(line) as T);
       } catch (err) {
+        await discardPartialOutput();
         throw wrapError(err);
       }
     },

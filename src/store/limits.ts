@@ -1,8 +1,10 @@
 /**
  * The engine's own limits on every read (SELECT through `query`), so that one oversized or slow question fails
  * alone instead of taking the process's memory or an engine thread for good: at most `seconds` of execution
- * (max_execution_time), `memoryMb` of memory (max_memory_usage) and `resultRows` rows in its result
- * (max_result_rows, result_overflow_mode = throw; subqueries and IN sets are not counted). A query that sets one
+ * (max_execution_time), `memoryMb` of memory (max_memory_usage), and a result of at most `resultRows` rows and
+ * `resultMb` megabytes (max_result_rows, max_result_bytes, result_overflow_mode = throw; subqueries and IN sets
+ * are not counted; the engine checks them after each block of the result, so a result may pass them by one
+ * block, at most 65,536 rows) — the ceiling on what one read can make the process hold in JavaScript. A query that sets one
  * of these itself keeps its own. Writes (`insert`, `command`: INSERT … SELECT of the derived tables) and
  * streamed exports are not limited: they are sized by the data, not by a request. 0 turns a limit off.
  */
@@ -12,6 +14,7 @@ export interface ReadLimits {
   seconds: number;
   memoryMb: number;
   resultRows: number;
+  resultMb: number;
 }
 
 export function limitedOptions(limits: ReadLimits, options: QueryOptions = {}): QueryOptions {
@@ -21,6 +24,7 @@ export function limitedOptions(limits: ReadLimits, options: QueryOptions = {}): 
     settings: {
       ...(limits.memoryMb > 0 ? { max_memory_usage: limits.memoryMb * 1024 * 1024 } : {}),
       ...(limits.resultRows > 0 ? { max_result_rows: limits.resultRows, result_overflow_mode: 'throw' } : {}),
+      ...(limits.resultMb > 0 ? { max_result_bytes: limits.resultMb * 1024 * 1024, result_overflow_mode: 'throw' } : {}),
       ...options.settings,
     },
   };

@@ -58,6 +58,15 @@ describe(`store contract (${process.env.FLOWLENS_TEST_CLICKHOUSE_URL ? 'server' 
     });
   });
 
+  test('a query that fails midway leaves nothing of its rows to the next query', async () => {
+    // a timeout after its first rows, and a result limit after its first blocks (chdb handed their rows to the
+    // session's next query, ahead of its own)
+    await assert.rejects(store.query('SELECT sleepEachRow(0.3) AS z, number FROM numbers(10) SETTINGS max_block_size = 1', {}, { maxExecutionSeconds: 1 }), (err: Error & { code?: number }) => err.code === 159);
+    assert.deepEqual(await store.query('SELECT 1 AS x'), [{ x: 1 }]);
+    await assert.rejects(store.query('SELECT toString(number) AS s FROM numbers(1000000)', {}, { settings: { max_result_bytes: 1_048_576, result_overflow_mode: 'throw' } }), (err: Error & { code?: number }) => err.code === 396);
+    assert.deepEqual(await store.query('SELECT 2 AS y'), [{ y: 2 }]);
+  });
+
   test('migrations are recorded and idempotent', async () => {
     const again = await migrate(store);
     assert.deepEqual(again, []);

@@ -11,8 +11,8 @@
 import type { Store } from '../../store/store.js';
 import { startOfLocalDay } from '../../time/calendar.js';
 import { bucketSql, buckets, type Period } from '../period.js';
-import { filterSql, percent } from '../scope.js';
-import { COHORT_FACTS, EVENTS_OF, IN_SPAN, r2, spanOf, targetParams, type Span, type Target } from './target.js';
+import { cohortFacts, filterSql, percent } from '../scope.js';
+import { EVENTS_OF, IN_SPAN, r2, spanOf, targetParams, type Span, type Target } from './target.js';
 
 export const COST_TYPES = "type IN ('step.completed', 'step.failed', 'step.skipped', 'cost.recorded')";
 
@@ -98,7 +98,7 @@ export function perExecution(executions: number, credits: number, usd: number): 
 export async function cohortCost(store: Store, t: Target, p: Period, byWorkflow = false) {
   const rows = await store.query<{ workflow_id: string; n: number; credits: number; usd: number }>(
     `SELECT ${byWorkflow ? 'workflow_id' : "''"} AS workflow_id, count() AS n, sum(credits) AS credits, sum(cost_usd) AS usd
-     FROM ${COHORT_FACTS(t)} GROUP BY workflow_id`,
+     FROM ${cohortFacts(t)} GROUP BY workflow_id`,
     targetParams(t, spanOf(p)),
   );
   return new Map(rows.map((r) => [r.workflow_id, perExecution(Number(r.n), r.credits, r.usd)]));

@@ -7,9 +7,9 @@
 import type { ExecutionsResponse } from '../../contract/index.js';
 import type { Store } from '../../store/store.js';
 import { bucketSql, buckets, type Period } from '../period.js';
-import { percent } from '../scope.js';
+import { cohortFacts, percent } from '../scope.js';
 import { countSql, DURATION_S, STATUS } from '../definitions.js';
-import { COHORT_FACTS, r2, spanOf, targetParams, type Target } from './target.js';
+import { r2, spanOf, targetParams, type Target } from './target.js';
 
 export const GROUP_BYS = ['workflow', 'trigger_type', 'status', 'version'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -36,7 +36,7 @@ const COUNTS = `${countSql('enrolled')} AS executions, ${countSql('completed')} 
 const SERIES_SQL = (t: Target, p: Period, g: GroupBy | 'none') => `
 SELECT ${bucketSql('enrolled_at', p.granularity)} AS bucket, ${KEY[g]} AS key,
        any(workflow_id) AS wf, any(workflow_version) AS v, ${COUNTS}
-FROM ${COHORT_FACTS(t)}
+FROM ${cohortFacts(t)}
 GROUP BY bucket, key`;
 
 const zero = (): Counts => ({ executions: 0, succeeded: 0, failed: 0, exited: 0, active: 0 });
@@ -96,7 +96,7 @@ const SUMMARY_SQL = (t: Target) => `
 SELECT ${COUNTS},
        avgIf(${DURATION_S}, ${STATUS.succeeded}) AS mean, quantilesExactIf(0.5, 0.95)(${DURATION_S}, ${STATUS.succeeded}) AS q,
        sumMap([toString(trigger_type)], [toUInt64(1)]) AS triggers
-FROM ${COHORT_FACTS(t)}`;
+FROM ${cohortFacts(t)}`;
 
 export async function executionSummary(store: Store, t: Target, p: Period): Promise<ExecutionSummary> {
   const [r] = await store.query<Counts & { mean: number; q: number[]; triggers: [string[], number[]] }>(SUMMARY_SQL(t), targetParams(t, spanOf(p)));

@@ -6,9 +6,9 @@
 import type { Store } from '../../store/store.js';
 import { bucketSql, type Period } from '../period.js';
 import { countSql, DURATION_S, STATUS } from '../definitions.js';
-import { percent } from '../scope.js';
+import { cohortFacts, percent } from '../scope.js';
 import { perExecution, type PerExecution } from './costs.js';
-import { COHORT_FACTS, r2, spanOf, targetParams, type Target } from './target.js';
+import { r2, spanOf, targetParams, type Target } from './target.js';
 
 export interface Stats {
   executions: number;
@@ -42,7 +42,7 @@ SELECT ${by.includes('workflow') || by.includes('version') ? 'workflow_id' : "''
        ${countSql('active')} AS active, ${countSql('converted')} AS conv,
        avgIf(${DURATION_S}, ${STATUS.succeeded}) AS mean, quantilesExactIf(0.5, 0.95)(${DURATION_S}, ${STATUS.succeeded}) AS q,
        sum(credits) AS credits, sum(cost_usd) AS usd, sum(goal_value) AS value
-FROM ${COHORT_FACTS(t)}
+FROM ${cohortFacts(t)}
 GROUP BY wf, v, b`;
 
 interface Raw {

@@ -21,12 +21,6 @@ export const spanOf = (p: Period): Span => ({ from: p.from, to: p.to, tz: p.time
 export const IN_SPAN = IN_PERIOD;
 
 
-/** Cohort rows (execution_facts, one per execution) of the target's workflows enrolled in the span. */
-export const COHORT_FACTS = (t: Target) => `(
-    SELECT * FROM execution_facts FINAL
-    WHERE account_id = {account:String} AND workflow_id IN {workflows:Array(String)}
-      AND ${IN_SPAN('enrolled_at')} AND ${filterSql(t, 'facts')})`;
-
 /** Conditions on raw events of the target's workflows with their own timestamp in the span. */
 export const EVENTS_OF = (t: Target) =>
   `account_id = {account:String} AND workflow_id IN {workflows:Array(String)} AND ${IN_SPAN('ts')} AND ${filterSql(t, 'events')}`;
