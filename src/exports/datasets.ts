@@ -11,6 +11,7 @@ import { summaryWithTrends } from '../metrics/summary.js';
 import { FACTS } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 import { csvLine } from './csv.js';
+import { durationSeconds, statusCondition } from '../metrics/definitions.js';
 
 export const DATASETS = ['executions', 'trends', 'funnel', 'actions'] as const;
 export type Dataset = (typeof DATASETS)[number];
@@ -35,12 +36,11 @@ const EXECUTIONS_CSV_SQL = (filter: string) => `
 SELECT ${SAFE('f.execution_id')} AS execution_id, ${SAFE('f.contact_id')} AS contact_id, f.status AS status,
        toString(f.enrollment_source) AS enrollment_source,
        ${ISO('f.enrolled_at')} AS enrolled_at,
-       ${ISO("if(f.status IN ('completed', 'goal_achieved'), f.completed_at, NULL)")} AS completed_at,
+       ${ISO(`if(${statusCondition('succeeded', 'f.status')}, f.completed_at, NULL)`)} AS completed_at,
        ${ISO('f.goal_achieved_at')} AS goal_achieved_at,
-       ${SAFE("if(f.status = 'exited', toString(f.exit_reason), '')")} AS exit_reason,
-       ${SAFE("if(f.status = 'active', f.current_step_id, '')")} AS current_step_id,
-       if(f.status IN ('completed', 'goal_achieved') AND f.completed_at IS NOT NULL,
-          (toUnixTimestamp64Milli(assumeNotNull(f.completed_at)) - toUnixTimestamp64Milli(f.enrolled_at)) / 1000, NULL) AS duration_seconds
+       ${SAFE(`if(${statusCondition('exited', 'f.status')}, toString(f.exit_reason), '')`)} AS exit_reason,
+       ${SAFE(`if(${statusCondition('active', 'f.status')}, f.current_step_id, '')`)} AS current_step_id,
+       if(${statusCondition('succeeded', 'f.status')} AND f.completed_at IS NOT NULL, ${durationSeconds('f.')}, NULL) AS duration_seconds
 FROM ${FACTS} AS f
 WHERE ${COHORT.replaceAll('enrolled_at', 'f.enrolled_at')} AND ${filter}
 ORDER BY f.enrolled_at, f.execution_id

@@ -27,19 +27,23 @@ const STATUS_GROUPS = {
 } as const satisfies Record<string, readonly string[]>;
 export type StatusGroup = keyof typeof STATUS_GROUPS;
 
-const statusCondition = (values: readonly string[]) =>
-  values.length === 1 ? `status = '${values[0]}'` : `status IN (${values.map((v) => `'${v}'`).join(', ')})`;
+/** The SQL condition of a status group on a status column (`f.status` where the facts are read under an alias). */
+export function statusCondition(group: StatusGroup, column = 'status'): string {
+  const values: readonly string[] = STATUS_GROUPS[group];
+  return values.length === 1 ? `${column} = '${values[0]}'` : `${column} IN (${values.map((v) => `'${v}'`).join(', ')})`;
+}
 
 /** The SQL condition on execution_facts.status of each group. */
-export const STATUS = Object.fromEntries(Object.entries(STATUS_GROUPS).map(([k, v]) => [k, statusCondition(v)])) as Record<StatusGroup, string>;
+export const STATUS = Object.fromEntries(Object.keys(STATUS_GROUPS).map((k) => [k, statusCondition(k as StatusGroup)])) as Record<StatusGroup, string>;
 
 /** Whether a status is in a group: STATUS's condition, in JavaScript. */
 export const inStatus = (group: StatusGroup, status: string): boolean => (STATUS_GROUPS[group] as readonly string[]).includes(status);
 
 /** Hours from column a to column b of a row (b not null where this is used). */
 export const HOURS = (a: string, b: string) => `(toUnixTimestamp64Milli(assumeNotNull(${b})) - toUnixTimestamp64Milli(${a})) / 3600000`;
-/** Seconds from enrolment to completion (CONTRACT §6 durations), for executions that completed. */
-export const DURATION_S = '(toUnixTimestamp64Milli(assumeNotNull(completed_at)) - toUnixTimestamp64Milli(enrolled_at)) / 1000';
+/** Seconds from enrolment to completion (CONTRACT §6 durations), for executions that completed; `alias.` for aliased facts. */
+export const durationSeconds = (alias = '') => `(toUnixTimestamp64Milli(assumeNotNull(${alias}completed_at)) - toUnixTimestamp64Milli(${alias}enrolled_at)) / 1000`;
+export const DURATION_S = durationSeconds();
 
 /**
  * A metric: what GET /api/v1/metrics answers (its meaning, kind, unit, which way is better, population, scope,
