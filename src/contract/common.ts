@@ -2,7 +2,7 @@
  * Pieces of the API contract that several responses share. The contract is pure: it imports nothing of the
  * project (only TypeBox), so the dashboard can import its types and the server its schemas.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 
 export const Num = Type.Number();
 export const NullNum = Type.Union([Type.Number(), Type.Null()]);
@@ -42,4 +42,29 @@ export type Filters = Static<typeof FiltersSchema>;
 export function changePercent(now: number | null, before: number | null): number | null {
   if (now === null || before === null || before === 0) return null;
   return Math.round(((now - before) / Math.abs(before)) * 100 * 100) / 100;
+}
+
+/**
+ * true when A and B are assignable to each other: `true satisfies Equivalent<DomainType, Static<typeof Schema>>`
+ * next to a route keeps the type its handler returns and the schema it declares from drifting apart.
+ */
+export type Equivalent<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** A free-form object (parameters, results): every key kept, in the order written. */
+export const AnyObject = (description?: string) => Dict(Type.Unknown(), description);
+
+/**
+ * The serializer (fast-json-stringify) writes an object's required properties first, then its optional ones.
+ * For an object with an optional property before required ones (a key the handler writes only when set), this
+ * declares required only the properties before the first optional one, so the body keeps the listed order. The
+ * Static type is unchanged (responses are not validated); the OpenAPI document shows the later ones as optional.
+ */
+export function inOrder<T extends TObject>(schema: T): T {
+  const keys = Object.keys(schema.properties);
+  const required = schema.required ?? [];
+  const firstOptional = keys.findIndex((k) => !required.includes(k));
+  if (firstOptional < 0) return schema;
+  const out = { ...schema, required: keys.slice(0, firstOptional) };
+  if (out.required.length === 0) delete (out as { required?: string[] }).required;
+  return out;
 }

@@ -1,11 +1,14 @@
 /** Accounts (operator) and API keys (admins in their account; the operator in any). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ROLES } from '../../auth/keys.js';
+import { ROLES, type ApiKeyRecord } from '../../auth/keys.js';
+import { ApiKeysResponse, type ApiKeyOut, type Equivalent } from '../../contract/index.js';
 import { principalOf } from '../../auth/principal.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, notFound } from '../problem.js';
 import { ProblemSchema } from '../schemas.js';
+
+true satisfies Equivalent<ApiKeyRecord, ApiKeyOut>;
 
 const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
@@ -74,7 +77,7 @@ export const accountRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       '/api/v1/api-keys',
       {
         config: { access: { action: 'manage_keys' } },
-        schema: { tags: ['accounts'], summary: 'List the account\'s keys (secrets are never shown again)' },
+        schema: { tags: ['accounts'], summary: 'List the account\'s keys (secrets are never shown again)', response: { 200: ApiKeysResponse } },
       },
       async (request) => {
         const p = principalOf(request);

@@ -8,7 +8,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../auth/authorize.js';
 import { principalOf } from '../../auth/principal.js';
-import { ActionsResponse, FunnelResponse, SummaryResponse, WorkflowId } from '../../contract/index.js';
+import { ActionsResponse, FunnelResponse, JobOut, RefreshQueued, SummaryResponse, WorkflowId, type Equivalent } from '../../contract/index.js';
+import type { Job } from '../../jobs/jobs.js';
 import { queueRefresh } from '../../jobs/refresh.js';
 import { parsePeriod } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
@@ -26,6 +27,8 @@ export const AnalyticsQuery = Type.Object(
 );
 export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
 
+
+true satisfies Equivalent<Job, Static<typeof JobOut>>;
 
 export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -89,6 +92,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           params: WorkflowId,
           summary: 'Rebuild the derived tables of a workflow',
           description: 'Queues a job that recomputes execution state, rollups and cohort facts from the raw events. 202 with the job id; follow it at GET /api/v1/jobs/{job_id}.',
+          response: { 202: RefreshQueued },
         },
       },
       async (request, reply) => {
@@ -103,7 +107,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       '/api/v1/jobs/:job_id',
       {
         config: { access: { action: 'read', workflow: (request) => jobWorkflow(deps, request) } },
-        schema: { tags: ['jobs'], summary: 'Status and progress of a job', params: Type.Object({ job_id: Type.String({ maxLength: 64 }) }) },
+        schema: { tags: ['jobs'], summary: 'Status and progress of a job', params: Type.Object({ job_id: Type.String({ maxLength: 64 }) }), response: { 200: JobOut } },
       },
       async (request) => {
         const principal = principalOf(request);

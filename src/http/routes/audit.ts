@@ -1,10 +1,13 @@
 /** The audit log, newest first, for admins (GET /api/v1/audit-log). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AuditLog } from '../../audit/audit-log.js';
+import { AuditLog, type AuditEntry } from '../../audit/audit-log.js';
+import { AuditLogResponse, type AuditEntryOut, type Equivalent } from '../../contract/index.js';
 import { principalOf } from '../../auth/principal.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest } from '../problem.js';
+
+true satisfies Equivalent<AuditEntry, AuditEntryOut>;
 
 const Filter = (description: string) => Type.Optional(Type.String({ maxLength: 128, description }));
 
@@ -32,6 +35,7 @@ export const auditRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
             },
             { additionalProperties: false },
           ),
+          response: { 200: AuditLogResponse },
         },
       },
       async (request) => {

@@ -8,9 +8,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth/principal.js';
-import { WorkflowId } from '../../contract/index.js';
+import { ExportQueued, ExportRecordOut, ExportsResponse, WorkflowId, type Equivalent } from '../../contract/index.js';
 import { DATASETS, type Dataset } from '../../exports/datasets.js';
-import { checkSize, CONTENT_TYPES, exportFileName, exportStream, FORMATS, newExportId, type ExportSpec, type Format } from '../../exports/exports.js';
+import { checkSize, CONTENT_TYPES, exportFileName, exportStream, FORMATS, newExportId, type ExportRecord, type ExportSpec, type Format } from '../../exports/exports.js';
 import { TEMPLATES, type Template } from '../../exports/pdf-report.js';
 import { parsePeriod } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
@@ -25,6 +25,7 @@ const ExportFields = {
 };
 const ExportQuery = Type.Composite([AnalyticsQuery, Type.Object(ExportFields)], { additionalProperties: false });
 type ExportQuery = Static<typeof ExportQuery>;
+true satisfies Equivalent<ExportRecord, Static<typeof ExportRecordOut>>;
 const ExportId = Type.Object({ export_id: Type.String({ maxLength: 64 }) });
 
 function specOf(accountId: string, workflow: string, q: ExportQuery): ExportSpec {
@@ -98,6 +99,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           description: 'For large exports: 202 with the job (follow it at GET /api/v1/jobs/{job_id}) and the export id; once done, GET /api/v1/exports/{export_id}/download serves the file until it expires (FLOWLENS_EXPORT_TTL_HOURS, default 24).',
           params: WorkflowId,
           body: ExportQuery,
+          response: { 202: ExportQueued },
         },
       },
       async (request, reply) => {
@@ -136,6 +138,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           summary: 'Export history',
           description: 'The account\'s exports, newest first (admins see every key\'s; other keys their own), with a download link while a file is kept.',
           querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) }, { additionalProperties: false }),
+          response: { 200: ExportsResponse },
         },
       },
       async (request) => {
@@ -147,7 +150,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
 
     app.get(
       '/api/v1/exports/:export_id',
-      { config: { access: { action: 'read', workflow: exportWorkflow } }, schema: { tags: ['exports'], summary: 'One export', params: ExportId } },
+      { config: { access: { action: 'read', workflow: exportWorkflow } }, schema: { tags: ['exports'], summary: 'One export', params: ExportId, response: { 200: ExportRecordOut } } },
       async (request) => {
         const { file: _f, ...record } = (await deps.exportHistory.get(principalOf(request).accountId, request.params.export_id))!;
         return record;

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
+import { ContactDeletionQueued } from '../../contract/index.js';
 import { contactLabel, queueContactDeletion } from '../../privacy/delete-contact.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest } from '../problem.js';
@@ -60,6 +61,7 @@ export const privacyRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           description:
             'Deletes every event of the executions enrolled for this contact (by the id the engine sent, or its pseudonym when the account pseudonymises) and rebuilds the figures of the workflows concerned. 202 with a job to follow at GET /api/v1/jobs/{job_id}. The audit log records the request with the contact\'s pseudonym, not the id.',
           params: Type.Object({ contact_id: Type.String({ minLength: 1, maxLength: 128 }) }),
+          response: { 202: ContactDeletionQueued },
         },
       },
       async (request, reply) => {

@@ -2,10 +2,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
+import { ReportOut, ReportRunOut, ReportsResponse, ReportWithRuns, type Equivalent } from '../../contract/index.js';
 import { workflowGrant } from '../../auth/workflow-access.js';
 import { TEMPLATES } from '../../exports/pdf-report.js';
 import { resolveTimezone } from '../../time/timezones.js';
-import type { ReportDefinition } from '../../reports/reports.js';
+import type { Report, ReportDefinition, ReportRun } from '../../reports/reports.js';
 import { FREQUENCIES } from '../../reports/schedule.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest, notFound } from '../problem.js';
@@ -31,6 +32,10 @@ const Definition = Type.Object(
   { additionalProperties: false },
 );
 type Definition = Static<typeof Definition>;
+// what the report store returns (with account_id when read back) is the contract's report; runs likewise
+true satisfies Equivalent<Report, Omit<ReportOut, 'account_id'>>;
+true satisfies Equivalent<Report & { account_id: string }, ReportOut & { account_id: string }>;
+true satisfies Equivalent<ReportRun, Static<typeof ReportRunOut>>;
 const ReportId = Type.Object({ report_id: Type.String({ maxLength: 64 }) });
 
 export const reportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -59,6 +64,7 @@ export const reportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           summary: 'Schedule a report',
           description: 'A workflow (or "*" for all), a template, PDF and/or CSV, a schedule (daily, weekly on a weekday, monthly on a day, at a local time in a timezone) and recipients. Each run covers the last complete period (the day, the 7 days or the month before) and is emailed through FLOWLENS_SMTP_URL; a period is sent at most once.',
           body: Definition,
+          response: { 201: ReportOut },
         },
       },
       async (request, reply) => {
@@ -68,13 +74,13 @@ export const reportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
     );
 
-    app.get('/api/v1/reports', { config: access, schema: { tags: ['reports'], summary: 'The account\'s scheduled reports' } }, async (request) => ({
+    app.get('/api/v1/reports', { config: access, schema: { tags: ['reports'], summary: 'The account\'s scheduled reports', response: { 200: ReportsResponse } } }, async (request) => ({
       reports: await deps.reports.list(principalOf(request).accountId),
     }));
 
     app.get(
       '/api/v1/reports/:report_id',
-      { config: access, schema: { tags: ['reports'], summary: 'A report and the history of its runs', params: ReportId } },
+      { config: access, schema: { tags: ['reports'], summary: 'A report and the history of its runs', params: ReportId, response: { 200: ReportWithRuns } } },
       async (request) => {
         const p = principalOf(request);
         const report = await find(p.accountId, request.params.report_id);
@@ -84,7 +90,7 @@ export const reportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
 
     app.put(
       '/api/v1/reports/:report_id',
-      { config: { ...access, audit: 'report.update' }, schema: { tags: ['reports'], summary: 'Replace a report\'s definition', params: ReportId, body: Definition } },
+      { config: { ...access, audit: 'report.update' }, schema: { tags: ['reports'], summary: 'Replace a report\'s definition', params: ReportId, body: Definition, response: { 200: ReportOut } } },
       async (request) => {
         const p = principalOf(request);
         const report = await find(p.accountId, request.params.report_id);
@@ -104,7 +110,7 @@ export const reportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
 
     app.post(
       '/api/v1/reports/:report_id/run',
-      { config: { ...access, audit: 'report.run_now' }, schema: { tags: ['reports'], summary: 'Send a report now, for the last complete period', params: ReportId } },
+      { config: { ...access, audit: 'report.run_now' }, schema: { tags: ['reports'], summary: 'Send a report now, for the last complete period', params: ReportId, response: { 200: ReportRunOut } } },
       async (request) => {
         const p = principalOf(request);
         return deps.scheduler.runNow(p.accountId, await find(p.accountId, request.params.report_id));

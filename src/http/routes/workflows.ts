@@ -2,14 +2,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
-import { WorkflowId } from '../../contract/index.js';
+import { RegisterWorkflowResponse, WorkflowId, WorkflowResponse, WorkflowsResponse, type Equivalent, type WorkflowListItemOut, type WorkflowVersionOut } from '../../contract/index.js';
 import { readableWorkflows } from '../../catalog/readable.js';
 import { forgetGrant } from '../../auth/workflow-access.js';
-import { listWorkflows, listWorkflowVersions, registerWorkflow, workflowVariants, WorkflowRegistration } from '../../catalog/catalog.js';
+import { listWorkflows, listWorkflowVersions, registerWorkflow, workflowVariants, WorkflowRegistration, type WorkflowListItem, type WorkflowVersion } from '../../catalog/catalog.js';
 import type { AppDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 import { ProblemSchema } from '../schemas.js';
 
+
+// the catalog's types are the contract's (the handlers return them as they are)
+true satisfies Equivalent<WorkflowVersion, WorkflowVersionOut>;
+true satisfies Equivalent<WorkflowListItem, WorkflowListItemOut>;
 
 export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -23,6 +27,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           description: 'Registers (or replaces) one version of a workflow: its name, steps in order, owner and value settings. Earlier versions are kept.',
           params: WorkflowId,
           body: WorkflowRegistration,
+          response: { 200: RegisterWorkflowResponse, 201: RegisterWorkflowResponse },
         },
       },
       async (request, reply) => {
@@ -45,6 +50,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           tags: ['catalog'],
           summary: 'List workflows',
           description: 'The workflows of the account this key may read (admins: all): registered ones and those only seen in events, with versions and first/last event time.',
+          response: { 200: WorkflowsResponse },
         },
       },
       async (request) => {
@@ -57,7 +63,7 @@ export const workflowRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       '/api/v1/workflows/:workflow_id',
       {
         config: { access: { action: 'read', workflow: 'param' } },
-        schema: { tags: ['catalog'], summary: 'One workflow with its registered versions and the A/B variants seen in its executions', params: WorkflowId },
+        schema: { tags: ['catalog'], summary: 'One workflow with its registered versions and the A/B variants seen in its executions', params: WorkflowId, response: { 200: WorkflowResponse } },
       },
       async (request) => {
         const p = principalOf(request);
