@@ -96,6 +96,12 @@ export const FunnelStep = obj({
   average_time_seconds: NullNum,
   p50_time_seconds: NullNum,
   p95_time_seconds: NullNum,
+  in_progress: Type.Integer({ description: 'of dropped_off: executions still active now (waiting in the step, not lost)' }),
+  exited: Type.Integer({ description: 'of dropped_off: executions that ended (exited or failed) without completing the step' }),
+  from_previous_rate: Type.Union([Type.Number(), Type.Null()], { description: 'entered ÷ entered of the previous step × 100 (null for the first step)' }),
+  from_start_rate: Type.Number({ description: 'entered ÷ entered of the first step × 100' }),
+  lost_before: Type.Integer({ description: 'executions that completed the previous step, entered no later step and ended without completing the workflow: lost between the two steps' }),
+  lost_before_reasons: Dict(Int, 'lost_before by how they ended: the exit reason, or "failed"'),
 });
 export type FunnelStep = Static<typeof FunnelStep>;
 

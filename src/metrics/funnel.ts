@@ -9,7 +9,7 @@ import { FACTS } from '../store/execution-facts.js';
 import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
 import type { Period } from './period.js';
 import { STATUS } from './definitions.js';
-import { COHORT, factsFilter, params, percent, round2, type Scope } from './scope.js';
+import { COHORT, countsOf, factsFilter, params, percent, round2, type Scope } from './scope.js';
 
 /** The funnel's types are the API contract's (src/contract/analytics.ts). */
 export type { Funnel, FunnelStep };
@@ -18,6 +18,7 @@ interface StepRow {
   step_id: string;
   entered: number;
   completed: number;
+  in_progress: number;
   time_sum: number;
   time_n: number;
   q: number[];
@@ -29,6 +30,7 @@ SELECT
     s.id AS step_id,
     countIf(s.started_ms > 0) AS entered,
     countIf(s.completed = 1) AS completed,
+    countIf(s.started_ms > 0 AND s.completed != 1 AND ${STATUS.active}) AS in_progress,
     sum(s.time_sum) AS time_sum,
     sum(s.time_n) AS time_n,
     quantilesExactIf(0.5, 0.95)(s.time_sum / s.time_n, s.time_n > 0) AS q,
@@ -37,6 +39,49 @@ FROM ${FACTS}
 ARRAY JOIN steps AS s
 WHERE ${COHORT} AND ${filter}
 GROUP BY step_id`;
+
+/**
+ * The cohort's executions that ended without completing the workflow (exited or failed), grouped by the steps
+ * they entered, the steps they completed and how they ended: enough to tell, for any order of the steps, who
+ * left between two steps (CONTRACT §6 `lost_before`). A few hundred groups at most for real workflows.
+ */
+export const ENDED_SQL = (filter: string) => `
+SELECT
+    arraySort(arrayMap(s -> s.id, arrayFilter(s -> s.started_ms > 0, steps))) AS entered_ids,
+    arraySort(arrayMap(s -> s.id, arrayFilter(s -> s.completed = 1, steps))) AS done_ids,
+    if(${STATUS.exited}, toString(exit_reason), 'failed') AS reason,
+    count() AS n
+FROM ${FACTS}
+WHERE ${COHORT} AND ${filter} AND (${STATUS.exited} OR ${STATUS.failed})
+GROUP BY entered_ids, done_ids, reason`;
+
+interface EndedRow {
+  entered_ids: string[];
+  done_ids: string[];
+  reason: string;
+  n: number;
+}
+
+/**
+ * Per step (in funnel order), the executions lost before it: they completed the previous step, entered no
+ * step from this one on, and ended without completing the workflow; with the reasons they ended with.
+ */
+function lossesBefore(order: string[], ended: EndedRow[]): Array<{ n: number; reasons: Record<string, number> }> {
+  return order.map((_, i) => {
+    const out = { n: 0, reasons: {} as Record<string, number> };
+    if (i === 0) return out;
+    const previous = order[i - 1]!;
+    const later = new Set(order.slice(i));
+    for (const e of ended) {
+      if (!e.done_ids.includes(previous) || e.entered_ids.some((id) => later.has(id))) continue;
+      const n = Number(e.n);
+      out.n += n;
+      out.reasons[e.reason] = (out.reasons[e.reason] ?? 0) + n;
+    }
+    out.reasons = countsOf([Object.keys(out.reasons), Object.values(out.reasons)]);
+    return out;
+  });
+}
 
 export const COHORT_TOTALS_SQL = (filter: string) => `
 SELECT count() AS total, countIf(${STATUS.succeeded}) AS completed
@@ -65,8 +110,9 @@ export interface FunnelInputs {
 }
 
 export async function funnel(store: Store, scope: Scope, period: Period, inputs: FunnelInputs = {}): Promise<Funnel> {
-  const [stepRows, totals, version] = await Promise.all([
+  const [stepRows, ended, totals, version] = await Promise.all([
     store.query<StepRow>(FUNNEL_SQL(factsFilter(scope)), params(scope, period)),
+    store.query<EndedRow>(ENDED_SQL(factsFilter(scope)), params(scope, period)),
     inputs.totals ?? cohortTotals(store, scope, period),
     inputs.catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
@@ -77,10 +123,13 @@ export async function funnel(store: Store, scope: Scope, period: Period, inputs:
   const extra = stepRows.filter((r) => !known.has(r.step_id) && r.entered > 0).sort((a, b) => a.first_seen - b.first_seen || a.step_id.localeCompare(b.step_id));
   for (const r of extra) ordered.push({ id: r.step_id, name: r.step_id, type: null });
 
+  const lost = lossesBefore(ordered.map((s) => s.id), ended);
+  const enteredOf = (i: number) => byId.get(ordered[i]!.id)?.entered ?? 0;
   const steps: FunnelStep[] = ordered.map((s, i) => {
     const r = byId.get(s.id);
     const entered = r?.entered ?? 0;
     const completed = r?.completed ?? 0;
+    const inProgress = Number(r?.in_progress ?? 0);
     const timeN = r?.time_n ?? 0;
     return {
       step_id: s.id,
@@ -96,6 +145,12 @@ export async function funnel(store: Store, scope: Scope, period: Period, inputs:
       average_time_seconds: timeN > 0 ? round2(r!.time_sum / timeN) : null,
       p50_time_seconds: timeN > 0 ? round2(r!.q[0]!) : null,
       p95_time_seconds: timeN > 0 ? round2(r!.q[1]!) : null,
+      in_progress: inProgress,
+      exited: entered - completed - inProgress,
+      from_previous_rate: i === 0 ? null : percent(entered, enteredOf(i - 1)),
+      from_start_rate: percent(entered, enteredOf(0)),
+      lost_before: lost[i]!.n,
+      lost_before_reasons: lost[i]!.reasons,
     };
   });
   const dropOff = steps

@@ -6,6 +6,7 @@ import { funnelBars } from './funnel-model.js';
 const step = (step_id: string, entered: number, completed: number): FunnelStep => ({
   step_id, step_name: step_id.toUpperCase(), step_order: 0, step_type: 'action', entered, completed, dropped_off: entered - completed,
   conversion_rate: entered ? (completed / entered) * 100 : 0, drop_off_rate: 0, reached_percent: 0, average_time_seconds: null, p50_time_seconds: null, p95_time_seconds: null,
+  in_progress: 0, exited: entered - completed, from_previous_rate: null, from_start_rate: 0, lost_before: 0, lost_before_reasons: {},
 });
 
 test('bars are proportional to entered, the widest at 100%', () => {

@@ -12,9 +12,9 @@ const funnel: FunnelFigures = {
   bottleneck_step: 'email',
   slowest_step: 'wait',
   funnel_steps: [
-    { step_id: 'trigger', step_name: 'Cart abandoned', step_order: 1, step_type: 'trigger', entered: 1000, completed: 1000, dropped_off: 0, conversion_rate: 100, drop_off_rate: 0, reached_percent: 100, average_time_seconds: 0.02, p50_time_seconds: 0.02, p95_time_seconds: 0.03 },
-    { step_id: 'email', step_name: 'Reminder email', step_order: 2, step_type: 'action', entered: 800, completed: 500, dropped_off: 300, conversion_rate: 62.5, drop_off_rate: 37.5, reached_percent: 80, average_time_seconds: 1.5, p50_time_seconds: 1.2, p95_time_seconds: 3.5 },
-    { step_id: 'wait', step_name: 'Wait a day', step_order: 3, step_type: 'wait', entered: 500, completed: 450, dropped_off: 50, conversion_rate: 90, drop_off_rate: 10, reached_percent: 50, average_time_seconds: 86400, p50_time_seconds: 86000, p95_time_seconds: 90000 },
+    { step_id: 'trigger', step_name: 'Cart abandoned', step_order: 1, step_type: 'trigger', entered: 1000, completed: 1000, dropped_off: 0, conversion_rate: 100, drop_off_rate: 0, reached_percent: 100, average_time_seconds: 0.02, p50_time_seconds: 0.02, p95_time_seconds: 0.03, in_progress: 0, exited: 0, from_previous_rate: null, from_start_rate: 100, lost_before: 0, lost_before_reasons: {} },
+    { step_id: 'email', step_name: 'Reminder email', step_order: 2, step_type: 'action', entered: 800, completed: 500, dropped_off: 300, conversion_rate: 62.5, drop_off_rate: 37.5, reached_percent: 80, average_time_seconds: 1.5, p50_time_seconds: 1.2, p95_time_seconds: 3.5, in_progress: 100, exited: 200, from_previous_rate: 80, from_start_rate: 80, lost_before: 0, lost_before_reasons: {} },
+    { step_id: 'wait', step_name: 'Wait a day', step_order: 3, step_type: 'wait', entered: 500, completed: 450, dropped_off: 50, conversion_rate: 90, drop_off_rate: 10, reached_percent: 50, average_time_seconds: 86400, p50_time_seconds: 86000, p95_time_seconds: 90000, in_progress: 50, exited: 0, from_previous_rate: 100, from_start_rate: 50, lost_before: 0, lost_before_reasons: {} },
   ],
 };
 
