@@ -19,6 +19,7 @@ import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
 
 let rt: TestRuntime;
 let key = '';
+let sent: unknown[] = [];
 const WF = 'losses';
 
 before(async () => {
@@ -47,7 +48,8 @@ before(async () => {
     ...through(6, ['s1']), step('started', 6, 'cond', 11),
     ...through(7, ['s1']), ev.failed(WF, 'e7', at(7, 40)),
   ];
-  const res = await rt.call('POST', '/api/v1/events', key, JSON.parse(JSON.stringify(events)));
+  sent = JSON.parse(JSON.stringify(events));
+  const res = await rt.call('POST', '/api/v1/events', key, sent);
   assert.equal(res.json.accepted, events.length, res.text);
 });
 after(async () => rt?.close());
@@ -69,5 +71,18 @@ test('waiting is not dropping off, and the losses between steps are counted wher
   // never reached: nothing entered, and nobody is lost before it (e1 completed the workflow)
   assert.deepEqual(pick('never'), { entered: 0, completed: 0, dropped_off: 0, in_progress: 0, exited: 0, from_previous_rate: 0, from_start_rate: 0, lost_before: 0, lost_before_reasons: {} });
   // the SPEC's fields are unchanged: dropped_off = entered − completed = in_progress + exited
-  for (const s of Object.values(steps)) assert.equal(s.dropped_off, (s.in_progress as number) + (s.exited as number));
+  for (const s of Object.values(steps) as Array<Record<string, number>>) assert.equal(s.dropped_off, s.in_progress! + s.exited!);
+});
+
+test('a workflow without catalog (steps ordered by first appearance) gets the same losses', async () => {
+  // the same executions under a workflow that registered no version: the losses come from the ended paths
+  const copy = (JSON.parse(JSON.stringify(sent)) as Array<Record<string, unknown>>).map((e) => ({ ...e, workflow_id: 'losses-uncataloged' }));
+  assert.equal((await rt.call('POST', '/api/v1/events', key, copy)).json.accepted, copy.length);
+  const res = await rt.call('GET', '/api/v1/workflows/losses-uncataloged/analytics/funnel?start_date=2026-03-01&end_date=2026-03-31', key);
+  const got = (res.json.funnel_steps as Array<Record<string, unknown>>).map((s) => [s.step_id, s.in_progress, s.exited, s.lost_before, s.lost_before_reasons]);
+  assert.deepEqual(got, [
+    ['s1', 1, 1, 0, {}],
+    ['cond', 1, 0, 2, { failed: 1, not_qualified: 1 }],
+    ['s3', 0, 0, 1, { unsubscribed: 1 }],
+  ]);
 });

@@ -19,11 +19,24 @@ interface StepRow {
   entered: number;
   completed: number;
   in_progress: number;
+  /** Ended without completing the workflow after completing this step and entering no later one (catalog order). */
+  lost_after: number;
+  lost_after_reasons: [string[], number[]];
   time_sum: number;
   time_n: number;
   q: number[];
   first_seen: number;
 }
+
+/** Ended (exited or failed) without completing the workflow. */
+const ENDED = `(${STATUS.exited} OR ${STATUS.failed})`;
+/** How an ended execution ended: its exit reason, or 'failed'. */
+const ENDING = `if(${STATUS.exited}, toString(exit_reason), 'failed')`;
+/**
+ * The step s of an execution was the last it got to, in the catalog's order ({order}): it completed s, entered
+ * no step placed after it, and ended without completing the workflow.
+ */
+const LOST_AFTER = `(s.completed = 1 AND ${ENDED} AND NOT arrayExists(x -> x.started_ms > 0 AND indexOf({order:Array(String)}, x.id) > indexOf({order:Array(String)}, s.id), steps))`;
 
 export const FUNNEL_SQL = (filter: string) => `
 SELECT
@@ -31,6 +44,8 @@ SELECT
     countIf(s.started_ms > 0) AS entered,
     countIf(s.completed = 1) AS completed,
     countIf(s.started_ms > 0 AND s.completed != 1 AND ${STATUS.active}) AS in_progress,
+    countIf(${LOST_AFTER}) AS lost_after,
+    sumMapIf([${ENDING}], [toUInt64(1)], ${LOST_AFTER}) AS lost_after_reasons,
     sum(s.time_sum) AS time_sum,
     sum(s.time_n) AS time_n,
     quantilesExactIf(0.5, 0.95)(s.time_sum / s.time_n, s.time_n > 0) AS q,
@@ -49,10 +64,10 @@ export const ENDED_SQL = (filter: string) => `
 SELECT
     arraySort(arrayMap(s -> s.id, arrayFilter(s -> s.started_ms > 0, steps))) AS entered_ids,
     arraySort(arrayMap(s -> s.id, arrayFilter(s -> s.completed = 1, steps))) AS done_ids,
-    if(${STATUS.exited}, toString(exit_reason), 'failed') AS reason,
+    ${ENDING} AS reason,
     count() AS n
 FROM ${FACTS}
-WHERE ${COHORT} AND ${filter} AND (${STATUS.exited} OR ${STATUS.failed})
+WHERE ${COHORT} AND ${filter} AND ${ENDED}
 GROUP BY entered_ids, done_ids, reason`;
 
 interface EndedRow {
@@ -110,11 +125,12 @@ export interface FunnelInputs {
 }
 
 export async function funnel(store: Store, scope: Scope, period: Period, inputs: FunnelInputs = {}): Promise<Funnel> {
-  const [stepRows, ended, totals, version] = await Promise.all([
-    store.query<StepRow>(FUNNEL_SQL(factsFilter(scope)), params(scope, period)),
-    store.query<EndedRow>(ENDED_SQL(factsFilter(scope)), params(scope, period)),
+  // the catalog's order first (cached per generation): the step query counts the losses between its steps
+  const version = await (inputs.catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version));
+  const catalogOrder = (version?.steps ?? []).map((s) => s.step_id);
+  const [stepRows, totals] = await Promise.all([
+    store.query<StepRow>(FUNNEL_SQL(factsFilter(scope)), { ...params(scope, period), order: catalogOrder }),
     inputs.totals ?? cohortTotals(store, scope, period),
-    inputs.catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version),
   ]);
   const total = totals.total;
   const byId = new Map(stepRows.map((r) => [r.step_id, r]));
@@ -123,7 +139,15 @@ export async function funnel(store: Store, scope: Scope, period: Period, inputs:
   const extra = stepRows.filter((r) => !known.has(r.step_id) && r.entered > 0).sort((a, b) => a.first_seen - b.first_seen || a.step_id.localeCompare(b.step_id));
   for (const r of extra) ordered.push({ id: r.step_id, name: r.step_id, type: null });
 
-  const lost = lossesBefore(ordered.map((s) => s.id), ended);
+  // Steps the catalog does not name go after its steps, in an order only known now: then the losses are counted
+  // from the ended executions' paths (one more query); otherwise the step query counted them already.
+  const lost =
+    extra.length === 0
+      ? ordered.map((_, i) => {
+          const r = i === 0 ? undefined : byId.get(ordered[i - 1]!.id);
+          return { n: Number(r?.lost_after ?? 0), reasons: countsOf(r?.lost_after_reasons) };
+        })
+      : lossesBefore(ordered.map((s) => s.id), await store.query<EndedRow>(ENDED_SQL(factsFilter(scope)), params(scope, period)));
   const enteredOf = (i: number) => byId.get(ordered[i]!.id)?.entered ?? 0;
   const steps: FunnelStep[] = ordered.map((s, i) => {
     const r = byId.get(s.id);
