@@ -94,9 +94,11 @@ describe('scheduled reports', () => {
 
   test('a due report is emailed once per period with its PDF and CSV; a restart does not send it again', async () => {
     const report = (await rt.call('POST', '/api/v1/reports', admin, definition)).json;
-    // the report was created now; pretend its first occurrence is tomorrow at 08:00 Paris
+    // the report was created now; tick at noon UTC two days later, four hours after that day's 08:00 Paris
+    // occurrence and far from the next (created + 36 h landed a minute before 08:00 Paris when the test ran at
+    // ≈19:00 UTC, and the tick a minute later then began a new period: a second email)
     const created = new Date(report.created_at);
-    const tomorrow = new Date(created.getTime() + 36 * 3600_000);
+    const tomorrow = new Date(Date.UTC(created.getUTCFullYear(), created.getUTCMonth(), created.getUTCDate() + 2, 12));
     const before = received.length;
     const s = scheduler();
     await s.tick(tomorrow);
