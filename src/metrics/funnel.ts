@@ -55,49 +55,6 @@ ARRAY JOIN steps AS s
 WHERE ${COHORT} AND ${filter}
 GROUP BY step_id`;
 
-/**
- * The cohort's executions that ended without completing the workflow (exited or failed), grouped by the steps
- * they entered, the steps they completed and how they ended: enough to tell, for any order of the steps, who
- * left between two steps (CONTRACT §6 `lost_before`). A few hundred groups at most for real workflows.
- */
-export const ENDED_SQL = (filter: string) => `
-SELECT
-    arraySort(arrayMap(s -> s.id, arrayFilter(s -> s.started_ms > 0, steps))) AS entered_ids,
-    arraySort(arrayMap(s -> s.id, arrayFilter(s -> s.completed = 1, steps))) AS done_ids,
-    ${ENDING} AS reason,
-    count() AS n
-FROM ${FACTS}
-WHERE ${COHORT} AND ${filter} AND ${ENDED}
-GROUP BY entered_ids, done_ids, reason`;
-
-interface EndedRow {
-  entered_ids: string[];
-  done_ids: string[];
-  reason: string;
-  n: number;
-}
-
-/**
- * Per step (in funnel order), the executions lost before it: they completed the previous step, entered no
- * step from this one on, and ended without completing the workflow; with the reasons they ended with.
- */
-function lossesBefore(order: string[], ended: EndedRow[]): Array<{ n: number; reasons: Record<string, number> }> {
-  return order.map((_, i) => {
-    const out = { n: 0, reasons: {} as Record<string, number> };
-    if (i === 0) return out;
-    const previous = order[i - 1]!;
-    const later = new Set(order.slice(i));
-    for (const e of ended) {
-      if (!e.done_ids.includes(previous) || e.entered_ids.some((id) => later.has(id))) continue;
-      const n = Number(e.n);
-      out.n += n;
-      out.reasons[e.reason] = (out.reasons[e.reason] ?? 0) + n;
-    }
-    out.reasons = countsOf([Object.keys(out.reasons), Object.values(out.reasons)]);
-    return out;
-  });
-}
-
 export const COHORT_TOTALS_SQL = (filter: string) => `
 SELECT count() AS total, countIf(${STATUS.succeeded}) AS completed
 FROM ${FACTS} WHERE ${COHORT} AND ${filter}`;
@@ -139,15 +96,13 @@ export async function funnel(store: Store, scope: Scope, period: Period, inputs:
   const extra = stepRows.filter((r) => !known.has(r.step_id) && r.entered > 0).sort((a, b) => a.first_seen - b.first_seen || a.step_id.localeCompare(b.step_id));
   for (const r of extra) ordered.push({ id: r.step_id, name: r.step_id, type: null });
 
-  // Steps the catalog does not name go after its steps, in an order only known now: then the losses are counted
-  // from the ended executions' paths (one more query); otherwise the step query counted them already.
-  const lost =
-    extra.length === 0
-      ? ordered.map((_, i) => {
-          const r = i === 0 ? undefined : byId.get(ordered[i - 1]!.id);
-          return { n: Number(r?.lost_after ?? 0), reasons: countsOf(r?.lost_after_reasons) };
-        })
-      : lossesBefore(ordered.map((s) => s.id), await store.query<EndedRow>(ENDED_SQL(factsFilter(scope)), params(scope, period)));
+  // Steps the catalog does not name go after its steps, in an order only known now: the step query is asked
+  // again with the whole order, so that it counts the losses between those steps too (LOST_AFTER)
+  const lossRows = extra.length === 0 ? byId : new Map((await store.query<StepRow>(FUNNEL_SQL(factsFilter(scope)), { ...params(scope, period), order: ordered.map((s) => s.id) })).map((r) => [r.step_id, r]));
+  const lost = ordered.map((_, i) => {
+    const r = i === 0 ? undefined : lossRows.get(ordered[i - 1]!.id);
+    return { n: Number(r?.lost_after ?? 0), reasons: countsOf(r?.lost_after_reasons) };
+  });
   const enteredOf = (i: number) => byId.get(ordered[i]!.id)?.entered ?? 0;
   const steps: FunnelStep[] = ordered.map((s, i) => {
     const r = byId.get(s.id);
