@@ -15,13 +15,18 @@ const Counts = Dict(Int);
 export const Percentiles = obj({ p50: NullNum, p90: NullNum, p95: NullNum }, 'exact percentiles (null when nothing to measure)');
 export type Percentiles = Static<typeof Percentiles>;
 
-export const Summary = obj({
+/** The cohort figures the summary, the workflows overview and the live figures share (in this order). */
+const CohortFigures = {
   total_enrolled: Int,
   currently_active: Int,
   completed: Int,
   completion_rate: Num,
   goals_achieved: Int,
   conversion_rate: Num,
+};
+
+export const Summary = obj({
+  ...CohortFigures,
   average_duration_hours: NullNum,
   duration_hours: Percentiles,
   time_to_conversion_hours: NullNum,
@@ -153,12 +158,7 @@ export type ActionsResponse = Static<typeof ActionsResponse>;
 
 const WorkflowFiguresProps = {
   workflow_id: Type.String(),
-  total_enrolled: Int,
-  currently_active: Int,
-  completed: Int,
-  completion_rate: Num,
-  goals_achieved: Int,
-  conversion_rate: Num,
+  ...CohortFigures,
   enrollments: Type.Array(Int, { description: 'new enrollments per bucket of the period (a sparkline), oldest first' }),
 };
 /** A workflow's cohort figures of the period (what metrics/overview.ts computes). */

@@ -55,6 +55,14 @@ export interface MetricDefinition extends MetricDefinitionResponse {
 }
 
 const FACTS_TABLE = 'execution_facts';
+/** Cohort figures are answered from execution_facts, one row per execution (the finest resolution there is). */
+const PER_EXECUTION: MetricDefinition['rollups'] = [{ table: 'execution_facts', resolution: 'execution' }];
+/** Step events are kept counted per hour, day and month. */
+const EVENT_ROLLUPS: MetricDefinition['rollups'] = [
+  { table: 'workflow_events_hourly', resolution: 'hour' },
+  { table: 'workflow_events_daily', resolution: 'day' },
+  { table: 'workflow_events_monthly', resolution: 'month' },
+];
 const SUMMARY = 'GET /api/v1/workflows/{id}/analytics';
 const OVERVIEW = 'GET /api/v1/analytics/workflows';
 const STREAM = 'GET /api/v1/workflows/{id}/analytics/stream';
@@ -66,134 +74,134 @@ export const METRICS: readonly MetricDefinition[] = [
   {
     name: 'enrolled', label: 'Enrolled', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'Executions enrolled in the period (their execution.started is in it).',
-    source: FACTS_TABLE, sql: '1', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: '1', exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} total_enrolled`, `${OVERVIEW} total_enrolled`, `${STREAM} total_enrolled`, `${EXECUTIONS} totals.executions`, `${STATS} executions`, `${PERFORMANCE} totals.executions`],
   },
   {
     name: 'active', label: 'Active', kind: 'count', unit: 'executions', better: 'neither', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort still running now (no terminal event, no goal).',
-    source: FACTS_TABLE, sql: STATUS.active, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.active, exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} currently_active`, `${OVERVIEW} currently_active`, `${STREAM} currently_active`, `${EXECUTIONS} totals.active`, `${STATS} active`],
   },
   {
     name: 'completed', label: 'Completed', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort that completed or converted (a conversion completes an execution).',
-    source: FACTS_TABLE, sql: STATUS.succeeded, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.succeeded, exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} completed`, `${OVERVIEW} completed`, `${STREAM} completed`, `${EXECUTIONS} totals.succeeded`, `${STATS} succeeded`, `${PERFORMANCE} totals.succeeded`],
   },
   {
     name: 'converted', label: 'Goals achieved', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort that achieved a goal.',
-    source: FACTS_TABLE, sql: STATUS.converted, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.converted, exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} goals_achieved`, `${OVERVIEW} goals_achieved`, `${STREAM} goals_achieved`],
   },
   {
     name: 'exited', label: 'Exited', kind: 'count', unit: 'executions', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort that left the workflow before completing it (execution.exited).',
-    source: FACTS_TABLE, sql: STATUS.exited, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.exited, exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} exited`, `${STREAM} exited`, `${EXECUTIONS} totals.exited`, `${STATS} exited`],
   },
   {
     name: 'failed', label: 'Failed', kind: 'count', unit: 'executions', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Executions of the cohort whose last terminal event is execution.failed.',
-    source: FACTS_TABLE, sql: STATUS.failed, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.failed, exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} errored`, `${STREAM} errored`, `${EXECUTIONS} totals.failed`, `${STATS} failed`, `${PERFORMANCE} totals.failed`],
   },
   {
     name: 'completion_rate', label: 'Completion rate', kind: 'rate', unit: 'percent', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'completed ÷ enrolled × 100, 2 decimals (0 when nothing enrolled).',
     source: FACTS_TABLE, sql: STATUS.succeeded, ratio: { numerator: 'completed', denominator: 'enrolled' }, exact: true,
-    rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} completion_rate`, `${OVERVIEW} completion_rate`, `${STREAM} completion_rate`, `${STATS} success_rate`],
   },
   {
     name: 'conversion_rate', label: 'Conversion rate', kind: 'rate', unit: 'percent', better: 'higher', population: 'cohort', scope: 'workflow',
     description: 'goals achieved ÷ enrolled × 100, 2 decimals.',
     source: FACTS_TABLE, sql: STATUS.converted, ratio: { numerator: 'converted', denominator: 'enrolled' }, exact: true,
-    rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} conversion_rate`, `${OVERVIEW} conversion_rate`, `${STREAM} conversion_rate`],
   },
   {
     name: 'failure_rate', label: 'Failure rate', kind: 'rate', unit: 'percent', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'failed ÷ enrolled × 100, 2 decimals.',
     source: FACTS_TABLE, sql: STATUS.failed, ratio: { numerator: 'failed', denominator: 'enrolled' }, exact: true,
-    rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    rollups: PER_EXECUTION,
     answered_by: [`${STATS} failure_rate`, `${PERFORMANCE} totals.failure_rate`],
   },
   {
     name: 'duration_hours', label: 'Average duration', kind: 'mean', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Mean of completed_at − enrolled_at over the completed executions of the cohort, in hours, 2 decimals.',
-    source: FACTS_TABLE, sql: HOURS('enrolled_at', 'completed_at'), exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: HOURS('enrolled_at', 'completed_at'), exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} average_duration_hours`, `${STREAM} average_duration_hours`],
   },
   {
     name: 'duration_hours_p50', label: 'Median duration', kind: 'percentile', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Median of completed_at − enrolled_at over the completed executions (quantileExact: the upper middle of an even count); p90 and p95 alike.',
-    source: FACTS_TABLE, sql: `quantileExact(0.5)(${HOURS('enrolled_at', 'completed_at')})`, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: `quantileExact(0.5)(${HOURS('enrolled_at', 'completed_at')})`, exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} duration_percentiles_hours.p50`],
   },
   {
     name: 'time_to_conversion_hours', label: 'Time to conversion', kind: 'mean', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Mean of goal_achieved_at − enrolled_at over the converted executions of the cohort, in hours.',
-    source: FACTS_TABLE, sql: HOURS('enrolled_at', 'goal_achieved_at'), exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: HOURS('enrolled_at', 'goal_achieved_at'), exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} time_to_conversion_hours`],
   },
   {
     name: 'new_enrollments', label: 'New enrollments', kind: 'count', unit: 'executions', better: 'higher', population: 'events', scope: 'workflow',
     description: 'Executions whose enrolled_at is in the bucket (the trends), counted by their own time.',
-    source: FACTS_TABLE, sql: '1', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: '1', exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} trends[].new_enrollments`, `${OVERVIEW} enrollments[]`, `${STREAM} new_enrollments`, `${EXECUTIONS} buckets[].executions`],
   },
   {
     name: 'completions', label: 'Completions', kind: 'count', unit: 'executions', better: 'higher', population: 'events', scope: 'workflow',
     description: 'Executions whose completed_at is in the bucket, whatever their cohort.',
-    source: FACTS_TABLE, sql: STATUS.succeeded, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.succeeded, exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} trends[].completions`, `${STREAM} completions`],
   },
   {
     name: 'conversions', label: 'Conversions', kind: 'count', unit: 'executions', better: 'higher', population: 'events', scope: 'workflow',
     description: 'Executions whose goal_achieved_at is in the bucket, whatever their cohort.',
-    source: FACTS_TABLE, sql: STATUS.converted, exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: STATUS.converted, exact: true, rollups: PER_EXECUTION,
     answered_by: [`${SUMMARY} trends[].conversions`, `${STREAM} conversions`],
   },
   {
     name: 'step_entered', label: 'Entered step', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'step',
     description: 'Executions of the cohort with a step.started for the step.',
-    source: FACTS_TABLE, sql: 'step started', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: 'step started', exact: true, rollups: PER_EXECUTION,
     answered_by: ['GET /api/v1/workflows/{id}/analytics/funnel steps[].entered', `${STREAM} steps.{id}.entered`],
   },
   {
     name: 'step_completed', label: 'Completed step', kind: 'count', unit: 'executions', better: 'higher', population: 'cohort', scope: 'step',
     description: 'Executions of the cohort with a step.completed for the step.',
-    source: FACTS_TABLE, sql: 'step completed', exact: true, rollups: [{ table: 'execution_facts', resolution: 'execution' }],
+    source: FACTS_TABLE, sql: 'step completed', exact: true, rollups: PER_EXECUTION,
     answered_by: ['GET /api/v1/workflows/{id}/analytics/funnel steps[].completed', `${STREAM} steps.{id}.completed`],
   },
   {
     name: 'action_executions', label: 'Action runs', kind: 'count', unit: 'events', better: 'neither', population: 'events', scope: 'action',
     description: 'step.completed + step.failed events of an action step with their own timestamp in the period.',
     source: 'events', sql: "type IN ('step.completed', 'step.failed') AND step_type = 'action'", exact: true,
-    rollups: [{ table: 'workflow_events_hourly', resolution: 'hour' }, { table: 'workflow_events_daily', resolution: 'day' }, { table: 'workflow_events_monthly', resolution: 'month' }],
+    rollups: EVENT_ROLLUPS,
     answered_by: ['GET /api/v1/workflows/{id}/analytics/actions actions[].executions', 'GET /api/v1/analytics/workflows/{id}/steps steps[].completed + failed'],
   },
   {
     name: 'action_failures', label: 'Action failures', kind: 'count', unit: 'events', better: 'lower', population: 'events', scope: 'action',
     description: 'step.failed events of an action step with their own timestamp in the period.',
     source: 'events', sql: "type = 'step.failed' AND step_type = 'action'", exact: true,
-    rollups: [{ table: 'workflow_events_hourly', resolution: 'hour' }, { table: 'workflow_events_daily', resolution: 'day' }, { table: 'workflow_events_monthly', resolution: 'month' }],
+    rollups: EVENT_ROLLUPS,
     answered_by: ['GET /api/v1/workflows/{id}/analytics/actions actions[].failures', 'GET /api/v1/analytics/workflows/{id}/steps steps[].failed'],
   },
   {
     name: 'action_error_rate', label: 'Action error rate', kind: 'rate', unit: 'percent', better: 'lower', population: 'events', scope: 'action',
     description: 'step.failed ÷ (step.completed + step.failed) × 100 of an action step, events in the period.',
     source: 'events', sql: "type = 'step.failed'", ratio: { numerator: 'action_failures', denominator: 'action_executions' }, exact: true,
-    rollups: [{ table: 'workflow_events_hourly', resolution: 'hour' }, { table: 'workflow_events_daily', resolution: 'day' }, { table: 'workflow_events_monthly', resolution: 'month' }],
+    rollups: EVENT_ROLLUPS,
     answered_by: ['GET /api/v1/workflows/{id}/analytics/actions actions[].error_rate'],
   },
   {
     name: 'action_duration_ms', label: 'Action duration', kind: 'mean', unit: 'milliseconds', better: 'lower', population: 'events', scope: 'action',
     description: 'Mean over the step\'s step.completed and step.failed events in the period of duration_ms, or, where none was sent, of the event\'s time − the step\'s first step.started in that execution (an event with neither is left out).',
     source: 'events + step_durations_from_timestamps', sql: 'ifNull(duration_ms, derived duration)', exact: true,
-    rollups: [{ table: 'workflow_events_hourly', resolution: 'hour' }, { table: 'workflow_events_daily', resolution: 'day' }, { table: 'workflow_events_monthly', resolution: 'month' }],
+    rollups: EVENT_ROLLUPS,
     answered_by: ['GET /api/v1/workflows/{id}/analytics/actions actions[].average_duration_ms', 'GET /api/v1/analytics/workflows/{id}/steps steps[].duration_ms.mean'],
   },
   {
@@ -201,7 +209,7 @@ export const METRICS: readonly MetricDefinition[] = [
     description: 'The 95th percentile (and the median, p50) of the same durations as action_duration_ms. The actions panel merges t-digest states kept in the rollups; the platform steps page computes them exactly (quantileExact) from the events.',
     source: 'events + step_durations_from_timestamps', sql: 'quantilesTDigest(0.5, 0.95)(duration)', exact: false,
     error: 't-digest: the engine documents a maximum error of 1 % for quantileTDigest; an answer that merges several parts (Kolkata\'s rollups and raw edges) may differ in the second decimal between two computations. GET /api/v1/analytics/workflows/{id}/steps answers the same percentile exactly.',
-    rollups: [{ table: 'workflow_events_hourly', resolution: 'hour' }, { table: 'workflow_events_daily', resolution: 'day' }, { table: 'workflow_events_monthly', resolution: 'month' }],
+    rollups: EVENT_ROLLUPS,
     answered_by: ['GET /api/v1/workflows/{id}/analytics/actions actions[].p95_duration_ms (t-digest)', 'GET /api/v1/analytics/workflows/{id}/steps steps[].duration_ms.p95 (exact)'],
   },
   {
