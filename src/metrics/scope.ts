@@ -30,11 +30,6 @@ export function scopeOf(account: string, workflow: string, filters: { version?: 
   return { account, workflow, ...onlyFilters(filters) };
 }
 
-/** The same executions as a target (of one workflow). */
-export function targetOf(s: Scope): Target {
-  return { account: s.account, workflows: [s.workflow], ...onlyFilters(s) };
-}
-
 function onlyFilters(f: { version?: number | undefined; variant?: string | undefined }): Filters {
   return { ...(f.version !== undefined ? { version: f.version } : {}), ...(f.variant !== undefined ? { variant: f.variant } : {}) };
 }

@@ -45,8 +45,3 @@ export function resolveTimezone(name: string): string | undefined {
   const spelled = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   return spelled.toLowerCase() === name.toLowerCase() ? spelled : name;
 }
-
-/** Whether resolveTimezone understands the name. */
-export function isTimezone(name: string): boolean {
-  return resolveTimezone(name) !== undefined;
-}

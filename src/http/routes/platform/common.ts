@@ -41,7 +41,7 @@ export class PlatformContext {
   /** The caller's target and the period the request asks about (read first: a bad period is refused at once). */
   async prepare(request: FastifyRequest, named: string[] | undefined, param = 'workflow_id', periodQuery: object = request.query as object) {
     const period = parsePeriod(periodQuery);
-    return { principal: principalOf(request), period, target: await this.target(request, named, param) };
+    return { period, target: await this.target(request, named, param) };
   }
 
   /** A result kept until one of the target's workflows receives events. */
