@@ -4,7 +4,8 @@
  * outcome of each is recorded with the alert ("sent", "failed: …", or "not configured"). A webhook whose target
  * is not a public address (src/net/webhook-target.ts, checked again now: DNS can change) fails at once.
  */
-import { postJson, WebhookTargetRefused, type Resolve } from '../net/webhook-target.js';
+import { withRetries } from '../net/retry.js';
+import { postJson, type Resolve } from '../net/webhook-target.js';
 import type { Mailer } from '../reports/mailer.js';
 import type { Budget, BudgetAlert } from './budgets.js';
 
@@ -13,21 +14,6 @@ export interface AlertPayload extends BudgetAlert {
   account_id: string;
   scope: Budget['scope'];
   timezone: string;
-}
-
-async function attempt(tries: number, retryMs: number, send: () => Promise<void>): Promise<string> {
-  let last = '';
-  for (let i = 0; i < tries; i++) {
-    if (i > 0) await new Promise((r) => setTimeout(r, retryMs));
-    try {
-      await send();
-      return 'sent';
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-      if (err instanceof WebhookTargetRefused) break;
-    }
-  }
-  return `failed: ${last}`.slice(0, 500);
 }
 
 export interface WebhookOptions {
@@ -62,9 +48,9 @@ export function alertEmail(p: AlertPayload): { subject: string; text: string } {
 
 export async function deliver(budget: Budget, payload: AlertPayload, mailer: Mailer, options: WebhookOptions & { retryMs: number }) {
   const [webhook, email] = await Promise.all([
-    budget.notify.webhook_url ? attempt(3, options.retryMs, () => postWebhook(budget.notify.webhook_url!, payload, options)) : Promise.resolve('not configured'),
+    budget.notify.webhook_url ? withRetries(3, options.retryMs, () => postWebhook(budget.notify.webhook_url!, payload, options)) : Promise.resolve('not configured'),
     budget.notify.emails.length > 0
-      ? attempt(3, options.retryMs, () => mailer.send({ to: budget.notify.emails, ...alertEmail(payload), attachments: [] }))
+      ? withRetries(3, options.retryMs, () => mailer.send({ to: budget.notify.emails, ...alertEmail(payload), attachments: [] }))
       : Promise.resolve('not configured'),
   ]);
   return { webhook_status: webhook, email_status: email };

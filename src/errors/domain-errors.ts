@@ -37,6 +37,9 @@ export class Unauthenticated extends DomainError {}
 /** The request is larger than the system takes at once (more events than a request may carry). */
 export class TooLarge extends DomainError {}
 
+/** The thing named is not in a state that allows this (an experiment already running, a draft not started). */
+export class Conflict extends DomainError {}
+
 /** The caller may not do this. */
 export class Forbidden extends DomainError {}
 

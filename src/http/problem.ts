@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Busy, Forbidden, InvalidInput, NotFound, TooLarge, Unauthenticated } from '../errors/domain-errors.js';
+import { Busy, Conflict, Forbidden, InvalidInput, NotFound, TooLarge, Unauthenticated } from '../errors/domain-errors.js';
 import { StoreError } from '../store/store.js';
 
 export interface ProblemField {
@@ -93,6 +93,7 @@ function knownProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof Forbidden) return new HttpProblem(403, err.detail);
   if (err instanceof Unauthenticated) return new HttpProblem(401, err.detail, undefined, { 'WWW-Authenticate': 'Bearer' });
   if (err instanceof TooLarge) return new HttpProblem(413, err.detail);
+  if (err instanceof Conflict) return new HttpProblem(409, err.detail);
   if (err instanceof Busy) return new HttpProblem(503, err.detail, undefined, { 'Retry-After': String(err.retryAfterSeconds) });
   if (err instanceof StoreError && err.code !== undefined && ENGINE_INPUT_ERRORS[err.code]) {
     const [status, detail] = ENGINE_INPUT_ERRORS[err.code]!;
