@@ -13,3 +13,4 @@ export * from './jobs.js';
 export * from './audit.js';
 export * from './exports.js';
 export * from './reports.js';
+export * from './comparison.js';

@@ -11,6 +11,7 @@
  */
 
 import type { MetricDefinitionResponse } from '../contract/metrics.js';
+import { COMPARABLE_METRICS, type ComparableMetricName } from '../contract/comparison.js';
 
 /**
  * An execution's status (CONTRACT §5: active, completed, goal_achieved, exited, error; kept in
@@ -52,6 +53,11 @@ export const DURATION_S = durationSeconds();
  */
 export interface MetricDefinition extends MetricDefinitionResponse {
   sql: string;
+  /**
+   * Means and percentiles over the execution facts: the value of one execution (`value`) and which executions
+   * have one (`where`). Comparisons (versions, experiments) test these per-execution values.
+   */
+  perExecution?: { value: string; where: string };
 }
 
 const FACTS_TABLE = 'execution_facts';
@@ -69,6 +75,7 @@ const STREAM = 'GET /api/v1/workflows/{id}/analytics/stream';
 const EXECUTIONS = 'GET /api/v1/analytics/executions';
 const STATS = 'GET /api/v1/analytics/executions/summary';
 const PERFORMANCE = 'GET /api/v1/analytics/workflows/{id}/performance';
+const VERSIONS = 'GET /api/v1/workflows/{id}/analytics/versions';
 
 export const METRICS: readonly MetricDefinition[] = [
   {
@@ -132,19 +139,29 @@ export const METRICS: readonly MetricDefinition[] = [
     name: 'duration_hours', label: 'Average duration', kind: 'mean', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Mean of completed_at − enrolled_at over the completed executions of the cohort, in hours, 2 decimals.',
     source: FACTS_TABLE, sql: HOURS('enrolled_at', 'completed_at'), exact: true, rollups: PER_EXECUTION,
+    perExecution: { value: HOURS('enrolled_at', 'completed_at'), where: STATUS.succeeded },
     answered_by: [`${SUMMARY} average_duration_hours`, `${STREAM} average_duration_hours`],
   },
   {
     name: 'duration_hours_p50', label: 'Median duration', kind: 'percentile', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Median of completed_at − enrolled_at over the completed executions (quantileExact: the upper middle of an even count); p90 and p95 alike.',
     source: FACTS_TABLE, sql: `quantileExact(0.5)(${HOURS('enrolled_at', 'completed_at')})`, exact: true, rollups: PER_EXECUTION,
+    perExecution: { value: HOURS('enrolled_at', 'completed_at'), where: STATUS.succeeded },
     answered_by: [`${SUMMARY} duration_percentiles_hours.p50`],
   },
   {
     name: 'time_to_conversion_hours', label: 'Time to conversion', kind: 'mean', unit: 'hours', better: 'lower', population: 'cohort', scope: 'workflow',
     description: 'Mean of goal_achieved_at − enrolled_at over the converted executions of the cohort, in hours.',
     source: FACTS_TABLE, sql: HOURS('enrolled_at', 'goal_achieved_at'), exact: true, rollups: PER_EXECUTION,
+    perExecution: { value: HOURS('enrolled_at', 'goal_achieved_at'), where: STATUS.converted },
     answered_by: [`${SUMMARY} time_to_conversion_hours`],
+  },
+  {
+    name: 'cost_per_execution', label: 'Cost per execution', kind: 'mean', unit: 'usd', better: 'lower', population: 'cohort', scope: 'workflow',
+    description: 'Mean over the executions of the cohort of the cost recorded for each (its cost.recorded events and steps\' costs, whenever they came), in USD.',
+    source: FACTS_TABLE, sql: 'cost_usd', exact: true, rollups: PER_EXECUTION,
+    perExecution: { value: 'cost_usd', where: '1' },
+    answered_by: [`${VERSIONS} groups[].metrics.cost_per_execution`, 'GET /api/v1/experiments/{id}/results'],
   },
   {
     name: 'new_enrollments', label: 'New enrollments', kind: 'count', unit: 'executions', better: 'higher', population: 'events', scope: 'workflow',
@@ -234,6 +251,14 @@ export function metric(name: string): MetricDefinition {
   if (!m) throw new Error(`no metric named ${name}`);
   return m;
 }
+
+/**
+ * The metrics a comparison tests (versions, experiments): cohort rates (two-proportion z test, Beta-Binomial
+ * posterior), means (Welch's t) and the median duration (Mann–Whitney U, Bonett–Price interval), one value
+ * per execution of the cohort.
+ */
+export const COMPARABLE = COMPARABLE_METRICS;
+export type ComparableMetric = ComparableMetricName;
 
 /** Whether a name is one of the catalog's (for input checks). */
 export const isMetric = (name: string): boolean => BY_NAME.has(name);

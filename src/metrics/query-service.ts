@@ -8,7 +8,8 @@
  * alerts ask through it too. (Live streams count every figure in one statement of their own, live-figures.ts,
  * and the stream test checks they agree with the panels.)
  */
-import type { ActionsResponse, FunnelResponse, SummaryResponse, WorkflowsOverviewResponse } from '../contract/index.js';
+import type { ActionsResponse, FunnelResponse, SummaryResponse, VersionsResponse, WorkflowsOverviewResponse } from '../contract/index.js';
+import { InvalidInput } from '../errors/domain-errors.js';
 import type { Principal } from '../auth/principal.js';
 import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
 import { checkReadable, readableWorkflows } from '../catalog/readable.js';
@@ -20,6 +21,19 @@ import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody } from './panels.js';
 import type { Period } from './period.js';
 import type { Filters, Scope, Target } from './scope.js';
+import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
+import { COMPARABLE, metric, type ComparableMetric } from './definitions.js';
+import { ALPHA, compareGroups, groupValues, medianRanks } from './group-comparison.js';
+
+/** The counts of groups of one workflow's cohort (versions, experiment variants), for group-comparison.ts. */
+export interface GroupsAnswer {
+  /** Per local day and group (the looks of a sequential test). */
+  days: GroupDay[];
+  /** Per group, in the order asked. */
+  totals: GroupCounts[];
+  /** Percentile metrics: order statistics and rank sums against the first group. */
+  ranks: Partial<Record<ComparableMetric, RankFigures>>;
+}
 
 /** The panels of one workflow over one period, each answered once per generation. */
 export interface WorkflowPanels {
@@ -87,6 +101,46 @@ export class MetricsQueryService {
     return {
       period: PeriodOut(period),
       workflows: listed.map((w, i) => ({ ...figures[i]!, name: w.name, registered: w.registered, last_event_at: w.last_event_at })),
+    };
+  }
+
+  /**
+   * The counts of groups of a workflow's cohort (by version or variant, the first the baseline) over an instant
+   * window that comparing them on `metrics` needs (comparison.ts counts in the engine; group-comparison.ts and
+   * the experiments test).
+   */
+  async groups(scope: Scope, window: Window, by: GroupBy, groups: readonly string[], metrics: readonly ComparableMetric[]): Promise<GroupsAnswer> {
+    await this.freshness.settled(scope.account, scope.workflow);
+    const key = JSON.stringify(['groups', scope, window.from.getTime(), window.to.getTime(), window.timezone, by, groups, metrics]);
+    return this.cache.get(key, this.freshness.generation(scope.account, scope.workflow), async () => {
+      const days = await dailyGroupCounts(this.store, scope, window, by, groups, metrics);
+      const ranks: Partial<Record<ComparableMetric, RankFigures>> = {};
+      for (const m of metrics.filter((x) => metric(x).kind === 'percentile')) ranks[m] = await rankFigures(this.store, scope, window, by, groups, m, medianRanks);
+      return { days, totals: totalsByGroup(days, groups), ranks };
+    });
+  }
+
+  /**
+   * A workflow's versions compared over a period (the first the baseline; by default every version with
+   * enrolments in it, at most 10, ascending): each version's cohort figures and, against the baseline, every
+   * comparable metric of the catalog tested, Holm-corrected across all the tests shown.
+   */
+  async versions(scope: Scope, period: Period, asked: number[] | undefined): Promise<VersionsResponse> {
+    await this.freshness.settled(scope.account, scope.workflow);
+    const versions = asked ?? (await groupsPresent(this.store, scope, period, 'version', 10)).map(Number);
+    if (versions.length < 2) {
+      throw new InvalidInput(asked ? 'Name at least two versions to compare' : `Workflow ${scope.workflow} has fewer than two versions with enrollments in the period: name them with versions=`, [{ path: '/versions', message: 'at least two versions' }]);
+    }
+    const answer = await this.groups(scope, period, 'version', versions.map(String), COMPARABLE);
+    const comparisons = compareGroups(answer.totals, COMPARABLE, answer.ranks);
+    return {
+      workflow_id: scope.workflow,
+      period: PeriodOut(period),
+      baseline: versions[0]!,
+      alpha: ALPHA,
+      correction: 'holm',
+      versions: versions.map((v, i) => ({ version: v, enrolled: answer.totals[i]!.enrolled, metrics: groupValues(answer.totals[i]!, COMPARABLE, answer.ranks, i) })),
+      comparisons: versions.slice(1).map((v, j) => ({ version: v, metrics: comparisons[j]! })),
     };
   }
 

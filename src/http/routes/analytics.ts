@@ -8,13 +8,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../auth/authorize.js';
 import { principalOf } from '../../auth/principal.js';
-import { ActionsResponse, FunnelResponse, JobOut, RefreshQueued, SummaryResponse, WorkflowId, type Equivalent } from '../../contract/index.js';
+import { ActionsResponse, FunnelResponse, JobOut, RefreshQueued, SummaryResponse, VersionsResponse, WorkflowId, type Equivalent } from '../../contract/index.js';
 import type { Job } from '../../jobs/jobs.js';
 import { queueRefresh } from '../../jobs/refresh.js';
 import { parsePeriod } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
 import type { AppDeps } from '../deps.js';
-import { notFound } from '../problem.js';
+import { badRequest, notFound } from '../problem.js';
 import { PeriodParams, VersionFilter } from '../schemas.js';
 
 export const AnalyticsQuery = Type.Object(
@@ -29,6 +29,15 @@ export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
 
 
 true satisfies Equivalent<Job, Static<typeof JobOut>>;
+
+export const VersionsQuery = Type.Object(
+  {
+    ...PeriodParams,
+    versions: Type.Optional(Type.String({ maxLength: 80, pattern: '^[1-9][0-9]{0,6}(,[1-9][0-9]{0,6}){1,9}$', description: 'two to ten versions, comma-separated, the first the baseline (default: every version with enrollments in the period, at most 10, ascending)', examples: ['1,2'] })),
+    variant: VersionFilter.variant,
+  },
+  { additionalProperties: false },
+);
 
 export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -81,6 +90,28 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
       },
       async (request) => (await panels(request)).actions(),
+    );
+
+    app.get(
+      '/api/v1/workflows/:workflow_id/analytics/versions',
+      {
+        config: readConfig,
+        schema: {
+          tags: ['analytics'],
+          params: WorkflowId,
+          querystring: VersionsQuery,
+          summary: 'Versions of a workflow compared, with statistics',
+          description: 'Per version, the cohort\'s completion, conversion and failure rates, mean and median duration, cost per execution; against the baseline (the first version) each difference with its 95% confidence interval and the p-value of the test that fits it (two-proportion z for rates, Welch\'s t for means, Mann–Whitney U for the median, whose interval is Bonett–Price\'s), and whether it stays significant after Holm\'s correction across every test shown.',
+          response: { 200: VersionsResponse },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const scope = scopeOf(principalOf(request).accountId, request.params.workflow_id, { variant: q.variant });
+        const versions = q.versions?.split(',').map(Number);
+        if (versions && new Set(versions).size !== versions.length) throw badRequest('A version is named twice', [{ path: '/versions', message: 'each version once' }]);
+        return deps.queries.versions(scope, parsePeriod(q), versions);
+      },
     );
 
     app.post(

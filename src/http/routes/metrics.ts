@@ -6,7 +6,7 @@ import { METRICS } from '../../metrics/definitions.js';
 export const metricRoutes = (): FastifyPluginAsyncTypebox =>
   async (app) => {
     // what the API answers: the definitions without their SQL (an implementation detail the engine reads)
-    const body: MetricsResponse = { metrics: METRICS.map(({ sql: _sql, ...m }) => m) };
+    const body: MetricsResponse = { metrics: METRICS.map(({ sql: _sql, perExecution: _perExecution, ...m }) => m) };
     app.get(
       '/api/v1/metrics',
       {
