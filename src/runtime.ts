@@ -9,6 +9,7 @@ import { KeyStore } from './auth/keys.js';
 import { SessionStore } from './auth/sessions.js';
 import { BudgetMonitor } from './budgets/monitor.js';
 import { ExportHistory } from './exports/exports.js';
+import { Experiments } from './experiments/experiments.js';
 import { NO_SMTP, smtpMailer } from './reports/mailer.js';
 import { ReportStore } from './reports/reports.js';
 import { ReportScheduler } from './reports/scheduler.js';
@@ -97,7 +98,12 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.budgetTickMs, delayMs: config.budgetCheckDelayMs, webhookAllowPrivate: config.webhookAllowPrivate },
     log,
   );
-  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, ...(redis ? { redis } : {}) };
+  const experiments = new Experiments(
+    { store, queries, audit, mailer, ...(redis ? { redis } : {}) },
+    { tickMs: config.experimentTickMs, webhookAllowPrivate: config.webhookAllowPrivate },
+    log,
+  );
+  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   // before the catch-up, so that the events it settles check the budgets of their accounts
@@ -107,6 +113,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   // in the background, behind any read (read-first lanes): the first dashboards need not wait for it
   const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, log).then(() => prewarmBlockCache(store, config.engineCacheMb, log, () => closing !== undefined)) : Promise.resolve();
   scheduler.start();
+  experiments.start();
   return {
     deps,
     app,
@@ -121,6 +128,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         app.log.info({ ms: Math.round(performance.now() - t) }, 'http server closed');
         // after the requests in flight (a budget save checks at once), before the audit log is flushed
         await budgets.stop();
+        await experiments.stop();
         await buffer.drain();
         await jobs.idle();
         await audit.flush();

@@ -57,6 +57,8 @@ export interface Config {
   reportRetryMs: number;
   /** Cost budgets: every account with budgets is checked this often (0 = not on a timer); and this long after events settle. */
   budgetTickMs: number;
+  /** How often running experiments are evaluated by their decision rule (0 = not on a timer). */
+  experimentTickMs: number;
   budgetCheckDelayMs: number;
   /**
    * Webhooks (budget alerts) may go to loopback, private, link-local and other non-public addresses. Off by
@@ -153,6 +155,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     reportTickMs: intFrom('FLOWLENS_REPORT_TICK_MS', env.FLOWLENS_REPORT_TICK_MS, 30_000, 100),
     reportRetryMs: intFrom('FLOWLENS_REPORT_RETRY_MS', env.FLOWLENS_REPORT_RETRY_MS, 60_000, 0),
     budgetTickMs: intFrom('FLOWLENS_BUDGET_TICK_MS', env.FLOWLENS_BUDGET_TICK_MS, 900_000, 0),
+    experimentTickMs: intFrom('FLOWLENS_EXPERIMENT_TICK_MS', env.FLOWLENS_EXPERIMENT_TICK_MS, 900_000, 0),
     budgetCheckDelayMs: intFrom('FLOWLENS_BUDGET_CHECK_DELAY_MS', env.FLOWLENS_BUDGET_CHECK_DELAY_MS, 5_000, 0),
     webhookAllowPrivate: flagFrom('FLOWLENS_WEBHOOK_ALLOW_PRIVATE', env.FLOWLENS_WEBHOOK_ALLOW_PRIVATE),
     exportTtlHours: intFrom('FLOWLENS_EXPORT_TTL_HOURS', env.FLOWLENS_EXPORT_TTL_HOURS, 24, 1),

@@ -3,6 +3,7 @@ import type { MetricsQueryService } from '../metrics/query-service.js';
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { BudgetMonitor } from '../budgets/monitor.js';
+import type { Experiments } from '../experiments/experiments.js';
 import type { Config } from '../config/config.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { EventBus } from '../realtime/bus.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   scheduler: ReportScheduler;
   /** Cost budgets: stored, validated, checked and alerted (started and stopped with the runtime). */
   budgets: BudgetMonitor;
+  /** A/B experiments: definitions, assignment, results, the decision rule on a schedule. */
+  experiments: Experiments;
   hub: StreamHub;
   /** Signs stream tokens (shared by every instance on the store). */
   streamSecret: Buffer;
