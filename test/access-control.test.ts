@@ -16,6 +16,9 @@ let accountA = '';
 let refreshJob = '';
 let exportId = '';
 let reportId = '';
+let runningExperiment = '';
+let draftExperiment = '';
+const EXPERIMENT = { workflow_id: 'wf', name: 'Subject line', variants: [{ key: 'A' }, { key: 'B' }], primary_metric: 'conversion_rate', power: { baseline_rate_percent: 10 } };
 const REPORT = { name: 'Weekly', workflow_id: 'wf', formats: ['csv'], schedule: { frequency: 'weekly', day_of_week: 1, time: '09:00', timezone: 'UTC' }, recipients: ['a@example.com'] };
 let baseUrl = '';
 
@@ -48,6 +51,9 @@ before(async () => {
   assert.equal(share.status, 200, share.text);
   refreshJob = (await rt.call('POST', '/api/v1/workflows/wf/analytics/refresh', keys.admin)).json.job_id;
   reportId = (await rt.call('POST', '/api/v1/reports', keys.admin, REPORT)).json.report_id;
+  runningExperiment = (await rt.call('POST', '/api/v1/experiments', keys.owner, EXPERIMENT)).json.experiment_id;
+  assert.equal((await rt.call('POST', `/api/v1/experiments/${runningExperiment}/start`, keys.owner)).status, 200);
+  draftExperiment = (await rt.call('POST', '/api/v1/experiments', keys.owner, EXPERIMENT)).json.experiment_id;
   exportId = (await rt.call('POST', '/api/v1/workflows/wf/analytics/export', keys.admin, { start_date: '2026-03-01', end_date: '2026-03-31' })).json.export_id;
   await rt.deps.jobs.idle();
   await rt.app.listen({ port: 0, host: '127.0.0.1' });
@@ -124,6 +130,22 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/analytics/costs/budgets', url: () => '/api/v1/analytics/costs/budgets', codes: expect(403, ADMIN_ONLY) },
   { method: 'PUT', path: '/api/v1/analytics/costs/budgets', url: () => '/api/v1/analytics/costs/budgets', body: () => ({ budgets: [] }), codes: expect(403, ADMIN_ONLY) },
   { method: 'GET', path: '/api/v1/analytics/costs/alerts', url: () => '/api/v1/analytics/costs/alerts', codes: expect(403, ADMIN_ONLY) },
+  // versions compared, experiments (issue 26): read and write follow the experiment's workflow; assignment is for keys that send events
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/versions', url: () => `/api/v1/workflows/wf/analytics/versions${q}&versions=1,2`, codes: expect(403, READ_WF) },
+  { method: 'POST', path: '/api/v1/experiments', url: () => '/api/v1/experiments', body: () => EXPERIMENT, codes: expect(403, { ...WRITE_WF, admin: 201, owner: 201, sharedMember: 201 }) },
+  { method: 'GET', path: '/api/v1/experiments', url: () => '/api/v1/experiments', codes: expect(200, { ingest: 403 }) },
+  { method: 'GET', path: '/api/v1/experiments/{experiment_id}', url: () => `/api/v1/experiments/${runningExperiment}`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/experiments/{experiment_id}/results', url: () => `/api/v1/experiments/${runningExperiment}/results`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/experiments/{experiment_id}/decisions', url: () => `/api/v1/experiments/${runningExperiment}/decisions`, codes: expect(403, READ_WF) },
+  { method: 'POST', path: '/api/v1/experiments/{experiment_id}/evaluate', url: () => `/api/v1/experiments/${runningExperiment}/evaluate`, codes: expect(403, WRITE_WF) },
+  // state changes that the experiment's state refuses (409) once the caller may make them
+  { method: 'PUT', path: '/api/v1/experiments/{experiment_id}', url: () => `/api/v1/experiments/${runningExperiment}`, body: () => EXPERIMENT, codes: expect(403, { ...WRITE_WF, admin: 409, owner: 409, sharedMember: 409 }) },
+  { method: 'DELETE', path: '/api/v1/experiments/{experiment_id}', url: () => `/api/v1/experiments/${runningExperiment}`, codes: expect(403, { ...WRITE_WF, admin: 409, owner: 409, sharedMember: 409 }) },
+  { method: 'POST', path: '/api/v1/experiments/{experiment_id}/start', url: () => `/api/v1/experiments/${runningExperiment}/start`, codes: expect(403, { ...WRITE_WF, admin: 409, owner: 409, sharedMember: 409 }) },
+  { method: 'POST', path: '/api/v1/experiments/{experiment_id}/stop', url: () => `/api/v1/experiments/${draftExperiment}/stop`, codes: expect(403, { ...WRITE_WF, admin: 409, owner: 409, sharedMember: 409 }) },
+  { method: 'POST', path: '/api/v1/experiments/{experiment_id}/decide', url: () => `/api/v1/experiments/${draftExperiment}/decide`, body: () => ({ winner: 'B' }), codes: expect(403, { ...WRITE_WF, admin: 409, owner: 409, sharedMember: 409 }) },
+  { method: 'POST', path: '/api/v1/experiments/{experiment_id}/rollback', url: () => `/api/v1/experiments/${runningExperiment}/rollback`, codes: expect(403, { ...WRITE_WF, admin: 409, owner: 409, sharedMember: 409 }) },
+  { method: 'POST', path: '/api/v1/experiments/{experiment_id}/assign', url: () => `/api/v1/experiments/${runningExperiment}/assign`, body: () => ({ contact_id: 'c-1' }), codes: expect(403, { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherMember: 200, ingest: 200, otherAdmin: 404 }) },
   // the metric catalog: every key that may read figures
   { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', codes: expect(200, { ingest: 403 }) },
   // who am I: every valid key, the ingest key too (issue 36: it got 403); without a key, "nobody signed in"
