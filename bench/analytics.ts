@@ -41,6 +41,12 @@ export async function benchAnalytics(dataDir: string, repeats = 20) {
     if (!res.ok) throw new Error(`${path}: ${res.status} ${body}`);
     return { ms: performance.now() - t, body };
   };
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
   try {
     const list = JSON.parse((await get('/api/v1/workflows')).body);
     const wf = list.workflows[0].workflow_id as string;
@@ -61,6 +67,18 @@ export async function benchAnalytics(dataDir: string, repeats = 20) {
       ['actions 30 d (rollup)', (i) => `${base}/actions?${period(i, 30)}`],
       ['actions 30 d, Kolkata (raw)', (i) => `${base}/actions?${period(i, 30)}&timezone=Asia/Kolkata`],
     ];
+    panels.push(['versions compared 30 d (6 metrics, tests)', (i) => `${base}/versions?${period(i, 30)}&versions=1,2`]);
+    // experiments on the demo's A/B split: each starts at a different instant, so each answer is computed
+    const experimentIds: string[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const created = await post('/api/v1/experiments', {
+        workflow_id: wf, name: `bench ${i}`, variants: [{ key: 'A' }, { key: 'B' }], primary_metric: 'conversion_rate',
+        secondary_metrics: ['completion_rate'], power: { baseline_rate_percent: 30 },
+      });
+      await post(`/api/v1/experiments/${created.experiment_id}/start`, { started_at: new Date(Date.now() - (20 + i) * 86_400_000 - i * 3_600_000).toISOString() });
+      experimentIds.push(created.experiment_id as string);
+    }
+    panels.push(['experiment results (A/B, 20–39 d)', (i) => `/api/v1/experiments/${experimentIds[i % experimentIds.length]}/results`]);
     const results: PanelResult[] = [];
     for (const [panel, url] of panels) {
       const cold: number[] = [];

@@ -1,17 +1,21 @@
 /** flowlens seed: deterministic synthetic data over the last N days, with a progress bar. */
 import { demoWorkflows, generateEvents, type GenerateOptions } from '../demo/generate.js';
 import type { EventSink } from '../ingest/sinks.js';
+import { demoExperiments } from '../demo/experiments.js';
 import { progressBar } from './progress.js';
+import type { ExperimentTarget } from './target.js';
 
 export interface SeedSummary {
   workflows: number;
   enrollments: number;
   events: number;
+  experiments: number;
   accepted: number;
   seconds: number;
 }
 
-export async function seed(sink: EventSink, options: GenerateOptions, showProgress = true): Promise<SeedSummary> {
+/** Seeds the demo's events and, with `experiments`, its two running experiments (demo/experiments.ts). */
+export async function seed(sink: EventSink, options: GenerateOptions, showProgress = true, experiments?: ExperimentTarget): Promise<SeedSummary> {
   const started = performance.now();
   const workflows = demoWorkflows(options.workflows);
   for (const wf of workflows) for (const reg of wf.registrations) await sink.register(wf.workflowId, reg);
@@ -46,5 +50,7 @@ export async function seed(sink: EventSink, options: GenerateOptions, showProgre
   await previous;
   bar?.update(enrolled, { events });
   bar?.stop();
-  return { workflows: workflows.length, enrollments: enrolled, events, accepted, seconds: (performance.now() - started) / 1000 };
+  const planned = experiments ? demoExperiments(options) : [];
+  for (const x of planned) await experiments!.create(x.input, x.startedAt);
+  return { workflows: workflows.length, enrollments: enrolled, events, accepted, experiments: planned.length, seconds: (performance.now() - started) / 1000 };
 }
