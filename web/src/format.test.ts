@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { changePercent, changeTone, formatChange, formatCompact, formatCount, formatDuration, formatHours, formatPercent, formatUsd } from './format.js';
+import {
+  changePercent, changeTone, formatChange, formatCompact, formatCount, formatDays, formatDifference, formatDuration, formatHours, formatInstant, formatInterval,
+  formatMetricValue, formatPercent, formatProbability, formatPValue, formatShare, formatUsd, verdictText, verdictTone,
+} from './format.js';
 
 test('counts use the locale\'s grouping', () => {
   assert.equal(formatCount(1234567, 'en-US'), '1,234,567');
@@ -51,4 +54,59 @@ test('changePercent: 2 decimals, null without a base', () => {
   assert.equal(changePercent(-1, -2), 50);
   assert.equal(changePercent(1, 0), null);
   assert.equal(changePercent(null, 2), null);
+});
+
+test('metric values in the catalog\'s unit: percent, hours, USD, else a plain number', () => {
+  assert.equal(formatMetricValue(75, 'percent', 'en-US'), '75.0%');
+  assert.equal(formatMetricValue(2.5, 'hours', 'en-US'), '2.5 h');
+  assert.equal(formatMetricValue(0.25, 'usd', 'en-US'), '$0.25');
+  assert.equal(formatMetricValue(1234.567, undefined, 'en-US'), '1,234.57');
+  assert.equal(formatMetricValue(null, 'percent', 'en-US'), '—');
+});
+
+test('differences are signed: percentage points for rates, a duration, dollars', () => {
+  assert.equal(formatDifference(25, 'percent', 'en-US'), '+25.0 pp');
+  assert.equal(formatDifference(-2.345, 'percent', 'en-US'), '−2.3 pp');
+  assert.equal(formatDifference(0, 'percent', 'en-US'), '0.0 pp');
+  assert.equal(formatDifference(-0.5, 'hours', 'en-US'), '−30 min');
+  assert.equal(formatDifference(1.5, 'hours', 'en-US'), '+1.5 h');
+  assert.equal(formatDifference(0, 'hours', 'en-US'), '0 h');
+  assert.equal(formatDifference(0.0012, 'usd', 'en-US'), '+$0.0012');
+  assert.equal(formatDifference(-1.2, 'usd', 'en-US'), '−$1.20');
+  assert.equal(formatDifference(-3, undefined, 'en-US'), '−3');
+  assert.equal(formatDifference(null, 'percent'), '—');
+  assert.equal(formatDifference(1.25, 'percent', 'de-DE'), '+1,3 pp');
+});
+
+test('intervals sign both ends; a missing one is a dash', () => {
+  assert.equal(formatInterval([-17.434465, 67.434465], 'percent', 'en-US'), '−17.4 to +67.4 pp');
+  assert.equal(formatInterval([-1.2, 0.5], 'hours', 'en-US'), '−1.2 h to +30 min');
+  assert.equal(formatInterval([0.01, 0.02], 'usd', 'en-US'), '+$0.01 to +$0.02');
+  assert.equal(formatInterval(null, 'percent'), '—');
+});
+
+test('p-values keep three decimals and never show 0; probabilities never round to certainty', () => {
+  assert.equal(formatPValue(0.2850494, 'en-US'), '0.285');
+  assert.equal(formatPValue(1, 'en-US'), '1.000');
+  assert.equal(formatPValue(0.0006, 'en-US'), '< 0.001');
+  assert.equal(formatPValue(0.0472, 'de-DE'), '0,047');
+  assert.equal(formatPValue(null), '—');
+  assert.equal(formatProbability(0.9995, 'en-US'), '> 99.9%');
+  assert.equal(formatProbability(0.00001, 'en-US'), '< 0.1%');
+  assert.equal(formatProbability(0.8734, 'en-US'), '87.3%');
+  assert.equal(formatShare(0.5, 'en-US'), '50.0%');
+  assert.equal(formatShare(null, 'en-US'), '—');
+});
+
+test('instants in a timezone, days, verdicts', () => {
+  // ICU versions differ in the space before AM/PM (U+202F or a plain one)
+  const plain = (s: string) => s.replace(/\s/g, ' ');
+  assert.equal(plain(formatInstant('2026-03-02T10:00:00Z', 'en-US', 'UTC')), 'Mar 2, 2026, 10:00 AM');
+  assert.equal(plain(formatInstant('2026-03-02T10:00:00Z', 'en-US', 'Asia/Kolkata')), 'Mar 2, 2026, 3:30 PM');
+  assert.equal(formatInstant(null), '—');
+  assert.equal(formatInstant('not a date'), '—');
+  assert.equal(formatDays(1, 'en-US'), '1 day');
+  assert.equal(formatDays(3.456, 'en-US'), '3.5 days');
+  assert.equal(verdictText('no_difference'), 'No difference');
+  assert.deepEqual((['better', 'worse', 'no_difference', 'not_enough_data'] as const).map(verdictTone), ['up', 'down', 'flat', 'flat']);
 });

@@ -73,3 +73,91 @@ export function changeTone(p: number | null | undefined, higherIsBetter: boolean
   if (p === null || p === undefined || !Number.isFinite(p) || p === 0) return 'flat';
   return p > 0 === higherIsBetter ? 'up' : 'down';
 }
+
+// ---- comparisons: versions and experiments ----
+
+/** A number with its sign, a real minus, and `digits` decimals at most (1.5 → "+1.5", −2 → "−2", 0 → "0"). */
+function signed(n: number, locale: string | undefined, options: Intl.NumberFormatOptions): string {
+  return nf(locale, { ...options, signDisplay: 'exceptZero' }).format(n).replace('-', '−');
+}
+
+/**
+ * A metric's value in the unit the metric catalog gives it (GET /api/v1/metrics): rates in percent
+ * ("12.5%"), hours as a duration ("2.5 h"), USD as money; any other unit as a plain number.
+ */
+export function formatMetricValue(v: number | null | undefined, unit: string | undefined, locale?: string): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  if (unit === 'percent') return formatPercent(v, locale);
+  if (unit === 'hours') return formatHours(v, locale);
+  if (unit === 'usd') return formatUsd(v, locale);
+  return nf(locale, { maximumFractionDigits: 2 }).format(v);
+}
+
+/**
+ * The difference between two values of a metric, signed: percentage points for rates ("+2.5 pp"), a
+ * duration for hours ("−30 min"), dollars for USD ("+$0.0012"); any other unit as a signed number.
+ */
+export function formatDifference(d: number | null | undefined, unit: string | undefined, locale?: string): string {
+  if (d === null || d === undefined || !Number.isFinite(d)) return DASH;
+  const sign = d > 0 ? '+' : d < 0 ? '−' : '';
+  if (unit === 'percent') return `${signed(d, locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} pp`;
+  if (unit === 'hours') return d === 0 ? '0 h' : sign + formatHours(Math.abs(d), locale);
+  if (unit === 'usd') return sign + formatUsd(Math.abs(d), locale);
+  return signed(d, locale, { maximumFractionDigits: 2 });
+}
+
+/** The interval of a difference, each end signed: "−17.4 to +67.4 pp", "−1.2 h to +30 min". */
+export function formatInterval(ci: readonly [number, number] | null | undefined, unit: string | undefined, locale?: string): string {
+  if (!ci || !Number.isFinite(ci[0]) || !Number.isFinite(ci[1])) return DASH;
+  if (unit === 'percent') {
+    const end = (x: number) => signed(x, locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    return `${end(ci[0])} to ${end(ci[1])} pp`;
+  }
+  return `${formatDifference(ci[0], unit, locale)} to ${formatDifference(ci[1], unit, locale)}`;
+}
+
+/** A p-value with three decimals, "< 0.001" below that. */
+export function formatPValue(p: number | null | undefined, locale?: string): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return DASH;
+  const three = nf(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  return p < 0.001 ? `< ${three.format(0.001)}` : three.format(p);
+}
+
+/** A probability in [0, 1] as a percentage that never rounds to certainty: 0.9999 → "> 99.9%", 0.0001 → "< 0.1%". */
+export function formatProbability(x: number | null | undefined, locale?: string): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  if (x > 0.999) return `> ${formatPercent(99.9, locale)}`;
+  if (x < 0.001) return `< ${formatPercent(0.1, locale)}`;
+  return formatPercent(x * 100, locale);
+}
+
+/** A share given as a fraction of 1 (an experiment's variant shares): 0.5 → "50.0%". */
+export function formatShare(f: number | null | undefined, locale?: string): string {
+  return f === null || f === undefined ? DASH : formatPercent(f * 100, locale);
+}
+
+/** An instant (ISO string) as a date and time in a timezone: "Mar 2, 2026, 10:00 AM". */
+export function formatInstant(iso: string | null | undefined, locale?: string, timeZone?: string): string {
+  if (!iso) return DASH;
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return DASH;
+  return t.toLocaleString(locale, { ...(timeZone ? { timeZone } : {}), dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A number of days, one decimal at most: "1 day", "3.5 days". */
+export function formatDays(d: number | null | undefined, locale?: string): string {
+  if (d === null || d === undefined || !Number.isFinite(d)) return DASH;
+  return `${nf(locale, { maximumFractionDigits: 1 }).format(d)} ${d === 1 ? 'day' : 'days'}`;
+}
+
+export type Verdict = 'better' | 'worse' | 'no_difference' | 'not_enough_data';
+
+/** A comparison's verdict in words. */
+export function verdictText(v: Verdict): string {
+  return v === 'better' ? 'Better' : v === 'worse' ? 'Worse' : v === 'no_difference' ? 'No difference' : 'Not enough data';
+}
+
+/** The colour of a verdict (the classes of changeTone: better is good news, worse bad). */
+export function verdictTone(v: Verdict): 'up' | 'down' | 'flat' {
+  return v === 'better' ? 'up' : v === 'worse' ? 'down' : 'flat';
+}
