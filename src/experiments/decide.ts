@@ -17,10 +17,9 @@
  * when every variant is, by the same test, worse than it on the primary metric (conditions 1 and 2 holding).
  * Otherwise the experiment continues, with the reasons.
  */
-import type { EvaluationOut } from '../contract/comparison.js';
+import type { EvaluationOut, ExperimentResultsResponse as ExperimentResults } from '../contract/comparison.js';
 import { metric } from '../metrics/definitions.js';
 import type { Experiment } from './model.js';
-import type { ExperimentResults } from './results.js';
 
 type Arm = ExperimentResults['arms'][number];
 

@@ -92,11 +92,15 @@ export const experimentRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           tags, summary: 'Start a draft: assignment begins, results count enrollments from its start',
           description: 'Starts now, or at `started_at` in the past (up to 732 days back) when the engine has been splitting traffic since then: enrollments carrying the variants from that instant on are counted.',
           params: ExperimentId,
-          body: Type.Optional(Type.Object({ started_at: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })) }, { additionalProperties: false })),
+          body: Type.Object({ started_at: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })) }, { additionalProperties: false }),
           response: { 200: ExperimentOut },
         },
+        // the body is optional: none is {}
+        preValidation: async (request: FastifyRequest) => {
+          request.body ??= {};
+        },
       },
-      async (request) => svc.startRunning(principalOf(request).accountId, request.params.experiment_id, request.body?.started_at),
+      async (request) => svc.startRunning(principalOf(request).accountId, request.params.experiment_id, request.body.started_at),
     );
 
     app.post(
