@@ -361,6 +361,26 @@ export function valueScale(kind: ValueKind): ValueScale {
   return kind === 'count' ? ANSCOMBE_POISSON : kind === 'proportion' ? ANSCOMBE_BINOMIAL : IDENTITY;
 }
 
+type UsableOptions = Pick<SeasonalBaselineOptions, 'minVolume' | 'kind'>;
+
+/** Whether a point feeds and can be judged by the baseline: a finite value on a large enough volume. */
+function usablePoint(p: BaselineInput, o: UsableOptions): boolean {
+  if (p.value === null || !Number.isFinite(p.value)) return false;
+  if (o.minVolume !== undefined && p.volume !== undefined && p.volume < o.minVolume) return false;
+  return !(o.kind === 'proportion' && !(p.volume !== undefined && p.volume > 0));
+}
+
+/** The seasonality seasonalBaseline uses for a series: from the time between its first usable point and its last point. */
+export function seasonalityOf(series: readonly BaselineInput[], o: Pick<SeasonalBaselineOptions, 'bucketMs' | 'seasonality' | 'minVolume' | 'kind'>): SeasonalMode {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const p of series) {
+    if (p.t > last) last = p.t;
+    if (p.t < first && usablePoint(p, o)) first = p.t;
+  }
+  return chooseSeasonality(o.seasonality ?? 'auto', o.bucketMs, first === Infinity ? 0 : last - first + o.bucketMs);
+}
+
 interface LevelEntry {
   /** Deseasonalized value the level median reads: cleaned, or raw once admitted. */
   v: number;
@@ -381,18 +401,15 @@ export function seasonalBaseline(series: readonly BaselineInput[], o: SeasonalBa
   const relativeFloor = o.relativeFloor ?? RELATIVE_SCALE_FLOOR;
   const offset = o.timezoneOffsetMinutes ?? (() => 0);
 
-  const lowVolume = (p: BaselineInput) =>
-    (o.minVolume !== undefined && p.volume !== undefined && p.volume < o.minVolume) || (kind === 'proportion' && !(p.volume !== undefined && p.volume > 0));
   const hasValue = (p: BaselineInput) => p.value !== null && Number.isFinite(p.value);
-  const usable = (p: BaselineInput) => hasValue(p) && !lowVolume(p);
+  const usable = (p: BaselineInput) => usablePoint(p, o);
   const idle = (p: BaselineInput): BaselineState => (!hasValue(p) ? 'no_data' : 'low_volume');
   const n = (p: BaselineInput) => p.volume ?? 1;
 
   const order = series.map((_, i) => i).sort((a, b) => series[a]!.t - series[b]!.t || a - b);
   const firstUsable = order.find((i) => usable(series[i]!));
-  const lastT = order.length ? series[order[order.length - 1]!]!.t : 0;
-  const t0 = firstUsable === undefined ? lastT : series[firstUsable]!.t;
-  const mode = chooseSeasonality(o.seasonality ?? 'auto', o.bucketMs, firstUsable === undefined ? 0 : lastT - t0 + o.bucketMs);
+  const t0 = firstUsable === undefined ? 0 : series[firstUsable]!.t;
+  const mode = seasonalityOf(series, o);
   const P = baselineParameters(mode, o.bucketMs);
   const W = P.levelWindow;
   const warmEnd = t0 + P.warmupMs;
