@@ -181,10 +181,18 @@ export interface PostOptions {
  * public address, or the network error.
  */
 export function postJson(url: string, body: unknown, options: PostOptions): Promise<number> {
+  return postRaw(url, JSON.stringify(body), options);
+}
+
+/**
+ * postJson for a body already serialized: sends exactly these bytes (a signed body must arrive as it was
+ * signed), as application/json, through the same target check.
+ */
+export function postRaw(url: string, body: string, options: PostOptions): Promise<number> {
   const problem = webhookUrlProblem(url, options.allowPrivate);
   if (problem) return Promise.reject(new WebhookTargetRefused(problem));
   const target = new URL(url);
-  const data = Buffer.from(JSON.stringify(body));
+  const data = Buffer.from(body);
   const send = target.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
     const req = send(
