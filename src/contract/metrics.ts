@@ -18,6 +18,8 @@ export const MetricDefinitionSchema = Type.Object({
   error: Type.Optional(Type.String({ description: 'how far from exact, when it is not' })),
   rollups: Type.Array(Type.Object({ table: Type.String(), resolution: Str(['hour', 'day', 'month', 'execution'], 'the finest period it can answer') })),
   answered_by: Type.Array(Type.String(), { description: 'the API fields that answer it' }),
+  comparable: Type.Boolean({ description: 'versions and experiments can test it' }),
+  watchable: Type.Boolean({ description: 'alert rules and anomaly bands can watch it per hour or day' }),
 });
 export type MetricDefinitionResponse = Static<typeof MetricDefinitionSchema>;
 

@@ -16,7 +16,8 @@ test('every metric has a unique name, a description, and rates divide counts of 
     assert.equal(m.exact, m.error === undefined, `${m.name}: an approximate metric documents its error`);
     if (m.kind === 'rate') {
       assert.equal(m.unit, 'percent', m.name);
-      assert.ok(m.ratio && isMetric(m.ratio.numerator) && isMetric(m.ratio.denominator), `${m.name} names its counts`);
+      // a cohort rate divides counts of the catalog; a watched rate of events per bucket gives its fraction in `series`
+      assert.ok(m.ratio ? isMetric(m.ratio.numerator) && isMetric(m.ratio.denominator) : m.series !== undefined, `${m.name} names its counts`);
     }
   }
   assert.throws(() => metric('no_such_metric'), /no metric named/);

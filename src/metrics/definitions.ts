@@ -51,14 +51,37 @@ export const DURATION_S = durationSeconds();
  * source, exactness, rollups, the API fields that answer it: the contract's MetricDefinitionResponse), and `sql`:
  * for counts, the rows counted (a condition on a row of `source`); for the others, what is aggregated.
  */
-export interface MetricDefinition extends MetricDefinitionResponse {
+export interface MetricDefinition extends Omit<MetricDefinitionResponse, 'comparable' | 'watchable'> {
   sql: string;
   /**
    * Means and percentiles over the execution facts: the value of one execution (`value`) and which executions
    * have one (`where`). Comparisons (versions, experiments) test these per-execution values.
    */
   perExecution?: { value: string; where: string };
+  /**
+   * Metrics that can be watched (alert rules, anomaly bands): the aggregates giving, per time bucket, the value
+   * (in the metric's unit), its volume (what a minimum-volume rule counts: the denominator of a rate, the
+   * durations behind a percentile) and, for rates, the fraction (value ÷ 100) the detectors test — over the rows
+   * of `from`: the hourly or daily rollups (bucket), or the execution facts (bucket of `time`).
+   */
+  series?: SeriesDefinition;
 }
+
+/** How a watched metric is aggregated per bucket (see MetricDefinition.series). */
+export interface SeriesDefinition {
+  from: 'rollup' | 'facts';
+  /** facts: the column whose time places a row in a bucket. */
+  time?: string;
+  value: string;
+  volume: string;
+  /** How the detectors read the value: a count (Poisson noise), a proportion (binomial), or a plain value. */
+  detect: 'count' | 'proportion' | 'value';
+}
+
+const ev = (types: string) => `sumIf(events, type IN (${types}))`;
+const FINISHED = "'execution.completed', 'execution.failed', 'execution.exited'";
+const ratio = (num: string, den: string) => `if(${den} > 0, 100 * ${num} / ${den}, NULL)`;
+const ACTION_OUTCOMES = "step_type = 'action' AND type IN ('step.completed', 'step.failed')";
 
 const FACTS_TABLE = 'execution_facts';
 /** Cohort figures are answered from execution_facts, one row per execution (the finest resolution there is). */
@@ -76,6 +99,8 @@ const EXECUTIONS = 'GET /api/v1/analytics/executions';
 const STATS = 'GET /api/v1/analytics/executions/summary';
 const PERFORMANCE = 'GET /api/v1/analytics/workflows/{id}/performance';
 const VERSIONS = 'GET /api/v1/workflows/{id}/analytics/versions';
+const ANOMALIES = 'GET /api/v1/workflows/{id}/analytics/anomalies';
+const ALERTS = 'alert rules (GET /api/v1/alerts)';
 
 export const METRICS: readonly MetricDefinition[] = [
   {
@@ -167,6 +192,7 @@ export const METRICS: readonly MetricDefinition[] = [
     name: 'new_enrollments', label: 'New enrollments', kind: 'count', unit: 'executions', better: 'higher', population: 'events', scope: 'workflow',
     description: 'Executions whose enrolled_at is in the bucket (the trends), counted by their own time.',
     source: FACTS_TABLE, sql: '1', exact: true, rollups: PER_EXECUTION,
+    series: { from: 'rollup', value: ev("'execution.started'"), volume: ev("'execution.started'"), detect: 'count' },
     answered_by: [`${SUMMARY} trends[].new_enrollments`, `${OVERVIEW} enrollments[]`, `${STREAM} new_enrollments`, `${EXECUTIONS} buckets[].executions`],
   },
   {
@@ -212,6 +238,7 @@ export const METRICS: readonly MetricDefinition[] = [
     description: 'step.failed ÷ (step.completed + step.failed) × 100 of an action step, events in the period.',
     source: 'events', sql: "type = 'step.failed'", ratio: { numerator: 'action_failures', denominator: 'action_executions' }, exact: true,
     rollups: EVENT_ROLLUPS,
+    series: { from: 'rollup', value: ratio(`sumIf(events, ${ACTION_OUTCOMES} AND type = 'step.failed')`, `sumIf(events, ${ACTION_OUTCOMES})`), volume: `sumIf(events, ${ACTION_OUTCOMES})`, detect: 'proportion' },
     answered_by: ['GET /api/v1/workflows/{id}/analytics/actions actions[].error_rate'],
   },
   {
@@ -233,15 +260,63 @@ export const METRICS: readonly MetricDefinition[] = [
     name: 'cost_usd', label: 'Cost', kind: 'sum', unit: 'usd', better: 'lower', population: 'events', scope: 'account',
     description: 'Sum of amount_usd of cost.recorded events (and steps\' costs) with their own timestamp in the period.',
     source: 'cost_events', sql: 'sum(amount_usd)', exact: true, rollups: [{ table: 'cost_events', resolution: 'execution' }],
+    series: { from: 'rollup', value: 'sum(amount_usd)', volume: 'sum(events)', detect: 'value' },
     answered_by: ['GET /api/v1/analytics/costs totals.usd'],
   },
   {
     name: 'credits', label: 'Credits', kind: 'sum', unit: 'credits', better: 'lower', population: 'events', scope: 'account',
     description: 'Sum of credits of the cost events with their own timestamp in the period.',
     source: 'cost_events', sql: 'sum(credits)', exact: true, rollups: [{ table: 'cost_events', resolution: 'execution' }],
+    series: { from: 'rollup', value: 'sum(credits)', volume: 'sum(events)', detect: 'value' },
     answered_by: ['GET /api/v1/analytics/costs totals.credits'],
   },
+  {
+    name: 'execution_failure_rate', label: 'Failure rate (finished)', kind: 'rate', unit: 'percent', better: 'lower', population: 'events', scope: 'workflow',
+    description: 'execution.failed ÷ executions that finished (completed, failed or exited) in the bucket × 100: how often what ends now ends in an error (the watched counterpart of failure_rate, which follows a cohort).',
+    source: 'events', sql: "type = 'execution.failed'", exact: true, rollups: EVENT_ROLLUPS,
+    series: { from: 'rollup', value: ratio(ev("'execution.failed'"), ev(FINISHED)), volume: ev(FINISHED), detect: 'proportion' },
+    answered_by: [ANOMALIES, ALERTS],
+  },
+  {
+    name: 'execution_completion_rate', label: 'Completion rate (finished)', kind: 'rate', unit: 'percent', better: 'higher', population: 'events', scope: 'workflow',
+    description: 'execution.completed ÷ executions that finished (completed, failed or exited) in the bucket × 100.',
+    source: 'events', sql: "type = 'execution.completed'", exact: true, rollups: EVENT_ROLLUPS,
+    series: { from: 'rollup', value: ratio(ev("'execution.completed'"), ev(FINISHED)), volume: ev(FINISHED), detect: 'proportion' },
+    answered_by: [ANOMALIES, ALERTS],
+  },
+  {
+    name: 'goal_rate', label: 'Goals per enrollment', kind: 'rate', unit: 'percent', better: 'higher', population: 'events', scope: 'workflow',
+    description: 'goal.achieved events ÷ execution.started events in the bucket × 100 (the watched counterpart of conversion_rate).',
+    source: 'events', sql: "type = 'goal.achieved'", exact: true, rollups: EVENT_ROLLUPS,
+    series: { from: 'rollup', value: ratio(ev("'goal.achieved'"), ev("'execution.started'")), volume: ev("'execution.started'"), detect: 'value' },
+    answered_by: [ANOMALIES, ALERTS],
+  },
+  {
+    name: 'step_duration_ms_p95', label: 'Time in step p95', kind: 'percentile', unit: 'milliseconds', better: 'lower', population: 'events', scope: 'workflow',
+    description: 'The 95th percentile of duration_ms over the step.completed and step.failed events of the bucket (every step of the workflow), merged from the rollups\' t-digest states.',
+    source: 'events', sql: 'quantilesTDigest(0.5, 0.95)(duration_ms)', exact: false,
+    error: 't-digest: the engine documents a maximum error of 1 % for quantileTDigest.', rollups: EVENT_ROLLUPS,
+    series: { from: 'rollup', value: "if(sumIf(duration_n, type IN ('step.completed', 'step.failed')) > 0, quantilesTDigestMergeIf(0.5, 0.95)(duration_q, type IN ('step.completed', 'step.failed'))[2], NULL)", volume: "sumIf(duration_n, type IN ('step.completed', 'step.failed'))", detect: 'value' },
+    answered_by: [ANOMALIES, ALERTS],
+  },
+  {
+    name: 'execution_duration_hours_p95', label: 'Duration p95 (finished)', kind: 'percentile', unit: 'hours', better: 'lower', population: 'events', scope: 'workflow',
+    description: 'The 95th percentile of completed_at − enrolled_at over the executions that completed in the bucket, in hours (exact).',
+    source: FACTS_TABLE, sql: `quantileExact(0.95)(${HOURS('enrolled_at', 'completed_at')})`, exact: true, rollups: PER_EXECUTION,
+    series: { from: 'facts', time: 'completed_at', value: `quantileExactIf(0.95)(${HOURS('enrolled_at', 'completed_at')}, ${STATUS.succeeded})`, volume: `countIf(${STATUS.succeeded})`, detect: 'value' },
+    answered_by: [ANOMALIES, ALERTS],
+  },
+  {
+    name: 'events_received', label: 'Events received', kind: 'count', unit: 'events', better: 'neither', population: 'events', scope: 'workflow',
+    description: 'Every event of the workflow with its own time in the bucket: ingestion volume (a workflow that goes silent drops to 0).',
+    source: 'events', sql: '1', exact: true, rollups: EVENT_ROLLUPS,
+    series: { from: 'rollup', value: 'sum(events)', volume: 'sum(events)', detect: 'count' },
+    answered_by: [ANOMALIES, ALERTS],
+  },
 ];
+
+/** The metrics that can be watched: an alert rule's and the anomaly bands' choices. */
+export const WATCHABLE = METRICS.filter((m) => m.series !== undefined).map((m) => m.name);
 
 const BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
 

@@ -23,6 +23,7 @@ import type { Period } from './period.js';
 import type { Filters, Scope, Target } from './scope.js';
 import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
 import { COMPARABLE, metric, type ComparableMetric } from './definitions.js';
+import { metricSeries, type Bucket, type SeriesPoint, type SeriesWindow } from './series.js';
 import { ALPHA, compareGroups, groupValues, medianRanks } from './group-comparison.js';
 
 /** The counts of groups of one workflow's cohort (versions, experiment variants), for group-comparison.ts. */
@@ -118,6 +119,15 @@ export class MetricsQueryService {
       for (const m of metrics.filter((x) => metric(x).kind === 'percentile')) ranks[m] = await rankFigures(this.store, scope, window, by, groups, m, medianRanks);
       return { days, totals: totalsByGroup(days, groups), ranks };
     });
+  }
+
+  /**
+   * A watched metric per hour or day over a window, for each workflow of the target or for them together
+   * (series.ts), once the target's derived tables are current; kept until one of its workflows receives events.
+   */
+  async series(t: Target, name: string, window: SeriesWindow, bucket: Bucket, perWorkflow: boolean): Promise<Map<string, SeriesPoint[]>> {
+    await this.settled(t);
+    return this.cachedBy('series', t, [name, window.from.getTime(), window.to.getTime(), bucket, perWorkflow], () => metricSeries(this.store, t, name, window, bucket, perWorkflow));
   }
 
   /**

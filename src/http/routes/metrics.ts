@@ -1,12 +1,12 @@
 /** GET /api/v1/metrics: the metric catalog, the source of choices for dashboards, alerts and experiments. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MetricsResponse } from '../../contract/metrics.js';
-import { METRICS } from '../../metrics/definitions.js';
+import { COMPARABLE, METRICS } from '../../metrics/definitions.js';
 
 export const metricRoutes = (): FastifyPluginAsyncTypebox =>
   async (app) => {
     // what the API answers: the definitions without their SQL (an implementation detail the engine reads)
-    const body: MetricsResponse = { metrics: METRICS.map(({ sql: _sql, perExecution: _perExecution, ...m }) => m) };
+    const body: MetricsResponse = { metrics: METRICS.map(({ sql: _sql, perExecution: _perExecution, series, ...m }) => ({ ...m, comparable: (COMPARABLE as readonly string[]).includes(m.name), watchable: series !== undefined })) };
     app.get(
       '/api/v1/metrics',
       {
