@@ -17,7 +17,7 @@ import { compareGroups, groupValues, type MetricComparison } from '../metrics/gr
 import type { MetricsQueryService } from '../metrics/query-service.js';
 import { betaPosterior, chanceToBeat, expectedLoss } from '../stats/bayes.js';
 import { chiSquareGoodnessOfFit, momentsOf } from '../stats/hypothesis.js';
-import { alwaysValidPValues, confidenceSequence, type Look } from '../stats/sequential.js';
+import { alwaysValidPValues, confidenceSequence, defaultTau2, type Look } from '../stats/sequential.js';
 import { evaluate } from './decide.js';
 import type { Experiment } from './model.js';
 
@@ -62,7 +62,7 @@ export function lookOf(name: ComparableMetric, a: GroupCounts, b: GroupCounts): 
  * tenth of the control's mean (or 1 when the mean is 0).
  */
 export function tau2Of(e: Experiment, control: GroupCounts): number {
-  if (e.power) return ((e.power.baseline_rate_percent / 100) * (e.power.mde_relative_percent / 100)) ** 2;
+  if (e.power) return defaultTau2({ baseline: e.power.baseline_rate_percent / 100, mde_relative: e.power.mde_relative_percent / 100 });
   const mo = control.moments[e.primary_metric];
   const mean = mo && mo.n > 0 ? Math.abs(mo.sum / mo.n) : 0;
   return mean > 0 ? (0.1 * mean) ** 2 : 1;
