@@ -10,6 +10,7 @@ import { SessionStore } from './auth/sessions.js';
 import { BudgetMonitor } from './budgets/monitor.js';
 import { ExportHistory } from './exports/exports.js';
 import { Experiments } from './experiments/experiments.js';
+import { AlertEngine } from './alerts/engine.js';
 import { NO_SMTP, smtpMailer } from './reports/mailer.js';
 import { ReportStore } from './reports/reports.js';
 import { ReportScheduler } from './reports/scheduler.js';
@@ -79,7 +80,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   derived.onUpdated((account, workflow) => bus.publish({ account, workflow, at: Date.now(), origin: instance }));
   // another instance sharing the store stored events or registered a version: this one's cached answers are stale
   bus.subscribe((m) => {
-    if (m.origin !== instance) derived.invalidate(m.account, m.workflow);
+    if (m.origin !== instance && !m.alert) derived.invalidate(m.account, m.workflow);
   });
   const hub = new StreamHub(store, derived, bus, { ...DEFAULT_HUB_OPTIONS, heartbeatMs: config.sseHeartbeatMs, coalesceMs: config.sseCoalesceMs }, log);
   const streamSecret = await loadStreamSecret(store);
@@ -103,7 +104,12 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.experimentTickMs, webhookAllowPrivate: config.webhookAllowPrivate },
     log,
   );
-  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, ...(redis ? { redis } : {}) };
+  const alerts = new AlertEngine(
+    { store, queries, audit, mailer, bus, ...(redis ? { redis } : {}) },
+    { tickMs: config.alertTickMs, webhookAllowPrivate: config.webhookAllowPrivate, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
+    log,
+  );
+  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   // before the catch-up, so that the events it settles check the budgets of their accounts
@@ -114,6 +120,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, log).then(() => prewarmBlockCache(store, config.engineCacheMb, log, () => closing !== undefined)) : Promise.resolve();
   scheduler.start();
   experiments.start();
+  alerts.start();
   return {
     deps,
     app,
@@ -129,6 +136,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         // after the requests in flight (a budget save checks at once), before the audit log is flushed
         await budgets.stop();
         await experiments.stop();
+        await alerts.stop();
         await buffer.drain();
         await jobs.idle();
         await audit.flush();

@@ -59,6 +59,10 @@ export interface Config {
   budgetTickMs: number;
   /** How often running experiments are evaluated by their decision rule (0 = not on a timer). */
   experimentTickMs: number;
+  /** How often due alert rules are looked for and evaluated (0 = not on a timer). */
+  alertTickMs: number;
+  /** The dashboard's public address, for links in notifications (e.g. https://flowlens.example.com). */
+  publicUrl?: string;
   budgetCheckDelayMs: number;
   /**
    * Webhooks (budget alerts) may go to loopback, private, link-local and other non-public addresses. Off by
@@ -156,6 +160,8 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     reportRetryMs: intFrom('FLOWLENS_REPORT_RETRY_MS', env.FLOWLENS_REPORT_RETRY_MS, 60_000, 0),
     budgetTickMs: intFrom('FLOWLENS_BUDGET_TICK_MS', env.FLOWLENS_BUDGET_TICK_MS, 900_000, 0),
     experimentTickMs: intFrom('FLOWLENS_EXPERIMENT_TICK_MS', env.FLOWLENS_EXPERIMENT_TICK_MS, 900_000, 0),
+    alertTickMs: intFrom('FLOWLENS_ALERT_TICK_MS', env.FLOWLENS_ALERT_TICK_MS, 60_000, 0),
+    ...(env.FLOWLENS_PUBLIC_URL ? { publicUrl: env.FLOWLENS_PUBLIC_URL.replace(/\/$/, '') } : {}),
     budgetCheckDelayMs: intFrom('FLOWLENS_BUDGET_CHECK_DELAY_MS', env.FLOWLENS_BUDGET_CHECK_DELAY_MS, 5_000, 0),
     webhookAllowPrivate: flagFrom('FLOWLENS_WEBHOOK_ALLOW_PRIVATE', env.FLOWLENS_WEBHOOK_ALLOW_PRIVATE),
     exportTtlHours: intFrom('FLOWLENS_EXPORT_TTL_HOURS', env.FLOWLENS_EXPORT_TTL_HOURS, 24, 1),

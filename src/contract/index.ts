@@ -14,3 +14,4 @@ export * from './audit.js';
 export * from './exports.js';
 export * from './reports.js';
 export * from './comparison.js';
+export * from './alerts.js';

@@ -27,6 +27,7 @@ import { metricRoutes } from './routes/metrics.js';
 import { overviewRoutes } from './routes/overview.js';
 import { exportRoutes } from './routes/exports.js';
 import { experimentRoutes } from './routes/experiments.js';
+import { alertRoutes } from './routes/alerts.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(streamRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(experimentRoutes(deps));
+  await app.register(alertRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(platformRoutes(deps));
   await app.register(sessionRoutes(deps));

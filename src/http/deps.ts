@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { BudgetMonitor } from '../budgets/monitor.js';
 import type { Experiments } from '../experiments/experiments.js';
+import type { AlertEngine } from '../alerts/engine.js';
 import type { Config } from '../config/config.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { EventBus } from '../realtime/bus.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   budgets: BudgetMonitor;
   /** A/B experiments: definitions, assignment, results, the decision rule on a schedule. */
   experiments: Experiments;
+  /** Alert rules, their evaluation on a schedule, alerts, silences, notifications. */
+  alerts: AlertEngine;
   hub: StreamHub;
   /** Signs stream tokens (shared by every instance on the store). */
   streamSecret: Buffer;

@@ -12,6 +12,11 @@ export interface WorkflowChanged {
   at: number;
   /** The publishing instance (random per process), so that an instance tells others' changes from its own. */
   origin?: string;
+  /**
+   * An alert fired or resolved (src/alerts): live streams of the workflow (of every workflow of the account when
+   * `workflow` is '') send it as an `alert` event; the figures did not change.
+   */
+  alert?: Record<string, unknown>;
 }
 
 export type Listener = (message: WorkflowChanged) => void;

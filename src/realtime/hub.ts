@@ -200,6 +200,14 @@ export class StreamHub {
   }
 
   private changed(message: WorkflowChanged): void {
+    if (message.alert) {
+      // an alert is news for the streams of its workflow (all of the account's for an account-wide alert), not a change of figures
+      const text = `event: alert\ndata: ${JSON.stringify(message.alert)}\n\n`;
+      for (const g of this.groups.values()) {
+        if (g.scope.account === message.account && (message.workflow === '' || g.scope.workflow === message.workflow)) for (const m of g.members) this.send(g, m, text);
+      }
+      return;
+    }
     for (const g of this.groups.values()) {
       if (g.scope.account === message.account && g.scope.workflow === message.workflow) this.schedule(g);
     }
