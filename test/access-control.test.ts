@@ -18,6 +18,11 @@ let exportId = '';
 let reportId = '';
 let runningExperiment = '';
 let draftExperiment = '';
+let ruleId = '';
+let doomedRule = '';
+let alertId = '';
+let silenceId = '';
+const RULE = { name: 'Silent', metric: 'events_received', scope: { type: 'each_workflow' }, detector: { type: 'threshold', threshold: -1, direction: 'above' }, channels: [] };
 const EXPERIMENT = { workflow_id: 'wf', name: 'Subject line', variants: [{ key: 'A' }, { key: 'B' }], primary_metric: 'conversion_rate', power: { baseline_rate_percent: 10 } };
 const REPORT = { name: 'Weekly', workflow_id: 'wf', formats: ['csv'], schedule: { frequency: 'weekly', day_of_week: 1, time: '09:00', timezone: 'UTC' }, recipients: ['a@example.com'] };
 let baseUrl = '';
@@ -54,6 +59,11 @@ before(async () => {
   runningExperiment = (await rt.call('POST', '/api/v1/experiments', keys.owner, EXPERIMENT)).json.experiment_id;
   assert.equal((await rt.call('POST', `/api/v1/experiments/${runningExperiment}/start`, keys.owner)).status, 200);
   draftExperiment = (await rt.call('POST', '/api/v1/experiments', keys.owner, EXPERIMENT)).json.experiment_id;
+  ruleId = (await rt.call('POST', '/api/v1/alerts/rules', keys.admin, RULE)).json.rule_id;
+  doomedRule = (await rt.call('POST', '/api/v1/alerts/rules', keys.admin, RULE)).json.rule_id;
+  const evaluated = await rt.call('POST', `/api/v1/alerts/rules/${ruleId}/evaluate`, keys.admin);
+  alertId = evaluated.json.evaluations.find((e: { workflow_id: string }) => e.workflow_id === 'wf').alert_id;
+  silenceId = (await rt.call('POST', '/api/v1/alerts/silences', keys.admin, { ends_at: new Date(Date.now() + 3_600_000).toISOString() })).json.silence_id;
   exportId = (await rt.call('POST', '/api/v1/workflows/wf/analytics/export', keys.admin, { start_date: '2026-03-01', end_date: '2026-03-31' })).json.export_id;
   await rt.deps.jobs.idle();
   await rt.app.listen({ port: 0, host: '127.0.0.1' });
@@ -146,6 +156,20 @@ const MATRIX: Row[] = [
   { method: 'POST', path: '/api/v1/experiments/{experiment_id}/decide', url: () => `/api/v1/experiments/${draftExperiment}/decide`, body: () => ({ winner: 'B' }), codes: expect(403, { ...WRITE_WF, admin: 409, owner: 409, sharedMember: 409 }) },
   { method: 'POST', path: '/api/v1/experiments/{experiment_id}/rollback', url: () => `/api/v1/experiments/${runningExperiment}/rollback`, codes: expect(403, { ...WRITE_WF, admin: 409, owner: 409, sharedMember: 409 }) },
   { method: 'POST', path: '/api/v1/experiments/{experiment_id}/assign', url: () => `/api/v1/experiments/${runningExperiment}/assign`, body: () => ({ contact_id: 'c-1' }), codes: expect(403, { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherMember: 200, ingest: 200, otherAdmin: 404 }) },
+  // alerting (issue 27): rules and silences are the admins'; alerts follow their workflow
+  { method: 'POST', path: '/api/v1/alerts/rules', url: () => '/api/v1/alerts/rules', body: () => RULE, codes: expect(403, { operator: 201, admin: 201, otherAdmin: 201 }) },
+  { method: 'GET', path: '/api/v1/alerts/rules', url: () => '/api/v1/alerts/rules', codes: expect(403, ADMIN_ONLY) },
+  { method: 'GET', path: '/api/v1/alerts/rules/{rule_id}', url: () => `/api/v1/alerts/rules/${ruleId}`, codes: expect(403, { operator: 404, admin: 200, otherAdmin: 404 }) },
+  { method: 'PUT', path: '/api/v1/alerts/rules/{rule_id}', url: () => `/api/v1/alerts/rules/${ruleId}`, body: () => RULE, codes: expect(403, { operator: 404, admin: 200, otherAdmin: 404 }) },
+  { method: 'DELETE', path: '/api/v1/alerts/rules/{rule_id}', url: () => `/api/v1/alerts/rules/${doomedRule}`, codes: expect(403, { operator: 404, admin: 204, otherAdmin: 404 }) },
+  { method: 'POST', path: '/api/v1/alerts/rules/{rule_id}/evaluate', url: () => `/api/v1/alerts/rules/${ruleId}/evaluate`, codes: expect(403, { operator: 404, admin: 200, otherAdmin: 404 }) },
+  { method: 'GET', path: '/api/v1/alerts', url: () => '/api/v1/alerts', codes: expect(200, { ingest: 403 }) },
+  { method: 'GET', path: '/api/v1/alerts/{alert_id}/history', url: () => `/api/v1/alerts/${alertId}/history`, codes: expect(403, READ_WF) },
+  { method: 'POST', path: '/api/v1/alerts/{alert_id}/acknowledge', url: () => `/api/v1/alerts/${alertId}/acknowledge`, codes: expect(403, WRITE_WF) },
+  { method: 'POST', path: '/api/v1/alerts/silences', url: () => '/api/v1/alerts/silences', body: () => ({ ends_at: new Date(Date.now() + 3_600_000).toISOString() }), codes: expect(403, { operator: 201, admin: 201, otherAdmin: 201 }) },
+  { method: 'GET', path: '/api/v1/alerts/silences', url: () => '/api/v1/alerts/silences', codes: expect(403, ADMIN_ONLY) },
+  { method: 'DELETE', path: '/api/v1/alerts/silences/{silence_id}', url: () => `/api/v1/alerts/silences/${silenceId}`, codes: expect(403, { operator: 404, admin: 204, otherAdmin: 404 }) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/anomalies', url: () => `/api/v1/workflows/wf/analytics/anomalies${q}&metric=events_received&bucket=day`, codes: expect(403, READ_WF) },
   // the metric catalog: every key that may read figures
   { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', codes: expect(200, { ingest: 403 }) },
   // who am I: every valid key, the ingest key too (issue 36: it got 403); without a key, "nobody signed in"
