@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<void> {
         args: rest,
         options: { ...target, workflows: { type: 'string' }, enrollments: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } },
       });
-      const { sink, experiments, describe } = await openTarget(values);
+      const { sink, demo, describe } = await openTarget(values);
       try {
         const s = await seed(sink, {
           workflows: positiveInt('workflows', values.workflows, 6),
@@ -66,10 +66,10 @@ async function main(argv: string[]): Promise<void> {
           days: positiveInt('days', values.days, 30),
           seed: positiveInt('seed', values.seed, 1),
           now: new Date(),
-        }, true, experiments);
+        }, true, demo);
         process.stderr.write(
           `Seeded ${s.enrollments.toLocaleString('en-US')} enrollments (${s.events.toLocaleString('en-US')} events, ${s.accepted.toLocaleString('en-US')} new) ` +
-            `across ${s.workflows} workflows, with ${s.experiments} running experiments, into ${describe} in ${s.seconds.toFixed(1)} s (${Math.round(s.events / s.seconds).toLocaleString('en-US')} events/s)\n`,
+            `across ${s.workflows} workflows, with ${s.experiments} running experiments and ${s.alertRules} alert rules, into ${describe} in ${s.seconds.toFixed(1)} s (${Math.round(s.events / s.seconds).toLocaleString('en-US')} events/s)\n`,
         );
       } finally {
         await sink.close();

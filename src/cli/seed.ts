@@ -1,21 +1,23 @@
 /** flowlens seed: deterministic synthetic data over the last N days, with a progress bar. */
 import { demoWorkflows, generateEvents, type GenerateOptions } from '../demo/generate.js';
 import type { EventSink } from '../ingest/sinks.js';
+import { demoAlertRules } from '../demo/alert-rules.js';
 import { demoExperiments } from '../demo/experiments.js';
 import { progressBar } from './progress.js';
-import type { ExperimentTarget } from './target.js';
+import type { DemoTarget } from './target.js';
 
 export interface SeedSummary {
   workflows: number;
   enrollments: number;
   events: number;
   experiments: number;
+  alertRules: number;
   accepted: number;
   seconds: number;
 }
 
-/** Seeds the demo's events and, with `experiments`, its two running experiments (demo/experiments.ts). */
-export async function seed(sink: EventSink, options: GenerateOptions, showProgress = true, experiments?: ExperimentTarget): Promise<SeedSummary> {
+/** Seeds the demo's events and, with `demo`, its two running experiments and its alert rules (src/demo). */
+export async function seed(sink: EventSink, options: GenerateOptions, showProgress = true, demo?: DemoTarget): Promise<SeedSummary> {
   const started = performance.now();
   const workflows = demoWorkflows(options.workflows);
   for (const wf of workflows) for (const reg of wf.registrations) await sink.register(wf.workflowId, reg);
@@ -50,7 +52,9 @@ export async function seed(sink: EventSink, options: GenerateOptions, showProgre
   await previous;
   bar?.update(enrolled, { events });
   bar?.stop();
-  const planned = experiments ? demoExperiments(options) : [];
-  for (const x of planned) await experiments!.create(x.input, x.startedAt);
-  return { workflows: workflows.length, enrollments: enrolled, events, accepted, experiments: planned.length, seconds: (performance.now() - started) / 1000 };
+  const planned = demo ? demoExperiments(options) : [];
+  for (const x of planned) await demo!.experiment(x.input, x.startedAt);
+  const rules = demo ? demoAlertRules(options) : [];
+  for (const r of rules) await demo!.alertRule(r);
+  return { workflows: workflows.length, enrollments: enrolled, events, accepted, experiments: planned.length, alertRules: rules.length, seconds: (performance.now() - started) / 1000 };
 }

@@ -7,7 +7,7 @@ import { RepairJournal } from '../ingest/repair-journal.js';
 import { storeSink } from '../ingest/sinks.js';
 import { startRuntime } from '../runtime.js';
 import { seed } from './seed.js';
-import { storeExperiments } from './target.js';
+import { storeDemoTarget } from './target.js';
 
 /** In demo mode without FLOWLENS_ADMIN_KEY: a local operator key kept in the data directory. */
 function demoOperatorKey(dataDir: string): string {
@@ -44,7 +44,7 @@ export async function serve(flags: Flags): Promise<void> {
     if ((rows[0]?.c ?? 0) === 0) {
       process.stderr.write('Empty store: loading the demo data set (6 workflows, 30,000 enrollments over 90 days)…\n');
       const sink = storeSink(store, 'default', { journal: RepairJournal.of(config.dataDir) });
-      const s = await seed(sink, { workflows: 6, enrollments: 30_000, days: 90, seed: 42, now: new Date() }, true, storeExperiments(store, 'default'));
+      const s = await seed(sink, { workflows: 6, enrollments: 30_000, days: 90, seed: 42, now: new Date() }, true, storeDemoTarget(store, 'default'));
       await sink.close();
       process.stderr.write(`Demo data loaded: ${s.events.toLocaleString('en-US')} events in ${s.seconds.toFixed(1)} s\n`);
     }

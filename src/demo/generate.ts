@@ -67,7 +67,7 @@ export function* generateEvents(options: GenerateOptions): Generator<FlowEvent[]
   for (let k = 0; k < options.enrollments; k++) {
     const wf = workflows[k % workflows.length]!;
     const enrolledAt = enrollmentTime(rnd, start, end);
-    emitExecution(rnd, chunk, wf, `${options.seed}-${k}`, enrolledAt, end, enrolledAt >= v2From);
+    emitExecution(rnd, chunk, wf, `${options.seed}-${k}`, enrolledAt, end, enrolledAt >= v2From, wf.template.key === INCIDENT.workflow && enrolledAt >= end - INCIDENT.days * 86400_000);
     if (++enrolledInChunk >= chunkSize) {
       yield chunk;
       chunk = [];
@@ -87,7 +87,13 @@ function enrollmentTime(rnd: Random, start: number, end: number): number {
   }
 }
 
-function emitExecution(rnd: Random, out: FlowEvent[], wf: DemoWorkflow, key: string, enrolledAt: number, now: number, v2: boolean) {
+/**
+ * The demo's incident: the CRM credentials of the lead-qualification workflow expired `days` days ago, so its CRM
+ * update fails far more often (auth_expired) and its failure rate jumps — what the demo's alert rule catches.
+ */
+export const INCIDENT = { workflow: 'leads', step: 'crm_update', days: 3, failRate: 0.45, errorType: 'auth_expired' } as const;
+
+function emitExecution(rnd: Random, out: FlowEvent[], wf: DemoWorkflow, key: string, enrolledAt: number, now: number, v2: boolean, incident = false) {
   const t0 = wf.template;
   const version = v2 ? 2 : 1;
   const variant = v2 ? rnd.pick(['A', 'B']) : undefined;
@@ -108,9 +114,10 @@ function emitExecution(rnd: Random, out: FlowEvent[], wf: DemoWorkflow, key: str
     const done = Math.round(t + seconds * 1000);
     if (done > now) return;
     const durationMs = Math.round(seconds * 1000);
-    if (step.failRate && rnd.chance(step.failRate)) {
+    const failing = incident && step.step_id === INCIDENT.step;
+    if (step.failRate && rnd.chance(failing ? INCIDENT.failRate : step.failRate)) {
       out.push({ type: 'step.failed', ...common, ...stepFields, event_id: id(), timestamp: iso(done), duration_ms: durationMs, credits_used: 0,
-        error_type: rnd.pick(step.errorTypes ?? ['error']), error_message: 'provider returned an error' });
+        error_type: failing ? INCIDENT.errorType : rnd.pick(step.errorTypes ?? ['error']), error_message: 'provider returned an error' });
       if (rnd.chance(0.5)) {
         out.push({ type: 'execution.failed', ...common, event_id: id(), timestamp: iso(done + 5), error_type: 'step_failed', error_message: `step ${step.step_id} failed` });
         return;
