@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
+ * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare|alerts] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--pg-repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
  *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
  * npm run bench -- analytics --data DIR --size 10m   the panels on a kept (e.g. scaled) data set, kept in results.json as analytics_10m
@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchAlerts } from './alerts.js';
 import { benchAnalytics } from './analytics.js';
 import { benchCompare, checkBaseline, machine } from './compare.js';
 import { reachPostgres } from './postgres/load.js';
@@ -51,6 +52,11 @@ if (which.includes('compare')) {
     }
   }
 }
+if (which.includes('alerts')) {
+  process.stderr.write('alerts…\n');
+  results.alerts = await benchAlerts(Number(values.enrollments ?? 100_000));
+}
+
 if (which.includes('ingest')) {
   const events = Number(values.events ?? 1_000_000);
   process.stderr.write(`ingest: ${events.toLocaleString('en-US')} events over HTTP, NDJSON batches of 5,000…\n`);
