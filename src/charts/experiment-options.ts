@@ -51,7 +51,7 @@ export function intervalOptions(rows: readonly IntervalRow[], options: { format?
         return `${d.row.label}: ${format(d.row.estimate!)}<br/>interval ${format(d.row.ci![0])} to ${format(d.row.ci![1])}`;
       },
     },
-    xAxis: { type: 'value', scale: false, axisLabel: { fontSize: 10, formatter: (n: number) => format(n) }, splitLine: { lineStyle: { color: PALETTE.grid } } },
+    xAxis: { type: 'value', scale: false, axisLabel: { fontSize: 10, hideOverlap: true, formatter: (n: number) => format(n) }, splitLine: { lineStyle: { color: PALETTE.grid } } },
     yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.label), axisTick: { show: false }, axisLine: { show: false }, axisLabel: { fontSize: 11, width: 150, overflow: 'truncate' } },
     series: [
       {
