@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  changePercent, changeTone, formatChange, formatCompact, formatCount, formatDays, formatDifference, formatDuration, formatHours, formatInstant, formatInterval,
-  formatMetricValue, formatPercent, formatProbability, formatPValue, formatShare, formatUsd, verdictText, verdictTone,
+  changePercent, changeTone, formatChange, formatCompact, formatAmount, formatCount, formatDays, formatDifference, formatDuration, formatHours, formatInstant, formatInterval,
+  formatMetricValue, formatP, formatPercent, formatProbability, formatPValue, formatShare, formatUsd, verdictText, verdictTone,
 } from './format.js';
 
 test('counts use the locale\'s grouping', () => {
@@ -78,6 +78,15 @@ test('differences are signed: percentage points for rates, a duration, dollars',
   assert.equal(formatDifference(1.25, 'percent', 'de-DE'), '+1,3 pp');
 });
 
+test('amounts without sign (an expected loss): small ones keep two significant digits', () => {
+  assert.equal(formatAmount(0.05234, 'percent', 'en-US'), '0.052 pp');
+  assert.equal(formatAmount(2.345, 'percent', 'en-US'), '2.35 pp');
+  assert.equal(formatAmount(0, 'percent', 'en-US'), '0 pp');
+  assert.equal(formatAmount(0.5, 'hours', 'en-US'), '30 min');
+  assert.equal(formatAmount(0.0012, 'usd', 'en-US'), '$0.0012');
+  assert.equal(formatAmount(null, 'percent'), '—');
+});
+
 test('intervals sign both ends; a missing one is a dash', () => {
   assert.equal(formatInterval([-17.434465, 67.434465], 'percent', 'en-US'), '−17.4 to +67.4 pp');
   assert.equal(formatInterval([-1.2, 0.5], 'hours', 'en-US'), '−1.2 h to +30 min');
@@ -91,6 +100,9 @@ test('p-values keep three decimals and never show 0; probabilities never round t
   assert.equal(formatPValue(0.0006, 'en-US'), '< 0.001');
   assert.equal(formatPValue(0.0472, 'de-DE'), '0,047');
   assert.equal(formatPValue(null), '—');
+  assert.equal(formatP(0.2850494, 'en-US'), 'p = 0.285');
+  assert.equal(formatP(0.00001, 'en-US'), 'p < 0.001');
+  assert.equal(formatP(null), 'p —');
   assert.equal(formatProbability(0.9995, 'en-US'), '> 99.9%');
   assert.equal(formatProbability(0.00001, 'en-US'), '< 0.1%');
   assert.equal(formatProbability(0.8734, 'en-US'), '87.3%');

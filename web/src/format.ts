@@ -106,6 +106,18 @@ export function formatDifference(d: number | null | undefined, unit: string | un
   return signed(d, locale, { maximumFractionDigits: 2 });
 }
 
+/**
+ * An amount of a metric's unit without sign (an expected loss): percentage points for rates, two significant
+ * digits under one ("0.052 pp"), else two decimals; hours as a duration; USD as money.
+ */
+export function formatAmount(x: number | null | undefined, unit: string | undefined, locale?: string): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  if (unit === 'hours') return formatHours(x, locale);
+  if (unit === 'usd') return formatUsd(x, locale);
+  const n = Math.abs(x) < 1 && x !== 0 ? nf(locale, { maximumSignificantDigits: 2 }).format(x) : nf(locale, { maximumFractionDigits: 2 }).format(x);
+  return unit === 'percent' ? `${n} pp` : n;
+}
+
 /** The interval of a difference, each end signed: "−17.4 to +67.4 pp", "−1.2 h to +30 min". */
 export function formatInterval(ci: readonly [number, number] | null | undefined, unit: string | undefined, locale?: string): string {
   if (!ci || !Number.isFinite(ci[0]) || !Number.isFinite(ci[1])) return DASH;
@@ -121,6 +133,12 @@ export function formatPValue(p: number | null | undefined, locale?: string): str
   if (p === null || p === undefined || !Number.isFinite(p)) return DASH;
   const three = nf(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   return p < 0.001 ? `< ${three.format(0.001)}` : three.format(p);
+}
+
+/** A p-value as a statement: "p = 0.285", "p < 0.001". */
+export function formatP(p: number | null | undefined, locale?: string): string {
+  const v = formatPValue(p, locale);
+  return v === DASH ? `p ${DASH}` : v.startsWith('<') ? `p ${v}` : `p = ${v}`;
 }
 
 /** A probability in [0, 1] as a percentage that never rounds to certainty: 0.9999 → "> 99.9%", 0.0001 → "< 0.1%". */
