@@ -89,6 +89,20 @@ import type {
 
 export type { ActionRow, ActionsResponse, FunnelFigures, FunnelResponse, FunnelStep, Percentiles, PeriodOut, Summary, SummaryChange, SummaryResponse, TrendRow, WorkflowOverview, WorkflowsOverviewResponse };
 
+// comparisons: versions of a workflow and A/B experiments (src/contract/comparison.ts); the metric catalog
+export type {
+  DecisionOut,
+  DecisionsResponse,
+  EvaluationOut,
+  ExperimentOut,
+  ExperimentResultsResponse,
+  ExperimentsResponse,
+  MetricComparisonOut,
+  MetricDefinitionResponse,
+  MetricsResponse,
+  VersionsResponse,
+} from '../../src/contract/index.js';
+
 export interface WorkflowDetail {
   workflow_id: string;
   name: string;

@@ -3,7 +3,7 @@
  * the first render when it opens on a workflow page, so the figures do not wait for the sign-in check.
  */
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import { api, query, type ActionsResponse, type FunnelResponse, type SummaryResponse, type WorkflowDetail } from './api.js';
+import { api, query, type ActionsResponse, type FunnelResponse, type SummaryResponse, type VersionsResponse, type WorkflowDetail } from './api.js';
 import { analyticsParams, parseView } from './view-state.js';
 
 export type Params = ReturnType<typeof analyticsParams>;
@@ -18,7 +18,13 @@ export const workflowQueries = {
   summary: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'summary', p], queryFn: ({ signal }) => api<SummaryResponse>(`${base(id)}/analytics${query(p)}`, { signal }) }),
   funnel: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'funnel', withoutCompare(p)], queryFn: ({ signal }) => api<FunnelResponse>(`${base(id)}/analytics/funnel${query(withoutCompare(p))}`, { signal }) }),
   actions: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'actions', withoutCompare(p)], queryFn: ({ signal }) => api<ActionsResponse>(`${base(id)}/analytics/actions${query(withoutCompare(p))}`, { signal }) }),
+  versions: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'versions', versionsParams(p)], queryFn: ({ signal }) => api<VersionsResponse>(`${base(id)}/analytics/versions${query(versionsParams(p))}`, { signal }) }),
 };
+
+/** The versions compared are asked for the page's period, timezone and variant only (the version filter and buckets do not apply). */
+function versionsParams(p: Params): Params {
+  return { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, variant: p.variant };
+}
 
 /** The workflow id of an app path (/workflows/{id}), or null. */
 export function workflowOfPath(path: string): string | null {

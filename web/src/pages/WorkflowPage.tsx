@@ -1,6 +1,7 @@
 /**
  * `/workflows/{id}`: summary cards with their change, trends, the funnel, action performance, exit
- * reasons and enrollment sources, for the period, timezone, version and variant in the URL; live while open.
+ * reasons and enrollment sources, for the period, timezone, version and variant in the URL; live while open;
+ * the versions compared, on demand.
  */
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
@@ -14,6 +15,7 @@ import { Funnel } from '../components/Funnel.js';
 import { LazyChart, loadChart } from '../components/LazyChart.js';
 import { Empty, ErrorState, Skeleton } from '../components/States.js';
 import { SummaryCards } from '../components/SummaryCards.js';
+import { VersionsPanel } from '../components/VersionsPanel.js';
 import { formatCount, formatPercent, formatUsd } from '../format.js';
 import { useLive, type LiveStatus } from '../live.js';
 import { linkProps } from '../router.js';
@@ -174,6 +176,8 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
         </div>
         {actions.isError ? <ErrorState error={actions.error} onRetry={() => void actions.refetch()} /> : actions.data ? <ActionsTable rows={actions.data.actions} locale={locale} /> : <Skeleton height={160} label="Loading actions" />}
       </section>
+
+      <VersionsPanel workflowId={workflowId} params={params} locale={locale} />
     </>
   );
 }
