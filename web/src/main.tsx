@@ -5,6 +5,8 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, whenSignedOut, type Who } from './api.js';
 import { Layout } from './components/Layout.js';
 import { ErrorState, Skeleton } from './components/States.js';
+import { ExperimentList } from './pages/ExperimentList.js';
+import { ExperimentPage } from './pages/ExperimentPage.js';
 import { SignIn } from './pages/SignIn.js';
 import { WorkflowList } from './pages/WorkflowList.js';
 import { WorkflowPage } from './pages/WorkflowPage.js';
@@ -12,6 +14,7 @@ import { Activity } from './pages/platform/Activity.js';
 import { Costs } from './pages/platform/Costs.js';
 import { Errors } from './pages/platform/Errors.js';
 import { Overview } from './pages/platform/Overview.js';
+import { experimentOfPath } from './experiment-queries.js';
 import { navigate, useLocation } from './router.js';
 import { prefetchWorkflowPage, workflowOfPath } from './workflow-queries.js';
 import './styles.css';
@@ -77,10 +80,17 @@ function App() {
     navigate('/sign-in');
   };
   const workflow = workflowOfPath(path);
+  const experiment = experimentOfPath(path);
+  // viewers read; the API refuses them any change, so the experiment page shows them no buttons
+  const canChange = me.is_operator || me.role === 'admin' || me.role === 'member';
   return (
     <Layout who={me} current={path} onSignOut={() => void signOut()}>
       {workflow ? (
         <WorkflowPage key={workflow} workflowId={workflow} search={search} locale={locale} accent={me.accent_color ?? undefined} />
+      ) : experiment ? (
+        <ExperimentPage key={experiment} experimentId={experiment} locale={locale} canChange={canChange} />
+      ) : path === '/experiments' ? (
+        <ExperimentList search={search} locale={locale} />
       ) : path === '/' ? (
         <WorkflowList search={search} locale={locale} />
       ) : path === '/overview' ? (

@@ -9,6 +9,7 @@ const PAGES = [
   ['/costs', 'Costs'],
   ['/activity', 'Activity'],
   ['/errors', 'Errors'],
+  ['/experiments', 'Experiments'],
 ] as const;
 
 export function Layout({ who, current, onSignOut, children }: { who: Who; current: string; onSignOut: () => void; children: ReactNode }) {
@@ -21,7 +22,7 @@ export function Layout({ who, current, onSignOut, children }: { who: Who; curren
         </a>
         <nav aria-label="Main">
           {PAGES.map(([href, label]) => (
-            <a key={href} {...linkProps(href)} aria-current={current === href ? 'page' : undefined}>
+            <a key={href} {...linkProps(href)} aria-current={current === href || (href !== '/' && current.startsWith(`${href}/`)) ? 'page' : undefined}>
               {label}
             </a>
           ))}
