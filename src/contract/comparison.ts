@@ -137,9 +137,9 @@ const SequentialSchema = Type.Union([
 export const VariantResultSchema = obj({
   key: Type.String(),
   weight: Num,
-  planned_share: Num,
+  planned_share: Type.Number({ description: 'weight ÷ total weight, a fraction of 1' }),
   enrolled: Int,
-  share: NullNum,
+  share: Type.Union([Type.Number(), Type.Null()], { description: 'enrolled ÷ all enrolled, a fraction of 1 (null before any enrollment)' }),
   assigned: Int,
   metrics: Dict(GroupValueSchema),
 });

@@ -25,6 +25,17 @@ type Arm = ExperimentResults['arms'][number];
 
 const fmt = (x: number, digits = 4) => Number(x.toPrecision(digits)).toString();
 
+/** A metric's value in its unit, for the reasons a person reads ("12.5%", "3.2 h", "$0.012"). */
+function inUnit(name: string, x: number | null): string {
+  if (x === null) return 'no value';
+  const unit = metric(name).unit;
+  if (unit === 'percent') return `${fmt(x, 3)}%`;
+  if (unit === 'hours') return `${fmt(x, 3)} h`;
+  if (unit === 'usd') return `$${fmt(x, 3)}`;
+  return fmt(x, 4);
+}
+const labelOf = (name: string) => metric(name).label.toLowerCase();
+
 /** Whether an arm's primary metric beats (+1) or loses to (−1) the control under the rule, or neither (0), and why. */
 function primaryVerdict(e: Experiment, arm: Arm, arms: number): { sign: -1 | 0 | 1; why: string } {
   const rule = e.decision_rule;
@@ -60,7 +71,7 @@ export function evaluate(e: Experiment, r: Omit<ExperimentResults, 'evaluation'>
   let blocked = false;
   if (r.srm.flagged) {
     blocked = true;
-    reasons.push(`Sample-ratio mismatch: enrolled ${r.variants.map((v) => `${v.key} ${v.enrolled}`).join(', ')} against planned shares ${r.variants.map((v) => `${fmt(v.planned_share * 100, 3)}%`).join('/')} (χ² p = ${r.srm.p_value.toExponential(2)} < ${r.srm.threshold}); no winner until the assignment is fixed`);
+    reasons.push(`Sample-ratio mismatch: enrolled ${r.variants.map((v) => `${v.key} ${v.enrolled}`).join(', ')} against planned shares ${r.variants.map((v) => `${fmt(v.planned_share * 100, 3)}%`).join('/')} (χ² test p = ${r.srm.p_value.toExponential(2)}, below ${r.srm.threshold}: so uneven a split happens by chance less than once in a thousand); no winner until the assignment is fixed`);
   }
   if (!r.sample.reached) {
     blocked = true;
@@ -76,7 +87,7 @@ export function evaluate(e: Experiment, r: Omit<ExperimentResults, 'evaluation'>
     for (const g of arm.guardrails) {
       if (g.verdict === 'worse') {
         harmed.add(arm.variant);
-        reasons.push(`${arm.variant}: guardrail ${g.metric} is significantly worse (${fmt(g.value ?? 0)} against ${fmt(g.baseline ?? 0)}, p = ${fmt(g.p_value ?? 1)})`);
+        reasons.push(`${arm.variant}: guardrail ${labelOf(g.metric)} is significantly worse (${inUnit(g.metric, g.value)} against ${inUnit(g.metric, g.baseline)}, p = ${fmt(g.p_value ?? 1)})`);
       }
     }
   }
@@ -88,11 +99,11 @@ export function evaluate(e: Experiment, r: Omit<ExperimentResults, 'evaluation'>
   if (winners.length > 0) {
     const key = (v: (typeof winners)[number]) => (v.arm.primary.difference ?? 0) * (better === 'lower' ? -1 : 1);
     const best = winners.reduce((a, b) => (key(b) > key(a) ? b : a));
-    reasons.unshift(`${best.arm.variant} wins on ${e.primary_metric}: ${fmt(best.arm.primary.value ?? 0)} against ${fmt(best.arm.primary.baseline ?? 0)} for ${r.control}`);
+    reasons.unshift(`${best.arm.variant} wins on ${labelOf(e.primary_metric)}: ${inUnit(e.primary_metric, best.arm.primary.value)} against ${inUnit(e.primary_metric, best.arm.primary.baseline)} for ${r.control}`);
     return { outcome: 'winner', winner: best.arm.variant, reasons };
   }
   if (verdicts.length > 0 && verdicts.every((v) => v.sign === -1)) {
-    reasons.unshift(`The control ${r.control} wins: every variant is worse on ${e.primary_metric}`);
+    reasons.unshift(`The control ${r.control} wins: every variant is worse on ${labelOf(e.primary_metric)}`);
     return { outcome: 'winner', winner: r.control, reasons };
   }
   reasons.unshift('No variant is yet a winner under the rule');
