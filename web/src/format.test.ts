@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   changePercent, changeTone, formatChange, formatCompact, formatAmount, formatCount, formatDays, formatDifference, formatDuration, formatHours, formatInstant, formatInterval,
-  formatMetricValue, formatP, formatPercent, formatProbability, formatPValue, formatShare, formatUsd, verdictText, verdictTone,
+  formatMetricValue, formatP, formatPercent, formatProbability, formatPValue, formatShare, formatUsd, verdictText, verdictTone, formatAgo, formatBand, formatBucket,
 } from './format.js';
 
 test('counts use the locale\'s grouping', () => {
@@ -121,4 +121,37 @@ test('instants in a timezone, days, verdicts', () => {
   assert.equal(formatDays(3.456, 'en-US'), '3.5 days');
   assert.equal(verdictText('no_difference'), 'No difference');
   assert.deepEqual((['better', 'worse', 'no_difference', 'not_enough_data'] as const).map(verdictTone), ['up', 'down', 'flat', 'flat']);
+});
+
+test('durations in milliseconds and seconds read as durations', () => {
+  assert.equal(formatMetricValue(850, 'milliseconds', 'en-US'), '850 ms');
+  assert.equal(formatMetricValue(42_000, 'milliseconds', 'en-US'), '42 s');
+  assert.equal(formatMetricValue(200, 'seconds', 'en-US'), '3 min 20 s');
+  assert.equal(formatMetricValue(12, 'executions', 'en-US'), '12');
+  assert.equal(formatDifference(-1500, 'milliseconds', 'en-US'), '−1.5 s');
+  assert.equal(formatDifference(0, 'milliseconds', 'en-US'), '0 ms');
+});
+
+test('an expected range in the metric\'s unit', () => {
+  assert.equal(formatBand(2.14, 5.9, 'percent', 'en-US'), '2.1% – 5.9%');
+  assert.equal(formatBand(10, 25.5, 'executions', 'en-US'), '10 – 25.5');
+  assert.equal(formatBand(null, 5, 'percent', 'en-US'), '—');
+});
+
+test('how long ago, in the largest whole unit', () => {
+  const now = Date.parse('2026-03-02T12:00:00Z');
+  assert.equal(formatAgo('2026-03-02T11:59:50Z', now, 'en-US'), 'now');
+  assert.equal(formatAgo('2026-03-02T11:55:00Z', now, 'en-US'), '5 minutes ago');
+  assert.equal(formatAgo('2026-03-02T09:00:00Z', now, 'en-US'), '3 hours ago');
+  assert.equal(formatAgo('2026-03-01T12:00:00Z', now, 'en-US'), 'yesterday');
+  assert.equal(formatAgo('2026-02-26T12:00:00Z', now, 'en-US'), '4 days ago');
+  assert.equal(formatAgo('2026-03-02T12:10:00Z', now, 'en-US'), 'in 10 minutes');
+  assert.equal(formatAgo(null, now), '—');
+});
+
+test('bucket labels: hours in the page\'s timezone, days as their UTC date', () => {
+  assert.equal(formatBucket('2026-03-02T10:00:00.000Z', 'hour', 'en-US', 'UTC'), 'Mar 2, 10:00');
+  assert.equal(formatBucket('2026-03-02T10:00:00.000Z', 'hour', 'en-US', 'Asia/Kolkata'), 'Mar 2, 15:30');
+  assert.equal(formatBucket('2026-03-02T00:00:00.000Z', 'day', 'en-US', 'America/New_York'), 'Mar 2');
+  assert.equal(formatBucket('nope', 'day'), '—');
 });

@@ -83,12 +83,15 @@ function signed(n: number, locale: string | undefined, options: Intl.NumberForma
 
 /**
  * A metric's value in the unit the metric catalog gives it (GET /api/v1/metrics): rates in percent
- * ("12.5%"), hours as a duration ("2.5 h"), USD as money; any other unit as a plain number.
+ * ("12.5%"), hours, seconds and milliseconds as a duration ("2.5 h", "850 ms"), USD as money; any other unit
+ * (executions, events, credits) as a plain number.
  */
 export function formatMetricValue(v: number | null | undefined, unit: string | undefined, locale?: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
   if (unit === 'percent') return formatPercent(v, locale);
   if (unit === 'hours') return formatHours(v, locale);
+  if (unit === 'milliseconds') return formatDuration(v / 1000, locale);
+  if (unit === 'seconds') return formatDuration(v, locale);
   if (unit === 'usd') return formatUsd(v, locale);
   return nf(locale, { maximumFractionDigits: 2 }).format(v);
 }
@@ -102,6 +105,7 @@ export function formatDifference(d: number | null | undefined, unit: string | un
   const sign = d > 0 ? '+' : d < 0 ? '−' : '';
   if (unit === 'percent') return `${signed(d, locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} pp`;
   if (unit === 'hours') return d === 0 ? '0 h' : sign + formatHours(Math.abs(d), locale);
+  if (unit === 'milliseconds') return d === 0 ? '0 ms' : sign + formatDuration(Math.abs(d) / 1000, locale);
   if (unit === 'usd') return sign + formatUsd(Math.abs(d), locale);
   return signed(d, locale, { maximumFractionDigits: 2 });
 }
@@ -178,4 +182,37 @@ export function verdictText(v: Verdict): string {
 /** The colour of a verdict (the classes of changeTone: better is good news, worse bad). */
 export function verdictTone(v: Verdict): 'up' | 'down' | 'flat' {
   return v === 'better' ? 'up' : v === 'worse' ? 'down' : 'flat';
+}
+
+// ---- alerts and anomalies ----
+
+/** The range a value was expected in, in the metric's unit: "2.1% – 5.9%" ("—" when there is none yet). */
+export function formatBand(lower: number | null | undefined, upper: number | null | undefined, unit: string | undefined, locale?: string): string {
+  if (lower === null || lower === undefined || upper === null || upper === undefined || !Number.isFinite(lower) || !Number.isFinite(upper)) return DASH;
+  return `${formatMetricValue(lower, unit, locale)} – ${formatMetricValue(upper, unit, locale)}`;
+}
+
+/** How long ago an instant was, in the largest whole unit: "now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago". */
+export function formatAgo(iso: string | null | undefined, now: number = Date.now(), locale?: string): string {
+  if (!iso) return DASH;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return DASH;
+  const s = (t - now) / 1000;
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const abs = Math.abs(s);
+  if (abs < 45) return rtf.format(0, 'second');
+  if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
+  if (abs < 86_400) return rtf.format(Math.round(s / 3600), 'hour');
+  return rtf.format(Math.round(s / 86_400), 'day');
+}
+
+/**
+ * A bucket's start as an axis label: an hour in the page's timezone ("Mar 2, 10:00"), a day as its UTC date
+ * ("Mar 2": day buckets of the alert engine are UTC days).
+ */
+export function formatBucket(iso: string, bucket: 'hour' | 'day', locale?: string, timeZone?: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return DASH;
+  if (bucket === 'day') return t.toLocaleDateString(locale, { timeZone: 'UTC', month: 'short', day: 'numeric' });
+  return t.toLocaleString(locale, { ...(timeZone ? { timeZone } : {}), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyticsParams, defaultView, granularityAllowed, parseView, viewSearch } from './view-state.js';
+import { analyticsParams, anomalyBucket, defaultView, granularityAllowed, parseView, viewSearch } from './view-state.js';
 
 test('a view survives the URL: what is written is read back', () => {
   const v = { ...defaultView('Asia/Kolkata'), range: null, start: '2026-11-01', end: '2026-11-07', compare: false, granularity: 'weekly' as const, version: 2, variant: 'B', metrics: ['completions' as const], area: true };
@@ -31,4 +31,21 @@ test('the API parameters of a view', () => {
   assert.equal(analyticsParams({ ...v, compare: false }).compare, undefined);
   assert.equal(granularityAllowed({ ...v, range: 'last_90_days' }, 'hourly'), false);
   assert.equal(granularityAllowed({ ...v, range: 'last_7_days' }, 'hourly'), true);
+});
+
+test('an alert link\'s metric and alert survive the page\'s own rewriting of the URL', () => {
+  const v = parseView('?alert=a-1&metric=execution_failure_rate', 'UTC');
+  assert.equal(v.watch, 'execution_failure_rate');
+  assert.equal(v.alert, 'a-1');
+  assert.equal(viewSearch(v), '?range=last_30_days&timezone=UTC&metric=execution_failure_rate&alert=a-1');
+  assert.equal(parseView('?metric=DROP%20TABLE', 'UTC').watch, null);
+});
+
+test('the anomaly chart reads hours up to 14 days, days beyond', () => {
+  const v = defaultView('UTC');
+  assert.equal(anomalyBucket({ ...v, range: 'today' }), 'hour');
+  assert.equal(anomalyBucket({ ...v, range: 'last_7_days' }), 'hour');
+  assert.equal(anomalyBucket(v), 'day');
+  assert.equal(anomalyBucket({ ...v, range: null, start: '2026-03-01', end: '2026-03-14' }), 'hour');
+  assert.equal(anomalyBucket({ ...v, range: null, start: '2026-03-01', end: '2026-03-15' }), 'day');
 });

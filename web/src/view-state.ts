@@ -27,6 +27,10 @@ export interface View {
   variant: string | null;
   metrics: TrendMetric[];
   area: boolean;
+  /** The watched metric of the anomaly chart (`?metric=`, as alert links give it); null: the default. */
+  watch: string | null;
+  /** The alert a notification link came from (`?alert=`). */
+  alert: string | null;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -40,7 +44,7 @@ export function browserTimezone(): string {
 }
 
 export function defaultView(timezone = browserTimezone()): View {
-  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, metrics: [...METRICS], area: false };
+  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, metrics: [...METRICS], area: false, watch: null, alert: null };
 }
 
 export function parseView(search: string, timezone = browserTimezone()): View {
@@ -65,6 +69,9 @@ export function parseView(search: string, timezone = browserTimezone()): View {
   const metrics = q.get('metrics')?.split(',').filter((m): m is TrendMetric => (METRICS as readonly string[]).includes(m));
   if (metrics && metrics.length > 0) v.metrics = metrics;
   if (q.get('chart') === 'area') v.area = true;
+  const watch = q.get('metric');
+  if (watch && /^[a-z0-9_]{1,64}$/.test(watch)) v.watch = watch;
+  if (q.get('alert')) v.alert = q.get('alert')!.slice(0, 64);
   return v;
 }
 
@@ -83,6 +90,8 @@ export function viewSearch(v: View): string {
   if (v.variant !== null) q.set('variant', v.variant);
   if (v.metrics.length !== METRICS.length) q.set('metrics', v.metrics.join(','));
   if (v.area) q.set('chart', 'area');
+  if (v.watch !== null) q.set('metric', v.watch);
+  if (v.alert !== null) q.set('alert', v.alert);
   return `?${q.toString()}`;
 }
 
@@ -98,9 +107,18 @@ export function analyticsParams(v: View, withCompare = true): Record<string, str
   };
 }
 
+/** How many days a view's period covers. */
+export function periodDays(v: View): number {
+  return v.range ? RANGES.find((r) => r.key === v.range)!.days : (Date.parse(v.end ?? '') - Date.parse(v.start ?? '')) / 86_400_000 + 1;
+}
+
 /** Hourly buckets only for short periods (the API refuses more than 50,000 buckets; a chart needs far fewer). */
 export function granularityAllowed(v: View, g: Granularity): boolean {
   if (g !== 'hourly') return true;
-  const days = v.range ? RANGES.find((r) => r.key === v.range)!.days : (Date.parse(v.end ?? '') - Date.parse(v.start ?? '')) / 86_400_000 + 1;
-  return days <= 31;
+  return periodDays(v) <= 31;
+}
+
+/** The anomaly chart's bucket: hours for periods up to 14 days, days beyond. */
+export function anomalyBucket(v: View): 'hour' | 'day' {
+  return periodDays(v) <= 14 ? 'hour' : 'day';
 }
