@@ -109,3 +109,14 @@ export interface WorkflowDetail {
   versions: number[];
   variants: string[];
 }
+
+// alerting (src/contract/alerts.ts): alerts, their history, rules, silences, anomaly bands
+import type { Static } from '@sinclair/typebox';
+import type { AlertHistoryResponse, AlertRecordOut, AlertRuleOut, AnomaliesResponse, RuleEvaluationsResponse as RuleEvaluationsSchema, SilenceOut as SilenceSchema } from '../../src/contract/index.js';
+
+export type { AlertHistoryResponse, AlertRecordOut, AlertRuleOut, AnomaliesResponse };
+export type AlertListResponse = { alerts: AlertRecordOut[] };
+export type AlertRulesResponse = { rules: AlertRuleOut[] };
+export type SilenceOut = Static<typeof SilenceSchema>;
+export type SilencesResponse = { silences: SilenceOut[] };
+export type RuleEvaluationsResponse = Static<typeof RuleEvaluationsSchema>;
