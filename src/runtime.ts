@@ -94,11 +94,6 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.reportTickMs, retryMs: config.reportRetryMs, maxAttempts: 3 },
     log,
   );
-  const budgets = new BudgetMonitor(
-    { store, derived, audit, mailer, ...(redis ? { redis } : {}) },
-    { tickMs: config.budgetTickMs, delayMs: config.budgetCheckDelayMs, webhookAllowPrivate: config.webhookAllowPrivate },
-    log,
-  );
   const experiments = new Experiments(
     { store, queries, audit, mailer, ...(redis ? { redis } : {}) },
     { tickMs: config.experimentTickMs, webhookAllowPrivate: config.webhookAllowPrivate },
@@ -107,6 +102,11 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const alerts = new AlertEngine(
     { store, queries, audit, mailer, bus, ...(redis ? { redis } : {}) },
     { tickMs: config.alertTickMs, webhookAllowPrivate: config.webhookAllowPrivate, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) },
+    log,
+  );
+  const budgets = new BudgetMonitor(
+    { store, derived, alerts },
+    { tickMs: config.budgetTickMs, delayMs: config.budgetCheckDelayMs, webhookAllowPrivate: config.webhookAllowPrivate },
     log,
   );
   const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, ...(redis ? { redis } : {}) };

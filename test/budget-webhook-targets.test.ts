@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { BudgetInput } from '../src/budgets/budgets.js';
+import { AlertEngine } from '../src/alerts/engine.js';
 import { BudgetMonitor } from '../src/budgets/monitor.js';
 import { NO_SMTP } from '../src/reports/mailer.js';
 import { startTestRuntime, type TestRuntime } from './helpers/runtime.js';
@@ -81,8 +82,9 @@ test('a webhook to a public address or a name is accepted at saving', async () =
 test('a name resolving to a non-public address when the alert is sent is refused, and recorded as a failed delivery', async () => {
   const { key, accountId } = await rt.newAccount('admin');
   // the runtime's own monitor resolves with the system resolver; this one resolves the test's name to loopback
+  const alerts = new AlertEngine({ store: rt.deps.store, queries: rt.deps.queries, audit: rt.deps.audit, mailer: NO_SMTP, bus: rt.deps.bus }, { tickMs: 0, webhookAllowPrivate: false });
   const monitor = new BudgetMonitor(
-    { store: rt.deps.store, derived: rt.deps.derived, audit: rt.deps.audit, mailer: NO_SMTP, resolve: async () => [{ address: '127.0.0.1', family: 4 }] },
+    { store: rt.deps.store, derived: rt.deps.derived, alerts, resolve: async () => [{ address: '127.0.0.1', family: 4 }] },
     { tickMs: 0, delayMs: 50, retryMs: 10 },
   );
   const saved = await monitor.save(accountId, budget(`http://hooks.rebound.test:${port}/hook`).budgets, 'test');

@@ -148,6 +148,19 @@ describe('budgets', () => {
     const keys = all.map((a) => `${a.budget_id} ${a.month} ${a.threshold}`);
     assert.equal(new Set(keys).size, keys.length, 'one alert per budget, month and threshold');
     assert.equal(mails.length, 2 + april.length);
+    // budgets are rules of the alert engine: their alerts are alerts like any other; a month that is over resolves them
+    // (March's; April's too once a check runs at the real date, as the one after each ingest does)
+    const engine = (await rt.call('GET', '/api/v1/alerts?limit=50', admin)).json.alerts as Array<{ alert_id: string; rule_name: string; metric: string; status: string; labels: Record<string, string>; severity: string }>;
+    const budgetAlerts = engine.filter((a) => a.rule_name.startsWith('Budget workflow:wf-b'));
+    assert.deepEqual(budgetAlerts.map((a) => [a.labels.month, a.rule_name, a.severity, a.metric]).sort(), [
+      ['2026-03', 'Budget workflow:wf-b: 100%', 'critical', 'cost_usd'], ['2026-03', 'Budget workflow:wf-b: 80%', 'warning', 'cost_usd'],
+      ...april.filter((a) => a.budget_id === 'workflow:wf-b').map((a) => ['2026-04', `Budget workflow:wf-b: ${a.threshold}%`, a.threshold >= 100 ? 'critical' : 'warning', 'cost_usd']),
+    ].sort());
+    assert.ok(budgetAlerts.filter((a) => a.labels.month === '2026-03').every((a) => a.status === 'resolved'));
+    const march = budgetAlerts.find((a) => a.labels.month === '2026-03' && a.rule_name.endsWith('80%'))!;
+    const history = (await rt.call('GET', `/api/v1/alerts/${march.alert_id}/history`, admin)).json;
+    assert.deepEqual(history.transitions.map((t: { to_status: string }) => t.to_status), ['firing', 'resolved']);
+    assert.deepEqual(history.deliveries.map((d: { channel: string; ok: boolean }) => [d.channel, d.ok]).sort(), [['email', true], ['webhook', true]]);
   });
 
   test('with FLOWLENS_WEBHOOK_ALLOW_PRIVATE=1, webhooks to loopback and private hosts are accepted', async () => {

@@ -26,7 +26,11 @@ import type { Resolve } from '../net/webhook-target.js';
 import type { EventBus } from '../realtime/bus.js';
 import type { Mailer } from '../reports/mailer.js';
 import type { Store } from '../store/store.js';
-import { deliver, type AlertNotification } from './delivery.js';
+import { BudgetStore, type Budget, type BudgetAlert } from '../budgets/budgets.js';
+import { budgetStatus, type BudgetStatus } from '../budgets/evaluate.js';
+import { deliver as deliverBudgetAlert } from '../budgets/notify.js';
+import { BUDGET_RULE_PREFIX, budgetAlertId, budgetAlertOf, budgetRecord, budgetRuleId, budgetSeverity, type BudgetDetails } from './budget-rules.js';
+import { deliver, redactUrl, type AlertNotification } from './delivery.js';
 import { anomalyBands, evaluate, lookbackBuckets, type Evaluation } from './detect.js';
 import { seasonalityFor } from '../stats/anomaly.js';
 import { MASKED_SECRET, ruleOf, type AlertRule, type AlertRuleInput } from './rules.js';
@@ -60,6 +64,9 @@ export interface Actor {
   role: string;
 }
 
+/** Budget alerts being raised in this process: id → when the claim may be forgotten. */
+const raisingHere = new Map<string, number>();
+
 /** What one evaluation of a rule on one scope found and did. */
 export interface RuleEvaluation {
   rule_id: string;
@@ -83,6 +90,8 @@ type RuleOfAccount = AlertRule & { account_id: string };
 
 export class AlertEngine {
   readonly records: AlertStore;
+  /** Budget alerts raised before budgets were rules of this engine. */
+  private readonly legacyBudgetAlerts: BudgetStore;
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -95,6 +104,7 @@ export class AlertEngine {
     private readonly log: (msg: string, err?: unknown) => void = () => {},
   ) {
     this.records = new AlertStore(deps.store);
+    this.legacyBudgetAlerts = new BudgetStore(deps.store);
   }
 
   start(): void {
@@ -164,6 +174,13 @@ export class AlertEngine {
   // ---- alerts ----
 
   private view(rule: AlertRule | undefined, a: AlertRecord): AlertView {
+    const budget = budgetAlertOf(a);
+    if (budget) {
+      return {
+        ...a, rule_name: `Budget ${budget.budget_id}: ${budget.threshold}%`, metric: 'cost_usd', severity: budgetSeverity(budget.threshold),
+        labels: { budget_id: budget.budget_id, month: budget.month, trigger: budget.trigger }, workflow_id: a.scope_key === '' ? null : a.scope_key,
+      };
+    }
     return {
       ...a, rule_name: rule?.name ?? '(deleted rule)', metric: rule?.metric ?? '', severity: rule?.severity ?? 'warning', labels: rule?.labels ?? {},
       workflow_id: a.scope_key === '' ? null : a.scope_key,
@@ -229,6 +246,96 @@ export class AlertEngine {
     const s = (await this.records.silences(account, new Date(), true)).find((x) => x.silence_id === id);
     if (!s) throw new NotFound(`Silence ${id} does not exist`);
     await this.records.saveSilence(account, { ...s, ends_at: new Date().toISOString() });
+  }
+
+  // ---- cost budgets: rules of this engine (budget-rules.ts) ----
+
+  /**
+   * Evaluates an account's budgets at `now`: resolves the alerts of months that are over, raises one alert per
+   * budget, threshold and month crossed (recorded before it is sent; never twice: its id is derived from them, a
+   * claim covers checks racing in this process and, with Redis, across instances), delivers it with the budget's
+   * message and logs how. Answers the alerts raised now, as the budgets API shows them.
+   */
+  async evaluateBudgets(account: string, budgets: readonly Budget[], now: Date, o: { retryMs?: number; webhookTimeoutMs?: number; resolve?: Resolve } = {}): Promise<BudgetAlert[]> {
+    const raised: BudgetAlert[] = [];
+    const records = await this.records.alerts(account, { rulePrefix: BUDGET_RULE_PREFIX });
+    const known = new Set(records.map((r) => r.alert_id));
+    for (const budget of budgets) {
+      const status = await budgetStatus(this.deps.store, account, budget, now);
+      // the alerts of a month that is over resolve (a budget alert is about its month)
+      for (const r of records) {
+        if (r.rule_id !== budgetRuleId(budget.budget_id) || r.status !== 'firing') continue;
+        const d = JSON.parse(r.details) as BudgetDetails;
+        if (d.month === status.month) continue;
+        const at = stamp();
+        await this.records.saveAlert(account, { ...r, status: 'resolved', resolved_at: now.toISOString(), updated_at: at });
+        await this.records.addHistory(account, [{ alert_id: r.alert_id, at, from_status: 'firing', to_status: 'resolved', value: r.value, expected: r.expected, summary: `${d.month} is over` }]);
+      }
+      if (status.crossed.length === 0) continue;
+      // alerts raised before budgets were rules of this engine (kept in cost_budget_alerts) count as raised
+      const legacy = new Set((await this.legacyBudgetAlerts.alerts(account, status.month)).filter((a) => a.budget_id === budget.budget_id).map((a) => a.threshold));
+      for (const c of status.crossed) {
+        const id = budgetAlertId(account, budget.budget_id, status.month, c.threshold);
+        if (known.has(id) || legacy.has(c.threshold) || !(await this.claimBudgetAlert(id))) continue;
+        raised.push(await this.raiseBudgetAlert(account, budget, status, c, now, o));
+      }
+    }
+    return raised;
+  }
+
+  /** An account's budget alerts (of one month, YYYY-MM), newest first, at most 1,000 — also those raised before the fold. */
+  async budgetAlerts(account: string, month?: string): Promise<BudgetAlert[]> {
+    const current = (await this.records.alerts(account, { rulePrefix: BUDGET_RULE_PREFIX })).map(budgetAlertOf).filter((a): a is BudgetAlert => a !== null);
+    const all = [...current.filter((a) => month === undefined || a.month === month), ...(await this.legacyBudgetAlerts.alerts(account, month))];
+    all.sort((a, b) => b.raised_at.localeCompare(a.raised_at) || a.budget_id.localeCompare(b.budget_id) || a.threshold - b.threshold);
+    return all.slice(0, 1000);
+  }
+
+  private async claimBudgetAlert(id: string): Promise<boolean> {
+    const nowMs = Date.now();
+    for (const [k, until] of raisingHere) if (until <= nowMs) raisingHere.delete(k);
+    if (raisingHere.has(id)) return false;
+    // kept a day: by then the alert is recorded, and a check reading the records finds it
+    raisingHere.set(id, nowMs + 86_400_000);
+    const redis = this.deps.redis;
+    if (!redis || redis.status !== 'ready') return true;
+    try {
+      return (await redis.set(`flowlens:budget-alert:${id}`, '1', 'PX', 40 * 86_400_000, 'NX')) === 'OK';
+    } catch {
+      return true;
+    }
+  }
+
+  private async raiseBudgetAlert(account: string, budget: Budget, status: BudgetStatus, c: BudgetStatus['crossed'][number], now: Date, o: { retryMs?: number; webhookTimeoutMs?: number; resolve?: Resolve }): Promise<BudgetAlert> {
+    const t0 = performance.now();
+    const { record, details } = budgetRecord(account, budget, status, c, now, stamp());
+    await this.records.saveAlert(account, record);
+    await this.records.addHistory(account, [{ alert_id: record.alert_id, at: record.updated_at, from_status: 'ok', to_status: 'firing', value: record.value, expected: record.expected, summary: record.summary }]);
+    await this.records.claim(account, record.alert_id, 'firing');
+    const alert = budgetAlertOf(record)!;
+    const started = new Date().toISOString();
+    const resolve = o.resolve ?? this.deps.resolve;
+    const outcome = await deliverBudgetAlert(budget, { ...alert, type: 'budget.threshold_crossed', account_id: account, scope: budget.scope, timezone: budget.timezone }, this.deps.mailer, {
+      retryMs: o.retryMs ?? 1000, timeoutMs: o.webhookTimeoutMs ?? 10_000, allowPrivate: this.options.webhookAllowPrivate, ...(resolve ? { resolve } : {}),
+    });
+    const done: AlertRecord = { ...record, details: JSON.stringify({ ...details, ...outcome }), updated_at: stamp() };
+    await this.records.saveAlert(account, done);
+    const ms = Math.round(performance.now() - t0);
+    const row = (channel: 'webhook' | 'email', target: string, result: string): DeliveryRow => ({
+      kind: 'firing', channel, target, attempt: 1, at: started, ok: result === 'sent', status: null, error: result === 'sent' ? null : result, duration_ms: ms,
+    });
+    await this.records.saveDeliveries(account, record.alert_id, [
+      ...(budget.notify.webhook_url ? [row('webhook', redactUrl(budget.notify.webhook_url), outcome.webhook_status)] : []),
+      ...(budget.notify.emails.length > 0 ? [row('email', budget.notify.emails.join(', '), outcome.email_status)] : []),
+    ]);
+    this.deps.bus.publish({ account, workflow: record.scope_key, at: now.getTime(), alert: { kind: 'firing', alert_id: record.alert_id, rule_name: `Budget ${budget.budget_id}`, severity: budgetSeverity(c.threshold), workflow_id: budget.workflow_id, metric: 'cost_usd', summary: record.summary } });
+    this.deps.audit.record({
+      account_id: account, key_id: '', user_id: '', role: 'scheduler', action: 'budget.alert', method: 'SCHEDULE',
+      path: '/api/v1/analytics/costs/budgets', workflow_id: budget.workflow_id ?? '',
+      params: { alert_id: alert.alert_id, budget_id: budget.budget_id, month: alert.month, threshold: alert.threshold, trigger: alert.trigger, ...outcome },
+      status: outcome.webhook_status.startsWith('failed') || outcome.email_status.startsWith('failed') ? 502 : 200, ip: '', duration_ms: ms,
+    });
+    return budgetAlertOf(done)!;
   }
 
   // ---- anomaly bands ----
@@ -344,7 +451,7 @@ export class AlertEngine {
         if (t.kind === 'open') {
           record = {
             alert_id: randomUUID(), rule_id: r.rule_id, scope_key: scope, status: t.status, started_at: now.toISOString(), fired_at: t.status === 'firing' ? now.toISOString() : null,
-            resolved_at: null, acknowledged_at: null, acknowledged_by: '', ...figures, updated_at: at,
+            resolved_at: null, acknowledged_at: null, acknowledged_by: '', ...figures, details: '', updated_at: at,
           };
           history.push({ alert_id: record.alert_id, at, from_status: 'ok', to_status: t.status, value: ev.value, expected: ev.expected, summary: ev.summary });
         } else if (current && t.kind !== 'none') {

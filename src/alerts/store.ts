@@ -28,6 +28,8 @@ export interface AlertRecord {
   upper: number | null;
   score: number | null;
   summary: string;
+  /** JSON by kind of rule ('' for watched metrics; a budget's BudgetDetails). */
+  details: string;
   updated_at: string;
 }
 
@@ -90,18 +92,18 @@ export class AlertStore {
   }
 
   /** Alerts of an account: open ones (pending, firing) or all, newest first, filtered. */
-  async alerts(account: string | null, o: { open?: boolean; status?: string; rule?: string; id?: string; limit?: number } = {}): Promise<Array<AlertRecord & { account_id: string }>> {
+  async alerts(account: string | null, o: { open?: boolean; status?: string; rule?: string; rulePrefix?: string; id?: string; limit?: number } = {}): Promise<Array<AlertRecord & { account_id: string }>> {
     const rows = await this.store.query<AlertRecord & { account_id: string }>(
       `SELECT account_id, alert_id, rule_id, scope_key, status, toString(started_at) AS started_at, toString(fired_at) AS fired_at,
               toString(resolved_at) AS resolved_at, toString(acknowledged_at) AS acknowledged_at, acknowledged_by, toString(bucket) AS bucket,
-              value, expected, lower, upper, score, summary, toString(a.updated_at) AS updated_at
+              value, expected, lower, upper, score, summary, details, toString(a.updated_at) AS updated_at
        FROM alerts AS a FINAL
        WHERE ({all:UInt8} = 1 OR account_id = {acc:String})
          AND ({open:UInt8} = 0 OR status IN ('pending', 'firing')) AND ({status:String} = '' OR status = {status:String})
-         AND ({rule:String} = '' OR rule_id = {rule:String}) AND ({id:String} = '' OR alert_id = {id:String})
+         AND ({rule:String} = '' OR rule_id = {rule:String}) AND startsWith(rule_id, {prefix:String}) AND ({id:String} = '' OR alert_id = {id:String})
        ORDER BY started_at DESC
        LIMIT {limit:UInt32}`,
-      { all: account === null ? 1 : 0, acc: account ?? '', open: o.open ? 1 : 0, status: o.status ?? '', rule: o.rule ?? '', id: o.id ?? '', limit: o.limit ?? 1000 },
+      { all: account === null ? 1 : 0, acc: account ?? '', open: o.open ? 1 : 0, status: o.status ?? '', rule: o.rule ?? '', prefix: o.rulePrefix ?? '', id: o.id ?? '', limit: o.limit ?? 1000 },
     );
     return rows.map((r) => ({
       ...r, started_at: ts(r.started_at)!, fired_at: ts(r.fired_at), resolved_at: ts(r.resolved_at), acknowledged_at: ts(r.acknowledged_at), bucket: ts(r.bucket)!, updated_at: ts(r.updated_at)!,

@@ -4,7 +4,6 @@
  * "workflow:{id}"), so its alerts stay linked to it across updates.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import crypto from 'node:crypto';
 import { isoUtc } from '../store/params.js';
 import type { Store } from '../store/store.js';
 
@@ -97,6 +96,10 @@ export class BudgetStore {
     return rows.map((r) => r.account_id);
   }
 
+  /**
+   * The alerts raised before budgets became rules of the alert engine (cost_budget_alerts, no longer written): still
+   * listed, and still counted as raised for their month.
+   */
   async alerts(account: string, month?: string): Promise<BudgetAlert[]> {
     const rows = await this.store.query<BudgetAlert & { raised_at: string; workflow_id: string }>(
       `SELECT alert_id, budget_id, workflow_id, month, threshold, toString(trigger) AS trigger, budget_usd, spent_usd, forecast_usd,
@@ -109,10 +112,5 @@ export class BudgetStore {
     return rows.map((r) => ({ ...r, workflow_id: r.workflow_id || null, raised_at: isoUtc(r.raised_at)! }));
   }
 
-  /** Records an alert (before delivery, then again with what each channel answered). */
-  async saveAlert(account: string, a: BudgetAlert): Promise<void> {
-    await this.store.insert('cost_budget_alerts', [{ ...a, account_id: account, workflow_id: a.workflow_id ?? '', updated_at: stamp() }]);
-  }
 }
 
-export const newAlertId = () => `alr_${crypto.randomBytes(9).toString('base64url')}`;

@@ -1,4 +1,4 @@
--- Alerting (src/alerts): rules, the alerts they raise (one row per alert, replaced as it moves from pending to
+-- Alerting (src/alerts): rules, the alerts they raise (cost budgets' too: a budget is a rule of the engine) (one row per alert, replaced as it moves from pending to
 -- firing to resolved), every transition, the notification claims (written before sending: at most once, also across
 -- restarts), every delivery attempt, and silences.
 CREATE TABLE IF NOT EXISTS alert_rules
@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS alerts
     upper           Nullable(Float64),
     score           Nullable(Float64),
     summary         String,
+    details         String,               -- JSON, by kind of rule: a budget's month, threshold, trigger, amounts and delivery outcome
     updated_at      DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree(updated_at)
