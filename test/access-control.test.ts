@@ -170,6 +170,9 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/alerts/silences', url: () => '/api/v1/alerts/silences', codes: expect(403, ADMIN_ONLY) },
   { method: 'DELETE', path: '/api/v1/alerts/silences/{silence_id}', url: () => `/api/v1/alerts/silences/${silenceId}`, codes: expect(403, { operator: 404, admin: 204, otherAdmin: 404 }) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/anomalies', url: () => `/api/v1/workflows/wf/analytics/anomalies${q}&metric=events_received&bucket=day`, codes: expect(403, READ_WF) },
+  // drill-down (issue 28): whoever may read the workflow
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/executions', url: () => `/api/v1/workflows/wf/executions${q}`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/executions/{execution_id}', url: () => '/api/v1/workflows/wf/executions/e1', codes: expect(403, READ_WF) },
   // the metric catalog: every key that may read figures
   { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', codes: expect(200, { ingest: 403 }) },
   // who am I: every valid key, the ingest key too (issue 36: it got 403); without a key, "nobody signed in"

@@ -15,3 +15,4 @@ export * from './exports.js';
 export * from './reports.js';
 export * from './comparison.js';
 export * from './alerts.js';
+export * from './drilldown.js';

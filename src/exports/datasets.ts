@@ -56,16 +56,24 @@ export interface CsvProgress {
   rows: number;
 }
 
+/**
+ * The cohort's executions as CSV text chunks (header first), narrowed by `selection` (conditions on the facts and
+ * their parameters: a drill-down's, src/metrics/drilldown.ts). `progress.rows` counts data rows as they go.
+ */
+export async function* executionsCsv(store: Store, scope: Scope, period: Period, progress: CsvProgress = { rows: 0 }, selection: { sql: string; params: Record<string, unknown> } = { sql: '1', params: {} }): AsyncGenerator<string> {
+  yield csvLine(EXECUTION_COLUMNS);
+  for await (const text of store.streamText(EXECUTIONS_CSV_SQL(`${factsFilter(scope)} AND ${selection.sql}`), { ...params(scope, period), ...selection.params }, 'CSV')) {
+    let lines = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    progress.rows += lines;
+    yield text;
+  }
+}
+
 /** The dataset as CSV text chunks (header first). `progress.rows` counts data rows as they go. */
 export async function* csvChunks(store: Store, scope: Scope, period: Period, dataset: Dataset, progress: CsvProgress = { rows: 0 }): AsyncGenerator<string> {
   if (dataset === 'executions') {
-    yield csvLine(EXECUTION_COLUMNS);
-    for await (const text of store.streamText(EXECUTIONS_CSV_SQL(factsFilter(scope)), params(scope, period), 'CSV')) {
-      let lines = 0;
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-      progress.rows += lines;
-      yield text;
-    }
+    yield* executionsCsv(store, scope, period, progress);
     return;
   }
   if (dataset === 'trends') {

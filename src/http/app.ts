@@ -28,6 +28,7 @@ import { overviewRoutes } from './routes/overview.js';
 import { exportRoutes } from './routes/exports.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { alertRoutes } from './routes/alerts.js';
+import { drilldownRoutes } from './routes/drilldown.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(exportRoutes(deps));
   await app.register(experimentRoutes(deps));
   await app.register(alertRoutes(deps));
+  await app.register(drilldownRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(platformRoutes(deps));
   await app.register(sessionRoutes(deps));

@@ -38,12 +38,28 @@ const ENDING = `if(${STATUS.exited}, toString(exit_reason), 'failed')`;
  */
 const LOST_AFTER = `(s.completed = 1 AND ${ENDED} AND NOT arrayExists(x -> x.started_ms > 0 AND indexOf({order:Array(String)}, x.id) > indexOf({order:Array(String)}, s.id), steps))`;
 
+/**
+ * Where an execution stands at a step `s` of its `steps` (conditions on s and the execution's facts): what the
+ * funnel counts per step and what a drill-down from a funnel figure lists — one definition for both.
+ * dropped_off = entered − completed (a completion implies an entry in the facts); in_progress + exited = dropped_off.
+ */
+export const STEP_STAGES = {
+  entered: 's.started_ms > 0',
+  completed: 's.completed = 1',
+  dropped_off: 's.started_ms > 0 AND s.completed != 1',
+  in_progress: `s.started_ms > 0 AND s.completed != 1 AND ${STATUS.active}`,
+  exited: `s.started_ms > 0 AND s.completed != 1 AND NOT ${STATUS.active}`,
+  /** Completed s, entered no later step of {order}, ended: lost between s and the next step (lost_before of the next). */
+  lost_after: LOST_AFTER,
+} as const;
+export type StepStage = keyof typeof STEP_STAGES;
+
 export const FUNNEL_SQL = (filter: string) => `
 SELECT
     s.id AS step_id,
-    countIf(s.started_ms > 0) AS entered,
-    countIf(s.completed = 1) AS completed,
-    countIf(s.started_ms > 0 AND s.completed != 1 AND ${STATUS.active}) AS in_progress,
+    countIf(${STEP_STAGES.entered}) AS entered,
+    countIf(${STEP_STAGES.completed}) AS completed,
+    countIf(${STEP_STAGES.in_progress}) AS in_progress,
     countIf(${LOST_AFTER}) AS lost_after,
     sumMapIf([${ENDING}], [toUInt64(1)], ${LOST_AFTER}) AS lost_after_reasons,
     sum(s.time_sum) AS time_sum,
