@@ -68,6 +68,8 @@ export async function benchAnalytics(dataDir: string, repeats = 20) {
       ['actions 30 d, Kolkata (raw)', (i) => `${base}/actions?${period(i, 30)}&timezone=Asia/Kolkata`],
     ];
     panels.push(['versions compared 30 d (6 metrics, tests)', (i) => `${base}/versions?${period(i, 30)}&versions=1,2`]);
+    panels.push(['drill-down 30 d, a page of 100 executions', (i) => `/api/v1/workflows/${wf}/executions?${period(i, 30)}&limit=100`]);
+    panels.push(['drill-down 30 d, exited at a step, 100', (i) => `/api/v1/workflows/${wf}/executions?${period(i, 30)}&status=exited&limit=100`]);
     // experiments on the demo's A/B split: each starts at a different instant, so each answer is computed
     const experimentIds: string[] = [];
     for (let i = 0; i < repeats; i++) {
