@@ -1,4 +1,4 @@
-// Runs every *.test.ts(x) under src/, web/src/ and test/ with Node's test runner (each file in its own process,
+// Runs every *.test.ts(x) under src/, web/src/, test/ and packages/ with Node's test runner (each file in its own process,
 // which chdb needs: one embedded engine per process). Extra arguments are passed to node --test.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ function find(dir) {
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
-let files = [...find('src'), ...find('web/src'), ...find('test')].sort();
+let files = [...find('src'), ...find('web/src'), ...find('test'), ...find('packages')].sort();
 if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files matched');
