@@ -146,6 +146,8 @@ test('how long ago, in the largest whole unit', () => {
   assert.equal(formatAgo('2026-03-01T12:00:00Z', now, 'en-US'), 'yesterday');
   assert.equal(formatAgo('2026-02-26T12:00:00Z', now, 'en-US'), '4 days ago');
   assert.equal(formatAgo('2026-03-02T12:10:00Z', now, 'en-US'), 'in 10 minutes');
+  assert.equal(formatAgo('2026-03-02T12:59:50Z', now, 'en-US'), 'in 1 hour', 'not "in 60 minutes"');
+  assert.equal(formatAgo('2026-03-01T12:20:00Z', now, 'en-US'), 'yesterday', 'not "24 hours ago"');
   assert.equal(formatAgo(null, now), '—');
 });
 

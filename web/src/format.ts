@@ -199,10 +199,12 @@ export function formatAgo(iso: string | null | undefined, now: number = Date.now
   if (Number.isNaN(t)) return DASH;
   const s = (t - now) / 1000;
   const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  const abs = Math.abs(s);
-  if (abs < 45) return rtf.format(0, 'second');
-  if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
-  if (abs < 86_400) return rtf.format(Math.round(s / 3600), 'hour');
+  if (Math.abs(s) < 45) return rtf.format(0, 'second');
+  // each unit as long as it rounds below the next one: 59.9 minutes is "1 hour"
+  const minutes = Math.round(s / 60);
+  if (Math.abs(minutes) < 60) return rtf.format(minutes, 'minute');
+  const hours = Math.round(s / 3600);
+  if (Math.abs(hours) < 24) return rtf.format(hours, 'hour');
   return rtf.format(Math.round(s / 86_400), 'day');
 }
 
