@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, whenSignedOut, type Who } from './api.js';
 import { Layout } from './components/Layout.js';
 import { ErrorState, Skeleton } from './components/States.js';
+import { AlertsPage } from './pages/AlertsPage.js';
 import { ExperimentList } from './pages/ExperimentList.js';
 import { ExperimentPage } from './pages/ExperimentPage.js';
 import { SignIn } from './pages/SignIn.js';
@@ -83,12 +84,16 @@ function App() {
   const experiment = experimentOfPath(path);
   // viewers read; the API refuses them any change, so the experiment page shows them no buttons
   const canChange = me.is_operator || me.role === 'admin' || me.role === 'member';
+  // alert rules and silences are the admins' (the API refuses them to anyone else)
+  const isAdmin = me.is_operator || me.role === 'admin';
   return (
     <Layout who={me} current={path} onSignOut={() => void signOut()}>
       {workflow ? (
         <WorkflowPage key={workflow} workflowId={workflow} search={search} locale={locale} accent={me.accent_color ?? undefined} />
       ) : experiment ? (
         <ExperimentPage key={experiment} experimentId={experiment} locale={locale} canChange={canChange} />
+      ) : path === '/alerts' ? (
+        <AlertsPage search={search} locale={locale} canChange={canChange} isAdmin={isAdmin} />
       ) : path === '/experiments' ? (
         <ExperimentList search={search} locale={locale} />
       ) : path === '/' ? (

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { Who } from '../api.js';
 import { linkProps } from '../router.js';
+import { FiringCount } from './AlertBits.js';
 
 const PAGES = [
   ['/', 'Workflows'],
@@ -10,6 +11,7 @@ const PAGES = [
   ['/activity', 'Activity'],
   ['/errors', 'Errors'],
   ['/experiments', 'Experiments'],
+  ['/alerts', 'Alerts'],
 ] as const;
 
 export function Layout({ who, current, onSignOut, children }: { who: Who; current: string; onSignOut: () => void; children: ReactNode }) {
@@ -24,6 +26,7 @@ export function Layout({ who, current, onSignOut, children }: { who: Who; curren
           {PAGES.map(([href, label]) => (
             <a key={href} {...linkProps(href)} aria-current={current === href || (href !== '/' && current.startsWith(`${href}/`)) ? 'page' : undefined}>
               {label}
+              {href === '/alerts' && <FiringCount />}
             </a>
           ))}
           <a href="/docs" target="_blank" rel="noreferrer">

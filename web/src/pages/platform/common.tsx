@@ -26,11 +26,19 @@ export function PageHead({ title, view, onChange, compare = false, children }: {
   );
 }
 
+const workflowCatalog = { queryKey: ['workflow-names'], queryFn: () => api<{ workflows: Array<{ workflow_id: string; name: string }> }>('/api/v1/workflows'), staleTime: 60_000 };
+
 /** Workflow names by id (the catalog's, else the id). */
 export function useWorkflowNames(): (id: string | null) => string {
-  const q = useQuery({ queryKey: ['workflow-names'], queryFn: () => api<{ workflows: Array<{ workflow_id: string; name: string }> }>('/api/v1/workflows'), staleTime: 60_000 });
+  const q = useQuery(workflowCatalog);
   const names = new Map(q.data?.workflows.map((w) => [w.workflow_id, w.name]) ?? []);
   return (id) => (id === null ? '—' : (names.get(id) ?? id));
+}
+
+/** The workflows the caller may read, by name (empty until the catalog answers). */
+export function useWorkflowList(): Array<{ workflow_id: string; name: string }> {
+  const q = useQuery(workflowCatalog);
+  return [...(q.data?.workflows ?? [])].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Bucket labels as the API gives them (dates, or instants for hourly buckets). */
