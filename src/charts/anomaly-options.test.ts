@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ANOMALY_NAMES, anomalyOptions, isAnomaly, type AnomalyPointLike } from './anomaly-options.js';
+import { ANOMALY_NAMES, anomalyOptions, completeBuckets, isAnomaly, type AnomalyPointLike } from './anomaly-options.js';
 
 const point = (t: string, value: number | null, extra: Partial<AnomalyPointLike> = {}): AnomalyPointLike => ({
   t, value, expected: 5, lower: 2, upper: 8, score: 0.4, anomaly: false, suppressed: null, ...extra,
@@ -57,4 +57,11 @@ test('labels and values are written as the page asks; the tooltip says what was 
   assert.match(o.tooltip.formatter([{ dataIndex: 3 }]), /not judged: low volume/);
   assert.match(o.tooltip.formatter({ dataIndex: 4 }), /no data/);
   assert.equal(o.tooltip.formatter([]), '');
+});
+
+test('only the buckets that have ended are drawn: not the running hour, not the rest of the day', () => {
+  const now = Date.parse('2026-03-02T11:20:00.000Z');
+  assert.deepEqual(completeBuckets(POINTS, 3_600_000, now).map((p) => p.t.slice(11, 13)), ['08', '09', '10']);
+  assert.deepEqual(completeBuckets(POINTS, 3_600_000, Date.parse('2026-03-02T11:00:00.000Z')).length, 3, 'an hour ends on the hour');
+  assert.deepEqual(completeBuckets(POINTS, 86_400_000, now), []);
 });

@@ -31,6 +31,14 @@ export interface AnomalyChoice {
 /** Whether a point is drawn as an anomaly: flagged, judged (not suppressed), with a value. */
 export const isAnomaly = (p: AnomalyPointLike): boolean => p.anomaly && p.suppressed === null && p.value !== null;
 
+/**
+ * The buckets that have ended by `now`. The anomalies endpoint answers every bucket of the period, the running one
+ * and those still to come included (a count reads 0 there, far below its band); they are not judged yet.
+ */
+export function completeBuckets<T extends { t: string }>(points: readonly T[], bucketMs: number, now: number): T[] {
+  return points.filter((p) => Date.parse(p.t) + bucketMs <= now);
+}
+
 export const ANOMALY_NAMES = { expected: 'Expected', band: 'Expected range', anomaly: 'Anomaly' } as const;
 
 const defaultLabel = (t: string) => t.slice(0, 16).replace('T', ' ');

@@ -3,8 +3,10 @@
  * refetches them (at most once a second). EventSource reconnects by itself (resuming with Last-Event-ID);
  * when the stream cannot be opened at all (no EventSource, a proxy that buffers, a refused request) the
  * page polls every 15 s instead — the summary's ETag makes an unchanged poll a 304 — and tries the stream again.
+ * The stream also says when an alert of the workflow fires or resolves (`event: alert`): `onAlert` hears it.
  */
 import { useEffect, useRef, useState } from 'react';
+import { parseAlertNotice, type AlertNotice } from './alert-model.js';
 import { query } from './api.js';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'polling';
@@ -13,10 +15,12 @@ const POLL_MS = 15_000;
 const RETRY_STREAM_MS = 60_000;
 const MIN_REFRESH_MS = 1_000;
 
-export function useLive(streamPath: string | null, params: Record<string, string | number | undefined>, onChange: () => void): LiveStatus {
+export function useLive(streamPath: string | null, params: Record<string, string | number | undefined>, onChange: () => void, onAlert?: (n: AlertNotice) => void): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const changed = useRef(onChange);
   changed.current = onChange;
+  const alerted = useRef(onAlert);
+  alerted.current = onAlert;
   const url = streamPath ? streamPath + query(params) : null;
 
   useEffect(() => {
@@ -57,6 +61,10 @@ export function useLive(streamPath: string | null, params: Record<string, string
         const data = JSON.parse((e as MessageEvent<string>).data) as { snapshot?: boolean };
         // the first message is the current state, which the page already loaded
         if (!data.snapshot) refresh();
+      });
+      source.addEventListener('alert', (e) => {
+        const n = parseAlertNotice((e as MessageEvent<string>).data);
+        if (n) alerted.current?.(n);
       });
       source.addEventListener('error', () => {
         if (source?.readyState === EventSource.CLOSED) {

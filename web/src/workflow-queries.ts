@@ -3,10 +3,13 @@
  * the first render when it opens on a workflow page, so the figures do not wait for the sign-in check.
  */
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import { api, query, type ActionsResponse, type FunnelResponse, type SummaryResponse, type VersionsResponse, type WorkflowDetail } from './api.js';
+import { api, query, type ActionsResponse, type AnomaliesResponse, type FunnelResponse, type SummaryResponse, type VersionsResponse, type WorkflowDetail } from './api.js';
 import { analyticsParams, parseView } from './view-state.js';
 
 export type Params = ReturnType<typeof analyticsParams>;
+
+/** The anomaly bands' parameters: the page's period and timezone, a watched metric, the bucket, the sensitivity, the minimum volume judged. */
+export type AnomalyParams = Record<string, string | number | undefined> & { metric: string; bucket: 'hour' | 'day'; sensitivity: 'low' | 'medium' | 'high' };
 
 const base = (id: string) => `/api/v1/workflows/${encodeURIComponent(id)}`;
 
@@ -18,6 +21,7 @@ export const workflowQueries = {
   summary: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'summary', p], queryFn: ({ signal }) => api<SummaryResponse>(`${base(id)}/analytics${query(p)}`, { signal }) }),
   funnel: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'funnel', withoutCompare(p)], queryFn: ({ signal }) => api<FunnelResponse>(`${base(id)}/analytics/funnel${query(withoutCompare(p))}`, { signal }) }),
   actions: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'actions', withoutCompare(p)], queryFn: ({ signal }) => api<ActionsResponse>(`${base(id)}/analytics/actions${query(withoutCompare(p))}`, { signal }) }),
+  anomalies: (id: string, p: AnomalyParams) => queryOptions({ queryKey: ['wf', id, 'anomalies', p], queryFn: ({ signal }) => api<AnomaliesResponse>(`${base(id)}/analytics/anomalies${query(p)}`, { signal }) }),
   versions: (id: string, p: Params) => queryOptions({ queryKey: ['wf', id, 'versions', versionsParams(p)], queryFn: ({ signal }) => api<VersionsResponse>(`${base(id)}/analytics/versions${query(versionsParams(p))}`, { signal }) }),
 };
 

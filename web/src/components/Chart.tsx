@@ -1,14 +1,14 @@
 /**
- * An ECharts chart of any option object (from src/charts/options.ts and experiment-options.ts): only the line,
- * bar and custom (error bars) charts, grid, legend, tooltip and mark lines are bundled, SVG renderer. Loaded lazily (see LazyChart), so pages read without it.
+ * An ECharts chart of any option object (from src/charts/options.ts, experiment-options.ts and anomaly-options.ts): only
+ * the line, bar, scatter (anomalies) and custom (error bars) charts, grid, legend, tooltip and mark lines are bundled, SVG renderer. Loaded lazily (see LazyChart), so pages read without it.
  */
-import { BarChart, CustomChart, LineChart } from 'echarts/charts';
+import { BarChart, CustomChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([LineChart, BarChart, CustomChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
+echarts.use([LineChart, BarChart, CustomChart, ScatterChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
 export function Chart({ options, label, height }: { options: Record<string, unknown>; label: string; height?: number }) {
   const el = useRef<HTMLDivElement>(null);

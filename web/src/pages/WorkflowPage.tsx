@@ -1,13 +1,16 @@
 /**
  * `/workflows/{id}`: summary cards with their change, trends, the funnel, action performance, exit
- * reasons and enrollment sources, for the period, timezone, version and variant in the URL; live while open;
- * the versions compared, on demand.
+ * reasons and enrollment sources, for the period, timezone, version and variant in the URL; live while open (alerts
+ * firing or resolving show a notice); a watched metric's anomaly bands; the versions compared, on demand.
  */
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { TREND_METRICS, trendOptions } from '../../../src/charts/options.js';
+import type { AlertNotice } from '../alert-model.js';
 import type { WorkflowDetail } from '../api.js';
 import { ActionsTable } from '../components/ActionsTable.js';
+import { AlertFromLink, LiveAlertNotices } from '../components/AlertNotices.js';
+import { AnomalyPanel } from '../components/AnomalyPanel.js';
 import { Breakdown } from '../components/Breakdown.js';
 import { DateControls } from '../components/DateControls.js';
 import { ExportMenu } from '../components/ExportMenu.js';
@@ -38,8 +41,13 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
   const actions = useQuery({ ...workflowQueries.actions(workflowId, params), placeholderData: keepPreviousData });
 
   const { compare: _c, granularity: _g, ...streamParams } = params;
+  const [notices, setNotices] = useState<AlertNotice[]>([]);
+  const onAlert = (n: AlertNotice) => {
+    setNotices((all) => [n, ...all.filter((x) => !(x.alert_id === n.alert_id && x.kind === n.kind))].slice(0, 4));
+    void client.invalidateQueries({ queryKey: ['alerts'] });
+  };
   // the stream opens once the figures are on screen: its snapshot query would otherwise queue before them
-  const live = useLive(detail.isSuccess && summary.isSuccess && funnel.isSuccess && actions.isSuccess ? `${base}/analytics/stream` : null, streamParams, () => void client.invalidateQueries({ queryKey: ['wf', workflowId] }));
+  const live = useLive(detail.isSuccess && summary.isSuccess && funnel.isSuccess && actions.isSuccess ? `${base}/analytics/stream` : null, streamParams, () => void client.invalidateQueries({ queryKey: ['wf', workflowId] }), onAlert);
 
   const s = summary.data?.summary;
   const trends = useMemo(
@@ -79,6 +87,8 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
         </div>
       </div>
       <DateControls view={view} onChange={setView} />
+      <LiveAlertNotices notices={notices} onDismiss={(id, kind) => setNotices((all) => all.filter((x) => !(x.alert_id === id && x.kind === kind)))} locale={locale} />
+      {view.alert && <AlertFromLink alertId={view.alert} onDismiss={() => setView({ ...view, alert: null })} locale={locale} />}
       {summary.isError && <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />}
 
       <section aria-label="Summary" className={summary.isPlaceholderData ? 'is-stale' : ''}>
@@ -125,6 +135,8 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
           !summary.isError && <Skeleton height={280} label="Loading trends" />
         )}
       </section>
+
+      <AnomalyPanel workflowId={workflowId} view={view} onChange={setView} locale={locale} accent={accent} />
 
       <div className="grid-2">
         <section className="panel">
