@@ -38,6 +38,8 @@ test('the live stream\'s alert event', () => {
   assert.ok(n);
   assert.equal(noticeText(n), 'Firing: Failures — Failure rate 50% is above the threshold 20%');
   assert.equal(noticeText({ ...n, kind: 'resolved' }), 'Resolved: Failures — Failure rate 50% is above the threshold 20%');
+  const budget = parseAlertNotice(JSON.stringify({ kind: 'firing', alert_id: 'b1', rule_name: 'Budget b: 80%', summary: 'Spend crossed 80%', metric: 'cost_usd' }));
+  assert.deepEqual([budget?.value, budget?.expected, budget?.lower, budget?.upper, budget?.unit], [null, null, null, null, ''], 'figures it lacks are null');
   assert.equal(parseAlertNotice('{"kind":"other"}'), null);
   assert.equal(parseAlertNotice('not json'), null);
 });

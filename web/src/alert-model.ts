@@ -56,11 +56,20 @@ export interface AlertNotice {
   link: string;
 }
 
-/** Parses an `alert` event's data; null when it is not one. */
+const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+/**
+ * Parses an `alert` event's data; null when it is not one. Figures it lacks are null (a budget's alert comes with
+ * its rule name and summary only).
+ */
 export function parseAlertNotice(data: string): AlertNotice | null {
   try {
     const n = JSON.parse(data) as Partial<AlertNotice>;
-    return (n.kind === 'firing' || n.kind === 'resolved') && typeof n.alert_id === 'string' && typeof n.rule_name === 'string' ? (n as AlertNotice) : null;
+    if (!((n.kind === 'firing' || n.kind === 'resolved') && typeof n.alert_id === 'string' && typeof n.rule_name === 'string')) return null;
+    return {
+      ...(n as AlertNotice), summary: n.summary ?? '', severity: n.severity ?? 'warning', unit: n.unit ?? '', metric: n.metric ?? '', metric_label: n.metric_label ?? '', workflow_id: n.workflow_id ?? null,
+      value: num(n.value), expected: num(n.expected), lower: num(n.lower), upper: num(n.upper),
+    };
   } catch {
     return null;
   }

@@ -18,7 +18,12 @@ export function LiveAlertNotices({ notices, onDismiss, locale }: { notices: Aler
           <div className="toast-text">
             <strong>{noticeText(n)}</strong>
             <div className="small">
-              <AlertFigures a={n} unit={n.unit} locale={locale} /> · <a {...linkProps(`/alerts?alert=${encodeURIComponent(n.alert_id)}`)}>history →</a>
+              {n.value !== null && (
+                <>
+                  <AlertFigures a={n} unit={n.unit} locale={locale} /> ·{' '}
+                </>
+              )}
+              <a {...linkProps(`/alerts?alert=${encodeURIComponent(n.alert_id)}`)}>history →</a>
             </div>
           </div>
           <button type="button" className="button button-quiet" aria-label="Dismiss" onClick={() => onDismiss(n.alert_id, n.kind)}>
