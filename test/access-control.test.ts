@@ -173,6 +173,7 @@ const MATRIX: Row[] = [
   // drill-down (issue 28): whoever may read the workflow
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/executions', url: () => `/api/v1/workflows/wf/executions${q}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/executions/{execution_id}', url: () => '/api/v1/workflows/wf/executions/e1', codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/insights', url: () => `/api/v1/workflows/wf/analytics/insights${q}`, codes: expect(403, READ_WF) },
   // the metric catalog: every key that may read figures
   { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', codes: expect(200, { ingest: 403 }) },
   // who am I: every valid key, the ingest key too (issue 36: it got 403); without a key, "nobody signed in"

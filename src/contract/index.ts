@@ -16,3 +16,4 @@ export * from './reports.js';
 export * from './comparison.js';
 export * from './alerts.js';
 export * from './drilldown.js';
+export * from './insights.js';
