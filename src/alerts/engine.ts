@@ -341,8 +341,8 @@ export class AlertEngine {
   // ---- anomaly bands ----
 
   /**
-   * A watched metric of one workflow per bucket over [from, to) with the seasonal baseline's expectation, band and
-   * robust score (the history before `from` — 8 weeks of hours, 16 of days — warms the baseline up).
+   * A watched metric of one workflow per complete bucket of [from, to) with the seasonal baseline's expectation, band
+   * and robust score (the history before `from` — 8 weeks of hours, 16 of days — warms the baseline up).
    */
   async anomalies(account: string, workflow: string, metricName: string, window: { from: Date; to: Date; timezone: string }, bucket: AlertRule['bucket'], sensitivity: 'low' | 'medium' | 'high', minVolume: number) {
     const step = BUCKET_MS[bucket];
@@ -352,9 +352,11 @@ export class AlertEngine {
     const all = (await this.deps.queries.series({ account, workflows: [workflow] }, metricName, { from: new Date(from - history), to: new Date(to) }, bucket, true)).get(workflow) ?? [];
     const bands = anomalyBands(metricName, all, { bucket, timezone: window.timezone, sensitivity, minVolume });
     const first = all.findIndex((p) => p.t >= from);
+    // complete buckets only: the running one (and the rest of a period reaching past now) would read as a drop
+    const now = Date.now();
     return {
       seasonality: seasonalityFor(all.map((p) => ({ t: p.t, value: p.value, volume: p.volume })), { bucketMs: step, minVolume, kind: metric(metricName).series!.detect }),
-      points: bands.slice(first < 0 ? bands.length : first).map((p) => ({
+      points: bands.slice(first < 0 ? bands.length : first).filter((p) => p.t + step <= now).map((p) => ({
         t: new Date(p.t).toISOString(), value: p.value, expected: p.expected, lower: p.lower, upper: p.upper, score: p.score, anomaly: p.anomaly, suppressed: p.suppressed ?? null,
       })),
     };

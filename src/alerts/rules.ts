@@ -105,8 +105,6 @@ export async function ruleOf(input: AlertRuleInput, checks: RuleChecks, base: { 
     if (problem) errors.push({ path: `/channels/${i}/${c.type === 'slack' ? 'webhook_url' : 'url'}`, message: problem });
   });
   if (errors.length > 0) throw new InvalidInput(`Invalid alert rule: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
-  const m = metric(input.metric);
-  const rated = m.kind === 'rate' || m.kind === 'percentile' || m.kind === 'mean';
   return {
     rule_id: base.rule_id ?? randomUUID(),
     name: input.name,
@@ -115,7 +113,7 @@ export async function ruleOf(input: AlertRuleInput, checks: RuleChecks, base: { 
     scope: input.scope,
     detector: input.detector,
     bucket: input.bucket ?? 'hour',
-    min_volume: input.min_volume ?? (rated ? 20 : 0),
+    min_volume: input.min_volume ?? defaultMinVolume(input.metric),
     interval_minutes: input.interval_minutes ?? 5,
     for_minutes: input.for_minutes ?? 0,
     severity: input.severity ?? 'warning',
@@ -127,6 +125,12 @@ export async function ruleOf(input: AlertRuleInput, checks: RuleChecks, base: { 
     created_at: base.created_at ?? now,
     updated_at: now,
   };
+}
+
+/** The minimum volume a rule judges with unless it says: 20 executions (events, durations) behind a rate, mean or percentile; none for counts and sums. */
+export function defaultMinVolume(metricName: string): number {
+  const m = metric(metricName);
+  return m.kind === 'rate' || m.kind === 'percentile' || m.kind === 'mean' ? 20 : 0;
 }
 
 /** What the API answers instead of a webhook's secret (given back in a PUT, it keeps the secret the rule has for that URL). */

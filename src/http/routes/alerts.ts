@@ -11,7 +11,7 @@ import { principalOf, type Principal } from '../../auth/principal.js';
 import { readableWorkflows } from '../../catalog/readable.js';
 import { AlertHistoryResponse, AlertListResponse, AlertRecordOut, AlertRuleOut, AlertRulesResponse, AnomaliesResponse, RuleEvaluationsResponse, SilenceOut, SilencesResponse, WorkflowId } from '../../contract/index.js';
 import type { Actor } from '../../alerts/engine.js';
-import { AlertRuleInput, ruleView } from '../../alerts/rules.js';
+import { AlertRuleInput, defaultMinVolume, ruleView } from '../../alerts/rules.js';
 import { metric, WATCHABLE } from '../../metrics/definitions.js';
 import { parsePeriod } from '../../metrics/period.js';
 import type { AppDeps } from '../deps.js';
@@ -152,14 +152,14 @@ export const alertRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         config: { access: { action: 'read', workflow: 'param' }, rateLimitGroup: 'analytics' as const },
         schema: {
           tags: ['analytics'], summary: 'Anomaly bands of a watched metric',
-          description: 'Per hour or day of the period: the value, what the seasonal baseline expected, the band outside which a point is an anomaly at the sensitivity asked, and its robust score (the history before the period warms the baseline up). The same detector alert rules use.',
+          description: 'Per complete hour or day of the period (UTC buckets): the value, what the seasonal baseline expected, the band outside which a point is an anomaly at the sensitivity asked, and its robust score (the history before the period warms the baseline up). The same detector alert rules use.',
           params: WorkflowId,
           querystring: Type.Object({
             ...PeriodParams,
             metric: Type.Union(WATCHABLE.map((m) => Type.Literal(m))),
             bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'hour' })),
             sensitivity: Type.Optional(Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')], { default: 'medium' })),
-            min_volume: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9 })),
+            min_volume: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9, description: 'buckets resting on fewer executions are not judged; default as for rules: 20 for rates, means and percentiles, 0 otherwise' })),
           }, { additionalProperties: false }),
           response: { 200: AnomaliesResponse },
         },
@@ -169,7 +169,7 @@ export const alertRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const period = parsePeriod(q);
         const bucket = q.bucket ?? 'hour';
         const sensitivity = q.sensitivity ?? 'medium';
-        const bands = await engine.anomalies(principalOf(request).accountId, request.params.workflow_id, q.metric, period, bucket, sensitivity, q.min_volume ?? 0);
+        const bands = await engine.anomalies(principalOf(request).accountId, request.params.workflow_id, q.metric, period, bucket, sensitivity, q.min_volume ?? defaultMinVolume(q.metric));
         return { workflow_id: request.params.workflow_id, metric: q.metric, unit: metric(q.metric).unit, bucket, sensitivity, ...bands };
       },
     );
