@@ -131,11 +131,20 @@ export interface FlowlensStats {
 }
 
 interface Batch {
-  /** Order of formation; a flush waits for every batch up to its mark. Halves of a split keep their batch's. */
-  seq: number;
+  /**
+   * The formation order of each batch it holds (several once waiting batches are merged into one request);
+   * a flush waits for every batch up to its mark. The halves of a split keep their batch's.
+   */
+  seqs: number[];
   /** null: a batch left in the spool by an earlier client, not read yet (not in memory, not in `queued`). */
   events: FlowlensEvent[] | null;
-  file: string | null;
+  /** Its spool files. */
+  files: string[];
+  /** The spool write begun when the batch was formed; `spoolFailed` when some of its events are on no file. */
+  spooling: Promise<void> | null;
+  spoolFailed: boolean;
+  /** The JSON of `events`, when made already (for the spool). */
+  body: string | null;
 }
 
 type Outcome = 'settled' | 'aborted';
@@ -213,7 +222,7 @@ export class Flowlens implements Tracker {
   private readonly aborted: Batch[] = [];
   private queued = 0;
   private seq = 0;
-  /** seq → batches of that seq not settled yet. */
+  /** seq → requests holding events of that batch not settled yet. */
   private readonly unsettled = new Map<number, number>();
   private flushWaiters: Array<{ mark: number; resolve: (done: boolean) => void }> = [];
   private blockWaiters: Array<{ event: FlowlensEvent; resolve: () => void }> = [];
@@ -248,7 +257,7 @@ export class Flowlens implements Tracker {
     this.random = options.random ?? Math.random;
     this.spool = options.spoolDir ? new Spool(options.spoolDir, { sync: options.spoolSync ?? false }) : null;
     // what earlier clients left in the spool goes first; each file is read when its turn comes
-    for (const file of this.spool?.pending() ?? []) this.enqueueBatch({ seq: ++this.seq, events: null, file });
+    for (const file of this.spool?.pending() ?? []) this.enqueueBatch({ seqs: [++this.seq], events: null, files: [file], spooling: null, spoolFailed: false, body: null });
     this.pump();
   }
 
@@ -342,7 +351,7 @@ export class Flowlens implements Tracker {
     else if (this.timer === null) this.timer = setTimeout(() => this.cut(), this.flushIntervalMs);
   }
 
-  /** The buffer becomes a batch. */
+  /** The buffer becomes a batch (written to the spool at once, when there is one). */
   private cut() {
     if (this.timer !== null) {
       clearTimeout(this.timer);
@@ -351,21 +360,35 @@ export class Flowlens implements Tracker {
     if (this.buffer.length === 0) return;
     const events = this.buffer;
     this.buffer = [];
-    this.enqueueBatch({ seq: ++this.seq, events, file: null });
+    const batch: Batch = { seqs: [++this.seq], events, files: [], spooling: null, spoolFailed: false, body: null };
+    if (this.spool) batch.spooling = this.spoolWrite(batch);
+    this.enqueueBatch(batch);
     this.pump();
   }
 
+  private async spoolWrite(batch: Batch) {
+    batch.body ??= JSON.stringify(batch.events);
+    try {
+      batch.files.push(await this.spool!.write(batch.body));
+    } catch (err) {
+      batch.spoolFailed = true;
+      this.report(new FlowlensError(`spool: a batch could not be written (it is sent all the same): ${String(err)}`, 'spool'));
+    }
+  }
+
   private enqueueBatch(batch: Batch, front = false) {
-    this.unsettled.set(batch.seq, (this.unsettled.get(batch.seq) ?? 0) + 1);
+    for (const seq of batch.seqs) this.unsettled.set(seq, (this.unsettled.get(seq) ?? 0) + 1);
     if (front) this.ready.unshift(batch);
     else this.ready.push(batch);
   }
 
   private settle(batch: Batch) {
     if (batch.events !== null) this.queued -= batch.events.length;
-    const n = (this.unsettled.get(batch.seq) ?? 1) - 1;
-    if (n <= 0) this.unsettled.delete(batch.seq);
-    else this.unsettled.set(batch.seq, n);
+    for (const seq of batch.seqs) {
+      const n = (this.unsettled.get(seq) ?? 1) - 1;
+      if (n <= 0) this.unsettled.delete(seq);
+      else this.unsettled.set(seq, n);
+    }
     this.admitBlocked();
     if (this.flushWaiters.length) {
       const still = [];
@@ -395,7 +418,11 @@ export class Flowlens implements Tracker {
 
   private drop(events: FlowlensEvent[], reason: DropReason) {
     this.counters.dropped += events.length;
-    this.options.onDropped?.(events, reason);
+    try {
+      this.options.onDropped?.(events, reason);
+    } catch {
+      // a callback's error is the caller's
+    }
   }
 
   /** Drops the oldest batch that waits (not one being sent: it may be stored already), else the buffer's oldest event. */
@@ -404,7 +431,7 @@ export class Flowlens implements Tracker {
     if (i >= 0) {
       const [batch] = this.ready.splice(i, 1) as [Batch];
       const events = batch.events!;
-      if (batch.file) this.spool!.remove(batch.file).catch((err) => this.report(new FlowlensError(`spool: ${String(err)}`, 'spool')));
+      if (this.spool) void (batch.spooling ?? Promise.resolve()).then(() => this.forget(batch));
       this.settle(batch);
       this.drop(events, 'queue_full');
       return true;
@@ -429,43 +456,75 @@ export class Flowlens implements Tracker {
 
   private pump() {
     while (this.active.size < this.concurrency && this.ready.length > 0 && !this.abort.signal.aborted) {
-      const batch = this.ready.shift()!;
-      const delivery = this.deliver(batch).then((outcome) => {
-        this.active.delete(batch);
+      const first = this.ready.shift()!;
+      const delivery = this.deliver(first).then(({ outcome, batch }) => {
+        this.active.delete(first);
         if (outcome === 'aborted') this.aborted.push(batch);
         else this.settle(batch);
         this.pump();
       });
-      this.active.set(batch, delivery);
+      this.active.set(first, delivery);
     }
   }
 
-  private async deliver(batch: Batch): Promise<Outcome> {
-    if (batch.events === null) {
-      try {
-        batch.events = await this.spool!.read(batch.file!);
-      } catch (err) {
-        this.report(new FlowlensError(`spool: ${batch.file} could not be read (moved to failed/): ${String(err)}`, 'spool'));
-        await this.spool!.quarantine(batch.file!).catch(() => {});
-        return 'settled';
-      }
-      this.counters.recovered += batch.events.length;
-      this.queued += batch.events.length;
+  /** Reads a batch an earlier client left in the spool; false when it cannot be read (it is moved to failed/). */
+  private async load(batch: Batch): Promise<boolean> {
+    if (batch.events !== null) return true;
+    const file = batch.files[0]!;
+    try {
+      batch.events = await this.spool!.read(file);
+    } catch (err) {
+      this.report(new FlowlensError(`spool: ${file} could not be read (moved to failed/): ${String(err)}`, 'spool'));
+      await this.spool!.quarantine(file).catch(() => {});
+      return false;
     }
-    const events = batch.events;
-    const body = JSON.stringify(events);
-    if (this.spool && batch.file === null) {
-      try {
-        batch.file = await this.spool.write(body);
-      } catch (err) {
-        this.report(new FlowlensError(`spool: a batch could not be written (sent anyway): ${String(err)}`, 'spool'));
+    this.counters.recovered += batch.events.length;
+    this.queued += batch.events.length;
+    return true;
+  }
+
+  /**
+   * The request's events: this batch, and the batches waiting behind it while they fit in batchSize — after an
+   * outage the time-cut batches are small, and each request has a cost of its own on the server.
+   */
+  private async gather(first: Batch): Promise<Batch | null> {
+    if (!(await this.load(first))) return null;
+    const parts = [first];
+    let count = first.events!.length;
+    while (count < this.batchSize && this.ready.length > 0 && !this.abort.signal.aborted) {
+      const next = this.ready[0]!;
+      if (next.events !== null && count + next.events.length > this.batchSize) break;
+      this.ready.shift();
+      if (!(await this.load(next))) {
+        this.settle(next);
+        continue;
       }
+      if (count + next.events!.length > this.batchSize) {
+        this.ready.unshift(next);
+        break;
+      }
+      parts.push(next);
+      count += next.events!.length;
     }
+    await Promise.all(parts.map((p) => p.spooling));
+    if (parts.length === 1) return first;
+    return {
+      seqs: parts.flatMap((p) => p.seqs), events: parts.flatMap((p) => p.events!), files: parts.flatMap((p) => p.files),
+      spooling: null, spoolFailed: parts.some((p) => p.spoolFailed || (this.spool !== null && p.files.length === 0)), body: null,
+    };
+  }
+
+  private async deliver(first: Batch): Promise<{ outcome: Outcome; batch: Batch }> {
+    const batch = await this.gather(first);
+    if (batch === null) return { outcome: 'settled', batch: first };
+    const events = batch.events!;
+    const body = batch.body ?? JSON.stringify(events);
+    batch.body = null; // the request keeps it while it lasts; the batch need not
     // zlib's output is backed by a plain ArrayBuffer (what fetch's body types ask for)
     let compressed: Buffer<ArrayBuffer> | null = null;
     let retries = 0;
     for (;;) {
-      if (this.abort.signal.aborted) return 'aborted';
+      if (this.abort.signal.aborted) return { outcome: 'aborted', batch };
       const gz = this.useGzip && body.length >= this.gzipMinBytes;
       if (gz) compressed ??= (await gzipAsync(body, { level: this.gzipLevel })) as Buffer<ArrayBuffer>;
       const result = await this.post(gz ? compressed! : body, gz, events.length);
@@ -473,7 +532,7 @@ export class Flowlens implements Tracker {
         case 'ok':
           this.acknowledge(events, result.response);
           await this.forget(batch);
-          return 'settled';
+          return { outcome: 'settled', batch };
         case 'encoding':
           // the server does not read gzip (a 400 for the whole body, or 415): send plain from now on, at once
           this.useGzip = false;
@@ -482,21 +541,19 @@ export class Flowlens implements Tracker {
           if (events.length === 1) {
             this.reject([{ event: events[0]!, errors: [{ path: '', message: 'the event is larger than the server takes in a request' }] }]);
             await this.forget(batch);
-            return 'settled';
-          }
-          await this.split(batch);
-          return 'settled';
+          } else await this.split(batch);
+          return { outcome: 'settled', batch };
         case 'bad_request':
           this.reject(events.map((event) => ({ event, errors: result.errors.length ? result.errors : [{ path: '', message: result.detail }] })));
           await this.forget(batch);
-          return 'settled';
+          return { outcome: 'settled', batch };
         case 'permanent':
           await this.giveUp(batch, `the server answered ${result.status}: ${result.detail}`, result.status);
-          return 'settled';
+          return { outcome: 'settled', batch };
         case 'transient': {
           if (retries >= this.maxRetries) {
             await this.giveUp(batch, `${retries} retries exhausted; last: ${result.reason}`, result.status);
-            return 'settled';
+            return { outcome: 'settled', batch };
           }
           retries++;
           this.counters.retries++;
@@ -564,20 +621,22 @@ export class Flowlens implements Tracker {
     }
   }
 
-  /** The batch is settled: its spool file goes. */
+  /** The batch is settled: its spool files go. */
   private async forget(batch: Batch) {
-    if (!batch.file) return;
-    await this.spool!.remove(batch.file).catch((err) => this.report(new FlowlensError(`spool: ${String(err)}`, 'spool')));
+    for (const file of batch.files.splice(0)) {
+      await this.spool!.remove(file).catch((err) => this.report(new FlowlensError(`spool: ${String(err)}`, 'spool')));
+    }
   }
 
   private async giveUp(batch: Batch, why: string, status?: number) {
     const events = batch.events!;
     this.counters.failed += events.length;
-    let where = '';
-    if (batch.file) {
-      const to = await this.spool!.quarantine(batch.file).catch(() => null);
-      if (to) where = ` (kept in ${to})`;
+    const kept: string[] = [];
+    for (const file of batch.files.splice(0)) {
+      const to = await this.spool!.quarantine(file).catch(() => null);
+      if (to) kept.push(to);
     }
+    const where = kept.length ? ` (kept in ${kept.join(', ')})` : '';
     this.report(new FlowlensError(`a batch of ${events.length} events was given up${where}: ${why}`, 'failed', events, status));
   }
 
@@ -585,14 +644,11 @@ export class Flowlens implements Tracker {
   private async split(batch: Batch) {
     const events = batch.events!;
     const mid = Math.ceil(events.length / 2);
-    const halves: Batch[] = [
-      { seq: batch.seq, events: events.slice(0, mid), file: null },
-      { seq: batch.seq, events: events.slice(mid), file: null },
-    ];
-    if (this.spool && batch.file) {
+    const halves: Batch[] = [events.slice(0, mid), events.slice(mid)].map((part) => ({ seqs: batch.seqs, events: part, files: [], spooling: null, spoolFailed: false, body: null }));
+    if (this.spool) {
       // the halves are on disk before the whole goes
-      for (const h of halves) h.file = await this.spool.write(JSON.stringify(h.events)).catch(() => null);
-      if (halves.every((h) => h.file)) await this.forget(batch);
+      for (const h of halves) await this.spoolWrite(h);
+      if (!halves.some((h) => h.spoolFailed)) await this.forget(batch);
     }
     this.queued += events.length; // the halves; settle() takes the whole batch's count off
     this.enqueueBatch(halves[1]!, true);
@@ -621,16 +677,15 @@ export class Flowlens implements Tracker {
     }
     // what is left when close() gave up waiting: kept in the spool for the next client, else dropped
     const left = [...this.aborted, ...this.ready.splice(0)];
-    if (this.buffer.length) left.push({ seq: ++this.seq, events: this.buffer.splice(0), file: null });
+    if (this.buffer.length) left.push({ seqs: [++this.seq], events: this.buffer.splice(0), files: [], spooling: null, spoolFailed: false, body: null });
     for (const batch of left) {
-      if (batch.events === null || batch.file) continue; // on disk already
+      await batch.spooling;
+      if (batch.events === null) continue; // an earlier client's, still on disk
+      if (batch.files.length > 0 && !batch.spoolFailed) continue; // on disk already
       if (this.spool) {
-        try {
-          batch.file = await this.spool.write(JSON.stringify(batch.events));
-          continue;
-        } catch (err) {
-          this.report(new FlowlensError(`spool: a batch could not be written at close: ${String(err)}`, 'spool'));
-        }
+        batch.spoolFailed = false;
+        await this.spoolWrite(batch);
+        if (!batch.spoolFailed) continue;
       }
       this.drop(batch.events, 'closed');
     }
