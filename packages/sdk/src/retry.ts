@@ -21,6 +21,7 @@ export function retryAfterMs(header: string | null, maxMs: number, now = Date.no
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
   else {
+    if (!/[a-z]/i.test(text)) return null; // an HTTP date names its day and month
     const at = Date.parse(text);
     if (Number.isNaN(at)) return null;
     ms = at - now;
