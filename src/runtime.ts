@@ -11,6 +11,7 @@ import { BudgetMonitor } from './budgets/monitor.js';
 import { ExportHistory } from './exports/exports.js';
 import { Experiments } from './experiments/experiments.js';
 import { AlertEngine } from './alerts/engine.js';
+import { Dashboards } from './dashboards/dashboards.js';
 import { NO_SMTP, smtpMailer } from './reports/mailer.js';
 import { ReportStore } from './reports/reports.js';
 import { ReportScheduler } from './reports/scheduler.js';
@@ -109,7 +110,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.budgetTickMs, delayMs: config.budgetCheckDelayMs, webhookAllowPrivate: config.webhookAllowPrivate },
     log,
   );
-  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, ...(redis ? { redis } : {}) };
+  const dashboards = new Dashboards({ store, queries, accountSettings });
+  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   // before the catch-up, so that the events it settles check the budgets of their accounts

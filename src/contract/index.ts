@@ -17,3 +17,4 @@ export * from './comparison.js';
 export * from './alerts.js';
 export * from './drilldown.js';
 export * from './insights.js';
+export * from './dashboards.js';

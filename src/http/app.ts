@@ -29,6 +29,7 @@ import { exportRoutes } from './routes/exports.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { alertRoutes } from './routes/alerts.js';
 import { drilldownRoutes } from './routes/drilldown.js';
+import { dashboardRoutes } from './routes/dashboards.js';
 import { insightRoutes } from './routes/insights.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { reportRoutes } from './routes/reports.js';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(experimentRoutes(deps));
   await app.register(alertRoutes(deps));
   await app.register(drilldownRoutes(deps));
+  await app.register(dashboardRoutes(deps));
   await app.register(insightRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(platformRoutes(deps));

@@ -5,6 +5,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { BudgetMonitor } from '../budgets/monitor.js';
 import type { Experiments } from '../experiments/experiments.js';
 import type { AlertEngine } from '../alerts/engine.js';
+import type { Dashboards } from '../dashboards/dashboards.js';
 import type { Config } from '../config/config.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { EventBus } from '../realtime/bus.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   experiments: Experiments;
   /** Alert rules, their evaluation on a schedule, alerts, silences, notifications. */
   alerts: AlertEngine;
+  /** Saved dashboards: widgets bound to queries of the metric catalog, sharing, public links and embedding. */
+  dashboards: Dashboards;
   hub: StreamHub;
   /** Signs stream tokens (shared by every instance on the store). */
   streamSecret: Buffer;
