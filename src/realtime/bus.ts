@@ -13,8 +13,8 @@ export interface WorkflowChanged {
   /** The publishing instance (random per process), so that an instance tells others' changes from its own. */
   origin?: string;
   /**
-   * An alert fired or resolved (src/alerts): live streams of the workflow (of every workflow of the account when
-   * `workflow` is '') send it as an `alert` event; the figures did not change.
+   * An alert fired or resolved (src/alerts): live streams of the workflow send it as an `alert` event (an account-wide
+   * alert, `workflow` '', goes to none); the figures did not change.
    */
   alert?: Record<string, unknown>;
 }

@@ -201,10 +201,12 @@ export class StreamHub {
 
   private changed(message: WorkflowChanged): void {
     if (message.alert) {
-      // an alert is news for the streams of its workflow (all of the account's for an account-wide alert), not a change of figures
+      // an alert is news for the streams of its workflow, not a change of figures; an account-wide alert (workflow '')
+      // goes to no stream: a workflow's stream may be a viewer's, who may not see the account's alerts
+      if (message.workflow === '') return;
       const text = `event: alert\ndata: ${JSON.stringify(message.alert)}\n\n`;
       for (const g of this.groups.values()) {
-        if (g.scope.account === message.account && (message.workflow === '' || g.scope.workflow === message.workflow)) for (const m of g.members) this.send(g, m, text);
+        if (g.scope.account === message.account && g.scope.workflow === message.workflow) for (const m of g.members) this.send(g, m, text);
       }
       return;
     }
