@@ -22,9 +22,15 @@ let ruleId = '';
 let doomedRule = '';
 let alertId = '';
 let silenceId = '';
+let dashboardId = '';
+let doomedDashboard = '';
+let dashboardLink = '';
+let publicToken = '';
 const RULE = { name: 'Silent', metric: 'events_received', scope: { type: 'each_workflow' }, detector: { type: 'threshold', threshold: -1, direction: 'above' }, channels: [] };
 const EXPERIMENT = { workflow_id: 'wf', name: 'Subject line', variants: [{ key: 'A' }, { key: 'B' }], primary_metric: 'conversion_rate', power: { baseline_rate_percent: 10 } };
 const REPORT = { name: 'Weekly', workflow_id: 'wf', formats: ['csv'], schedule: { frequency: 'weekly', day_of_week: 1, time: '09:00', timezone: 'UTC' }, recipients: ['a@example.com'] };
+const DASHBOARD = { name: 'Shared', workflow_ids: ['wf'], widgets: [{ widget_id: 'n', type: 'metric', metrics: ['enrolled'], start_date: '2026-03-01', end_date: '2026-03-31' }] };
+const DASHBOARD_SHARING = { shares: [{ kind: 'user', id: 'u-viewer', access: 'read' }, { kind: 'user', id: 'u-shared-member', access: 'edit' }], allowed_origins: [] };
 let baseUrl = '';
 
 async function key(account: string, role: string, userId?: string, extra: Record<string, unknown> = {}) {
@@ -65,6 +71,11 @@ before(async () => {
   alertId = evaluated.json.evaluations.find((e: { workflow_id: string }) => e.workflow_id === 'wf').alert_id;
   silenceId = (await rt.call('POST', '/api/v1/alerts/silences', keys.admin, { ends_at: new Date(Date.now() + 3_600_000).toISOString() })).json.silence_id;
   exportId = (await rt.call('POST', '/api/v1/workflows/wf/analytics/export', keys.admin, { start_date: '2026-03-01', end_date: '2026-03-31' })).json.export_id;
+  dashboardId = (await rt.call('POST', '/api/v1/analytics/dashboards', keys.owner, DASHBOARD)).json.dashboard_id;
+  doomedDashboard = (await rt.call('POST', '/api/v1/analytics/dashboards', keys.owner, DASHBOARD)).json.dashboard_id;
+  for (const id of [dashboardId, doomedDashboard]) assert.equal((await rt.call('PUT', `/api/v1/analytics/dashboards/${id}/sharing`, keys.owner, DASHBOARD_SHARING)).status, 200);
+  dashboardLink = (await rt.call('POST', `/api/v1/analytics/dashboards/${dashboardId}/links`, keys.owner, {})).json.link_id;
+  publicToken = (await rt.call('POST', `/api/v1/analytics/dashboards/${dashboardId}/links`, keys.owner, {})).json.token;
   await rt.deps.jobs.idle();
   await rt.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
@@ -79,6 +90,10 @@ function expect(rest: number, special: Partial<Record<Caller, number>>): Record<
 const READ_WF = { operator: 404, admin: 200, owner: 200, sharedMember: 200, viewer: 200, otherAdmin: 404 };
 const WRITE_WF = { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherAdmin: 404 };
 const ADMIN_ONLY = { operator: 200, admin: 200, otherAdmin: 200 };
+/** A dashboard of the owner, shared with u-viewer to read and u-shared-member to edit: whoever may not see it gets 404. */
+const DASH_READ = { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherMember: 404, viewer: 200, unsharedViewer: 404, otherAdmin: 404 };
+const DASH_EDIT = { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherMember: 404, otherAdmin: 404 };
+const DASH_MANAGE = { operator: 404, admin: 200, owner: 200, otherMember: 404, otherAdmin: 404 };
 
 interface Row {
   method: string;
@@ -174,6 +189,23 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/executions', url: () => `/api/v1/workflows/wf/executions${q}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/executions/{execution_id}', url: () => '/api/v1/workflows/wf/executions/e1', codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/insights', url: () => `/api/v1/workflows/wf/analytics/insights${q}`, codes: expect(403, READ_WF) },
+  // dashboards (issue 28): readers of figures see what is theirs or shared with them, admins and members change (owner and admins manage); the public view answers to its token alone
+  { method: 'GET', path: '/api/v1/analytics/dashboards', url: () => '/api/v1/analytics/dashboards', codes: expect(200, { ingest: 403 }) },
+  { method: 'GET', path: '/api/v1/analytics/dashboards/templates', url: () => '/api/v1/analytics/dashboards/templates', codes: expect(200, { ingest: 403 }) },
+  { method: 'POST', path: '/api/v1/analytics/dashboards', url: () => '/api/v1/analytics/dashboards', body: () => ({ name: 'New', template: 'operations' }), codes: expect(403, { operator: 201, admin: 201, owner: 201, sharedMember: 201, otherMember: 201, otherAdmin: 201 }) },
+  { method: 'POST', path: '/api/v1/analytics/dashboards/widget-data', url: () => '/api/v1/analytics/dashboards/widget-data', body: () => ({ widget: DASHBOARD.widgets[0], workflow_ids: ['wf'] }), codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/analytics/dashboards/{dashboard_id}', url: () => `/api/v1/analytics/dashboards/${dashboardId}`, codes: expect(403, DASH_READ) },
+  { method: 'PUT', path: '/api/v1/analytics/dashboards/{dashboard_id}', url: () => `/api/v1/analytics/dashboards/${dashboardId}`, body: () => ({ name: 'Renamed', workflow_ids: ['wf'] }), codes: expect(403, DASH_EDIT) },
+  { method: 'POST', path: '/api/v1/analytics/dashboards/{dashboard_id}/duplicate', url: () => `/api/v1/analytics/dashboards/${dashboardId}/duplicate`, codes: expect(403, { ...DASH_EDIT, admin: 201, owner: 201, sharedMember: 201 }) },
+  { method: 'GET', path: '/api/v1/analytics/dashboards/{dashboard_id}/data', url: () => `/api/v1/analytics/dashboards/${dashboardId}/data`, codes: expect(403, DASH_READ) },
+  { method: 'GET', path: '/api/v1/analytics/dashboards/{dashboard_id}/widgets/{widget_id}/data', url: () => `/api/v1/analytics/dashboards/${dashboardId}/widgets/n/data`, codes: expect(403, DASH_READ) },
+  { method: 'PUT', path: '/api/v1/analytics/dashboards/{dashboard_id}/sharing', url: () => `/api/v1/analytics/dashboards/${dashboardId}/sharing`, body: () => DASHBOARD_SHARING, codes: expect(403, DASH_MANAGE) },
+  { method: 'GET', path: '/api/v1/analytics/dashboards/{dashboard_id}/links', url: () => `/api/v1/analytics/dashboards/${dashboardId}/links`, codes: expect(403, DASH_MANAGE) },
+  { method: 'POST', path: '/api/v1/analytics/dashboards/{dashboard_id}/links', url: () => `/api/v1/analytics/dashboards/${dashboardId}/links`, body: () => ({}), codes: expect(403, { ...DASH_MANAGE, admin: 201, owner: 201 }) },
+  { method: 'DELETE', path: '/api/v1/analytics/dashboards/{dashboard_id}/links/{link_id}', url: () => `/api/v1/analytics/dashboards/${dashboardId}/links/${dashboardLink}`, codes: expect(403, { ...DASH_MANAGE, admin: 204, owner: 204 }) },
+  { method: 'GET', path: '/api/v1/public/dashboards/{token}', url: () => `/api/v1/public/dashboards/${publicToken}`, codes: { ...expect(200, {}), none: 200 } },
+  // the admin deletes it first: the owner and the member it is shared with then find it gone (an editor may not delete: test/dashboards.test.ts)
+  { method: 'DELETE', path: '/api/v1/analytics/dashboards/{dashboard_id}', url: () => `/api/v1/analytics/dashboards/${doomedDashboard}`, codes: expect(403, { ...DASH_EDIT, admin: 204, owner: 404, sharedMember: 404 }) },
   // the metric catalog: every key that may read figures
   { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', codes: expect(200, { ingest: 403 }) },
   // who am I: every valid key, the ingest key too (issue 36: it got 403); without a key, "nobody signed in"
