@@ -210,8 +210,13 @@ test('a relative period is resolved when read, in the widget\'s timezone', async
 });
 
 test('templates, duplicates and invalid widgets', async () => {
-  const templates = (await ok('GET', `${base}/templates`, keys.vera)).templates;
+  const { templates, library } = await ok('GET', `${base}/templates`, keys.vera);
   assert.deepEqual(templates.map((t: { template: string }) => t.template), ['executive', 'operations', 'costs']);
+  // the widget library: each kind with what it can show
+  assert.deepEqual(library.map((k: { type: string }) => k.type), ['metric', 'line', 'area', 'bar', 'funnel', 'table', 'heatmap', 'pie']);
+  const line = library.find((k: { type: string }) => k.type === 'line');
+  assert.ok(line.metrics.includes('execution_failure_rate') && line.metrics.includes('completions') && !line.metrics.includes('completion_rate'));
+  assert.deepEqual(library.find((k: { type: string }) => k.type === 'table').metrics, ['enrolled', 'active', 'completed', 'completion_rate', 'converted', 'conversion_rate']);
   const exec = await ok('POST', base, keys.mia, { name: 'Exec', template: 'executive', workflow_ids: ['onboard'] }, 201);
   assert.equal(exec.template, 'executive');
   assert.deepEqual(exec.widgets.map((w: { widget_id: string }) => w.widget_id), templates[0].widgets.map((w: { widget_id: string }) => w.widget_id));

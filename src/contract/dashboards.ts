@@ -71,8 +71,20 @@ export type DashboardOut = Static<typeof DashboardOut>;
 export const DashboardsResponse = obj({ dashboards: Type.Array(DashboardOut) });
 export type DashboardsResponse = Static<typeof DashboardsResponse>;
 
+export const WidgetKindOut = obj({
+  type: Enum(WIDGET_TYPES),
+  label: Type.String(),
+  description: Type.String(),
+  metrics: Type.Array(Type.String(), { description: 'the metrics this kind of widget can show (a pie: by workflow only)' }),
+  default_metrics: Type.Array(Type.String()),
+  w: Type.Integer({ description: 'default width in columns' }),
+  h: Type.Integer({ description: 'default height in rows' }),
+});
+export type WidgetKindOut = Static<typeof WidgetKindOut>;
+
 export const DashboardTemplatesResponse = obj({
   templates: Type.Array(obj({ template: Enum(DASHBOARD_TEMPLATES), name: Type.String(), description: Type.String(), widgets: Type.Array(WidgetOut) })),
+  library: Type.Array(WidgetKindOut, { description: 'the widget library: each kind of widget, what it can show, its default size' }),
 });
 export type DashboardTemplatesResponse = Static<typeof DashboardTemplatesResponse>;
 

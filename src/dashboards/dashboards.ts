@@ -21,7 +21,7 @@ import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { Store } from '../store/store.js';
 import { resolveTimezone } from '../time/timezones.js';
 import { WidgetAnswers, type WidgetTarget } from './figures.js';
-import { accessOf, frameAncestors, mayEdit, mayManage, ownerOf, sharingOf, widgetOf, widgetsOf, type Dashboard, type DashboardInput, type LinkInput, type SharingInput, type Widget, type WidgetInput } from './model.js';
+import { accessOf, frameAncestors, LIBRARY, mayEdit, mayManage, ownerOf, sharingOf, widgetOf, widgetsOf, type Dashboard, type DashboardInput, type LinkInput, type SharingInput, type Widget, type WidgetInput } from './model.js';
 import { DashboardStore, linkView, stamp, type LinkRow } from './store.js';
 import { template, TEMPLATES } from './templates.js';
 
@@ -54,8 +54,9 @@ export class Dashboards {
     this.records = new DashboardStore(deps.store);
   }
 
-  templates(): DashboardTemplatesResponse['templates'] {
-    return TEMPLATES.map((t) => ({ template: t.template, name: t.name, description: t.description, widgets: widgetsOf(t.widgets, [], 'UTC') }));
+  /** The templates to start from and the widget library. */
+  templates(): DashboardTemplatesResponse {
+    return { templates: TEMPLATES.map((t) => ({ template: t.template, name: t.name, description: t.description, widgets: widgetsOf(t.widgets, [], 'UTC') })), library: LIBRARY };
   }
 
   // ---- definitions ----

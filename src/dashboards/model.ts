@@ -7,7 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
-import { DASHBOARD_TEMPLATES, GRID_COLUMNS, PIE_BREAKDOWNS, SHARE_ACCESS, SHARE_KINDS, TABLE_ROWS, WIDGET_TYPES, type DashboardAccess, type DashboardOut, type ShareOut, type WidgetOut } from '../contract/dashboards.js';
+import { DASHBOARD_TEMPLATES, GRID_COLUMNS, PIE_BREAKDOWNS, SHARE_ACCESS, SHARE_KINDS, TABLE_ROWS, WIDGET_TYPES, type DashboardAccess, type DashboardOut, type ShareOut, type WidgetKindOut, type WidgetOut } from '../contract/dashboards.js';
 import { InvalidInput, type FieldError } from '../errors/domain-errors.js';
 import { isMetric } from '../metrics/definitions.js';
 import { GRANULARITIES, parsePeriod, RANGES } from '../metrics/period.js';
@@ -97,6 +97,18 @@ const DEFAULT_METRICS: Record<Widget['type'], string[]> = {
   metric: ['enrolled'], line: ['new_enrollments'], area: ['new_enrollments'], bar: ['new_enrollments'], funnel: [],
   table: Object.keys(OVERVIEW_FIGURES), heatmap: ['new_enrollments'], pie: [],
 };
+/** The widget library: what each kind of widget shows, the metrics it can show, its default size. */
+export const LIBRARY: WidgetKindOut[] = [
+  { type: 'metric', label: 'Metric card', description: 'One figure of the period, with its change against the period before.', metrics: CARD_METRICS },
+  { type: 'line', label: 'Line chart', description: 'Up to 6 metrics per bucket, overlaid; the previous period dashed.', metrics: CHART_METRICS },
+  { type: 'area', label: 'Area chart', description: 'Like the line chart, filled.', metrics: CHART_METRICS },
+  { type: 'bar', label: 'Bar chart', description: 'Metrics per bucket as bars.', metrics: CHART_METRICS },
+  { type: 'funnel', label: 'Funnel', description: 'One workflow\'s steps: entered, completed, dropped off.', metrics: [] },
+  { type: 'table', label: 'Table', description: 'Every workflow with its figures, or one workflow\'s actions.', metrics: Object.keys(OVERVIEW_FIGURES) },
+  { type: 'heatmap', label: 'Heatmap', description: 'A metric by local weekday and hour (when enrolments arrive).', metrics: HEATMAP_METRICS },
+  { type: 'pie', label: 'Pie', description: 'The cohort by outcome, exit reason, error type, source or goal; or a figure by workflow.', metrics: PIE_WORKFLOW_METRICS },
+].map((k) => ({ ...k, type: k.type as Widget['type'], default_metrics: DEFAULT_METRICS[k.type as Widget['type']], w: DEFAULT_SIZE[k.type as Widget['type']][0], h: DEFAULT_SIZE[k.type as Widget['type']][1] }));
+
 const TITLES: Record<Widget['type'], string> = { metric: 'Figure', line: 'Trend', area: 'Trend', bar: 'Per bucket', funnel: 'Funnel', table: 'Workflows', heatmap: 'Enrollments by weekday and hour', pie: 'Outcomes' };
 
 /** The owner id of what a principal creates: its user, or its key when it has no user id. */

@@ -49,9 +49,11 @@ export const dashboardRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       dashboards: await svc.list(principalOf(request)),
     }));
 
-    app.get('/api/v1/analytics/dashboards/templates', { config: read, schema: { tags, summary: 'The templates to start a dashboard from: executive overview, operations, costs', response: { 200: DashboardTemplatesResponse } } }, async () => ({
-      templates: svc.templates(),
-    }));
+    app.get(
+      '/api/v1/analytics/dashboards/templates',
+      { config: read, schema: { tags, summary: 'The templates to start a dashboard from (executive overview, operations, costs) and the widget library', response: { 200: DashboardTemplatesResponse } } },
+      async () => svc.templates(),
+    );
 
     app.post(
       '/api/v1/analytics/dashboards',
