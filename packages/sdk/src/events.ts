@@ -7,8 +7,10 @@
  * being exactly the server's `Static` type of the same event.
  */
 
-export type EnrollmentSource = 'trigger' | 'bulk' | 'api' | 'manual';
-export type StepType = 'trigger' | 'action' | 'condition' | 'wait' | 'goal';
+export const ENROLLMENT_SOURCES = ['trigger', 'bulk', 'api', 'manual'] as const;
+export type EnrollmentSource = (typeof ENROLLMENT_SOURCES)[number];
+export const STEP_TYPES = ['trigger', 'action', 'condition', 'wait', 'goal'] as const;
+export type StepType = (typeof STEP_TYPES)[number];
 
 /** Fields of every event. */
 export interface CommonFields {

@@ -13,5 +13,5 @@ export type { At, ErrorLike, ExecutionOptions, StepOptions, Tracker } from './li
 export { assign, bucketOf, fmix32, fnv1a32, variantAt } from './assign.js';
 export type { Assignable, AssignableVariant, Assignment } from './assign.js';
 export { backoffMs, retryAfterMs, retryDelayMs } from './retry.js';
-export { EVENT_TYPES } from './events.js';
+export { ENROLLMENT_SOURCES, EVENT_TYPES, STEP_TYPES } from './events.js';
 export type * from './events.js';
