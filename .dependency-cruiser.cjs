@@ -9,6 +9,7 @@
  *   ingest ─▶ catalog, store, time, errors
  *   store ─▶ errors (and config for the adapter factory)
  *   stats, time, errors, contract: nothing of the project (pure)
+ *   packages/* (the SDK): their own sources and Node built-ins only (tests may import the server)
  *
  * That the web imports the contract as types only (import type, erased from the bundle) is checked by
  * test/architecture.test.ts: dependency-cruiser reads TypeScript through swc here (TypeScript 7 has no
@@ -61,6 +62,13 @@ module.exports = {
       comment: 'The dashboard imports nothing of the server but the API contract (as types only) and the pure chart options it shares with the PDF report.',
       from: { path: '^web/src/', pathNot: TESTS },
       to: { path: '^src/', pathNot: '^src/(contract|charts)/' },
+    },
+    {
+      name: 'packages-stand-alone',
+      severity: 'error',
+      comment: 'A package under packages/ (the SDK) is published on its own: its sources import only their own package and Node built-ins — nothing of src/, web/, test/ or bench/. Its tests may import the server, to check against it. (npm packages are excluded from the cruise here: that the SDK imports none is checked by packages/sdk/test/architecture.test.ts.)',
+      from: { path: '^packages/([^/]+)/src/' },
+      to: { pathNot: '^packages/$1/src/', dependencyTypesNot: ['core'] },
     },
   ],
   options: {
