@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   changePercent, changeTone, formatChange, formatCompact, formatAmount, formatCount, formatDays, formatDifference, formatDuration, formatHours, formatInstant, formatInterval,
   formatMetricValue, formatP, formatPercent, formatProbability, formatPValue, formatShare, formatUsd, verdictText, verdictTone, formatAgo, formatBand, formatBucket,
+  formatCountOf, formatElapsed, formatInstantSeconds, formatWindow,
 } from './format.js';
 
 test('counts use the locale\'s grouping', () => {
@@ -156,4 +157,33 @@ test('bucket labels: hours in the page\'s timezone, days as their UTC date', () 
   assert.equal(formatBucket('2026-03-02T10:00:00.000Z', 'hour', 'en-US', 'Asia/Kolkata'), 'Mar 2, 15:30');
   assert.equal(formatBucket('2026-03-02T00:00:00.000Z', 'day', 'en-US', 'America/New_York'), 'Mar 2');
   assert.equal(formatBucket('nope', 'day'), '—');
+});
+
+test('drill-down: counts with their noun, instants to the second, time since the start', () => {
+  assert.equal(formatCountOf(1, 'execution', 'en-US'), '1 execution');
+  assert.equal(formatCountOf(0, 'execution', 'en-US'), '0 executions');
+  assert.equal(formatCountOf(1204, 'execution', 'en-US'), '1,204 executions');
+  assert.equal(formatCountOf(2, 'entry', 'en-US', 'entries'), '2 entries');
+  assert.equal(formatInstantSeconds('2026-03-02T10:01:02Z', 'en-US', 'UTC'), 'Mar 2, 2026, 10:01:02');
+  assert.equal(formatInstantSeconds('2026-03-02T10:01:02Z', 'en-US', 'Asia/Kolkata'), 'Mar 2, 2026, 15:31:02');
+  assert.equal(formatInstantSeconds(null), '—');
+  assert.equal(formatElapsed(0, 'en-US'), '+0 ms');
+  assert.equal(formatElapsed(1500, 'en-US'), '+1.5 s');
+  assert.equal(formatElapsed(200_000, 'en-US'), '+3 min 20 s');
+  assert.equal(formatElapsed(7_560_000, 'en-US'), '+2.1 h');
+  assert.equal(formatElapsed(null), '—');
+});
+
+test('drill-down: an enrolment window reads as a day, a month, days, or instants, in the page\'s timezone', () => {
+  const sp = (s: string) => s.replace(/[\u2009\u202f]/g, ' ');
+  assert.equal(formatWindow('2026-03-02T00:00:00.000Z', '2026-03-03T00:00:00.000Z', 'en-US', 'UTC'), 'Mar 2, 2026');
+  // New York's March 8 2026 has 23 hours (DST begins): still one day
+  assert.equal(formatWindow('2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z', 'en-US', 'America/New_York'), 'Mar 8, 2026');
+  assert.equal(formatWindow('2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z', 'en-US', 'UTC'), 'March 2026');
+  assert.equal(sp(formatWindow('2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', 'en-US', 'UTC')), 'Mar 2 – 8, 2026');
+  assert.equal(sp(formatWindow('2026-03-02T10:00:00.000Z', '2026-03-02T11:00:00.000Z', 'en-US', 'UTC')), 'Mar 2, 2026, 10:00 – 11:00');
+  // a UTC day read in Kolkata is not a local day: its instants
+  assert.match(sp(formatWindow('2026-03-02T00:00:00.000Z', '2026-03-03T00:00:00.000Z', 'en-US', 'Asia/Kolkata')), /^Mar 2, 2026, 05:30 – Mar 3, 2026, 05:30$/);
+  assert.equal(formatWindow('nope', '2026-03-03T00:00:00.000Z'), '—');
+  assert.equal(formatWindow('2026-03-03T00:00:00.000Z', '2026-03-02T00:00:00.000Z'), '—');
 });

@@ -1,4 +1,5 @@
 /** Numbers, percentages, durations and changes as people read them, in the browser's locale. */
+import { isLocalMidnight, localDate, nextMonth } from './calendar.js';
 
 const cache = new Map<string, Intl.NumberFormat>();
 function nf(locale: string | undefined, options: Intl.NumberFormatOptions): Intl.NumberFormat {
@@ -217,4 +218,45 @@ export function formatBucket(iso: string, bucket: 'hour' | 'day', locale?: strin
   if (Number.isNaN(t.getTime())) return DASH;
   if (bucket === 'day') return t.toLocaleDateString(locale, { timeZone: 'UTC', month: 'short', day: 'numeric' });
   return t.toLocaleString(locale, { ...(timeZone ? { timeZone } : {}), month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}
+
+// ---- drill-down: the executions behind a figure, an execution's timeline ----
+
+/** A count with its noun, singular for exactly one: "1 execution", "42 executions", "1,204 executions". */
+export function formatCountOf(n: number, singular: string, locale?: string, plural = `${singular}s`): string {
+  return `${formatCount(n, locale)} ${n === 1 ? singular : plural}`;
+}
+
+/** An instant to the second, for a timeline (24-hour clock): "Mar 2, 2026, 10:01:02". */
+export function formatInstantSeconds(iso: string | null | undefined, locale?: string, timeZone?: string): string {
+  if (!iso) return DASH;
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return DASH;
+  return t.toLocaleString(locale, { ...(timeZone ? { timeZone } : {}), year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+}
+
+/** Time since an execution's start, signed: "+0 ms", "+1.5 s", "+3 min 20 s", "+2.1 h". */
+export function formatElapsed(ms: number | null | undefined, locale?: string): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  return `${ms < 0 ? '−' : '+'}${formatDuration(Math.abs(ms) / 1000, locale)}`;
+}
+
+/**
+ * An enrolment window [from, to) in a timezone, as short as it reads: one local day ("Mar 2, 2026"), a month
+ * ("March 2026"), several whole days (their first and last: "Mar 2 – 8, 2026"), else the instants ("Mar 2, 2026,
+ * 10:00 – 11:00"). A trend bucket's window, or an insight's day.
+ */
+export function formatWindow(fromIso: string, toIso: string, locale?: string, timeZone = 'UTC'): string {
+  const from = Date.parse(fromIso);
+  const to = Date.parse(toIso);
+  if (Number.isNaN(from) || Number.isNaN(to) || to <= from) return DASH;
+  if (isLocalMidnight(from, timeZone) && isLocalMidnight(to, timeZone)) {
+    const first = localDate(from, timeZone);
+    const last = localDate(to - 1, timeZone);
+    const day = (d: string) => new Date(`${d}T12:00:00Z`);
+    if (first === last) return day(first).toLocaleDateString(locale, { timeZone: 'UTC', dateStyle: 'medium' });
+    if (first.endsWith('-01') && localDate(to, timeZone) === nextMonth(first)) return day(first).toLocaleDateString(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' });
+    return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium' }).formatRange(day(first), day(last));
+  }
+  return new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatRange(new Date(from), new Date(to));
 }
