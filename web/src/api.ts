@@ -120,3 +120,10 @@ export type AlertRulesResponse = { rules: AlertRuleOut[] };
 export type SilenceOut = Static<typeof SilenceSchema>;
 export type SilencesResponse = { silences: SilenceOut[] };
 export type RuleEvaluationsResponse = Static<typeof RuleEvaluationsSchema>;
+
+// drill-down and insights (src/contract/drilldown.ts, insights.ts): the executions behind a figure, one's timeline, the observations
+import type { ExecutionsPageResponse, ExecutionTimelineResponse, InsightOut, InsightsResponse } from '../../src/contract/index.js';
+
+export type { ExecutionsPageResponse, ExecutionTimelineResponse, InsightOut, InsightsResponse };
+export type ExecutionRow = ExecutionsPageResponse['executions'][number];
+export type TimelineEvent = ExecutionTimelineResponse['events'][number];

@@ -31,6 +31,10 @@ export interface View {
   watch: string | null;
   /** The alert a notification link came from (`?alert=`). */
   alert: string | null;
+  /** The executions behind a figure (`?drill=`: the drill-down's filters as a query, `all` for none; drilldown-model.ts); null: the figures. */
+  drill: string | null;
+  /** The execution whose timeline is open (`?execution=`). */
+  execution: string | null;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -44,7 +48,7 @@ export function browserTimezone(): string {
 }
 
 export function defaultView(timezone = browserTimezone()): View {
-  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, metrics: [...METRICS], area: false, watch: null, alert: null };
+  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, metrics: [...METRICS], area: false, watch: null, alert: null, drill: null, execution: null };
 }
 
 export function parseView(search: string, timezone = browserTimezone()): View {
@@ -72,6 +76,8 @@ export function parseView(search: string, timezone = browserTimezone()): View {
   const watch = q.get('metric');
   if (watch && /^[a-z0-9_]{1,64}$/.test(watch)) v.watch = watch;
   if (q.get('alert')) v.alert = q.get('alert')!.slice(0, 64);
+  if (q.get('drill')) v.drill = q.get('drill')!.slice(0, 2000);
+  if (q.get('execution')) v.execution = q.get('execution')!.slice(0, 256);
   return v;
 }
 
@@ -92,6 +98,8 @@ export function viewSearch(v: View): string {
   if (v.area) q.set('chart', 'area');
   if (v.watch !== null) q.set('metric', v.watch);
   if (v.alert !== null) q.set('alert', v.alert);
+  if (v.drill !== null) q.set('drill', v.drill);
+  if (v.execution !== null) q.set('execution', v.execution);
   return `?${q.toString()}`;
 }
 
