@@ -47,3 +47,15 @@ test('step times are in the hover text and the accessible label', () => {
   assert.match(out, /Time in step: mean 24 h, median 23\.9 h, p95 25 h/);
   assert.match(out, /aria-label="Reminder email: 800 entered, 500 completed\./);
 });
+
+test('with links, every figure opens its executions: the bar (entered), completed, dropped off, still in it, exited, lost before', () => {
+  const lost: FunnelFigures = { ...funnel, funnel_steps: funnel.funnel_steps.map((s) => (s.step_id === 'wait' ? { ...s, lost_before: 12 } : s)) };
+  const out = renderToStaticMarkup(<Funnel funnel={lost} locale="en-US" href={(step, stage) => `/x?step=${step}&stage=${stage}`} />);
+  assert.match(out, /<a class="funnel-track" href="\/x\?step=email&amp;stage=entered"[^>]*data-stage="entered" data-value="800" aria-label="Reminder email: 800 entered, 500 completed\./);
+  assert.match(out, /href="\/x\?step=email&amp;stage=completed" data-stage="completed" data-value="500" aria-label="500 completed, “Reminder email”"[^>]*>500 completed<\/a>/);
+  assert.match(out, /href="\/x\?step=email&amp;stage=dropped_off"[^>]*>−300 dropped off \(37\.5%\)<\/a>: <a href="\/x\?step=email&amp;stage=in_progress"[^>]*>100 still in it<\/a>, <a href="\/x\?step=email&amp;stage=exited" data-stage="exited" data-value="200"[^>]*>200 exited<\/a>/);
+  // the loss between email and wait opens the executions that completed email and never reached wait
+  assert.match(out, /data-step="wait"><div class="funnel-lost" data-lost="12"><a href="\/x\?step=email&amp;stage=lost_after" data-stage="lost_after" data-value="12"[^>]*>12 lost before this step<\/a>/);
+  // nothing links without href
+  assert.doesNotMatch(html(), /<a /);
+});

@@ -5,7 +5,7 @@ import { Skeleton } from './States.js';
 export const loadChart = () => import('./Chart.js');
 const Chart = lazy(() => loadChart().then((m) => ({ default: m.Chart })));
 
-export function LazyChart(props: { options: Record<string, unknown>; label: string; height?: number }) {
+export function LazyChart(props: { options: Record<string, unknown>; label: string; height?: number; onPick?: ((index: number) => void) | undefined }) {
   return (
     <Suspense fallback={<Skeleton height={props.height ?? 300} label="Loading chart" />}>
       <Chart {...props} />

@@ -1,16 +1,16 @@
-/** The workflow summary's cards: each figure of the period with its change against the previous period. */
+/** The workflow summary's cards: each figure of the period with its change against the previous period; the counts link to their executions with `href`. */
 import type { SummaryChange, SummaryResponse } from '../api.js';
 import { changePercent, formatCount, formatHours, formatPercent } from '../format.js';
-import { FigureCards } from './FigureCards.js';
+import { FigureCards, type FigureCard } from './FigureCards.js';
 
-export function SummaryCards({ data, locale }: { data: SummaryResponse; locale?: string | undefined }) {
+export function SummaryCards({ data, locale, href }: { data: SummaryResponse; locale?: string | undefined; href?: ((figure: string) => string | undefined) | undefined }) {
   const s = data.summary;
   const c = data.comparison;
   const change = (k: keyof SummaryChange) => (c ? c.change_percent[k] : undefined);
   return (
     <FigureCards
       locale={locale}
-      cards={[
+      cards={([
         { key: 'total_enrolled', label: 'Enrolled', value: s.total_enrolled, text: formatCount(s.total_enrolled, locale), change: change('total_enrolled') },
         { key: 'currently_active', label: 'Active now', value: s.currently_active, text: formatCount(s.currently_active, locale), change: change('currently_active') },
         { key: 'completed', label: 'Completed', value: s.completed, text: formatCount(s.completed, locale), change: change('completed') },
@@ -26,7 +26,7 @@ export function SummaryCards({ data, locale }: { data: SummaryResponse; locale?:
           change: c ? changePercent(s.duration_hours.p50, c.summary.duration_hours.p50) : undefined,
           higherIsBetter: false,
         },
-      ]}
+      ] as FigureCard[]).map((card) => ({ ...card, href: href?.(card.key) }))}
     />
   );
 }

@@ -1,0 +1,35 @@
+/**
+ * The trend's buckets as links, the keyboard's way to what a click on the chart opens: the executions enrolled in
+ * a bucket (its window in the page's timezone). Listed only once opened (an hourly month is 744 buckets).
+ */
+import { useState } from 'react';
+import type { TrendRow } from '../api.js';
+import { bucketWindow, type Drill } from '../drilldown-model.js';
+import { formatCount, formatWindow } from '../format.js';
+import { linkProps } from '../router.js';
+import type { View } from '../view-state.js';
+
+export function TrendBuckets({ rows, view, locale, href }: { rows: readonly TrendRow[]; view: View; locale?: string | undefined; href: (d: Drill) => string }) {
+  const [open, setOpen] = useState(false);
+  const unit = { hourly: 'hour', daily: 'day', weekly: 'week', monthly: 'month' }[view.granularity];
+  return (
+    <details className="buckets" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className="small muted">Click the chart at a {unit} to list the executions enrolled in it, or pick one here</summary>
+      {open && (
+        <ul className="bucket-list" aria-label="Executions enrolled per bucket">
+          {rows.map((r) => {
+            const w = bucketWindow(r.date, view.granularity, view.timezone);
+            return (
+              <li key={r.date} data-date={r.date}>
+                <a {...linkProps(href(w))} data-value={r.new_enrollments}>
+                  {formatWindow(w.enrolled_from, w.enrolled_to, locale, view.timezone)}
+                </a>{' '}
+                <span className="muted">{formatCount(r.new_enrollments, locale)} enrolled</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </details>
+  );
+}
