@@ -1,35 +1,47 @@
 /**
  * `/workflows/{id}`: summary cards with their change, trends, the funnel, action performance, exit
  * reasons and enrollment sources, for the period, timezone, version and variant in the URL; live while open (alerts
- * firing or resolving show a notice); a watched metric's anomaly bands; the versions compared, on demand.
+ * firing or resolving show a notice); a watched metric's anomaly bands; the versions compared, on demand; the insights.
+ * Every count opens the executions behind it (`?drill=`, Drilldown), a trend's bucket by a click on the chart.
  */
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { TREND_METRICS, trendOptions } from '../../../src/charts/options.js';
 import type { AlertNotice } from '../alert-model.js';
 import type { WorkflowDetail } from '../api.js';
+import { bucketWindow, drillString, type Drill, type Names, type Stage } from '../drilldown-model.js';
 import { ActionsTable } from '../components/ActionsTable.js';
 import { AlertFromLink, LiveAlertNotices } from '../components/AlertNotices.js';
 import { AnomalyPanel } from '../components/AnomalyPanel.js';
 import { Breakdown } from '../components/Breakdown.js';
 import { DateControls } from '../components/DateControls.js';
+import { Drilldown } from '../components/Drilldown.js';
 import { ExportMenu } from '../components/ExportMenu.js';
 import { Funnel } from '../components/Funnel.js';
+import { InsightsPanel } from '../components/InsightsPanel.js';
 import { LazyChart, loadChart } from '../components/LazyChart.js';
 import { Empty, ErrorState, Skeleton } from '../components/States.js';
 import { SummaryCards } from '../components/SummaryCards.js';
+import { TrendBuckets } from '../components/TrendBuckets.js';
 import { VersionsPanel } from '../components/VersionsPanel.js';
-import { formatCount, formatPercent, formatUsd } from '../format.js';
+import { formatCount, formatCountOf, formatPercent, formatUsd } from '../format.js';
 import { useLive, type LiveStatus } from '../live.js';
-import { linkProps } from '../router.js';
+import { linkProps, navigate } from '../router.js';
 import { usePageView } from '../use-page-view.js';
 import { workflowQueries } from '../workflow-queries.js';
 import { analyticsParams, GRANULARITIES, granularityAllowed, viewSearch, type View } from '../view-state.js';
 
 const LIVE_TEXT: Record<LiveStatus, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', polling: 'Updating every 15 s' };
 
+/** The drill-down of each summary card that counts executions (rates and durations have none). */
+const CARD_DRILLS: Record<string, Drill> = { total_enrolled: {}, currently_active: { status: 'active' }, completed: { status: 'succeeded' }, goals_achieved: { status: 'converted' } };
+
 export function WorkflowPage({ workflowId, search, locale, accent }: { workflowId: string; search: string; locale?: string; accent?: string | undefined }) {
   const [view, setView] = usePageView(`/workflows/${encodeURIComponent(workflowId)}`, search);
+  // the executions behind a figure: this page with `?drill=` (a new entry in the history, so Back returns to the figures)
+  const pageLink = (v: View) => `/workflows/${encodeURIComponent(workflowId)}${viewSearch(v)}`;
+  const drillTo = (d: Drill) => pageLink({ ...view, drill: drillString(d), execution: null });
+  const drilling = view.drill !== null || view.execution !== null;
   const base = `/api/v1/workflows/${encodeURIComponent(workflowId)}`;
   const params = analyticsParams(view);
   const client = useQueryClient();
@@ -55,6 +67,19 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
     [summary.data, accent, view.metrics.join(), view.area],
   );
 
+  const steps = funnel.data?.funnel_steps ?? [];
+  const names: Names = {
+    step: (id) => steps.find((x) => x.step_id === id)?.step_name || id,
+    next: (id) => {
+      const i = steps.findIndex((x) => x.step_id === id);
+      return i >= 0 && i + 1 < steps.length ? steps[i + 1]!.step_name || steps[i + 1]!.step_id : null;
+    },
+  };
+  const pickBucket = (i: number) => {
+    const row = summary.data?.trends[i];
+    if (row) navigate(drillTo(bucketWindow(row.date, view.granularity, view.timezone)));
+  };
+
   if (detail.isError) {
     return (
       <>
@@ -70,7 +95,7 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
     <>
       <div className="page-head">
         <div>
-          <a className="small" {...linkProps(`/${viewSearch({ ...view, version: null, variant: null })}`)}>
+          <a className="small" {...linkProps(`/${viewSearch({ ...view, version: null, variant: null, drill: null, execution: null })}`)}>
             ← Workflows
           </a>
           <h1>
@@ -89,107 +114,139 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
       <DateControls view={view} onChange={setView} />
       <LiveAlertNotices notices={notices} onDismiss={(id, kind) => setNotices((all) => all.filter((x) => !(x.alert_id === id && x.kind === kind)))} locale={locale} />
       {view.alert && <AlertFromLink alertId={view.alert} onDismiss={() => setView({ ...view, alert: null })} locale={locale} />}
-      {summary.isError && <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />}
+      {drilling ? (
+        <Drilldown workflowId={workflowId} view={view} names={names} locale={locale} link={pageLink} />
+      ) : (
+        <>
+          {summary.isError && <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />}
 
-      <section aria-label="Summary" className={summary.isPlaceholderData ? 'is-stale' : ''}>
-        {summary.data ? <SummaryCards data={summary.data} locale={locale} /> : !summary.isError && <Skeleton height={180} label="Loading summary" />}
-      </section>
+          <section aria-label="Summary" className={summary.isPlaceholderData ? 'is-stale' : ''}>
+            {summary.data ? <SummaryCards data={summary.data} locale={locale} href={(figure) => (CARD_DRILLS[figure] ? drillTo(CARD_DRILLS[figure]) : undefined)} /> : !summary.isError && <Skeleton height={180} label="Loading summary" />}
+          </section>
 
-      <section className="panel">
-        <div className="panel-head">
-          <h2>Trends</h2>
-          <div className="chart-controls">
-            <div className="segmented small" role="group" aria-label="Metrics">
-              {TREND_METRICS.map((m) => {
-                const on = view.metrics.includes(m.key);
-                return (
-                  <button key={m.key} type="button" aria-pressed={on} onClick={() => setView({ ...view, metrics: on ? (view.metrics.length > 1 ? view.metrics.filter((x) => x !== m.key) : view.metrics) : TREND_METRICS.map((x) => x.key).filter((k) => k === m.key || view.metrics.includes(k)) })}>
-                    {m.label}
+          <section className="panel">
+            <div className="panel-head">
+              <h2>Trends</h2>
+              <div className="chart-controls">
+                <div className="segmented small" role="group" aria-label="Metrics">
+                  {TREND_METRICS.map((m) => {
+                    const on = view.metrics.includes(m.key);
+                    return (
+                      <button key={m.key} type="button" aria-pressed={on} onClick={() => setView({ ...view, metrics: on ? (view.metrics.length > 1 ? view.metrics.filter((x) => x !== m.key) : view.metrics) : TREND_METRICS.map((x) => x.key).filter((k) => k === m.key || view.metrics.includes(k)) })}>
+                        {m.label}
+                      </button>
+                    );
+                  })}
+                </div>
+                <label className="inline">
+                  <span className="visually-hidden">Granularity</span>
+                  <select value={view.granularity} onChange={(e) => setView({ ...view, granularity: e.target.value as View['granularity'] })} aria-label="Granularity">
+                    {GRANULARITIES.map((g) => (
+                      <option key={g} value={g} disabled={!granularityAllowed(view, g)}>
+                        {g[0]!.toUpperCase() + g.slice(1)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <div className="segmented small" role="group" aria-label="Chart style">
+                  <button type="button" aria-pressed={!view.area} onClick={() => setView({ ...view, area: false })}>
+                    Line
                   </button>
-                );
-              })}
+                  <button type="button" aria-pressed={view.area} onClick={() => setView({ ...view, area: true })}>
+                    Area
+                  </button>
+                </div>
+              </div>
             </div>
-            <label className="inline">
-              <span className="visually-hidden">Granularity</span>
-              <select value={view.granularity} onChange={(e) => setView({ ...view, granularity: e.target.value as View['granularity'] })} aria-label="Granularity">
-                {GRANULARITIES.map((g) => (
-                  <option key={g} value={g} disabled={!granularityAllowed(view, g)}>
-                    {g[0]!.toUpperCase() + g.slice(1)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <div className="segmented small" role="group" aria-label="Chart style">
-              <button type="button" aria-pressed={!view.area} onClick={() => setView({ ...view, area: false })}>
-                Line
-              </button>
-              <button type="button" aria-pressed={view.area} onClick={() => setView({ ...view, area: true })}>
-                Area
-              </button>
-            </div>
-          </div>
-        </div>
-        {summary.data ? (
-          <LazyChart options={trends!} label={`Trends: ${view.metrics.join(', ')} per bucket${summary.data.comparison ? ', previous period dashed' : ''}`} />
-        ) : (
-          !summary.isError && <Skeleton height={280} label="Loading trends" />
-        )}
-      </section>
-
-      <AnomalyPanel workflowId={workflowId} view={view} onChange={setView} locale={locale} accent={accent} />
-
-      <div className="grid-2">
-        <section className="panel">
-          <div className="panel-head">
-            <h2>Funnel</h2>
-            {funnel.data && (
-              <span className="muted small">
-                {formatPercent(funnel.data.overall_conversion, locale)} of {formatCount(funnel.data.total_enrolled, locale)} completed
-              </span>
+            {summary.data ? (
+              <>
+                <LazyChart options={trends!} label={`Trends: ${view.metrics.join(', ')} per bucket${summary.data.comparison ? ', previous period dashed' : ''}`} onPick={pickBucket} />
+                <TrendBuckets rows={summary.data.trends} view={view} locale={locale} href={drillTo} />
+              </>
+            ) : (
+              !summary.isError && <Skeleton height={280} label="Loading trends" />
             )}
-          </div>
-          {funnel.isError ? (
-            <ErrorState error={funnel.error} onRetry={() => void funnel.refetch()} />
-          ) : !funnel.data ? (
-            <Skeleton height={280} label="Loading funnel" />
-          ) : funnel.data.funnel_steps.length === 0 ? (
-            <Empty>No execution entered a step in this period.</Empty>
-          ) : (
-            <Funnel funnel={funnel.data} locale={locale} />
-          )}
-        </section>
-        <section className="panel">
-          <div className="panel-head">
-            <h2>Exits and sources</h2>
-          </div>
-          {s ? (
-            <>
-              <h3>Exit reasons</h3>
-              <Breakdown name="Exit reasons" counts={s.exit_reasons} empty="Nobody exited in this period." locale={locale} />
-              <h3>Enrollment sources</h3>
-              <Breakdown name="Enrollment sources" counts={s.enrollment_sources} empty="Nobody enrolled in this period." locale={locale} />
-              {s.goals_achieved > 0 && (
-                <>
-                  <h3>Goals</h3>
-                  <Breakdown name="Goals" counts={s.goal_breakdown} empty="" locale={locale} />
-                  {s.goal_value > 0 && <p className="muted small">Value of goals: {formatUsd(s.goal_value, locale)}</p>}
-                </>
+          </section>
+
+          <InsightsPanel workflowId={workflowId} view={view} locale={locale} href={drillTo} />
+
+          <AnomalyPanel workflowId={workflowId} view={view} onChange={setView} locale={locale} accent={accent} />
+
+          <div className="grid-2">
+            <section className="panel">
+              <div className="panel-head">
+                <h2>Funnel</h2>
+                {funnel.data && (
+                  <span className="muted small">
+                    {formatPercent(funnel.data.overall_conversion, locale)} of {formatCount(funnel.data.total_enrolled, locale)} completed
+                  </span>
+                )}
+              </div>
+              {funnel.isError ? (
+                <ErrorState error={funnel.error} onRetry={() => void funnel.refetch()} />
+              ) : !funnel.data ? (
+                <Skeleton height={280} label="Loading funnel" />
+              ) : funnel.data.funnel_steps.length === 0 ? (
+                <Empty>No execution entered a step in this period.</Empty>
+              ) : (
+                <Funnel funnel={funnel.data} locale={locale} href={(step: string, stage: Stage) => drillTo({ step_id: step, stage })} />
               )}
-            </>
-          ) : (
-            !summary.isError && <Skeleton height={280} label="Loading breakdowns" />
-          )}
-        </section>
-      </div>
+            </section>
+            <section className="panel">
+              <div className="panel-head">
+                <h2>Exits and sources</h2>
+              </div>
+              {s ? (
+                <>
+                  <p className="small ended">
+                    <a {...linkProps(drillTo({ status: 'exited' }))} data-figure-link="exited" data-value={s.exited}>
+                      {formatCountOf(s.exited, 'execution', locale)} exited
+                    </a>{' '}
+                    ·{' '}
+                    <a {...linkProps(drillTo({ status: 'failed' }))} data-figure-link="errored" data-value={s.errored}>
+                      {formatCount(s.errored, locale)} failed
+                    </a>
+                  </p>
+                  <h3>Exit reasons</h3>
+                  <Breakdown name="Exit reasons" counts={s.exit_reasons} empty="Nobody exited in this period." locale={locale} href={(reason) => drillTo({ exit_reason: reason })} />
+                  {Object.keys(s.error_types).length > 0 && (
+                    <>
+                      <h3>Error types</h3>
+                      <Breakdown name="Error types" counts={s.error_types} empty="" locale={locale} href={(type) => drillTo({ error_type: type })} />
+                    </>
+                  )}
+                  <h3>Enrollment sources</h3>
+                  <Breakdown name="Enrollment sources" counts={s.enrollment_sources} empty="Nobody enrolled in this period." locale={locale} href={(source) => drillTo({ enrollment_source: source })} />
+                  {s.goals_achieved > 0 && (
+                    <>
+                      <h3>Goals</h3>
+                      <Breakdown name="Goals" counts={s.goal_breakdown} empty="" locale={locale} href={(goal) => drillTo({ goal_type: goal })} />
+                      {s.goal_value > 0 && <p className="muted small">Value of goals: {formatUsd(s.goal_value, locale)}</p>}
+                    </>
+                  )}
+                </>
+              ) : (
+                !summary.isError && <Skeleton height={280} label="Loading breakdowns" />
+              )}
+            </section>
+          </div>
 
-      <section className="panel">
-        <div className="panel-head">
-          <h2>Action performance</h2>
-        </div>
-        {actions.isError ? <ErrorState error={actions.error} onRetry={() => void actions.refetch()} /> : actions.data ? <ActionsTable rows={actions.data.actions} locale={locale} /> : <Skeleton height={160} label="Loading actions" />}
-      </section>
+          <section className="panel">
+            <div className="panel-head">
+              <h2>Action performance</h2>
+            </div>
+            {actions.isError ? <ErrorState error={actions.error} onRetry={() => void actions.refetch()} /> : actions.data ? <ActionsTable rows={actions.data.actions} locale={locale} /> : <Skeleton height={160} label="Loading actions" />}
+            {s && (
+              <p className="muted small" data-note="actions-drill">
+                Action figures count runs by their own time, not the executions enrolled in the period, so a row has no list of executions of its own. The period’s{' '}
+                <a {...linkProps(drillTo({ status: 'failed' }))}>{formatCountOf(s.errored, 'failed execution', locale)}</a>, at any step, are listed instead.
+              </p>
+            )}
+          </section>
 
-      <VersionsPanel workflowId={workflowId} params={params} locale={locale} />
+          <VersionsPanel workflowId={workflowId} params={params} locale={locale} />
+        </>
+      )}
     </>
   );
 }
