@@ -39,3 +39,14 @@ test('the local date of an instant: the day after in Kolkata, the day before in 
   assert.equal(localDate(t, 'Asia/Kolkata'), '2026-03-02');
   assert.equal(localDate(new Date('2026-03-02T03:00:00Z'), 'America/New_York'), '2026-03-01');
 });
+
+test('startOfLocalDay: where the clocks skip midnight, the day begins at the first instant after the skip', () => {
+  // Santiago moves from UTC−4 to UTC−3 at 00:00 on 2026-09-06: that day begins at 01:00 local, 04:00Z
+  assert.equal(startOfLocalDay('2026-09-06', 'America/Santiago').toISOString(), '2026-09-06T04:00:00.000Z');
+  assert.equal(startOfLocalDay('2026-09-07', 'America/Santiago').toISOString(), '2026-09-07T03:00:00.000Z');
+  // and back at 24:00 on 2026-04-04 (to 23:00 of the 4th): the 5th begins at 00:00 UTC−4, 04:00Z
+  assert.equal(startOfLocalDay('2026-04-05', 'America/Santiago').toISOString(), '2026-04-05T04:00:00.000Z');
+  // days whose change is not at midnight are unaffected
+  assert.equal(startOfLocalDay('2026-03-08', 'America/New_York').toISOString(), '2026-03-08T05:00:00.000Z');
+  assert.equal(startOfLocalDay('2026-03-29', 'Europe/Paris').toISOString(), '2026-03-28T23:00:00.000Z');
+});

@@ -55,13 +55,17 @@ export function offsetMs(t: number, timezone: string): number {
   return asUtc - Math.floor(t / 1000) * 1000;
 }
 
-/** The first instant of a local date in a timezone (DST-correct). */
+/**
+ * The first instant of a local date in a timezone (DST-correct): local midnight, or, where the clocks skip midnight
+ * (Santiago, 2026-09-06: 00:00 → 01:00), the first instant after the skip. Two candidates come from the offsets
+ * before and after; the earliest that falls on the date wins.
+ */
 export function startOfLocalDay(date: string, timezone: string): Date {
   const guess = Date.parse(`${date}T00:00:00Z`);
-  let t = guess - offsetMs(guess, timezone);
-  const second = guess - offsetMs(t, timezone);
-  if (second !== t) t = second;
-  return new Date(t);
+  const first = guess - offsetMs(guess, timezone);
+  const second = guess - offsetMs(first, timezone);
+  const onDate = [first, second].filter((t) => localDate(new Date(t), timezone) === date);
+  return new Date(onDate.length > 0 ? Math.min(...onDate) : second);
 }
 
 /** Today's date in a timezone. */
