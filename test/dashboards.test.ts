@@ -254,7 +254,7 @@ test('templates, duplicates and invalid widgets', async () => {
 describe('who sees and changes a dashboard', () => {
   let shared = '';
   before(async () => {
-    shared = (await ok('POST', base, keys.mia, { name: 'Shared', workflow_ids: ['onboard', 'billing'], widgets: [widget('n', { type: 'metric', metrics: ['enrolled'] }), widget('t', { type: 'table', rows: 'workflows', metrics: ['enrolled'] })] }, 201)).dashboard_id;
+    shared = (await ok('POST', base, keys.mia, { name: 'Shared', workflow_ids: ['onboard', 'billing'], widgets: [widget('n', { type: 'metric', metrics: ['enrolled'] }), widget('t', { type: 'table', rows: 'workflows', metrics: ['enrolled'], range: 'last_7_days', start_date: null, end_date: null })] }, 201)).dashboard_id;
   });
 
   test('unshared: only its owner and admins; another account never', async () => {
@@ -290,6 +290,10 @@ describe('who sees and changes a dashboard', () => {
     // otto may not read billing: its figures are left out for him, and he may not add workflows he cannot read
     const renamed = await ok('PUT', `${base}/${shared}`, keys.otto, { name: 'Shared, renamed', workflow_ids: d.workflow_ids, widgets: d.widgets.map((w: { x: number }) => ({ ...w, x: 0 })) });
     assert.equal(renamed.name, 'Shared, renamed');
+    // a widget sent back as it was answered (nulls included) is kept as it was
+    assert.deepEqual(renamed.widgets.map((w: { x: number }) => ({ ...w, x: 0 })), d.widgets.map((w: { x: number }) => ({ ...w, x: 0 })));
+    assert.equal(renamed.widgets[1].range, 'last_7_days');
+    assert.equal(renamed.widgets[1].start_date, null);
     assert.equal((await rt.call('PUT', `${base}/${shared}`, keys.otto, { name: 'x', workflow_ids: ['onboard', 'billing', 'secret'] })).status, 403);
     assert.equal((await rt.call('PUT', `${base}/${shared}/sharing`, keys.otto, { shares: [], allowed_origins: [] })).status, 403);
     assert.equal((await rt.call('POST', `${base}/${shared}/links`, keys.otto, {})).status, 403);

@@ -15,7 +15,8 @@ import { resolveTimezone } from '../time/timezones.js';
 import { CARD_METRICS, chartSource, CHART_METRICS, HEATMAP_METRICS, OVERVIEW_FIGURES, PIE_WORKFLOW_METRICS, usesSeries } from './metrics.js';
 
 const Literals = <T extends string>(values: readonly T[], description?: string) => Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {});
-const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+// null first: with the API's type coercion, a null tried against a string or integer first would become "" or 0
+const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Type.Union([Type.Null(), t]));
 const workflowIds = (description?: string) => Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 50, uniqueItems: true, ...(description ? { description } : {}) });
 
 export const MAX_WIDGETS = 24;
@@ -81,7 +82,7 @@ export const SharingInput = Type.Object(
 export type SharingInput = Static<typeof SharingInput>;
 
 export const LinkInput = Type.Object(
-  { expires_at: Type.Optional(Type.Union([Type.String({ format: 'date-time', maxLength: 40 }), Type.Null()], { description: 'when the link stops working (default: never, until revoked)' })) },
+  { expires_at: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'date-time', maxLength: 40 })], { description: 'when the link stops working (default: never, until revoked)' })) },
   { additionalProperties: false },
 );
 export type LinkInput = Static<typeof LinkInput>;
@@ -199,7 +200,7 @@ export function widgetOf(input: WidgetInput, at: string, workflows: readonly str
 
   const timezone = resolveTimezone(input.timezone ?? defaultTimezone);
   if (timezone === undefined) err('timezone', `unknown timezone "${input.timezone}"`);
-  const dated = input.start_date != null || input.end_date != null;
+  const dated = Boolean(input.start_date) || Boolean(input.end_date);
   const range = input.range ?? (dated ? null : 'last_30_days');
   if (range !== null && dated) err('range', 'give either range or start_date and end_date, not both');
   const granularity = input.granularity ?? 'daily';
@@ -224,8 +225,8 @@ export function widgetOf(input: WidgetInput, at: string, workflows: readonly str
     version: input.version ?? null,
     variant: input.variant ?? null,
     range,
-    start_date: range === null ? (input.start_date ?? null) : null,
-    end_date: range === null ? (input.end_date ?? null) : null,
+    start_date: range === null ? input.start_date || null : null,
+    end_date: range === null ? input.end_date || null : null,
     timezone: timezone ?? 'UTC',
     granularity,
     compare: input.compare ?? false,
