@@ -6,6 +6,7 @@ import { api, ApiError, whenSignedOut, type Who } from './api.js';
 import { Layout } from './components/Layout.js';
 import { ErrorState, Skeleton } from './components/States.js';
 import { AlertsPage } from './pages/AlertsPage.js';
+import { DashboardList, DashboardPage, EmbedPage } from './pages/dashboard-pages.js';
 import { ExperimentList } from './pages/ExperimentList.js';
 import { ExperimentPage } from './pages/ExperimentPage.js';
 import { SignIn } from './pages/SignIn.js';
@@ -16,6 +17,7 @@ import { Costs } from './pages/platform/Costs.js';
 import { Errors } from './pages/platform/Errors.js';
 import { Overview } from './pages/platform/Overview.js';
 import { experimentOfPath } from './experiment-queries.js';
+import { dashboardOfPath, embedTokenOfPath } from './dashboard-queries.js';
 import { navigate, useLocation } from './router.js';
 import { prefetchWorkflowPage, workflowOfPath } from './workflow-queries.js';
 import './styles.css';
@@ -82,6 +84,7 @@ function App() {
   };
   const workflow = workflowOfPath(path);
   const experiment = experimentOfPath(path);
+  const dashboard = dashboardOfPath(path);
   // viewers read; the API refuses them any change, so the experiment page shows them no buttons
   const canChange = me.is_operator || me.role === 'admin' || me.role === 'member';
   // alert rules and silences are the admins' (the API refuses them to anyone else)
@@ -92,6 +95,10 @@ function App() {
         <WorkflowPage key={workflow} workflowId={workflow} search={search} locale={locale} accent={me.accent_color ?? undefined} />
       ) : experiment ? (
         <ExperimentPage key={experiment} experimentId={experiment} locale={locale} canChange={canChange} />
+      ) : dashboard ? (
+        <DashboardPage key={dashboard} dashboardId={dashboard} locale={locale} accent={me.accent_color ?? undefined} />
+      ) : path === '/dashboards' ? (
+        <DashboardList locale={locale} canChange={canChange} />
       ) : path === '/alerts' ? (
         <AlertsPage search={search} locale={locale} canChange={canChange} isAdmin={isAdmin} />
       ) : path === '/experiments' ? (
@@ -121,10 +128,13 @@ const PROVISIONAL: Who = { signed_in: true, account_id: '', role: '', user_id: '
 // opening a workflow page: its figures are asked for now, alongside the sign-in check (the cookie answers both)
 if (hinted) prefetchWorkflowPage(client, window.location.pathname, window.location.search);
 
+// an embed page (/embed/{token}) is a public link's dashboard: no session, no navigation
+const embedToken = embedTokenOfPath(window.location.pathname);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={client}>
-      <App />
+      {embedToken ? <EmbedPage token={embedToken} /> : <App />}
     </QueryClientProvider>
   </StrictMode>,
 );

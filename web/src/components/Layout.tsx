@@ -10,6 +10,7 @@ const PAGES = [
   ['/costs', 'Costs'],
   ['/activity', 'Activity'],
   ['/errors', 'Errors'],
+  ['/dashboards', 'Dashboards'],
   ['/experiments', 'Experiments'],
   ['/alerts', 'Alerts'],
 ] as const;
