@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.js';
 import { DASHBOARD_TEMPLATES, GRID_COLUMNS, PIE_BREAKDOWNS, SHARE_ACCESS, SHARE_KINDS, TABLE_ROWS, WIDGET_TYPES, type DashboardAccess, type DashboardOut, type ShareOut, type WidgetKindOut, type WidgetOut } from '../contract/dashboards.js';
 import { InvalidInput, type FieldError } from '../errors/domain-errors.js';
-import { isMetric } from '../metrics/definitions.js';
+import { isMetric, metric } from '../metrics/definitions.js';
 import { GRANULARITIES, parsePeriod, RANGES } from '../metrics/period.js';
 import { resolveTimezone } from '../time/timezones.js';
 import { CARD_METRICS, chartSource, CHART_METRICS, HEATMAP_METRICS, OVERVIEW_FIGURES, PIE_WORKFLOW_METRICS, usesSeries } from './metrics.js';
@@ -110,7 +110,24 @@ export const LIBRARY: WidgetKindOut[] = [
   { type: 'pie', label: 'Pie', description: 'The cohort by outcome, exit reason, error type, source or goal; or a figure by workflow.', metrics: PIE_WORKFLOW_METRICS },
 ].map((k) => ({ ...k, type: k.type as Widget['type'], default_metrics: DEFAULT_METRICS[k.type as Widget['type']], w: DEFAULT_SIZE[k.type as Widget['type']][0], h: DEFAULT_SIZE[k.type as Widget['type']][1] }));
 
-const TITLES: Record<Widget['type'], string> = { metric: 'Figure', line: 'Trend', area: 'Trend', bar: 'Per bucket', funnel: 'Funnel', table: 'Workflows', heatmap: 'Enrollments by weekday and hour', pie: 'Outcomes' };
+const BREAKDOWN_TITLES: Record<string, string> = { outcome: 'Outcomes', exit_reasons: 'Exit reasons', error_types: 'Error types', enrollment_sources: 'Enrollment sources', goals: 'Goals' };
+
+/** A widget's title when it is given none: what it shows, in the catalog's words. */
+function defaultTitle(type: Widget['type'], metrics: readonly string[], breakdown: string | null, rows: string | null): string {
+  const labels = metrics.map((m) => metric(m).label);
+  switch (type) {
+    case 'funnel':
+      return 'Funnel';
+    case 'table':
+      return rows === 'actions' ? 'Actions' : 'Workflows';
+    case 'pie':
+      return breakdown === 'workflow' ? `${labels[0] ?? 'Figures'} by workflow` : (BREAKDOWN_TITLES[breakdown ?? 'outcome'] ?? 'Outcomes');
+    case 'heatmap':
+      return `${labels[0] ?? 'Enrollments'} by weekday and hour`;
+    default:
+      return labels.join(', ') || 'Figure';
+  }
+}
 
 /** The owner id of what a principal creates: its user, or its key when it has no user id. */
 export const ownerOf = (p: Principal): string => p.userId || `key:${p.keyId}`;
@@ -215,7 +232,7 @@ export function widgetOf(input: WidgetInput, at: string, workflows: readonly str
   return {
     widget_id: input.widget_id ?? randomUUID().slice(0, 8),
     type,
-    title: input.title?.trim() || TITLES[type],
+    title: input.title?.trim() || defaultTitle(type, known ? metrics : [], breakdown, rows),
     x: spot.x,
     y: spot.y,
     w,

@@ -35,11 +35,12 @@ export function seriesChartOptions(s: SeriesData, kind: 'line' | 'area' | 'bar',
   return {
     animation: false,
     textStyle: { fontFamily: 'system-ui, Helvetica, Arial, sans-serif', color: TEXT },
-    grid: { left: 52, right: units.length > 1 ? 52 : 16, top: 34, bottom: 28 },
+    grid: { left: 52, right: units.length > 1 ? 52 : 16, top: units.length > 1 ? 52 : 34, bottom: 28 },
     legend: { top: 2, left: 'center', type: 'scroll', itemWidth: 14, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: s.labels.map(bucketLabel), axisLabel: { fontSize: 10, hideOverlap: true }, axisLine: { lineStyle: { color: '#94a3b8' } } },
-    yAxis: (units.length > 0 ? units : ['']).map((u, i) => ({ type: 'value', name: u, nameTextStyle: { fontSize: 10 }, position: i === 0 ? 'left' : 'right', axisLabel: { fontSize: 10 }, splitLine: { show: i === 0, lineStyle: { color: GRID } } })),
+    // the unit names the axes only when there are two (the legend says what one axis holds)
+    yAxis: (units.length > 0 ? units : ['']).map((u, i) => ({ type: 'value', ...(units.length > 1 ? { name: u, nameTextStyle: { fontSize: 10 } } : {}), position: i === 0 ? 'left' : 'right', axisLabel: { fontSize: 10 }, splitLine: { show: i === 0, lineStyle: { color: GRID } } })),
     series,
   };
 }
@@ -51,7 +52,7 @@ export function pieChartOptions(p: PieData) {
     textStyle: { fontFamily: 'system-ui, Helvetica, Arial, sans-serif', color: TEXT },
     color: COLORS,
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-    legend: { bottom: 0, left: 'center', type: 'scroll', itemWidth: 12, textStyle: { fontSize: 11 } },
-    series: [{ type: 'pie', radius: ['38%', '68%'], center: ['50%', '45%'], avoidLabelOverlap: true, label: { show: false }, data: slices.map((x) => ({ name: x.label, value: x.value })) }],
+    // the slices are listed beside the chart (in HTML, with their values)
+    series: [{ type: 'pie', radius: ['40%', '75%'], center: ['50%', '50%'], avoidLabelOverlap: true, label: { show: false }, data: slices.map((x) => ({ name: x.label, value: x.value })) }],
   };
 }

@@ -126,7 +126,12 @@ export function WidgetBody({ widget, data, locale, accent }: { widget: WidgetOut
       <p className="widget-meta muted small">
         {periodText(data.period)} · {data.period.timezone}
         {data.omitted_workflows > 0 && <> · {data.omitted_workflows === 1 ? '1 workflow' : `${data.omitted_workflows} workflows`} not shown</>}
-        {data.note && <span title={data.note}> · ⓘ</span>}
+        {data.note && (
+          <span className="widget-note" title={data.note} data-note={data.note}>
+            {' '}
+            · how it is counted
+          </span>
+        )}
       </p>
     </>
   );

@@ -178,16 +178,18 @@ function Builder({ dashboard, locale, accent }: { dashboard: DashboardOut; local
     if (e.button !== 0) return;
     begin({ kind: 'new', widget: kind, x0: e.clientX, y0: e.clientY, moved: false });
   };
+  // on a phone the widgets are stacked: nothing to drag them on (the editor still changes them)
+  const stacked = () => window.matchMedia('(max-width: 640px)').matches;
   const startMove = (widgetId: string, e: ReactPointerEvent) => {
     const w = latest.current.widgets.find((x) => x.widget_id === widgetId);
-    if (e.button !== 0 || !w || !gridEl.current) return;
+    if (e.button !== 0 || !w || !gridEl.current || stacked()) return;
     e.preventDefault();
     const c = cellAt(rect(), e.clientX, e.clientY);
     begin({ kind: 'move', id: widgetId, dx: c.x - w.x, dy: c.y - w.y, x0: e.clientX, y0: e.clientY, moved: false });
   };
   const startResize = (widgetId: string, e: ReactPointerEvent) => {
     const w = latest.current.widgets.find((x) => x.widget_id === widgetId);
-    if (e.button !== 0 || !w) return;
+    if (e.button !== 0 || !w || stacked()) return;
     e.preventDefault();
     e.stopPropagation();
     begin({ kind: 'resize', id: widgetId, w: w.w, h: w.h, x0: e.clientX, y0: e.clientY, moved: false });
