@@ -302,7 +302,7 @@ test('the insights panel lists the API\'s observations in order; one opens its d
   // an action's failures are not a count of executions: its link says what it lists
   if (insights.some((i: { kind: string }) => i.kind === 'action_errors')) {
     await page.click('a:has-text("← All figures")');
-    assert.match(await page.innerText('ol[aria-label="Observations"] li[data-kind="action_errors"]'), /List the executions → The list is the period’s failed executions, at any step/);
+    assert.match(await page.innerText('ol[aria-label="Observations"] li[data-kind="action_errors"]'), /List the executions → The list is the period’s executions that ended at this step without completing it/);
   }
 
   // a period with nothing to say says so

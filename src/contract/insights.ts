@@ -11,6 +11,7 @@ export const InsightOutSchema = obj({
   impact: Type.Integer({ description: 'about how many executions it concerns: the ranking key' }),
   numbers: Dict(NullNum, 'the figures the text states'),
   drill: Type.Union([Type.String(), Type.Null()], { description: 'the query (after the period) of GET /api/v1/workflows/{id}/executions listing the executions concerned' }),
+  drill_total: Type.Union([Type.Integer(), Type.Null()], { description: 'how many executions that list holds, when it is exactly what the observation counts (null when the list is only related: an action\'s failures are events, an anomalous day\'s rate is of the executions that finished that day)' }),
 });
 export type InsightOut = Static<typeof InsightOutSchema>;
 

@@ -55,7 +55,7 @@ function rateChanges(now: { n: number; completed: number; converted: number; fai
       title: `${r.label} ${diff > 0 ? 'up' : 'down'} ${Math.abs(diff).toFixed(1)} points`,
       text: `${r.label} is ${pct(t.treatment * 100)} of ${now.n} executions enrolled in this period, against ${pct(t.baseline * 100)} of ${before.n} in the period before (${pts(diff)}, ${p3(t.p_value)}, significant after Holm's correction across the three rates).`,
       impact: Math.round(Math.abs(t.difference) * now.n), numbers: { value: t.treatment * 100, previous: t.baseline * 100, difference: diff, p_value: t.p_value, n: now.n, previous_n: before.n },
-      drill: r.drill,
+      drill: r.drill, drill_total: r.b,
     }];
   });
 }
@@ -75,7 +75,7 @@ function losses(steps: FunnelSteps, before: FunnelSteps | undefined): Insight[] 
       title: `${left.exited} left at "${left.step_name}"`,
       text: `${left.exited} of the ${left.entered} executions that reached "${left.step_name}" ended there without completing it (${pct(share)})${wasShare !== null ? `, against ${pct(wasShare)} in the period before` : ''}; ${left.in_progress} more are still in it.`,
       impact: left.exited, numbers: { exited: left.exited, entered: left.entered, share_percent: share, previous_share_percent: wasShare, in_progress: left.in_progress },
-      drill: `step_id=${encodeURIComponent(left.step_id)}&stage=exited`,
+      drill: `step_id=${encodeURIComponent(left.step_id)}&stage=exited`, drill_total: left.exited,
     });
   }
   const lost = steps.map((s, i) => ({ s, prev: i > 0 ? steps[i - 1]! : null })).filter((x) => x.prev && x.s.lost_before > 0).sort((a, b) => b.s.lost_before - a.s.lost_before)[0];
@@ -86,7 +86,7 @@ function losses(steps: FunnelSteps, before: FunnelSteps | undefined): Insight[] 
       title: `${lost.s.lost_before} lost between "${lost.prev.step_name}" and "${lost.s.step_name}"`,
       text: `${lost.s.lost_before} executions completed "${lost.prev.step_name}" and ended without reaching "${lost.s.step_name}"${reason ? ` (${n} of them ${reason === 'failed' ? 'failed' : `exited: ${reason}`})` : ''}.`,
       impact: lost.s.lost_before, numbers: { lost: lost.s.lost_before, completed_previous_step: lost.prev.completed },
-      drill: `step_id=${encodeURIComponent(lost.prev.step_id)}&stage=lost_after`,
+      drill: `step_id=${encodeURIComponent(lost.prev.step_id)}&stage=lost_after`, drill_total: lost.s.lost_before,
     });
   }
   return out;
@@ -106,7 +106,7 @@ function slowerSteps(steps: FunnelSteps, before: FunnelSteps | undefined): Insig
       title: `"${s.step_name}" ${Math.round(growth * 100)}% slower`,
       text: `The median time in "${s.step_name}" is ${seconds(s.p50_time_seconds)}, up from ${seconds(was.p50_time_seconds)} in the period before (+${Math.round(growth * 100)}%, over ${s.entered} and ${was.entered} executions).`,
       impact: Math.round(s.entered * Math.min(growth, 5)), numbers: { p50_seconds: s.p50_time_seconds, previous_p50_seconds: was.p50_time_seconds, growth_percent: growth * 100, entered: s.entered },
-      drill: `step_id=${encodeURIComponent(s.step_id)}&stage=entered`,
+      drill: `step_id=${encodeURIComponent(s.step_id)}&stage=entered`, drill_total: s.entered,
     }];
   });
 }
@@ -127,7 +127,8 @@ function actionErrors(actions: ActionRows, before: ActionRows | undefined): Insi
       title: `"${a.action_name}" fails more: ${pct(a.error_rate)}`,
       text: `"${a.action_name}" failed ${a.failures} of ${a.executions} runs (${pct(a.error_rate)}), against ${pct(was.error_rate)} of ${was.executions} in the period before (${pts(t.difference * 100)}, ${p3(t.p_value)})${top ? `; most often ${top[0]} (${top[1]})` : ''}.`,
       impact: Math.round(t.difference * a.executions), numbers: { error_rate: a.error_rate, previous_error_rate: was.error_rate, failures: a.failures, runs: a.executions, p_value: t.p_value },
-      drill: 'status=failed',
+      // the executions of the period that ended at this step (an action's failures are events, counted by their own time)
+      drill: `step_id=${encodeURIComponent(a.action_id)}&stage=exited`, drill_total: null,
     }];
   });
 }
@@ -150,7 +151,7 @@ async function groupDifferences(queries: MetricsQueryService, scope: Scope, peri
       text: `${m.label}: ${unit(c.value!)} for ${name(groups[j + 1]!)} against ${unit(c.baseline!)} for ${name(groups[0]!)} (${diffText}, ${p3(c.p_value!)}, significant after Holm's correction across every metric and ${by}).`,
       impact: m.unit === 'percent' ? Math.round((Math.abs(c.difference!) / 100) * n) : Math.round(n * Math.min(1, Math.abs(c.relative_percent ?? 0) / 100)),
       numbers: { value: c.value, baseline: c.baseline, difference: c.difference, p_value: c.p_value, adjusted_p: c.adjusted_p, n, baseline_n: answer.totals[0]!.enrolled },
-      drill: by === 'version' ? `version=${groups[j + 1]}` : `variant=${encodeURIComponent(groups[j + 1]!)}`,
+      drill: by === 'version' ? `version=${groups[j + 1]}` : `variant=${encodeURIComponent(groups[j + 1]!)}`, drill_total: n,
     } satisfies Insight;
   }));
 }

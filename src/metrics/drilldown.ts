@@ -166,7 +166,8 @@ export async function timeline(store: Store, account: string, workflow: string, 
      FROM events
      WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND execution_id = {execution:String}
        AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
-     ORDER BY ts, type, step_id
+     ORDER BY ts, multiIf(type = 'execution.started', 0, type = 'step.started', 1, type IN ('step.completed', 'step.failed', 'step.skipped'), 2,
+                          type IN ('goal.achieved', 'cost.recorded'), 3, 4), step_id
      LIMIT 10000`,
     { account, workflow, execution, from: new Date(enrolledAt.getTime() - 86_400_000), to: new Date(enrolledAt.getTime() + 366 * 86_400_000) },
   );

@@ -123,7 +123,7 @@ test('an insight\'s link says how many it lists where the observation states it,
   assert.equal(insightLinkText({ kind: 'drop_off', numbers: { exited: 1200 } }, 'en-US'), 'List the 1,200 executions');
   assert.equal(insightLinkText({ kind: 'drop_off', numbers: { exited: 1 } }, 'en-US'), 'List the execution');
   assert.equal(insightLinkText({ kind: 'action_errors', numbers: {} }, 'en-US'), 'List the executions');
-  assert.match(insightNote({ kind: 'action_errors', metric: 'action_error_rate', drill: 'status=failed' })!, /failed executions, at any step/);
+  assert.match(insightNote({ kind: 'action_errors', metric: 'action_error_rate', drill: 'step_id=crm&stage=exited' })!, /ended at this step without completing it/);
   assert.match(insightNote({ kind: 'anomaly', metric: 'execution_failure_rate', drill: '' })!, /that failed/);
   assert.equal(insightNote({ kind: 'drop_off', metric: 'step_exited', drill: '' }), null);
 });

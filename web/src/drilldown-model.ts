@@ -215,7 +215,7 @@ export function insightCount(i: Pick<InsightOut, 'kind' | 'numbers'>): number | 
 
 /** What an insight's drill-down lists when it is not the observation's own count. */
 export function insightNote(i: Pick<InsightOut, 'kind' | 'metric' | 'drill'>): string | null {
-  if (i.kind === 'action_errors') return 'The list is the period’s failed executions, at any step: the action’s figures count its runs by their own time, not executions.';
+  if (i.kind === 'action_errors') return 'The list is the period’s executions that ended at this step without completing it: the action’s figures count its runs by their own time, not executions.';
   if (i.kind === 'anomaly') {
     return i.metric === 'execution_failure_rate'
       ? 'The list is the executions enrolled that day (UTC) that failed; the rate counts those that finished that day.'
