@@ -87,6 +87,10 @@ test('each observation\'s drill-down lists as many executions as it states', asy
   assert.equal(await drillTotal(variant.drill!), variant.numbers.n);
   const failure = list.find((i) => i.kind === 'rate_change' && i.drill === 'status=failed')!;
   assert.equal(await drillTotal(failure.drill!), 40);
+  // wherever an observation says how many its list holds, it holds that many
+  for (const i of list as Array<{ kind: string; drill: string | null; drill_total: number | null }>) {
+    if (i.drill && i.drill_total !== null) assert.equal(await drillTotal(i.drill), i.drill_total, i.kind);
+  }
 });
 
 test('a period with nothing to say says nothing', async () => {
