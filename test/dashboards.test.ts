@@ -339,6 +339,12 @@ describe('public links and the embed page', () => {
     assert.deepEqual(body.widgets[2].pie.slices.map((s: { key: string }) => s.key), ['onboard']);
     assert.doesNotMatch(res.body, /billing|Billing|secret|Secret/, 'nothing of another workflow');
     assert.doesNotMatch(res.body, new RegExp(account), 'nor the account');
+    // the view is in the account's audit log, by link, never by token
+    await rt.deps.audit.flush();
+    const audit = await ok('GET', '/api/v1/audit-log?action=dashboard.public_view', keys.admin);
+    assert.equal(audit.entries.length, 1);
+    assert.deepEqual(audit.entries[0].params, { dashboard_id: id, link_id: link.link_id });
+    assert.doesNotMatch(JSON.stringify(audit), new RegExp(link.token));
   });
 
   test('a token shows exactly the dashboard\'s workflows, even when an admin widens a widget', async () => {
