@@ -158,6 +158,21 @@ test('build a dashboard by dragging two widgets, resize one, save, reload and fi
   assert.deepEqual(stored.widgets.map((w: { type: string; x: number; y: number; w: number; h: number }) => [w.type, w.x, w.y, w.w, w.h]), [['metric', 0, 0, 6, 3], ['line', 6, 0, 6, 4]]);
   // after the reload the figures come from the dashboard's data in one request
   assert.equal(Number(await page.locator('.dash-widget[data-type="metric"] [data-figure="card"]').getAttribute('data-value')), 60);
+
+  // the editor: a second metric overlaid (previewed before saving), the height typed in; then discarded
+  const lineAgain = page.locator('.dash-widget[data-type="line"]');
+  await lineAgain.locator('button:has-text("Edit")').click();
+  const editor = page.locator('.widget-editor');
+  await editor.locator('input[name="metrics"][value="completions"]').check();
+  await editor.locator('input[name="place-h"]').fill('5');
+  await page.waitForFunction(() => (JSON.parse(document.querySelector('.dash-widget[data-type="line"] .widget-series')?.getAttribute('data-values') ?? '[]') as unknown[]).length === 2);
+  const overlaid = JSON.parse((await lineAgain.locator('.widget-series').getAttribute('data-values'))!) as number[][];
+  assert.deepEqual(overlaid[1], summary.trends.map((r: { completions: number }) => r.completions));
+  assert.equal(Number(await lineAgain.getAttribute('data-h')), 5);
+  assert.equal(await page.getAttribute('[data-saved]', 'data-saved'), 'false');
+  await page.click('button:has-text("Discard changes")');
+  assert.equal(Number(await lineAgain.getAttribute('data-h')), 4);
+  await page.click('.widget-editor button:has-text("Done")');
 });
 
 test('a public link opens in a fresh browser context without a session', { timeout: 60_000 }, async (t) => {

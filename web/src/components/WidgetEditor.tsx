@@ -148,6 +148,32 @@ export function WidgetEditor({ widget, kind, workflows, info, onChange, onRemove
             Compare with the period before
           </label>
         )}
+        <fieldset className="field field-wide place-fields">
+          <legend className="field-label">Place and size (also by dragging the header and the corner)</legend>
+          {(
+            [
+              ['x', 'Column', 1, 12 - widget.w + 1, 1],
+              ['y', 'Row', 1, 200, 1],
+              ['w', 'Width', 1, 12 - widget.x, 0],
+              ['h', 'Height', 1, 12, 0],
+            ] as const
+          ).map(([k, label, min, max, offset]) => (
+            <label key={k} className="inline small">
+              {label}
+              <input
+                type="number"
+                name={`place-${k}`}
+                min={min}
+                max={max}
+                value={widget[k] + offset}
+                onChange={(e) => {
+                  const v = Number(e.target.value);
+                  if (Number.isInteger(v) && v >= min && v <= max) set({ [k]: v - offset });
+                }}
+              />
+            </label>
+          ))}
+        </fieldset>
         <details className="field field-wide">
           <summary className="field-label">Filters</summary>
           <div className="editor-fields">
