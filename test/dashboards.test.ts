@@ -272,6 +272,9 @@ describe('who sees and changes a dashboard', () => {
     await ok('PUT', `${base}/${shared}/sharing`, keys.mia, { shares: [{ kind: 'user', id: 'vera', access: 'read' }, { kind: 'role', id: 'member', access: 'edit' }], allowed_origins: [] });
     const d = await ok('GET', `${base}/${shared}`, keys.vera);
     assert.equal(d.your_access, 'read');
+    // who else it is shared with is for those who manage it
+    assert.deepEqual([d.shares, d.allowed_origins], [[], []]);
+    assert.equal((await ok('GET', `${base}/${shared}`, keys.mia)).shares.length, 2);
     const data = await ok('GET', `${base}/${shared}/data`, keys.vera);
     // billing is not shared with vera: it is neither counted nor listed
     assert.equal(data.widgets[0].card.value, 5);

@@ -61,8 +61,10 @@ export class Dashboards {
 
   // ---- definitions ----
 
+  /** A dashboard as the caller sees it: who it is shared with and which origins may frame it only for those who manage it. */
   private view(d: Dashboard, p: Principal): DashboardOut {
-    return { ...d, your_access: accessOf(d, p)! };
+    const access = accessOf(d, p)!;
+    return mayManage(access) ? { ...d, your_access: access } : { ...d, shares: [], allowed_origins: [], your_access: access };
   }
 
   /** The dashboards the caller may see, most recently changed first. */

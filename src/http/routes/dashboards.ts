@@ -198,7 +198,7 @@ export const dashboardRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     // The embed page: the dashboard app, answered with the frame-ancestors its dashboard allows ('none' when it
     // allows none, or the token opens nothing), so a page of another origin cannot frame it.
     const webDir = webDirectory(deps.config.webDir);
-    app.get('/embed/:token', { schema: { hide: true, params: Token } }, async (request, reply) => {
+    app.get('/embed/:token', { config: { rateLimitGroup: 'analytics' as const }, schema: { hide: true, params: Token } }, async (request, reply) => {
       const { status, value } = await svc.frameAncestorsFor(request.params.token);
       const appPolicy = reply.raw.getHeader('content-security-policy');
       reply.raw.removeHeader('x-frame-options');
