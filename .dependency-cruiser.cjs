@@ -4,7 +4,7 @@
  *
  *   web ──types──▶ contract            (and charts: pure presentation shared with the PDF report)
  *   cli ─▶ runtime ─▶ http ─▶ everything below
- *   jobs, reports, exports, realtime, budgets, experiments, privacy, audit, auth ─▶ metrics, catalog, derived tables, ingest
+ *   jobs, reports, exports, realtime, budgets, experiments, alerts, insights, dashboards, privacy, audit, auth ─▶ metrics, catalog, derived tables, ingest
  *   metrics ─▶ stats, catalog, store, time, errors
  *   ingest ─▶ catalog, store, time, errors
  *   store ─▶ errors (and config for the adapter factory)
@@ -52,9 +52,9 @@ module.exports = {
     {
       name: 'metrics-below-the-features',
       severity: 'error',
-      comment: 'Figures are computed from the store, the catalog and the statistics; they never reach up into jobs, reports, exports, live streams, budgets, experiments or the CLI.',
+      comment: 'Figures are computed from the store, the catalog and the statistics; they never reach up into jobs, reports, exports, live streams, budgets, experiments, alerts, insights, dashboards or the CLI.',
       from: { path: '^src/(metrics|stats|catalog|ingest)/', pathNot: TESTS },
-      to: { path: '^src/(jobs|reports|exports|realtime|budgets|experiments|privacy|cli|demo|charts)/' },
+      to: { path: '^src/(jobs|reports|exports|realtime|budgets|experiments|alerts|insights|dashboards|privacy|cli|demo|charts)/' },
     },
     {
       name: 'web-imports-only-the-contract',
