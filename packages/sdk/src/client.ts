@@ -55,11 +55,11 @@ export interface FlowlensOptions {
   url: string;
   /** An API key with the `ingest`, `member` or `admin` role. */
   apiKey: string;
-  /** Events per request (1 … 50,000). Default 500. */
+  /** Events per request (1 … 50,000). Default 2,000. */
   batchSize?: number;
   /** A batch leaves at the latest this long after its first event. Default 1000 ms. */
   flushIntervalMs?: number;
-  /** Events held in memory and not yet acknowledged, at most. Default 100,000 (≥ batchSize). */
+  /** Events held in memory and not yet acknowledged, at most (≈ 1 KB of heap each). Default 20,000 (≥ batchSize). */
   maxQueue?: number;
   /** When the queue is full. Default `drop_newest`. */
   onFull?: OnFull;
@@ -81,7 +81,7 @@ export interface FlowlensOptions {
   maxBackoffMs?: number;
   /** The longest Retry-After honoured. Default 300 s. */
   maxRetryAfterMs?: number;
-  /** Requests in flight at once. Default 2. */
+  /** Requests in flight at once. Default 4. */
   concurrency?: number;
   /** A request without an answer after this long is retried. Default 30 s. */
   requestTimeoutMs?: number;
@@ -124,6 +124,8 @@ export interface FlowlensStats {
   dropped: number;
   /** Events of batches given up (see onError). */
   failed: number;
+  /** Events close() left in the spool, unacknowledged, for the next client. */
+  kept: number;
   /** Requests sent again after a transient failure. */
   retries: number;
   /** Whether batches are compressed now (false after a server refused gzip). */
@@ -231,7 +233,7 @@ export class Flowlens implements Tracker {
   private closed = false;
   private closing: Promise<void> | null = null;
   private readonly counters = {
-    tracked: 0, recovered: 0, sent: 0, requests: 0, bytesSent: 0, acknowledged: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0, failed: 0, retries: 0,
+    tracked: 0, recovered: 0, sent: 0, requests: 0, bytesSent: 0, acknowledged: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0, failed: 0, kept: 0, retries: 0,
   };
 
   constructor(options: FlowlensOptions) {
@@ -240,9 +242,9 @@ export class Flowlens implements Tracker {
     this.options = options;
     this.endpoint = `${options.url.replace(/\/+$/, '')}/api/v1/events`;
     this.headers = { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json', 'user-agent': `flowlens-sdk-node/${SDK_VERSION}` };
-    this.batchSize = int('batchSize', options.batchSize, 500, 1, MAX_BATCH);
+    this.batchSize = int('batchSize', options.batchSize, 2000, 1, MAX_BATCH);
     this.flushIntervalMs = int('flushIntervalMs', options.flushIntervalMs, 1000, 0);
-    this.maxQueue = int('maxQueue', options.maxQueue, Math.max(100_000, this.batchSize), this.batchSize);
+    this.maxQueue = int('maxQueue', options.maxQueue, Math.max(20_000, this.batchSize), this.batchSize);
     this.onFull = options.onFull ?? 'drop_newest';
     if (!['drop_newest', 'drop_oldest', 'block'].includes(this.onFull)) throw new TypeError(`onFull must be drop_newest, drop_oldest or block, not ${this.onFull}`);
     this.useGzip = options.gzip ?? true;
@@ -251,7 +253,7 @@ export class Flowlens implements Tracker {
     this.maxRetries = int('maxRetries', options.maxRetries, Infinity, 0, Infinity);
     this.retry = { initialBackoffMs: int('initialBackoffMs', options.initialBackoffMs, 250, 1), maxBackoffMs: int('maxBackoffMs', options.maxBackoffMs, 30_000, 1) };
     this.maxRetryAfterMs = int('maxRetryAfterMs', options.maxRetryAfterMs, 300_000, 0);
-    this.concurrency = int('concurrency', options.concurrency, 2, 1, 64);
+    this.concurrency = int('concurrency', options.concurrency, 4, 1, 64);
     this.requestTimeoutMs = int('requestTimeoutMs', options.requestTimeoutMs, 30_000, 1);
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.random = options.random ?? Math.random;
@@ -680,12 +682,18 @@ export class Flowlens implements Tracker {
     if (this.buffer.length) left.push({ seqs: [++this.seq], events: this.buffer.splice(0), files: [], spooling: null, spoolFailed: false, body: null });
     for (const batch of left) {
       await batch.spooling;
-      if (batch.events === null) continue; // an earlier client's, still on disk
-      if (batch.files.length > 0 && !batch.spoolFailed) continue; // on disk already
+      if (batch.events === null) continue; // an earlier client's, still on disk, never read
+      if (batch.files.length > 0 && !batch.spoolFailed) {
+        this.counters.kept += batch.events.length; // on disk already
+        continue;
+      }
       if (this.spool) {
         batch.spoolFailed = false;
         await this.spoolWrite(batch);
-        if (!batch.spoolFailed) continue;
+        if (!batch.spoolFailed) {
+          this.counters.kept += batch.events.length;
+          continue;
+        }
       }
       this.drop(batch.events, 'closed');
     }

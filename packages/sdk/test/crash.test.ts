@@ -23,7 +23,10 @@ test(`SIGKILL of the server mid-stream, ${CYCLES} times: every tracked event is 
   const problems: Array<Rejection | FlowlensError> = [];
   const client = new Flowlens({
     url: server.url, apiKey: KEY, batchSize: 1000, concurrency: 4, flushIntervalMs: 50, initialBackoffMs: 100, maxBackoffMs: 1000, requestTimeoutMs: 10_000,
-    onRejected: (r) => problems.push(...r), onError: (e) => problems.push(e), onDropped: () => assert.fail('nothing is dropped'),
+    // room for everything tracked while the server restarts (a restart takes seconds, longer on a loaded machine):
+    // this test is about what is acknowledged, not about the memory bound (bounded.test.ts)
+    maxQueue: 1_000_000,
+    onRejected: (r) => problems.push(...r), onError: (e) => problems.push(e),
   });
 
   // the engine: 10 executions every 20 ms, 4 events each (started, step started and completed, completed)
@@ -46,14 +49,16 @@ test(`SIGKILL of the server mid-stream, ${CYCLES} times: every tracked event is 
   const perCycle: number[] = [];
   for (let cycle = 0; cycle < CYCLES; cycle++) {
     const before = client.stats().acknowledged;
-    await sleep(1500);
+    // kill it while events flow: once this server has taken some, a moment later (requests are in flight)
+    while (client.stats().acknowledged - before < 1000) await sleep(25);
+    await sleep(200 + Math.random() * 400);
     server.child.kill('SIGKILL');
     await server.exited;
     perCycle.push(client.stats().acknowledged - before);
     await sleep(300); // the engine keeps tracking; the client retries against nobody
     server = await serve(dataDir, port, env);
   }
-  await sleep(1000);
+  await sleep(500);
   stop = true;
   await engine;
   assert.equal(await client.flush(60_000), true, 'everything is acknowledged after the last restart');
@@ -77,7 +82,7 @@ test(`SIGKILL of the server mid-stream, ${CYCLES} times: every tracked event is 
         `${s.requests} requests, ${s.retries} retries, ${s.duplicates} events the server had stored already (answers lost with the server); ` +
         `stored ${all!.n}, distinct ids ${all!.ids}`,
     );
-    assert.deepEqual(problems, []);
+    assert.deepEqual(problems.map((p) => ('kind' in p ? `${p.kind} ${p.status}: ${p.message}` : `rejected: ${JSON.stringify(p.errors)}`)).slice(0, 5), []);
     assert.ok(perCycle.every((n) => n > 0), `ingestion made progress in every cycle: ${perCycle}`);
     assert.equal(s.tracked, executions * 4);
     assert.deepEqual({ acknowledged: s.acknowledged, rejected: s.rejected, dropped: s.dropped, failed: s.failed, queued: s.queued }, { acknowledged: s.tracked, rejected: 0, dropped: 0, failed: 0, queued: 0 });
