@@ -2,14 +2,20 @@
  * The client against the real server (an embedded store in a temp dir, listening on a port): batches by size
  * and by time, gzip (and what happens when a server does not read it), event ids filled and kept, duplicates
  * and rejections reported, and the lifecycle helpers producing events whose figures the server's summary and
- * funnel show as computed by hand.
+ * funnel show as computed by hand. Then the README's example, the instrumented onboarding runner, run against
+ * the server with an experiment created through the API and assigned locally: the server's figures are the
+ * runner's own count of how each execution ended and which variant each contact got; and the README shows the
+ * example's code as it is.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import { OPERATOR_KEY, startTestRuntime, type TestRuntime } from '../../../test/helpers/runtime.js';
 import { ExecutionTracker, Flowlens, type EventInput, type FlowlensEvent, type Rejection } from '../src/index.js';
+import { main } from '../examples/onboarding-runner.js';
 import { eventsOf, startProxy, type Proxy } from './helpers/proxy.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -246,5 +252,54 @@ describe('lifecycle helpers', () => {
     const completed = seen[1] as { duration_ms: number };
     assert.ok(completed.duration_ms >= 55 && completed.duration_ms < 1000, `duration ${completed.duration_ms}`);
     assert.equal((seen[3] as { error_type: string }).error_type, 'TypeError');
+  });
+});
+
+describe('the README example', () => {
+  test('the onboarding runner: the summary counts what the runner saw, per variant of the experiment', { timeout: 60_000 }, async () => {
+    const { key } = await rt.newAccount('admin');
+    // the workflow registered, then the experiment on it
+    await rt.call('PUT', '/api/v1/workflows/onboarding', key, { name: 'Onboarding', version: 3, steps: [
+      { step_id: 'send-welcome', name: 'Welcome email', order: 1, type: 'action', action_type: 'send_email' },
+      { step_id: 'wait-a-day', name: 'Wait a day', order: 2, type: 'wait' },
+      { step_id: 'opened?', name: 'Opened?', order: 3, type: 'condition' },
+      { step_id: 'send-discount', name: 'Offer', order: 4, type: 'action', action_type: 'send_email' },
+    ] });
+    const created = await rt.call('POST', '/api/v1/experiments', key, {
+      workflow_id: 'onboarding', name: 'Discount or free shipping', primary_metric: 'conversion_rate', power: { baseline_rate_percent: 20 },
+      variants: [{ key: 'free_shipping' }, { key: 'discount' }],
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal((await rt.call('POST', `/api/v1/experiments/${created.json.experiment_id}/start`, key, {})).status, 200);
+
+    const { endings, variants, stats } = await main({ url, apiKey: key, experimentId: created.json.experiment_id, contacts: 200 });
+    assert.deepEqual({ rejected: stats.rejected, dropped: stats.dropped, failed: stats.failed }, { rejected: 0, dropped: 0, failed: 0 });
+    assert.equal(stats.acknowledged, stats.tracked);
+
+    const day = new Date().toISOString().slice(0, 10);
+    const summary = (await rt.call('GET', `/api/v1/workflows/onboarding/analytics?start_date=${day}&end_date=${day}`, key)).json.summary;
+    assert.equal(summary.total_enrolled, 200);
+    assert.equal(summary.completed, endings.completed);
+    assert.equal(summary.exited, endings.exited);
+    assert.equal(summary.errored, endings.failed);
+    assert.deepEqual(Object.keys(summary.error_types), endings.failed ? ['EMAIL_BOUNCED'] : []);
+    assert.ok(summary.goals_achieved > 0 && summary.goals_achieved <= endings.completed);
+    assert.equal(summary.goal_value, summary.goals_achieved * 49);
+    for (const [variant, n] of Object.entries(variants)) {
+      const v = await rt.call('GET', `/api/v1/workflows/onboarding/analytics?start_date=${day}&end_date=${day}&variant=${variant}`, key);
+      assert.equal(v.json.summary.total_enrolled, n, `variant ${variant}`);
+    }
+    const funnel = (await rt.call('GET', `/api/v1/workflows/onboarding/analytics/funnel?start_date=${day}&end_date=${day}`, key)).json;
+    assert.deepEqual(funnel.funnel_steps.map((s: { step_id: string }) => s.step_id), ['send-welcome', 'wait-a-day', 'opened?', 'send-discount']);
+    assert.equal(funnel.funnel_steps[0].entered, 200);
+    assert.equal(funnel.funnel_steps[0].completed, 200 - endings.failed);
+    console.log(`example runner: ${JSON.stringify(endings)}, variants ${JSON.stringify(variants)}, ${summary.goals_achieved} purchases, ${stats.tracked} events in ${stats.requests} requests`);
+  });
+
+  test("the README shows the example's code as it is", () => {
+    const dir = path.resolve(import.meta.dirname, '..');
+    const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const code = fs.readFileSync(path.join(dir, 'examples/onboarding-runner.ts'), 'utf8').replace("from '../src/index.js'", "from '@flowlens/sdk'");
+    assert.ok(readme.includes(`\`\`\`ts\n${code}\`\`\``), 'README.md embeds examples/onboarding-runner.ts (with the package name in its import)');
   });
 });
