@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare|alerts] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
+ * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare|alerts|sdk] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--pg-repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
  *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
  * npm run bench -- analytics --data DIR --size 10m   the panels on a kept (e.g. scaled) data set, kept in results.json as analytics_10m
@@ -19,6 +19,7 @@ import { benchIngest } from './ingest.js';
 import { benchIngestStages } from './ingest-stages.js';
 import { benchPlatform, seedPlatform } from './platform.js';
 import { benchRealtime } from './realtime.js';
+import { benchSdk } from './sdk.js';
 import { benchSeed } from './seed.js';
 
 const { values, positionals } = parseArgs({
@@ -97,6 +98,14 @@ if (which.includes('realtime')) {
   process.stderr.write(`realtime: ingest-to-delivery latency, then ${streams.toLocaleString('en-US')} concurrent streams…\n`);
   results.realtime = await benchRealtime(streams);
   console.table([results.realtime]);
+}
+if (which.includes('sdk')) {
+  const events = Number(values.events ?? 100_000);
+  process.stderr.write(`sdk: ${events.toLocaleString('en-US')} events through @flowlens/sdk into a local server process…\n`);
+  const r = await benchSdk(events);
+  results.sdk = r;
+  console.table(r.runs);
+  console.table(r.gzip);
 }
 if (which.includes('exports')) {
   process.stderr.write('exports: a 1,000,000-row CSV and PDF reports over HTTP…\n');
