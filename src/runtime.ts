@@ -90,8 +90,9 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const reports = new ReportStore(store);
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : NO_SMTP;
   const queries = new MetricsQueryService(store, derived);
+  const dashboards = new Dashboards({ store, queries, accountSettings });
   const scheduler = new ReportScheduler(
-    { store, queries, derived, accountSettings, audit, reports, mailer, ...(redis ? { redis } : {}) },
+    { store, queries, derived, accountSettings, audit, reports, mailer, dashboards, ...(redis ? { redis } : {}) },
     { tickMs: config.reportTickMs, retryMs: config.reportRetryMs, maxAttempts: 3 },
     log,
   );
@@ -110,7 +111,6 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.budgetTickMs, delayMs: config.budgetCheckDelayMs, webhookAllowPrivate: config.webhookAllowPrivate },
     log,
   );
-  const dashboards = new Dashboards({ store, queries, accountSettings });
   const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;

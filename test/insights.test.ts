@@ -88,7 +88,7 @@ test('each observation\'s drill-down lists as many executions as it states', asy
   const failure = list.find((i) => i.kind === 'rate_change' && i.drill === 'status=failed')!;
   assert.equal(await drillTotal(failure.drill!), 40);
   // wherever an observation says how many its list holds, it holds that many
-  for (const i of list as Array<{ kind: string; drill: string | null; drill_total: number | null }>) {
+  for (const i of list as unknown as Array<{ kind: string; drill: string | null; drill_total: number | null }>) {
     if (i.drill && i.drill_total !== null) assert.equal(await drillTotal(i.drill), i.drill_total, i.kind);
   }
 });

@@ -68,7 +68,7 @@ const definition = {
 
 function scheduler() {
   return new ReportScheduler(
-    { store: rt.deps.store, queries: rt.deps.queries, derived: rt.deps.derived, accountSettings: rt.deps.accountSettings, audit: rt.deps.audit, reports: rt.deps.reports, mailer: smtpMailer(smtpUrl, 'Flowlens <reports@test>') },
+    { store: rt.deps.store, queries: rt.deps.queries, derived: rt.deps.derived, accountSettings: rt.deps.accountSettings, audit: rt.deps.audit, reports: rt.deps.reports, mailer: smtpMailer(smtpUrl, 'Flowlens <reports@test>'), dashboards: rt.deps.dashboards },
     { tickMs: 3_600_000, retryMs: 60_000, maxAttempts: 3 },
   );
 }
@@ -156,5 +156,45 @@ describe('scheduled reports', () => {
     assert.equal(run.json.status, 'sent', JSON.stringify(run.json));
     assert.match(run.json.period_key, /^manual:/);
     assert.equal(received.length, before + 1);
+  });
+
+  test('a saved dashboard sent as a PDF on a schedule: its widgets\' titles and figures in the attachment', async () => {
+    const dashboard = await rt.call('POST', '/api/v1/analytics/dashboards', admin, { name: 'Weekly overview', template: 'executive', workflow_ids: ['wf'] });
+    assert.equal(dashboard.status, 201, dashboard.text);
+    const bad = await rt.call('POST', '/api/v1/reports', admin, { ...definition, dashboard_id: dashboard.json.dashboard_id });
+    assert.equal(bad.status, 400, 'a dashboard is sent as one PDF, for "*"');
+    assert.deepEqual(bad.json.errors.map((e: { path: string }) => e.path).sort(), ['/formats', '/workflow_id']);
+    assert.equal((await rt.call('POST', '/api/v1/reports', admin, { ...definition, workflow_id: '*', formats: ['pdf'], dashboard_id: 'nope' })).status, 400);
+    const report = await rt.call('POST', '/api/v1/reports', admin, { ...definition, workflow_id: '*', formats: ['pdf'], dashboard_id: dashboard.json.dashboard_id });
+    assert.equal(report.status, 201, report.text);
+    assert.equal(report.json.dashboard_id, dashboard.json.dashboard_id);
+    const before = received.length;
+    const run = await rt.call('POST', `/api/v1/reports/${report.json.report_id}/run`, admin);
+    assert.equal(run.json.status, 'sent', JSON.stringify(run.json));
+    assert.match(run.json.attachments[0], /^dashboard-Weekly_overview-\d{4}-\d{2}-\d{2}\.pdf$/);
+    assert.equal(received.length, before + 1);
+    const mail = received[received.length - 1]!.raw;
+    assert.match(mail, /Content-Type: application\/pdf/);
+    // the PDF's text names the dashboard and every widget of it
+    const b64 = /filename="?dashboard-[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)/.exec(mail)?.[1];
+    assert.ok(b64, 'the attachment is in the mail');
+    const pdf = Buffer.from(b64.replace(/\s+/g, ''), 'base64');
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    const { execFileSync } = await import('node:child_process');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    let text = '';
+    try {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-dash-')), 'd.pdf');
+      fs.writeFileSync(file, pdf);
+      text = execFileSync('pdftotext', [file, '-']).toString();
+    } catch (err) {
+      if (process.env.FLOWLENS_REQUIRE_SERVICES === '1') throw err;
+      console.warn('SKIPPED: reading the PDF back needs pdftotext (Debian: poppler-utils)');
+      return;
+    }
+    assert.match(text, /Weekly overview/);
+    for (const w of dashboard.json.widgets as Array<{ title: string }>) assert.ok(text.replace(/\s+/g, ' ').includes(w.title.replace(/\s+/g, ' ')), `widget "${w.title}" in the PDF`);
   });
 });

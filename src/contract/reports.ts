@@ -20,6 +20,7 @@ const ReportProps = {
   formats: Type.Array(Type.Union([Type.Literal('pdf'), Type.Literal('csv')])),
   schedule: ScheduleOut,
   recipients: Type.Array(Type.String()),
+  dashboard_id: Type.Optional(Type.String({ description: 'a saved dashboard sent as a PDF instead of the workflow analytics' })),
   report_id: Type.String(),
   account_id: Type.Optional(Type.String({ description: 'absent from the answer to its creation' })),
   created_by: Type.String({ description: 'the key that created it' }),

@@ -13,6 +13,8 @@ export interface ReportDefinition {
   formats: Array<'pdf' | 'csv'>;
   schedule: Schedule;
   recipients: string[];
+  /** A saved dashboard the report sends as a PDF instead of the workflow analytics (formats ['pdf']). */
+  dashboard_id?: string;
 }
 
 export interface Report extends ReportDefinition {

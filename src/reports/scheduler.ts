@@ -10,6 +10,10 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Freshness } from '../derived/freshness.js';
 import { listWorkflows } from '../catalog/catalog.js';
 import { checkSize, exportStream, type ExportSpec } from '../exports/exports.js';
+import { renderDashboardPdf } from '../exports/dashboard-pdf.js';
+import { brandingOf } from '../exports/report-input.js';
+import type { Dashboards } from '../dashboards/dashboards.js';
+import type { Principal } from '../auth/principal.js';
 import { parsePeriod } from '../metrics/period.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { Store } from '../store/store.js';
@@ -26,6 +30,8 @@ export interface SchedulerDeps {
   audit: AuditLog;
   reports: ReportStore;
   mailer: Mailer;
+  /** Saved dashboards, for reports that send one (its widgets' data, as an admin of the account sees it). */
+  dashboards: Pick<Dashboards, 'get' | 'data'>;
   redis?: Redis;
 }
 
@@ -148,6 +154,15 @@ export class ReportScheduler {
   }
 
   private async attachments(account: string, report: Report, period: { start_date: string; end_date: string }): Promise<Attachment[]> {
+    if (report.dashboard_id) {
+      // a saved dashboard, as its creator (an admin: reports are theirs) would see it; its widgets keep their own periods
+      const principal: Principal = { accountId: account, keyId: report.created_by, userId: '', role: 'admin', isOperator: false };
+      const dashboard = await this.deps.dashboards.get(principal, report.dashboard_id);
+      const data = await this.deps.dashboards.data(principal, report.dashboard_id);
+      const content = await toBuffer(renderDashboardPdf(dashboard, data, brandingOf(await this.deps.accountSettings.get(account))) as unknown as AsyncIterable<unknown>);
+      const safe = dashboard.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+      return [{ filename: `dashboard-${safe}-${period.end_date}.pdf`, content, contentType: 'application/pdf' }];
+    }
     const workflows = report.workflow_id === '*'
       ? (await listWorkflows(this.deps.store, account)).slice(0, MAX_WORKFLOWS_PER_REPORT).map((w) => w.workflow_id)
       : [report.workflow_id];

@@ -28,6 +28,7 @@ const Definition = Type.Object(
       { additionalProperties: false },
     ),
     recipients: Type.Array(Type.String({ format: 'email', maxLength: 254 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
+    dashboard_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'send this saved dashboard as a PDF (its widgets with their own periods) instead of the workflow analytics; formats must be ["pdf"] and workflow_id "*"' })),
   },
   { additionalProperties: false },
 );
@@ -43,6 +44,17 @@ export const reportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
     async function checked(account: string, body: Definition): Promise<ReportDefinition> {
       const timezone = resolveTimezone(body.schedule.timezone);
       if (timezone === undefined) throw badRequest(`Unknown timezone ${body.schedule.timezone}`, [{ path: '/schedule/timezone', message: 'is not an IANA timezone' }]);
+      if (body.dashboard_id !== undefined) {
+        const errors = [
+          ...(body.formats.length !== 1 || body.formats[0] !== 'pdf' ? [{ path: '/formats', message: 'a dashboard is sent as ["pdf"]' }] : []),
+          ...(body.workflow_id !== '*' ? [{ path: '/workflow_id', message: 'a dashboard names its own workflows: give "*"' }] : []),
+        ];
+        if (errors.length) throw badRequest('Invalid dashboard report', errors);
+        const admin = { accountId: account, keyId: '', userId: '', role: 'admin' as const, isOperator: false };
+        await deps.dashboards.get(admin, body.dashboard_id).catch(() => {
+          throw badRequest(`Dashboard ${body.dashboard_id} does not exist`, [{ path: '/dashboard_id', message: 'no such dashboard in this account' }]);
+        });
+      }
       if (body.workflow_id !== '*' && !(await workflowGrant(deps.store, account, body.workflow_id)).exists) {
         throw badRequest(`Workflow ${body.workflow_id} does not exist`, [{ path: '/workflow_id', message: 'no such workflow in this account' }]);
       }
