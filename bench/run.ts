@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare|alerts|sdk] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
+ * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare|alerts|sdk|dashboards] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--pg-repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
  *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
  * npm run bench -- analytics --data DIR --size 10m   the panels on a kept (e.g. scaled) data set, kept in results.json as analytics_10m
@@ -14,6 +14,7 @@ import { benchAnalytics } from './analytics.js';
 import { benchCompare, checkBaseline, machine } from './compare.js';
 import { reachPostgres } from './postgres/load.js';
 import { benchDashboard } from './dashboard.js';
+import { benchDashboards } from './dashboards.js';
 import { benchExports } from './exports.js';
 import { benchIngest } from './ingest.js';
 import { benchIngestStages } from './ingest-stages.js';
@@ -99,6 +100,13 @@ if (which.includes('realtime')) {
   results.realtime = await benchRealtime(streams);
   console.table([results.realtime]);
 }
+if (which.includes('dashboards')) {
+  // a saved dashboard of 8 widgets over HTTP on a seeded data directory (--data DIR, e.g. the 1M seed of `analytics`)
+  if (!values.data) throw new Error('dashboards: pass --data DIR of a seeded data directory (the one `npm run bench -- analytics` seeds and keeps)');
+  results.dashboards = await benchDashboards(values.data, Number(values.repeats ?? 10));
+  console.log(results.dashboards);
+}
+
 if (which.includes('sdk')) {
   const events = Number(values.events ?? 100_000);
   process.stderr.write(`sdk: ${events.toLocaleString('en-US')} events through @flowlens/sdk into a local server process…\n`);
