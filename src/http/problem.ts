@@ -126,6 +126,10 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       return sendProblem(reply, 415, `Unsupported Content-Type: ${request.headers['content-type'] ?? 'none'}`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return sendProblem(reply, 400, 'The request body is empty');
+    // a body sent with Content-Encoding: gzip that does not inflate
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return sendProblem(reply, 400, `The request body is not valid gzip: ${err.message}`);
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return sendProblem(reply, 400, `The request body is not valid JSON: ${err.message}`);

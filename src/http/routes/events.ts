@@ -7,6 +7,8 @@ import { ingestItems, MAX_BODY_BYTES } from '../../ingest/ingest.js';
 import { itemsFromJson, itemsFromNdjson } from '../../ingest/parse-body.js';
 import type { AppDeps } from '../deps.js';
 import { ProblemSchema } from '../schemas.js';
+import { HttpProblem } from '../problem.js';
+import zlib from 'node:zlib';
 
 const IngestResponse = Type.Object({
   accepted: Type.Integer({ description: 'Events stored now' }),
@@ -30,7 +32,7 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           tags: ['ingestion'],
           summary: 'Send workflow events',
           description:
-            'A JSON array of events, or NDJSON (Content-Type: application/x-ndjson), at most 10 MB and 50,000 events. ' +
+            'A JSON array of events, or NDJSON (Content-Type: application/x-ndjson), at most 10 MB (inflated, with Content-Encoding: gzip) and 50,000 events. ' +
             'Invalid events are rejected one by one; valid ones in the same request are kept. The answer comes once ' +
             'accepted events are stored. Re-sending an event_id is counted once, under duplicates.',
           body: Type.Union([Type.Array(AnyEventSchema), AnyEventSchema, Type.String({ maxLength: MAX_BODY_BYTES, description: 'NDJSON text' })]),
@@ -38,6 +40,22 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         },
         // The body is validated event by event in ingestItems, so that one bad event rejects only itself.
         validatorCompiler: () => () => true,
+        // Content-Encoding: gzip (the SDK sends it): the body is inflated as it arrives; the 10 MB limit counts the
+        // inflated bytes, so a small compressed body cannot grow past it.
+        preParsing: async (request, _reply, payload) => {
+          const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
+          if (encoding === 'identity') return payload;
+          if (encoding !== 'gzip') throw new HttpProblem(415, `Content-Encoding ${encoding} is not supported: send gzip, or no encoding`);
+          const inflated = zlib.createGunzip() as zlib.Gunzip & { receivedEncodedLength?: number };
+          let encoded = 0;
+          payload.on('data', (chunk: Buffer) => {
+            encoded += chunk.length;
+            inflated.receivedEncodedLength = encoded;
+          });
+          payload.on('error', (err) => inflated.destroy(err));
+          payload.pipe(inflated);
+          return inflated;
+        },
       },
       async (request) => {
         const p = principalOf(request);
