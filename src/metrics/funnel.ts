@@ -32,11 +32,16 @@ interface StepRow {
 const ENDED = `(${STATUS.exited} OR ${STATUS.failed})`;
 /** How an ended execution ended: its exit reason, or 'failed'. */
 const ENDING = `if(${STATUS.exited}, toString(exit_reason), 'failed')`;
+/** The place in the catalog's order ({order}) of the furthest step an execution entered (0: none of them). */
+const FURTHEST_ENTERED = 'arrayMax(arrayMap(x -> if(x.started_ms > 0, indexOf({order:Array(String)}, x.id), 0), steps))';
 /**
  * The step s of an execution was the last it got to, in the catalog's order ({order}): it completed s, entered
- * no step placed after it, and ended without completing the workflow.
+ * no step placed after it, and ended without completing the workflow. `furthest` is FURTHEST_ENTERED, or a column
+ * holding it (the funnel computes it once per execution: compared per step element, the scan of every other step
+ * took the 30-day funnel at 1M from ≈50 to ≈230 ms).
  */
-const LOST_AFTER = `(s.completed = 1 AND ${ENDED} AND NOT arrayExists(x -> x.started_ms > 0 AND indexOf({order:Array(String)}, x.id) > indexOf({order:Array(String)}, s.id), steps))`;
+const lostAfter = (furthest: string) => `(s.completed = 1 AND ${ENDED} AND ${furthest} <= indexOf({order:Array(String)}, s.id))`;
+const LOST_AFTER = lostAfter('furthest_entered');
 
 /**
  * Where an execution stands at a step `s` of its `steps` (conditions on s and the execution's facts): what the
@@ -50,7 +55,7 @@ export const STEP_STAGES = {
   in_progress: `s.started_ms > 0 AND s.completed != 1 AND ${STATUS.active}`,
   exited: `s.started_ms > 0 AND s.completed != 1 AND NOT ${STATUS.active}`,
   /** Completed s, entered no later step of {order}, ended: lost between s and the next step (lost_before of the next). */
-  lost_after: LOST_AFTER,
+  lost_after: lostAfter(FURTHEST_ENTERED),
 } as const;
 export type StepStage = keyof typeof STEP_STAGES;
 
@@ -66,9 +71,8 @@ SELECT
     sum(s.time_n) AS time_n,
     quantilesExactIf(0.5, 0.95)(s.time_sum / s.time_n, s.time_n > 0) AS q,
     minIf(s.started_ms, s.started_ms > 0) AS first_seen
-FROM ${FACTS}
+FROM (SELECT *, ${FURTHEST_ENTERED} AS furthest_entered FROM ${FACTS} WHERE ${COHORT} AND ${filter})
 ARRAY JOIN steps AS s
-WHERE ${COHORT} AND ${filter}
 GROUP BY step_id`;
 
 export const COHORT_TOTALS_SQL = (filter: string) => `
