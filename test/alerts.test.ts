@@ -186,9 +186,12 @@ describe('alert rules', () => {
     assert.equal(e!.evaluation.breached, true, e!.evaluation.summary);
     assert.ok(e!.evaluation.expected! < 10 && e!.evaluation.upper! < 50, JSON.stringify(e!.evaluation));
     const day = new Date(BAD).toISOString().slice(0, 10);
+    const asked = Date.now();
     const bands = await rt.call('GET', `/api/v1/workflows/wfa/analytics/anomalies?metric=execution_failure_rate&start_date=${day}&end_date=${day}&bucket=hour`, admin);
     assert.equal(bands.status, 200, bands.text);
-    assert.equal(bands.json.points.length, 24);
+    // the day's complete hours (today's are not all complete yet: the running hour and the rest are left out)
+    const complete = (at: number) => Math.min(24, Math.floor((at - Date.parse(`${day}T00:00:00Z`)) / H));
+    assert.ok(bands.json.points.length >= complete(asked) && bands.json.points.length <= complete(Date.now()), `${bands.json.points.length} points`);
     const bad = bands.json.points.find((p: { t: string }) => Date.parse(p.t) === BAD);
     assert.equal(bad.anomaly, true);
     assert.equal(bad.value, 50);
