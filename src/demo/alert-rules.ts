@@ -17,9 +17,9 @@ export function demoAlertRules(options: Pick<GenerateOptions, 'workflows'>): Ale
   ];
   if (leads) {
     rules.unshift({
-      name: 'Lead sync failing', description: 'More than 1 in 10 finished lead executions ends in an error (usually about 1 in 20).',
+      name: 'Lead sync failing', description: 'More than 12% of the lead executions that finish in a day end in an error (usually 2–9%).',
       metric: 'execution_failure_rate', scope: { type: 'workflow', workflow_id: leads.workflowId },
-      detector: { type: 'threshold', threshold: 10, direction: 'above' }, bucket: 'day', min_volume: 20, interval_minutes: 1, severity: 'critical',
+      detector: { type: 'threshold', threshold: 12, direction: 'above' }, bucket: 'day', min_volume: 20, interval_minutes: 1, severity: 'critical',
       labels: { team: 'revops' }, channels: [],
     });
   }

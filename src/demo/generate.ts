@@ -91,7 +91,7 @@ function enrollmentTime(rnd: Random, start: number, end: number): number {
  * The demo's incident: the CRM credentials of the lead-qualification workflow expired `days` days ago, so its CRM
  * update fails far more often (auth_expired) and its failure rate jumps — what the demo's alert rule catches.
  */
-export const INCIDENT = { workflow: 'leads', step: 'crm_update', days: 3, failRate: 0.85, errorType: 'auth_expired' } as const;
+export const INCIDENT = { workflow: 'leads', step: 'crm_update', days: 5, failRate: 0.85, errorType: 'auth_expired' } as const;
 
 function emitExecution(rnd: Random, out: FlowEvent[], wf: DemoWorkflow, key: string, enrolledAt: number, now: number, v2: boolean, incident = false) {
   const t0 = wf.template;
