@@ -126,3 +126,23 @@ test('the CSV holds the same selection; the timeline lists an execution\'s event
   ]);
   assert.equal((await rt.call('GET', `/api/v1/workflows/${W}/executions/nope`, key)).status, 404);
 });
+
+test('an action row opens its runs: as many as its executions, successes and failures (events by their own time), in two timezones', async () => {
+  for (const timezone of ['UTC', 'America/New_York']) {
+    const period = `start_date=2026-03-01&end_date=2026-03-03&timezone=${timezone}`;
+    const actions = (await rt.call('GET', `/api/v1/workflows/${W}/analytics/actions?${period}`, key)).json.actions as Array<{ action_id: string; executions: number; successes: number; failures: number }>;
+    assert.ok(actions.length > 0);
+    for (const a of actions) {
+      assert.equal((await drill(`${period}&action_id=${a.action_id}`)).total, a.executions, `${timezone} ${a.action_id}`);
+      assert.equal((await drill(`${period}&action_id=${a.action_id}&outcome=success`)).total, a.successes);
+      const failed = await drill(`${period}&action_id=${a.action_id}&outcome=failure`);
+      assert.equal(failed.total, a.failures);
+      assert.equal(failed.executions.length, a.failures);
+    }
+  }
+  // s1's one failure is e4's run, with the execution it belongs to
+  const runs = (await drill('start_date=2026-03-01&end_date=2026-03-03&action_id=s1&outcome=failure')).executions as unknown as Array<{ execution_id: string; status: string; run: { outcome: string } }>;
+  assert.deepEqual(runs.map((r) => [r.execution_id, r.status, r.run.outcome]), [['e4', 'error', 'failure']]);
+  const mixed = await rt.call('GET', `/api/v1/workflows/${W}/executions?start_date=2026-03-01&end_date=2026-03-03&action_id=s1&status=failed`, key);
+  assert.equal(mixed.status, 400, 'runs by their own time do not combine with the cohort\'s filters');
+});

@@ -17,6 +17,9 @@ export const ExecutionRowOut = obj({
   variant: NullStr,
   enrollment_source: Type.String(),
   cost_usd: Num,
+  run: Type.Optional(obj({
+    at: Type.String(), outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]), duration_ms: NullNum, error_type: NullStr,
+  }, 'with action_id: the run of the action this row is (an execution retrying it appears once per run)')),
 });
 
 export const ExecutionsPageResponse = obj({

@@ -13,7 +13,7 @@ import { isoUtc } from '../store/params.js';
 import { HOURS, statusCondition, type StatusGroup } from './definitions.js';
 import { STEP_STAGES, type StepStage } from './funnel.js';
 import type { Period } from './period.js';
-import { COHORT, factsFilter, params, type Scope } from './scope.js';
+import { COHORT, factsFilter, filterSql, IN_PERIOD, params, type Scope } from './scope.js';
 
 export const DRILL_STATUSES = ['active', 'succeeded', 'converted', 'exited', 'failed'] as const satisfies readonly StatusGroup[];
 
@@ -27,6 +27,12 @@ export interface Drill {
   step?: { id: string; stage: StepStage; order?: string[] };
   /** Enrolled within [from, to) as well (a trend's bucket). */
   enrolled?: { from: Date; to: Date };
+}
+
+/** An action row's figure: its runs (step.completed / step.failed of the action step, by their own time in the period). */
+export interface ActionDrill {
+  id: string;
+  outcome?: 'success' | 'failure';
 }
 
 /**
@@ -73,9 +79,17 @@ export interface ExecutionRow {
   cost_usd: number;
 }
 
+/** One run of an action (an action drill-down lists runs: an execution retrying the action appears once per run). */
+export interface ActionRun {
+  at: string;
+  outcome: 'success' | 'failure';
+  duration_ms: number | null;
+  error_type: string | null;
+}
+
 export interface ExecutionsPage {
   total: number;
-  executions: ExecutionRow[];
+  executions: Array<ExecutionRow & { run?: ActionRun }>;
   next_cursor: string | null;
 }
 
@@ -134,6 +148,40 @@ export async function executionsPage(store: Store, scope: Scope, period: Period,
     total: Number(count[0]?.n ?? 0),
     executions: rows.slice(0, limit).map(rowOf),
     next_cursor: rows.length > limit ? encodeCursor(rows[limit - 1]!) : null,
+  };
+}
+
+/**
+ * The runs of an action behind an action row's figures (executions, failures: events by their own time in the
+ * period, as the actions panel counts them), newest first, each with its execution as the drill-down lists it.
+ */
+export async function actionRunsPage(store: Store, scope: Scope, period: Period, a: ActionDrill, limit: number, cursor?: string): Promise<ExecutionsPage> {
+  const outcome = a.outcome === 'failure' ? "AND type = 'step.failed'" : a.outcome === 'success' ? "AND type = 'step.completed'" : '';
+  const where = `account_id = {account:String} AND workflow_id = {workflow:String} AND ${IN_PERIOD('ts')}
+    AND type IN ('step.completed', 'step.failed') AND step_type = 'action' AND step_id = {d_action:String} ${outcome} AND ${filterSql(scope, 'events')}`;
+  const after = cursor ? decodeCursor(cursor) : null;
+  const p = { ...params(scope, period), d_action: a.id, limit: limit + 1, ...(after ? { c_ms: after.ms, c_id: after.id } : {}) };
+  const [runs, count] = await Promise.all([
+    store.query<{ execution_id: string; at: string; ms: number; type: string; duration_ms: number | null; error_type: string | null }>(
+      `SELECT execution_id, toString(ts) AS at, toUnixTimestamp64Milli(ts) AS ms, toString(type) AS type, duration_ms, nullIf(toString(error_type), '') AS error_type
+       FROM events WHERE ${where} ${after ? 'AND (toUnixTimestamp64Milli(ts), execution_id) < ({c_ms:Int64}, {c_id:String})' : ''}
+       ORDER BY ts DESC, execution_id DESC LIMIT {limit:UInt32}`,
+      p,
+    ),
+    store.query<{ n: number }>(`SELECT count() AS n FROM events WHERE ${where}`, p),
+  ]);
+  const page = runs.slice(0, limit);
+  const ids = [...new Set(page.map((r) => r.execution_id))];
+  const facts = ids.length === 0 ? [] : await store.query<RawRow>(`SELECT ${ROW} FROM ${FACTS} WHERE execution_id IN {ids:Array(String)}`, { account: scope.account, workflow: scope.workflow, ids });
+  const byId = new Map(facts.map((f) => [f.execution_id, rowOf(f)]));
+  return {
+    total: Number(count[0]?.n ?? 0),
+    executions: page.flatMap((r) => {
+      const row = byId.get(r.execution_id);
+      const run: ActionRun = { at: iso(r.at)!, outcome: r.type === 'step.failed' ? 'failure' : 'success', duration_ms: r.duration_ms, error_type: r.error_type };
+      return row ? [{ ...row, run }] : [];
+    }),
+    next_cursor: runs.length > limit ? encodeCursor({ enrolled_ms: Number(runs[limit - 1]!.ms), execution_id: runs[limit - 1]!.execution_id }) : null,
   };
 }
 

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { principalOf } from '../../auth/principal.js';
 import { ExecutionsPageResponse, ExecutionTimelineResponse } from '../../contract/index.js';
 import { executionsCsv } from '../../exports/datasets.js';
-import { DRILL_STATUSES, drillParams, drillSql, executionRow, executionsPage, timeline, type Drill } from '../../metrics/drilldown.js';
+import { actionRunsPage, DRILL_STATUSES, drillParams, drillSql, executionRow, executionsPage, timeline, type Drill } from '../../metrics/drilldown.js';
 import { STEP_STAGES, type StepStage } from '../../metrics/funnel.js';
 import { parsePeriod } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
@@ -31,6 +31,8 @@ const DrillQuery = Type.Object(
     goal_type: Text('achieved a goal of this type'),
     step_id: Text('with stage: where the execution stands at this step'),
     stage: Type.Optional(Type.Union((Object.keys(STEP_STAGES) as StepStage[]).map((s) => Type.Literal(s)), { description: 'entered | completed | dropped_off | in_progress | exited | lost_after (lost between this step and the next: the next step\'s lost_before)' })),
+    action_id: Text('the runs of this action (an action row of the actions panel: its step.completed and step.failed events by their own time in the period); alone or with outcome'),
+    outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure')], { description: 'with action_id: only the successful or the failed runs (the row\'s successes, failures)' })),
     enrolled_from: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'and enrolled at or after this instant (a trend bucket\'s start)' })),
     enrolled_to: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'and before this one (the bucket\'s end)' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
@@ -62,6 +64,14 @@ export const drilldownRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const period = parsePeriod(q);
         if ((q.step_id === undefined) !== (q.stage === undefined)) throw badRequest('step_id and stage go together', [{ path: q.step_id === undefined ? '/step_id' : '/stage', message: 'give both, or neither' }]);
         if ((q.enrolled_from === undefined) !== (q.enrolled_to === undefined)) throw badRequest('enrolled_from and enrolled_to go together', [{ path: '/enrolled_to', message: 'give both, or neither' }]);
+        if (q.outcome !== undefined && q.action_id === undefined) throw badRequest('outcome goes with action_id', [{ path: '/outcome', message: 'give action_id' }]);
+        if (q.action_id !== undefined) {
+          const cohortFilters = ['status', 'exit_reason', 'error_type', 'enrollment_source', 'goal_type', 'step_id', 'stage', 'enrolled_from', 'enrolled_to'].filter((k) => q[k as keyof typeof q] !== undefined);
+          if (cohortFilters.length) throw badRequest('action_id lists an action\'s runs by their own time; it does not combine with the cohort\'s filters', cohortFilters.map((k) => ({ path: `/${k}`, message: 'not with action_id' })));
+          if (q.format === 'csv') throw badRequest('The runs of an action are listed as JSON pages', [{ path: '/format', message: 'json with action_id' }]);
+          await deps.derived.settled(p.accountId, scope.workflow);
+          return actionRunsPage(deps.store, scope, period, { id: q.action_id, ...(q.outcome ? { outcome: q.outcome } : {}) }, q.limit ?? 100, q.cursor);
+        }
         const order = q.stage === 'lost_after' ? ((await deps.queries.catalog(scope))?.steps ?? []).map((s) => s.step_id) : undefined;
         const drill: Drill = {
           ...(q.status ? { status: q.status } : {}),
