@@ -108,8 +108,13 @@ export class Experiments {
       const summary = await (await this.deps.queries.workflow({ account, workflow: input.workflow_id }, parsePeriod({ range: 'last_30_days' }), false)).summary();
       const s = summary.summary;
       if (s.total_enrolled === 0) return null;
-      const rate = { completion_rate: s.completion_rate, conversion_rate: s.conversion_rate, failure_rate: (s.errored / s.total_enrolled) * 100 }[input.primary_metric as 'completion_rate'];
-      return rate ?? null;
+      // the summary's rates of the cohort (CONTRACT §6); the catalog's failure_rate is failed ÷ enrolled
+      switch (input.primary_metric) {
+        case 'completion_rate': return s.completion_rate;
+        case 'conversion_rate': return s.conversion_rate;
+        case 'failure_rate': return (s.errored / s.total_enrolled) * 100;
+        default: return null;
+      }
     });
   }
 

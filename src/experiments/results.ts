@@ -13,7 +13,7 @@
 import type { ExperimentResultsResponse } from '../contract/comparison.js';
 import { addCounts, type GroupCounts } from '../metrics/comparison.js';
 import { metric, type ComparableMetric } from '../metrics/definitions.js';
-import { compareGroups, groupValues, type MetricComparison } from '../metrics/group-comparison.js';
+import { compareGroups, groupValues } from '../metrics/group-comparison.js';
 import type { MetricsQueryService } from '../metrics/query-service.js';
 import { betaPosterior, chanceToBeat, expectedLoss } from '../stats/bayes.js';
 import { chiSquareGoodnessOfFit, momentsOf } from '../stats/hypothesis.js';
@@ -152,4 +152,3 @@ export async function experimentResults(queries: MetricsQueryService, account: s
   return { ...results, evaluation: evaluate(e, results) };
 }
 
-export type { MetricComparison };
