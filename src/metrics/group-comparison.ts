@@ -42,7 +42,6 @@ export interface MetricComparison {
 }
 
 const scale = (m: ComparableMetric) => (metric(m).kind === 'rate' ? 100 : 1);
-const scaled = (x: number, k: number) => x * k;
 
 /** Each group's value of each metric. */
 export function groupValues(counts: GroupCounts, metrics: readonly ComparableMetric[], ranks: Partial<Record<ComparableMetric, RankFigures>>, index: number): Record<string, GroupValue> {
@@ -119,10 +118,10 @@ export function compareGroups(
       return {
         metric: x.name,
         test: c?.test ?? null,
-        baseline: c ? scaled(c.baseline, k) : null,
-        value: c ? scaled(c.treatment, k) : null,
-        difference: c ? scaled(c.difference, k) : null,
-        ci: c ? [scaled(c.ci[0], k), scaled(c.ci[1], k)] : null,
+        baseline: c ? c.baseline * k : null,
+        value: c ? c.treatment * k : null,
+        difference: c ? c.difference * k : null,
+        ci: c ? [c.ci[0] * k, c.ci[1] * k] : null,
         relative_percent: c?.relative != null ? c.relative * 100 : null,
         relative_ci_percent: c?.relative_ci ? [c.relative_ci[0] * 100, c.relative_ci[1] * 100] : null,
         statistic: c?.statistic ?? null,
