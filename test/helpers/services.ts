@@ -51,6 +51,14 @@ export async function launchChromium(executablePath: string) {
   });
 }
 
+/** Collects a page's console errors and uncaught exceptions into `errors` (browser tests assert there are none). */
+export function collectPageErrors(page: import('playwright-core').Page, errors: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+}
+
 /** A command-line tool some tests need (e.g. poppler's pdftotext), or false with the reason printed. */
 export async function requireTool(name: string, debianPackage: string): Promise<boolean> {
   const { spawnSync } = await import('node:child_process');
