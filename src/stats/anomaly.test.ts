@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatNumber, relativeChange, seasonalAnomalies, seasonalityFor, seasonalVerdict, staticThreshold, type AnomalyPoint, type SeasonalOptions, type SeriesPoint } from './anomaly.js';
+import { mulberry32 } from './seeded-random.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -127,16 +128,8 @@ test('relative change: from zero, no data, the minimum volume of either period',
 // (1 + 0.002·day), Poisson; 6 spikes of ±8 sd, 2 drops to zero of 2 days, 2 shifts of 10 days
 // (× 1.6, × 0.5); windows end 7 days after a shift or a drop.
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the statistics' simulations (mulberry32). */
+const prng = mulberry32;
 function normal(r: () => number): number {
   let u = 0;
   while (u === 0) u = r();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mulberry32 } from './seeded-random.js';
 import {
   baselineParameters,
   chooseSeasonality,
@@ -18,16 +19,8 @@ import {
 } from './seasonal-baseline.js';
 
 // A small seeded PRNG (mulberry32) and normal draws, so every run sees the same series.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the statistics' simulations (mulberry32). */
+const prng = mulberry32;
 function normal(r: () => number): number {
   let u = 0;
   while (u === 0) u = r();
