@@ -1,15 +1,14 @@
 /**
  * Rules, alerts, their history, notification claims, delivery attempts and silences in the store (migration 020).
  */
-import { isoUtc } from '../store/params.js';
+import { isoUtc, replacingStamp } from '../store/params.js';
 import type { Store } from '../store/store.js';
 import type { DeliveryAttempt } from './delivery.js';
 import type { AlertRule } from './rules.js';
 import type { AlertStatus } from './state.js';
 
-let last = 0;
-/** Strictly increasing times, so replacing rows written within one millisecond keep their order. */
-export const stamp = (at = Date.now()) => new Date((last = Math.max(at, last + 1))).toISOString();
+/** Strictly increasing write times (store/params.ts). */
+export const stamp = replacingStamp;
 
 export interface AlertRecord {
   alert_id: string;

@@ -5,7 +5,7 @@
  * through this instance forgets them at once, other instances see it within those 2 s.
  */
 import type { Store } from '../store/store.js';
-import { isoUtc } from '../store/params.js';
+import { isoUtc, replacingStamp } from '../store/params.js';
 
 export interface WorkflowGrant {
   /** Registered in the catalog or named by any event of the account. */
@@ -88,15 +88,11 @@ export async function readAccess(store: Store, account: string, workflow: string
   };
 }
 
-let lastWrite = 0;
-
 /** Replaces the list of users a workflow is shared with. */
 export async function writeAccess(store: Store, account: string, workflow: string, userIds: string[], updatedBy: string): Promise<void> {
   const unique = [...new Set(userIds)].sort();
-  // Strictly increasing, so two changes within one millisecond still replace in order.
-  lastWrite = Math.max(Date.now(), lastWrite + 1);
   await store.insert('workflow_access', [
-    { account_id: account, workflow_id: workflow, user_ids: unique, updated_by: updatedBy, updated_at: new Date(lastWrite).toISOString() },
+    { account_id: account, workflow_id: workflow, user_ids: unique, updated_by: updatedBy, updated_at: replacingStamp() },
   ]);
   forgetGrant(account, workflow);
 }

@@ -4,7 +4,7 @@
  * "workflow:{id}"), so its alerts stay linked to it across updates.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { isoUtc } from '../store/params.js';
+import { isoUtc, replacingStamp } from '../store/params.js';
 import type { Store } from '../store/store.js';
 
 export const DEFAULT_THRESHOLDS = [80, 100];
@@ -71,12 +71,7 @@ export interface BudgetAlert {
   email_status: string;
 }
 
-let lastWrite = 0;
-/** Strictly increasing write times, so two writes within one millisecond still replace in order. */
-function stamp(): string {
-  lastWrite = Math.max(Date.now(), lastWrite + 1);
-  return new Date(lastWrite).toISOString();
-}
+const stamp = () => replacingStamp();
 
 export class BudgetStore {
   constructor(private readonly store: Store) {}

@@ -5,13 +5,12 @@
  */
 import crypto from 'node:crypto';
 import type { PublicLinkOut } from '../contract/dashboards.js';
-import { isoUtc } from '../store/params.js';
+import { isoUtc, replacingStamp } from '../store/params.js';
 import type { Store } from '../store/store.js';
 import type { Dashboard } from './model.js';
 
-let last = 0;
-/** Strictly increasing times, so two writes within one millisecond still replace in order. */
-export const stamp = (at = Date.now()) => new Date((last = Math.max(at, last + 1))).toISOString();
+/** Strictly increasing write times (store/params.ts). */
+export const stamp = replacingStamp;
 
 /** 32 random bytes, base64url (43 characters): unguessable. */
 export const newToken = (): string => crypto.randomBytes(32).toString('base64url');

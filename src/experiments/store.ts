@@ -4,13 +4,12 @@
  * row, written before it is notified and replaced with the notification's outcome.
  */
 import type { DecisionOut } from '../contract/comparison.js';
-import { isoUtc } from '../store/params.js';
+import { isoUtc, replacingStamp } from '../store/params.js';
 import type { Store } from '../store/store.js';
 import type { Experiment } from './model.js';
 
-let last = 0;
-/** Strictly increasing times, so two writes within one millisecond still replace in order. */
-export const stamp = () => new Date((last = Math.max(Date.now(), last + 1))).toISOString();
+/** Strictly increasing write times (store/params.ts). */
+export const stamp = (): string => replacingStamp();
 
 export type Decision = DecisionOut;
 

@@ -1,7 +1,7 @@
 /** Scheduled report definitions (`reports` table) and their runs (`report_runs`). */
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import { isoUtc } from '../store/params.js';
+import { isoUtc, replacingStamp } from '../store/params.js';
 import type { Template } from '../exports/pdf-report.js';
 import type { Schedule } from './schedule.js';
 
@@ -36,9 +36,7 @@ export interface ReportRun {
   finished_at: string | null;
 }
 
-let last = 0;
-/** Strictly increasing times, so replacing rows written within one millisecond keep their order. */
-const stamp = () => new Date((last = Math.max(Date.now(), last + 1))).toISOString();
+const stamp = () => replacingStamp();
 
 export class ReportStore {
   constructor(private readonly store: Store) {}

@@ -39,3 +39,13 @@ export const stringTuples = (name: string, n: number) => {
   return `(SELECT ${columns.join(', ')} FROM format(TSV, '${columns.map((c) => `${c} String`).join(', ')}', {${name}:String}))`;
 };
 export { tsvRows as stringTuplesValue } from './tsv.js';
+
+let lastStamp = 0;
+/**
+ * Strictly increasing write times (ISO) for the rows a ReplacingMergeTree keeps the latest of: two writes within one
+ * millisecond, in this process, still replace in order. `at` is the time wanted (default now).
+ */
+export function replacingStamp(at = Date.now()): string {
+  lastStamp = Math.max(at, lastStamp + 1);
+  return new Date(lastStamp).toISOString();
+}
