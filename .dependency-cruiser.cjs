@@ -2,13 +2,13 @@
  * The layering of Flowlens, checked by dependency-cruiser in `npm test` (scripts/test.mjs runs `npm run lint:deps`
  * first). The README's "Architecture" section is drawn from these rules: change both together.
  *
- *   web ──types──▶ contract            (and charts: pure presentation shared with the PDF report)
+ *   web ──types──▶ contract            (and charts and format: pure presentation shared with the PDF report)
  *   cli ─▶ runtime ─▶ http ─▶ everything below
  *   jobs, reports, exports, realtime, budgets, experiments, alerts, insights, dashboards, privacy, audit, auth ─▶ metrics, catalog, derived tables, ingest
  *   metrics ─▶ stats, catalog, store, time, errors
  *   ingest ─▶ catalog, store, time, errors
  *   store ─▶ errors (and config for the adapter factory)
- *   stats, time, errors, contract: nothing of the project (pure)
+ *   stats, time, errors, contract, format: nothing of the project (pure)
  *   packages/* (the SDK): their own sources and Node built-ins only (tests may import the server)
  *
  * That the web imports the contract as types only (import type, erased from the bundle) is checked by
@@ -38,8 +38,8 @@ module.exports = {
     {
       name: 'pure-modules-import-nothing-of-the-project',
       severity: 'error',
-      comment: 'Statistics, calendar and timezone maths, domain errors and the API contract are pure: they import nothing of the project (tested on their own, reused anywhere).',
-      from: { path: '^src/(stats|time|errors|contract)/', pathNot: TESTS },
+      comment: 'Statistics, calendar and timezone maths, domain errors, the API contract and the formats are pure: they import nothing of the project (tested on their own, reused anywhere).',
+      from: { path: '^src/(stats|time|errors|contract|format)/', pathNot: TESTS },
       to: { path: '^src/', pathNot: '^src/$1/' },
     },
     {
@@ -59,9 +59,9 @@ module.exports = {
     {
       name: 'web-imports-only-the-contract',
       severity: 'error',
-      comment: 'The dashboard imports nothing of the server but the API contract (as types only) and the pure chart options it shares with the PDF report.',
+      comment: 'The dashboard imports nothing of the server but the API contract (as types only) and the pure chart options and formats it shares with the PDF report.',
       from: { path: '^web/src/', pathNot: TESTS },
-      to: { path: '^src/', pathNot: '^src/(contract|charts)/' },
+      to: { path: '^src/', pathNot: '^src/(contract|charts|format)/' },
     },
     {
       name: 'packages-stand-alone',
