@@ -30,6 +30,11 @@ export interface Config {
   engineMemoryHoldS: number;
   /** ClickHouse server URL; when set, the server adapter is used. */
   clickhouseUrl: string | undefined;
+  /**
+   * The ClickHouse cluster (a name in the servers' remote_servers) that clickhouseUrl is a node of: the schema is
+   * created ON CLUSTER with replicated local tables and Distributed tables in front (docs/cluster.md). Unset: one server.
+   */
+  clickhouseCluster: string | undefined;
   redisUrl: string | undefined;
   /** When set, an operator key with exactly this value is ensured at start. */
   adminKey: string | undefined;
@@ -61,6 +66,15 @@ export interface Config {
   experimentTickMs: number;
   /** How often due alert rules are looked for and evaluated (0 = not on a timer). */
   alertTickMs: number;
+  /**
+   * Integrations (src/integrations): the AES-256-GCM key that encrypts their credentials (FLOWLENS_INTEGRATIONS_KEY,
+   * 32 bytes as base64 or hex; unset: a key generated once and kept in the data directory, integrations.key), how
+   * often due syncs are looked for (0 = on demand only), and the services' addresses (overridable for tests and
+   * sandboxes: HubSpot's API, Salesforce's login server).
+   */
+  integrationsKey: Buffer | undefined;
+  integrationTickMs: number;
+  integrationUrls: { hubspot: string; salesforceLogin: string };
   /** The dashboard's public address, for links in notifications (e.g. https://flowlens.example.com). */
   publicUrl?: string;
   budgetCheckDelayMs: number;
@@ -91,6 +105,7 @@ export type Flags = Partial<{
   host: string;
   data: string;
   'clickhouse-url': string;
+  'clickhouse-cluster': string;
   'redis-url': string;
   demo: boolean;
 }>;
@@ -128,17 +143,39 @@ function corsOrigins(raw: string | undefined): string[] {
   return list;
 }
 
+/** FLOWLENS_INTEGRATIONS_KEY: 32 bytes, written as 64 hex digits or as base64. */
+function integrationsKey(raw: string | undefined): Buffer | undefined {
+  if (raw === undefined) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/]{43}=?$/.test(raw) ? Buffer.from(raw, 'base64') : undefined;
+  if (key?.length !== 32) throw new ConfigError('FLOWLENS_INTEGRATIONS_KEY must be 32 bytes, as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)');
+  return key;
+}
+
+function baseUrl(name: string, raw: string | undefined, fallback: string): string {
+  const url = optional(raw) ?? fallback;
+  if (!/^https?:\/\/[^/\s]+$/.test(url)) throw new ConfigError(`${name} must be an origin like https://api.example.com, got "${url}"`);
+  return url;
+}
+
 /** Reads the configuration once; throws ConfigError with a clear message on bad values. */
 export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const clickhouseUrl = optional(flags['clickhouse-url'] ?? env.FLOWLENS_CLICKHOUSE_URL);
   if (clickhouseUrl !== undefined && !/^https?:\/\//.test(clickhouseUrl)) {
     throw new ConfigError(`clickhouse url must start with http:// or https://, got "${clickhouseUrl}"`);
   }
+  const clickhouseCluster = optional(flags['clickhouse-cluster'] ?? env.FLOWLENS_CLICKHOUSE_CLUSTER);
+  if (clickhouseCluster !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(clickhouseCluster)) {
+    throw new ConfigError(`clickhouse cluster must be a name of letters, digits and underscores, got "${clickhouseCluster}"`);
+  }
+  if (clickhouseCluster !== undefined && clickhouseUrl === undefined) {
+    throw new ConfigError('FLOWLENS_CLICKHOUSE_CLUSTER needs FLOWLENS_CLICKHOUSE_URL (a node of that cluster)');
+  }
   return {
     port: intFrom('port', flags.port ?? env.FLOWLENS_PORT, 8080),
     host: flags.host ?? env.FLOWLENS_HOST ?? '127.0.0.1',
     dataDir: path.resolve(flags.data ?? env.FLOWLENS_DATA_DIR ?? './data'),
     clickhouseUrl,
+    clickhouseCluster,
     engineCacheMb: intFrom('FLOWLENS_ENGINE_CACHE_MB', env.FLOWLENS_ENGINE_CACHE_MB, DEFAULT_ENGINE_CACHE_MB),
     engineMemoryHoldS: intFrom('FLOWLENS_ENGINE_MEMORY_HOLD_S', env.FLOWLENS_ENGINE_MEMORY_HOLD_S, DEFAULT_ENGINE_MEMORY_HOLD_S),
     redisUrl: optional(flags['redis-url'] ?? env.FLOWLENS_REDIS_URL),
@@ -161,6 +198,12 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     budgetTickMs: intFrom('FLOWLENS_BUDGET_TICK_MS', env.FLOWLENS_BUDGET_TICK_MS, 900_000, 0),
     experimentTickMs: intFrom('FLOWLENS_EXPERIMENT_TICK_MS', env.FLOWLENS_EXPERIMENT_TICK_MS, 900_000, 0),
     alertTickMs: intFrom('FLOWLENS_ALERT_TICK_MS', env.FLOWLENS_ALERT_TICK_MS, 60_000, 0),
+    integrationsKey: integrationsKey(optional(env.FLOWLENS_INTEGRATIONS_KEY)),
+    integrationTickMs: intFrom('FLOWLENS_INTEGRATION_TICK_MS', env.FLOWLENS_INTEGRATION_TICK_MS, 60_000, 0),
+    integrationUrls: {
+      hubspot: baseUrl('FLOWLENS_HUBSPOT_API_URL', env.FLOWLENS_HUBSPOT_API_URL, 'https://api.hubapi.com'),
+      salesforceLogin: baseUrl('FLOWLENS_SALESFORCE_LOGIN_URL', env.FLOWLENS_SALESFORCE_LOGIN_URL, 'https://login.salesforce.com'),
+    },
     ...(env.FLOWLENS_PUBLIC_URL ? { publicUrl: env.FLOWLENS_PUBLIC_URL.replace(/\/$/, '') } : {}),
     budgetCheckDelayMs: intFrom('FLOWLENS_BUDGET_CHECK_DELAY_MS', env.FLOWLENS_BUDGET_CHECK_DELAY_MS, 5_000, 0),
     webhookAllowPrivate: flagFrom('FLOWLENS_WEBHOOK_ALLOW_PRIVATE', env.FLOWLENS_WEBHOOK_ALLOW_PRIVATE),
