@@ -160,7 +160,7 @@ test('the workflow page shows the API\'s figures; the range, the URL and the fig
   const funnel = await apiJson(`/api/v1/workflows/onboarding/analytics/funnel?${q}`);
   const bars = await page.$$eval('.funnel-step', (els) => els.map((e) => ({ step: e.getAttribute('data-step'), entered: Number(e.querySelector('[data-entered]')!.getAttribute('data-entered')), dropped: Number(e.querySelector('[data-dropped]')!.getAttribute('data-dropped')) })));
   assert.deepEqual(bars, funnel.funnel_steps.map((f: { step_id: string; entered: number; dropped_off: number }) => ({ step: f.step_id, entered: f.entered, dropped: f.dropped_off })));
-  if (funnel.bottleneck_step) assert.equal(await page.getAttribute('.is-bottleneck', 'data-step'), funnel.bottleneck_step);
+  if (funnel.biggest_loss_step) assert.equal(await page.getAttribute('.is-bottleneck', 'data-step'), funnel.biggest_loss_step);
   const actions = await apiJson(`/api/v1/workflows/onboarding/analytics/actions?${q}`);
   const email = actions.actions.find((a: { action_id: string }) => a.action_id === 'email');
   assert.equal(Number(await page.getAttribute('tr[data-action="email"] td[data-value]', 'data-value')), email.executions);

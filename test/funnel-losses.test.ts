@@ -72,6 +72,49 @@ test('waiting is not dropping off, and the losses between steps are counted wher
   assert.deepEqual(pick('never'), { entered: 0, completed: 0, dropped_off: 0, in_progress: 0, exited: 0, from_previous_rate: 0, from_start_rate: 0, lost_before: 0, lost_before_reasons: {} });
   // the SPEC's fields are unchanged: dropped_off = entered − completed = in_progress + exited
   for (const s of Object.values(steps) as Array<Record<string, number>>) assert.equal(s.dropped_off, s.in_progress! + s.exited!);
+  // lost = exited + lost_before: s1 1 + 0, cond 0 + 2, s3 0 + 1, never 0: cond loses the most. The SPEC's
+  // bottleneck (drop-off rate) is cond as well here: 1 of 3 (33.3 %, e6 waiting) against s1's 2 of 7 (28.6 %)
+  assert.deepEqual(['s1', 'cond', 's3', 'never'].map((id) => steps[id]!.lost), [1, 2, 1, 0]);
+  assert.equal(res.json.biggest_loss_step, 'cond');
+  assert.equal(res.json.bottleneck_step, 'cond');
+  // every step took one minute: the slowest working step is the first of the tie; no step is a wait
+  assert.equal(res.json.slowest_working_step, 's1');
+  assert.deepEqual(['s1', 'cond', 's3', 'never'].map((id) => steps[id]!.configured_delay_seconds), [null, null, null, null]);
+});
+
+test('a wait is never the biggest loss for those waiting in it, nor the slowest working step; its delay is shown', async () => {
+  const W = 'waits';
+  await rt.call('PUT', `/api/v1/workflows/${W}`, key, {
+    name: 'Nurture', version: 1,
+    steps: [
+      { step_id: 'a1', name: 'Send email', order: 1, type: 'action', action_type: 'send_email' },
+      { step_id: 'w', name: 'Wait 1 hour', order: 2, type: 'wait', delay_seconds: 3600 },
+      { step_id: 'a2', name: 'Send SMS', order: 3, type: 'action', action_type: 'send_sms' },
+    ],
+  });
+  const t = (min: number) => new Date(Date.parse('2026-03-03T10:00:00Z') + min * 60_000).toISOString();
+  const wait = { step_type: 'wait', action_type: undefined };
+  const events = [
+    // x1: a1 2 min, w 60 min, a2 3 min, completed
+    ev.started(W, 'x1', t(0)), ev.step('started', W, 'x1', 'a1', t(0)), ev.step('completed', W, 'x1', 'a1', t(2)),
+    ev.step('started', W, 'x1', 'w', t(2), wait), ev.step('completed', W, 'x1', 'w', t(62), wait),
+    ev.step('started', W, 'x1', 'a2', t(62)), ev.step('completed', W, 'x1', 'a2', t(65)), ev.completed(W, 'x1', t(66)),
+    // x2: a1 2 min, then waiting in w (active)
+    ev.started(W, 'x2', t(10)), ev.step('started', W, 'x2', 'a1', t(10)), ev.step('completed', W, 'x2', 'a1', t(12)),
+    ev.step('started', W, 'x2', 'w', t(12), wait),
+  ];
+  assert.equal((await rt.call('POST', '/api/v1/events', key, events)).json.accepted, events.length);
+  const res = await rt.call('GET', `/api/v1/workflows/${W}/analytics/funnel?start_date=2026-03-01&end_date=2026-03-31`, key);
+  assert.equal(res.status, 200, res.text);
+  const w = (res.json.funnel_steps as Array<Record<string, unknown>>).find((s) => s.step_id === 'w')!;
+  assert.deepEqual({ entered: w.entered, completed: w.completed, in_progress: w.in_progress, exited: w.exited, lost: w.lost, configured_delay_seconds: w.configured_delay_seconds, average_time_seconds: w.average_time_seconds },
+    { entered: 2, completed: 1, in_progress: 1, exited: 0, lost: 0, configured_delay_seconds: 3600, average_time_seconds: 3600 });
+  // the SPEC's figures still name the wait (50 % drop-off, 3,600 s); the added ones do not
+  assert.equal(res.json.bottleneck_step, 'w');
+  assert.equal(res.json.slowest_step, 'w');
+  assert.equal(res.json.biggest_loss_step, null);
+  assert.equal(res.json.slowest_working_step, 'a2');
+  assert.deepEqual((res.json.funnel_steps as Array<Record<string, unknown>>).map((s) => s.configured_delay_seconds), [null, 3600, null]);
 });
 
 test('a workflow without catalog (steps ordered by first appearance) gets the same losses', async () => {

@@ -13,6 +13,7 @@ export const CatalogStep = Type.Object(
     order: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
     type: Type.Union(['trigger', 'action', 'condition', 'wait', 'goal'].map((s) => Type.Literal(s))),
     action_type: Type.Optional(Type.String({ maxLength: 128 })),
+    delay_seconds: Type.Optional(Type.Number({ minimum: 0, maximum: 31_536_000, description: "a wait step's configured delay (at most a year): the funnel shows the time spent waiting against it" })),
   },
   { additionalProperties: false },
 );

@@ -107,6 +107,8 @@ export const FunnelStep = obj({
   from_start_rate: Type.Number({ description: 'entered ÷ entered of the first step × 100' }),
   lost_before: Type.Integer({ description: 'executions that completed the previous step, entered no later step and ended without completing the workflow: lost between the two steps' }),
   lost_before_reasons: Dict(Int, 'lost_before by how they ended: the exit reason, or "failed"'),
+  lost: Type.Integer({ description: 'people this step loses: exited + lost_before (never those still waiting in it)' }),
+  configured_delay_seconds: Type.Union([Type.Number(), Type.Null()], { description: "a wait step's delay as registered in the catalog (delay_seconds), null when not registered or not a wait" }),
 });
 export type FunnelStep = Static<typeof FunnelStep>;
 
@@ -117,6 +119,8 @@ const FunnelProps = {
   drop_off_points: Type.Array(Type.String(), { description: 'up to 3 step ids, highest drop-off rate first' }),
   bottleneck_step: NullStr,
   slowest_step: NullStr,
+  biggest_loss_step: Type.Union([Type.String(), Type.Null()], { description: 'the step with the most people lost (exited + lost_before), ties to the earlier step; null when nobody was lost. Unlike bottleneck_step (SPEC: drop-off rate), never a step where people are only waiting' }),
+  slowest_working_step: Type.Union([Type.String(), Type.Null()], { description: 'the highest average_time_seconds among steps that do work (wait steps aside; every step when types are unknown)' }),
 };
 /** One period's funnel. */
 export const Funnel = obj(FunnelProps);
@@ -160,6 +164,12 @@ const WorkflowFiguresProps = {
   workflow_id: Type.String(),
   ...CohortFigures,
   enrollments: Type.Array(Int, { description: 'new enrollments per bucket of the period (a sparkline), oldest first' }),
+  failed: Type.Integer({ minimum: 0, description: 'executions of the cohort that failed (the summary\'s errored)' }),
+  failure_rate: Type.Number({ description: 'failed ÷ total_enrolled × 100, 2 decimals (0 when none enrolled)' }),
+  cost_usd: Type.Number({ description: 'cost recorded in the period (cost events by their own time), USD, 4 decimals' }),
+  last_run_at: Type.Union([Type.String(), Type.Null()], { description: 'the newest execution.started of the workflow, whenever it came; null when none' }),
+  previous: obj({ total_enrolled: Int, completion_rate: Num, failure_rate: Num }, 'the same cohort figures for the period before, of the same length'),
+  enrolled_change_percent: Type.Union([Type.Number(), Type.Null()], { description: '(total_enrolled − previous.total_enrolled) ÷ previous.total_enrolled × 100, 2 decimals; null when nobody enrolled in the period before' }),
 };
 /** A workflow's cohort figures of the period (what metrics/overview.ts computes). */
 export const WorkflowFigures = obj(WorkflowFiguresProps);

@@ -226,7 +226,7 @@ export class WidgetAnswers {
   private async funnel(w: Widget, p: Period, t: WidgetTarget, out: WidgetDataOut): Promise<WidgetDataOut> {
     if (t.workflows.length !== 1) return { ...out, error: `A funnel shows one workflow; this one would show ${t.workflows.length}: name one.` };
     const f = await (await this.queries.workflow({ account: t.account, workflow: t.workflows[0]!, ...filtersOf(w) }, p, false)).funnel();
-    return { ...out, funnel: { total_enrolled: f.total_enrolled, funnel_steps: f.funnel_steps, overall_conversion: f.overall_conversion, drop_off_points: f.drop_off_points, bottleneck_step: f.bottleneck_step, slowest_step: f.slowest_step } };
+    return { ...out, funnel: { total_enrolled: f.total_enrolled, funnel_steps: f.funnel_steps, overall_conversion: f.overall_conversion, drop_off_points: f.drop_off_points, bottleneck_step: f.bottleneck_step, slowest_step: f.slowest_step, biggest_loss_step: f.biggest_loss_step, slowest_working_step: f.slowest_working_step } };
   }
 
   private async table(w: Widget, p: Period, t: WidgetTarget, out: WidgetDataOut): Promise<WidgetDataOut> {

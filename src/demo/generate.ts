@@ -35,8 +35,8 @@ export function demoWorkflows(count: number): DemoWorkflow[] {
     const n = Math.floor(i / TEMPLATES.length) + 1;
     const workflowId = `${template.key}-${n}`;
     const name = n === 1 ? template.name : `${template.name} #${n}`;
-    const steps = template.steps.map(({ step_id, name: stepName, order, type, action_type }) => ({
-      step_id, name: stepName, order, type, ...(action_type ? { action_type } : {}),
+    const steps = template.steps.map(({ step_id, name: stepName, order, type, action_type, delay_seconds }) => ({
+      step_id, name: stepName, order, type, ...(action_type ? { action_type } : {}), ...(delay_seconds !== undefined ? { delay_seconds } : {}),
     }));
     const base = { name, steps, owner_user_id: `user-${(i % 4) + 1}`, time_saved_seconds_per_execution: template.timeSavedSeconds, value_per_conversion_usd: template.valuePerConversionUsd };
     return { workflowId, template, registrations: [{ ...base, version: 1 }, { ...base, version: 2 }] };

@@ -34,7 +34,7 @@ const email = (id: string, name: string, order: number, extra: Partial<StepTempl
   credits: 1, costUsd: 0.001, ...extra,
 });
 const wait = (id: string, name: string, order: number, seconds: number, exitRate = 0.05): StepTemplate => ({
-  step_id: id, name, order, type: 'wait', medianSeconds: seconds, sigma: 0.05, exitRate, exitReasons: ['manual_removal', 'unsubscribed'],
+  step_id: id, name, order, type: 'wait', delay_seconds: seconds, medianSeconds: seconds, sigma: 0.05, exitRate, exitReasons: ['manual_removal', 'unsubscribed'],
 });
 const condition = (id: string, name: string, order: number, exitRate: number): StepTemplate => ({
   step_id: id, name, order, type: 'condition', medianSeconds: 0.05, sigma: 0.3, exitRate, exitReasons: ['condition_not_met'],

@@ -1,8 +1,9 @@
 /**
  * The funnel: one bar per step, proportional to the executions that entered it, the completed part solid
- * and the drop-off lighter; between steps, the drop-off in numbers and percent (of it, those still in the step and
- * those that ended there) and the executions lost between two steps; the bottleneck in red. Step times show on
- * hover and on keyboard focus. With `href`, every figure links to its executions (the bar to those that entered).
+ * and the rest lighter; under each step, those who left it (ended there) in red and those still in it in grey —
+ * waiting is not leaving; between steps, the executions lost between the two; the step losing the most people
+ * badged "Biggest loss", the slowest working step "Slowest", a wait's time against its configured delay. Step
+ * times show on hover and on keyboard focus. With `href`, every figure links to its executions (the bar to those that entered).
  */
 import type { FunnelFigures } from '../api.js';
 import type { Stage } from '../drilldown-model.js';
@@ -27,7 +28,8 @@ export function Funnel({ funnel, locale, href }: { funnel: FunnelFigures; locale
         const s = b.step;
         const name = s.step_name || s.step_id;
         const prev = i > 0 ? bars[i - 1]!.step : null;
-        const times = `Time in step: mean ${formatDuration(s.average_time_seconds, locale)}, median ${formatDuration(s.p50_time_seconds, locale)}, p95 ${formatDuration(s.p95_time_seconds, locale)}`;
+        const configured = s.configured_delay_seconds !== null ? ` (configured delay ${formatDuration(s.configured_delay_seconds, locale)})` : '';
+        const times = `Time in step: mean ${formatDuration(s.average_time_seconds, locale)}, median ${formatDuration(s.p50_time_seconds, locale)}, p95 ${formatDuration(s.p95_time_seconds, locale)}${configured}`;
         const trackLabel = `${name}: ${formatCount(s.entered, locale)} entered, ${formatCount(s.completed, locale)} completed. ${times}`;
         const track = (
           <>
@@ -47,8 +49,13 @@ export function Funnel({ funnel, locale, href }: { funnel: FunnelFigures; locale
             )}
             <div className="funnel-label">
               <span className="funnel-name">{name}</span>
-              {b.bottleneck && <span className="badge badge-danger">Bottleneck</span>}
+              {b.bottleneck && <span className="badge badge-danger" title="The step that loses the most people: ended there, or lost right before it">Biggest loss</span>}
               {b.slowest && <span className="badge">Slowest</span>}
+              {s.configured_delay_seconds !== null && s.average_time_seconds !== null && (
+                <span className="funnel-delay small" data-delay={s.configured_delay_seconds}>
+                  waits {formatDuration(s.average_time_seconds, locale)} on average, set to {formatDuration(s.configured_delay_seconds, locale)}
+                </span>
+              )}
               {href && <span className="funnel-completed small">{link(s.step_id, 'completed', s.completed, `${formatCount(s.completed, locale)} completed`, `${formatCount(s.completed, locale)} completed “${name}”: list them`, name)}</span>}
             </div>
             {href ? (
@@ -60,18 +67,13 @@ export function Funnel({ funnel, locale, href }: { funnel: FunnelFigures; locale
                 {track}
               </div>
             )}
-            <div className={`funnel-drop${b.dropped > 0 ? '' : ' is-zero'}`} data-dropped={b.dropped}>
-              {b.dropped > 0 ? (
-                <>
-                  {link(s.step_id, 'dropped_off', b.dropped, `−${formatCount(b.dropped, locale)} dropped off (${formatPercent(b.droppedPercent, locale)})`, `${formatCount(b.dropped, locale)} entered “${name}” and did not complete it: list them`, name)}
-                  {(s.in_progress > 0 || s.exited > 0) && ': '}
-                  {s.in_progress > 0 && link(s.step_id, 'in_progress', s.in_progress, `${formatCount(s.in_progress, locale)} still in it`, `${formatCount(s.in_progress, locale)} still in “${name}”: list them`, name)}
-                  {s.in_progress > 0 && s.exited > 0 && ', '}
-                  {s.exited > 0 && link(s.step_id, 'exited', s.exited, `${formatCount(s.exited, locale)} exited`, `${formatCount(s.exited, locale)} ended at “${name}” without completing it: list them`, name)}
-                </>
-              ) : (
-                'no drop-off'
+            <div className={`funnel-drop${s.exited > 0 ? '' : ' is-zero'}`} data-dropped={b.dropped} data-exited={s.exited} data-in-progress={s.in_progress}>
+              {s.exited > 0 && link(s.step_id, 'exited', s.exited, `−${formatCount(s.exited, locale)} left (${formatPercent(b.leftPercent, locale)})`, `${formatCount(s.exited, locale)} ended at “${name}” without completing it: list them`, name)}
+              {s.exited > 0 && s.in_progress > 0 && ' · '}
+              {s.in_progress > 0 && (
+                <span className="funnel-waiting">{link(s.step_id, 'in_progress', s.in_progress, `${formatCount(s.in_progress, locale)} still here`, `${formatCount(s.in_progress, locale)} still in “${name}” (not lost: their executions are active): list them`, name)}</span>
               )}
+              {b.dropped === 0 && 'no drop-off'}
             </div>
           </li>
         );
