@@ -4,6 +4,7 @@
  */
 import { isoUtc, replacingStamp, stringList, stringListValue } from '../store/params.js';
 import type { Store } from '../store/store.js';
+import { MapValue } from '../store/tsv.js';
 import type { ExternalObject, IntegrationKind } from './connector.js';
 
 export interface Integration {
@@ -81,6 +82,8 @@ const RUN_COLUMNS = `account_id, run_id, integration_id, trigger, status, progre
   cursor_before, cursor_after, fetched, inserted, updated, unchanged, conflicts_resolved, duplicates, missing_ids, clock_skew,
   rate_limited_retries, pushed, push_rejected, error, report`;
 
+const MAP_COLUMNS = ['cursor_before', 'cursor_after', 'fetched', 'inserted', 'updated', 'unchanged', 'conflicts_resolved', 'duplicates', 'missing_ids', 'clock_skew'] as const;
+
 type RunRow = Omit<Run, 'report'> & { report: string };
 const parseRun = (r: RunRow): Run => ({ ...r, started_at: iso(r.started_at), finished_at: r.finished_at ? iso(r.finished_at) : null, report: r.report ? (JSON.parse(r.report) as RunReport) : null });
 
@@ -89,7 +92,7 @@ export class IntegrationStore {
 
   async save(i: Integration, deleted = false): Promise<Integration> {
     const saved = { ...i, updated_at: replacingStamp() };
-    await this.store.insert('integrations', [{ ...saved, enabled: i.enabled ? 1 : 0, is_deleted: deleted ? 1 : 0 }]);
+    await this.store.insert('integrations', [{ ...saved, config: new MapValue(i.config), enabled: i.enabled ? 1 : 0, is_deleted: deleted ? 1 : 0 }]);
     return saved;
   }
 
@@ -110,7 +113,8 @@ export class IntegrationStore {
   }
 
   async saveRun(run: Run): Promise<void> {
-    await this.store.insert('integration_runs', [{ ...run, report: run.report ? JSON.stringify(run.report) : '', updated_at: replacingStamp() }]);
+    const maps = Object.fromEntries(MAP_COLUMNS.map((c) => [c, new MapValue(run[c])]));
+    await this.store.insert('integration_runs', [{ ...run, ...maps, report: run.report ? JSON.stringify(run.report) : '', updated_at: replacingStamp() }]);
   }
 
   /** An integration's runs, newest first. */
@@ -177,7 +181,7 @@ export class IntegrationStore {
   async writeRecords(account: string, integrationId: string, kind: IntegrationKind, records: readonly StoredRecord[]): Promise<void> {
     if (records.length === 0) return;
     const synced_at = replacingStamp();
-    await this.store.insert('external_records', records.map((r) => ({ ...r, account_id: account, integration_id: integrationId, kind, synced_at })));
+    await this.store.insert('external_records', records.map((r) => ({ ...r, fields: new MapValue(r.fields), field_modified_at: new MapValue(r.field_modified_at), account_id: account, integration_id: integrationId, kind, synced_at })));
   }
 
   /** Deletes an integration's records and runs with it (its row is marked deleted by save). */

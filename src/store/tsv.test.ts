@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { columnsOf, toTsv } from './tsv.js';
+import { columnsOf, MapValue, toTsv } from './tsv.js';
 
 test('TSV fields: escapes, nulls, numbers, booleans, dates and string arrays, table-driven', () => {
   const cases: Array<[unknown, string]> = [
@@ -22,6 +22,9 @@ test('TSV fields: escapes, nulls, numbers, booleans, dates and string arrays, ta
     [['a', "it's", 'x\ty'], "['a','it\\'s','x\\ty']"],
     // objects as JSON, whose own escape (\t as backslash + t) is then escaped for TSV
     [{ k: 'v\t' }, '{"k":"v\\\\t"}'],
+    // maps in the engine's map text, keys and string values quoted like array strings
+    [new MapValue({ "it's": 'x\ty', n: 3 }), "{'it\\'s':'x\\ty','n':3}"],
+    [new MapValue({}), '{}'],
   ];
   for (const [value, expected] of cases) assert.equal(toTsv([{ v: value }], ['v']), `${expected}\n`, `value ${String(value)}`);
 });

@@ -7,12 +7,24 @@ import type { Row } from './store.js';
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' };
 
+/**
+ * A value for a Map(String, …) column: written as the engine's map text ({'k':'v', 'n':1}) in TSV, and as a plain JSON
+ * object where rows travel as JSONEachRow (the server adapter).
+ */
+export class MapValue {
+  constructor(readonly entries: Readonly<Record<string, string | number>>) {}
+  toJSON(): Readonly<Record<string, string | number>> {
+    return this.entries;
+  }
+}
+
 function field(v: unknown): string {
   if (typeof v === 'string') return /[\\\t\n\r\0]/.test(v) ? v.replace(/[\\\t\n\r\0]/g, (c) => ESCAPES[c]!) : v;
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '\\N';
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (v instanceof Date) return v.toISOString();
+  if (v instanceof MapValue) return `{${Object.entries(v.entries).map(([k, x]) => `${quoted(k)}:${typeof x === 'number' ? String(x) : quoted(x)}`).join(',')}}`;
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return `[${v.map(quoted).join(',')}]`;
   return field(JSON.stringify(v));
 }
