@@ -90,6 +90,9 @@ describe('exports', () => {
     assert.deepEqual(trends[2], ['2026-03-02', '1', '1', '0', '0.04']);
     const funnel = parseCsv((await rt.call('GET', `/api/v1/workflows/wf/analytics/export?${Q}&dataset=funnel`, admin)).text);
     assert.deepEqual(funnel.slice(1).map((r) => r.slice(0, 6)), [['1', 's1', 'Welcome email', '2', '2', '0'], ['2', 's2', 'Wait', '1', '0', '1']]);
+    // in_progress, exited, lost_before, lost: e3 is still waiting at s2 (not lost), e2 never entered s1
+    assert.deepEqual(funnel[0]!.slice(11), ['in_progress', 'exited', 'lost_before', 'lost']);
+    assert.deepEqual(funnel.slice(1).map((r) => r.slice(11)), [['0', '0', '0', '0'], ['1', '0', '0', '0']]);
     const actions = parseCsv((await rt.call('GET', `/api/v1/workflows/wf/analytics/export?${Q}&dataset=actions`, admin)).text);
     assert.deepEqual(actions.slice(1).map((r) => r.slice(0, 6)), [['s1', 'send_email', '2', '2', '0', '100']]);
   });
@@ -129,7 +132,7 @@ describe('exports', () => {
       if (template === 'executive') assert.equal(pages, 1);
       else assert.ok(pages >= 2);
       const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
-      for (const needle of ['Onboarding "Pro", EU', 'Acme Automation', '2026-03-01 to 2026-03-31', 'Summary', 'Enrolled', 'Completion rate', '33.33 %', 'Observations', 'Biggest drop-off: Wait', 'Slowest step: Welcome email, 3.5 s']) {
+      for (const needle of ['Onboarding "Pro", EU', 'Acme Automation', 'Mar 1, 2026 – Mar 31, 2026', 'Summary', 'Enrolled', 'Completion rate', '33.3%', 'Observations', 'Biggest drop-off: Wait', 'Slowest step: Welcome email, 3.5 s']) {
         assert.ok(text.includes(needle), `${template}: "${needle}" in\n${text}`);
       }
       if (template === 'detailed') for (const needle of ['Actions', 'send_email', 'Exit reasons', '=HYPERLINK']) assert.ok(text.includes(needle), `detailed: ${needle}`);

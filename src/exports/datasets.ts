@@ -85,10 +85,10 @@ export async function* csvChunks(store: Store, scope: Scope, period: Period, dat
     return;
   }
   if (dataset === 'funnel') {
-    yield csvLine(['step_order', 'step_id', 'step_name', 'entered', 'completed', 'dropped_off', 'conversion_rate', 'reached_percent', 'average_time_seconds', 'p50_time_seconds', 'p95_time_seconds']);
+    yield csvLine(['step_order', 'step_id', 'step_name', 'entered', 'completed', 'dropped_off', 'conversion_rate', 'reached_percent', 'average_time_seconds', 'p50_time_seconds', 'p95_time_seconds', 'in_progress', 'exited', 'lost_before', 'lost']);
     for (const s of (await funnel(store, scope, period)).funnel_steps) {
       progress.rows++;
-      yield csvLine([s.step_order, s.step_id, s.step_name, s.entered, s.completed, s.dropped_off, s.conversion_rate, s.reached_percent, s.average_time_seconds, s.p50_time_seconds, s.p95_time_seconds]);
+      yield csvLine([s.step_order, s.step_id, s.step_name, s.entered, s.completed, s.dropped_off, s.conversion_rate, s.reached_percent, s.average_time_seconds, s.p50_time_seconds, s.p95_time_seconds, s.in_progress, s.exited, s.lost_before, s.lost]);
     }
     return;
   }
