@@ -236,7 +236,7 @@ describe('email', () => {
     assert.equal(a.subject, '[Flowlens] Critical: Onboarding failures — Failure rate 12.5% (expected 4.0%) · wf-onboarding');
     assert.equal(a.text, emailOf(firing).text);
     assert.match(a.text, /^FIRING — Critical: Onboarding failures\n\nFailure rate 12\.5% is 3\.1× the expected 4\.0% \(seasonal baseline, band 2\.1–5\.9%\)\n/);
-    assert.match(a.text, /\nValue: +12\.5%\nExpected: +4\.0%\nExpected band: +2\.1% – 5\.9%\nDifference: +\+8\.5 pp \(\+212\.5%\)\n/);
+    assert.match(a.text, /\nValue: +12\.5%\nExpected: +4\.0%\nExpected band: +2\.1%–5\.9%\nDifference: +\+8\.5 pp \(\+212\.5%\)\n/);
     assert.match(a.text, /\nOpen in Flowlens: https:\/\/flowlens\.example\.com\/workflows\/wf-onboarding\?metric=failure_rate&from=2026-03-02\n/);
     assert.equal(b.subject, '[Flowlens] Resolved: Onboarding failures — Failure rate 4.2% (expected 4.0%) · wf-onboarding');
     assert.equal(b.text, emailOf(resolved).text);
@@ -294,7 +294,7 @@ describe('Slack', () => {
         '*Workflow*\nwf-onboarding',
         '*Value*\n12.5%',
         '*Expected*\n4.0%',
-        '*Expected band*\n2.1% – 5.9%',
+        '*Expected band*\n2.1%–5.9%',
         '*Difference*\n+8.5 pp (+212.5%)',
       ]);
       assert.equal(f.blocks[2].fields[6].text, '*Started*\n<!date^1773050400^{date_short_pretty} at {time}|2026-03-09 10:00 UTC>');

@@ -110,7 +110,7 @@ describe('alert rules', () => {
     assert.equal(first!.evaluation.value, 50);
     assert.equal(first!.evaluation.volume, 20);
     assert.equal(first!.status, 'firing');
-    assert.match(first!.evaluation.summary, /Failure rate \(finished\) 50% is above the threshold 20%/);
+    assert.match(first!.evaluation.summary, /Failure rate \(finished\) 50\.0% is above the threshold 20\.0%/);
     assert.equal(hooks.length, 1);
     assert.equal(hooks[0]!.verified, true);
     assert.equal(hooks[0]!.body.type, 'alert.firing');

@@ -135,7 +135,7 @@ test('the alerts page lists the firing alert with its summary; its history shows
   assert.equal(await page.getAttribute(item, 'data-status'), 'firing');
   assert.equal(await page.getAttribute(`${item} [data-severity]`, 'data-severity'), 'critical');
   assert.equal(await page.innerText(`${item} .alert-summary`), api.summary);
-  assert.match(api.summary, /Failure rate \(finished\) 50% is above the threshold 20%/);
+  assert.match(api.summary, /Failure rate \(finished\) 50\.0% is above the threshold 20\.0%/);
   const text = await page.innerText(item);
   assert.match(text, /Lead sync failing/);
   assert.match(text, /Lead sync/, 'the workflow by name');
@@ -270,7 +270,7 @@ test('the workflow page\'s anomaly chart draws the band and marks the API\'s ano
   assert.ok(flagged.includes(iso(bad)), `the bad hour is an anomaly: ${JSON.stringify(flagged)}`);
   assert.deepEqual(await page.$$eval(`${panel} ul[aria-label="Anomalous buckets"] li`, (els) => els.map((e) => e.getAttribute('data-t'))), flagged);
   const badItem = await page.innerText(`${panel} li[data-t="${iso(bad)}"]`);
-  assert.match(badItem, /50\.0% \(expected [\d.]+%, range [\d.]+% – [\d.]+%\)/);
+  assert.match(badItem, /50\.0% \(expected [\d.]+%, range [\d.]+%–[\d.]+%\)/);
   // drawn by ECharts in SVG: the band's filled area, and one red dot per anomaly
   await page.waitForSelector(`${panel} .chart svg path[fill-opacity="0.16"]`, { state: 'attached' });
   const dots = await page.$$eval(`${panel} .chart svg path[fill="#dc2626"]`, (els) => els.length);

@@ -12,6 +12,7 @@
  *
  * deliver never throws: it answers every attempt, in order, as the rows of the delivery log.
  */
+import { changePercent, formatChange, formatDuration as formatSharedDuration, formatMetricValue, formatRange, isCountUnit } from '../format/index.js';
 import { postRaw, WebhookTargetRefused, type Resolve } from '../net/webhook-target.js';
 import type { Mailer } from '../reports/mailer.js';
 import { signatureHeaders } from './signature.js';
@@ -88,48 +89,15 @@ export interface DeliveryOptions {
 
 // ---- text: what moved, by how much, against which baseline ----
 
-const DASH = '—';
 const nf = (min: number, max: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: min, maximumFractionDigits: max });
-const minus = (s: string) => s.replace('-', '−');
 
-/** A duration in seconds in the largest sensible units: "850 ms", "42 s", "3 min 20 s", "5 h 12 min", "3.2 d". */
-export function formatDuration(seconds: number): string {
-  const abs = Math.abs(seconds);
-  const sign = seconds < 0 ? '−' : '';
-  if (abs < 1) return `${sign}${nf(0, 0).format(abs * 1000)} ms`;
-  if (abs < 60) return `${sign}${nf(0, 1).format(abs)} s`;
-  if (abs < 3600) {
-    const m = Math.floor(abs / 60);
-    const s = Math.round(abs - m * 60);
-    return `${sign}${m} min${s ? ` ${s} s` : ''}`;
-  }
-  if (abs < 72 * 3600) {
-    const h = Math.floor(abs / 3600);
-    const m = Math.round((abs - h * 3600) / 60);
-    return `${sign}${h} h${m ? ` ${m} min` : ''}`;
-  }
-  return `${sign}${nf(0, 1).format(abs / 86400)} d`;
-}
+/** A duration in seconds, in the shared style: "850 ms", "42 s", "3 min 20 s", "2 h 5 min", "1 d 23 h". */
+export const formatDuration = (seconds: number): string => formatSharedDuration(seconds, 'en-US');
 
-/** A value in its unit: "12.5%", "2 h 30 min", "850 ms", "$0.0035", "1,204 executions". */
+/** A value in its unit (the shared formats), a count with its noun: "12.5%", "2 h 30 min", "850 ms", "$0.0035", "1,204 executions". */
 export function formatValue(v: number | null, unit: string): string {
-  if (v === null || !Number.isFinite(v)) return DASH;
-  switch (unit) {
-    case 'percent':
-      return minus(`${nf(1, 1).format(v)}%`);
-    case 'hours':
-      return formatDuration(v * 3600);
-    case 'milliseconds':
-      return formatDuration(v / 1000);
-    case 'usd': {
-      const s = `$${nf(2, Math.abs(v) < 1 && v !== 0 ? 4 : 2).format(Math.abs(v))}`;
-      return v < 0 ? `−${s}` : s;
-    }
-    default: {
-      const word = unit === '' ? '' : ` ${v === 1 && unit.endsWith('s') ? unit.slice(0, -1) : unit}`;
-      return minus(`${nf(0, 2).format(v)}${word}`);
-    }
-  }
+  if (v === null || !Number.isFinite(v) || !isCountUnit(unit) || unit === '') return formatMetricValue(v, unit === '' ? undefined : unit, 'en-US');
+  return `${formatMetricValue(v, unit, 'en-US')} ${v === 1 && unit.endsWith('s') ? unit.slice(0, -1) : unit}`;
 }
 
 /** value − expected, signed, in the unit (percentage points for rates), and relative to expected: "+8.5 pp (+212.5%)". */
@@ -138,15 +106,15 @@ export function formatDifference(value: number | null, expected: number | null, 
   const d = value - expected;
   const sign = d > 0 ? '+' : d < 0 ? '−' : '';
   const abs = unit === 'percent' ? `${nf(1, 1).format(Math.abs(d))} pp` : formatValue(Math.abs(d), unit);
-  const relative = expected !== 0 ? ` (${d >= 0 ? '+' : '−'}${nf(1, 1).format(Math.abs(d / expected) * 100)}%)` : '';
+  const relative = expected !== 0 ? ` (${formatChange(changePercent(value, expected), 'en-US')})` : '';
   return `${sign}${abs}${relative}`;
 }
 
-/** The expected band: "2.1% – 5.9%", "at least 2.1%", "at most 5.9%", or null without bounds. */
+/** The expected band: "2.1%–5.9%", "at least 2.1%", "at most 5.9%", or null without bounds. */
 export function formatBand(lower: number | null, upper: number | null, unit: string): string | null {
   const lo = lower !== null && Number.isFinite(lower) ? formatValue(lower, unit) : null;
   const hi = upper !== null && Number.isFinite(upper) ? formatValue(upper, unit) : null;
-  if (lo && hi) return `${lo} – ${hi}`;
+  if (lo && hi) return isCountUnit(unit) && unit !== '' ? `${formatRange(lower, upper, undefined, 'en-US')} ${unit}` : formatRange(lower, upper, unit, 'en-US');
   if (lo) return `at least ${lo}`;
   if (hi) return `at most ${hi}`;
   return null;

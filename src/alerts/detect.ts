@@ -5,6 +5,7 @@
  * binomial noise floors the anomaly band) and answered in percent; `summary` says what moved, by how much,
  * against what, in the metric's words.
  */
+import { formatMetricValue } from '../format/index.js';
 import { metric } from '../metrics/definitions.js';
 import { BUCKET_MS, type SeriesPoint } from '../metrics/series.js';
 import { relativeChange, seasonalAnomalies, seasonalVerdict, staticThreshold, type AnomalyPoint, type Verdict } from '../stats/anomaly.js';
@@ -35,15 +36,10 @@ export function lookbackBuckets(rule: Pick<AlertRule, 'detector' | 'bucket'>): n
   return (rule.bucket === 'hour' ? WEEKS : 2 * WEEKS) * 7 * perDay - 1;
 }
 
-/** How a metric's values are written in sentences. */
+/** How a metric's values are written in sentences: the shared formats in the metric's unit ("12.5%", "$0.85", "2 h 5 min"). */
 export function formatter(metricName: string): (v: number) => string {
   const unit = metric(metricName).unit;
-  const n = (v: number, digits = 3) => String(Number(v.toPrecision(digits)));
-  if (unit === 'percent') return (v) => `${n(v)}%`;
-  if (unit === 'usd') return (v) => `$${v.toFixed(2)}`;
-  if (unit === 'hours') return (v) => `${n(v)} h`;
-  if (unit === 'milliseconds') return (v) => `${n(v)} ms`;
-  return (v) => (Math.abs(v) >= 1000 ? String(Math.round(v)) : n(v));
+  return (v) => formatMetricValue(v, unit, 'en-US');
 }
 
 /** Whether the detectors read the metric as a fraction (rates: value ÷ 100). */

@@ -18,6 +18,7 @@
  * Otherwise the experiment continues, with the reasons.
  */
 import type { EvaluationOut, ExperimentResultsResponse as ExperimentResults } from '../contract/comparison.js';
+import { formatMetricValue } from '../format/index.js';
 import { metric } from '../metrics/definitions.js';
 import type { Experiment } from './model.js';
 
@@ -25,14 +26,9 @@ type Arm = ExperimentResults['arms'][number];
 
 const fmt = (x: number, digits = 4) => Number(x.toPrecision(digits)).toString();
 
-/** A metric's value in its unit, for the reasons a person reads ("12.5%", "3.2 h", "$0.012"). */
+/** A metric's value in its unit, for the reasons a person reads (the shared formats: "12.5%", "3 h 12 min", "$0.012"). */
 function inUnit(name: string, x: number | null): string {
-  if (x === null) return 'no value';
-  const unit = metric(name).unit;
-  if (unit === 'percent') return `${fmt(x, 3)}%`;
-  if (unit === 'hours') return `${fmt(x, 3)} h`;
-  if (unit === 'usd') return `$${fmt(x, 3)}`;
-  return fmt(x, 4);
+  return x === null ? 'no value' : formatMetricValue(x, metric(name).unit, 'en-US');
 }
 const labelOf = (name: string) => metric(name).label.toLowerCase();
 

@@ -7,19 +7,16 @@
  */
 import PDFDocument from 'pdfkit';
 import type { DashboardDataResponse, DashboardOut, WidgetDataOut } from '../contract/index.js';
+import { describeChange, formatBucketDate, formatMetricValue } from '../format/index.js';
 import type { Branding } from './pdf-report.js';
 
 const MARGIN = 48;
 const WIDTH = 595.28 - 2 * MARGIN; // A4
 
-function fmt(x: number | null, unit: string): string {
-  if (x === null || !Number.isFinite(x)) return '—';
-  if (unit === 'percent') return `${x.toFixed(1)}%`;
-  if (unit === 'usd') return `$${Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2)}`;
-  if (unit === 'hours') return `${x.toFixed(1)} h`;
-  if (unit === 'milliseconds') return x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
-  return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : String(Number(x.toPrecision(4)));
-}
+/** A value in its unit, as the dashboard writes it (the shared formats). */
+const fmt = (x: number | null, unit: string): string => formatMetricValue(x, unit === '' ? undefined : unit, 'en-US');
+/** A bucket label as the dashboard's axes write it ("Mar 2", "Mar 2, 10:00"). */
+const day = (label: string | undefined) => (label === undefined ? '' : formatBucketDate(label, 'en-US', { long: true }));
 
 function ensureRoom(doc: PDFKit.PDFDocument, height: number): void {
   if (doc.y + height > doc.page.height - MARGIN) doc.addPage();
@@ -56,7 +53,7 @@ function lineChart(doc: PDFKit.PDFDocument, s: NonNullable<WidgetDataOut['series
   for (const m of s.metrics) {
     const values = m.values.filter((v): v is number => v !== null);
     const last = [...m.values].reverse().find((v) => v !== null) ?? null;
-    doc.text(`${m.label}: from ${fmt(values[0] ?? null, m.unit)} to ${fmt(last, m.unit)} (highest ${fmt(values.length ? Math.max(...values) : null, m.unit)}, lowest ${fmt(values.length ? Math.min(...values) : null, m.unit)}) over ${s.labels[0] ?? ''} – ${s.labels[s.labels.length - 1] ?? ''}`, MARGIN, doc.y, { width: WIDTH });
+    doc.text(`${m.label}: from ${fmt(values[0] ?? null, m.unit)} to ${fmt(last, m.unit)} (highest ${fmt(values.length ? Math.max(...values) : null, m.unit)}, lowest ${fmt(values.length ? Math.min(...values) : null, m.unit)}) over ${day(s.labels[0])} – ${day(s.labels[s.labels.length - 1])}`, MARGIN, doc.y, { width: WIDTH });
   }
 }
 
@@ -70,7 +67,8 @@ function widget(doc: PDFKit.PDFDocument, title: string, d: WidgetDataOut, accent
   } else if (d.card) {
     const c = d.card;
     doc.fontSize(20).fillColor(accent).text(fmt(c.value, c.unit), { width: WIDTH });
-    doc.fontSize(9).fillColor('#444444').text(`${c.label}${c.previous !== null ? ` · previous period ${fmt(c.previous, c.unit)}${c.change_percent !== null ? ` (${c.change_percent > 0 ? '+' : ''}${c.change_percent}%)` : ''}` : ''}`, { width: WIDTH });
+    const change = describeChange({ now: c.value, before: c.previous, unit: c.unit, better: c.better }, 'en-US');
+    doc.fontSize(9).fillColor('#444444').text(`${c.label}${c.previous !== null ? ` · previous period ${change.previous}${change.kind === 'none' ? '' : ` (${change.text})`}` : ''}`, { width: WIDTH });
   } else if (d.series) {
     lineChart(doc, d.series, accent);
   } else if (d.funnel) {

@@ -8,6 +8,8 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { funnelOptions, PALETTE, trendOptions } from '../charts/options.js';
+import { describeChange, formatBucketDate, formatCount, formatDuration, formatInstant, formatMetricValue, formatMilliseconds, formatPercent } from '../format/index.js';
+import { metric } from '../metrics/definitions.js';
 import type { Funnel } from '../metrics/funnel.js';
 import type { Summary } from '../metrics/summary.js';
 import type { TrendRow } from '../metrics/trends.js';
@@ -41,6 +43,8 @@ export interface ReportInput {
   summary: Summary;
   previous: Summary | null;
   changes: Record<string, number | null> | null;
+  /** false while the period includes now: its figures are so far (their changes are not judged). */
+  complete?: boolean;
   trends: TrendRow[];
   previousTrends: TrendRow[] | null;
   funnel: Funnel;
@@ -49,24 +53,29 @@ export interface ReportInput {
   branding: Branding;
 }
 
-const FIGURES: Array<[keyof Summary, string, (v: number | null) => string]> = [
-  ['total_enrolled', 'Enrolled', (v) => fmtInt(v)],
-  ['currently_active', 'Active now', (v) => fmtInt(v)],
-  ['completed', 'Completed', (v) => fmtInt(v)],
-  ['completion_rate', 'Completion rate', (v) => (v === null ? '—' : `${v.toFixed(2)} %`)],
-  ['goals_achieved', 'Goals achieved', (v) => fmtInt(v)],
-  ['conversion_rate', 'Conversion rate', (v) => (v === null ? '—' : `${v.toFixed(2)} %`)],
-  ['average_duration_hours', 'Average duration', (v) => (v === null ? '—' : `${v.toFixed(2)} h`)],
+/** The summary's figures, each with the catalog metric that gives its unit and which way is better. */
+const FIGURES: Array<[keyof Summary, string, string]> = [
+  ['total_enrolled', 'Enrolled', 'enrolled'],
+  ['currently_active', 'Active now', 'active'],
+  ['completed', 'Completed', 'completed'],
+  ['completion_rate', 'Completion rate', 'completion_rate'],
+  ['goals_achieved', 'Goals achieved', 'converted'],
+  ['conversion_rate', 'Conversion rate', 'conversion_rate'],
+  ['average_duration_hours', 'Average duration', 'duration_hours'],
 ];
 
-function fmtInt(v: number | null): string {
-  return v === null ? '—' : Math.round(v).toLocaleString('en-US');
+const L = 'en-US';
+
+/** A summary figure's value and its change against the previous period, as the dashboard's cards read them. */
+function figure(input: ReportInput, key: keyof Summary, metricName: string) {
+  const m = metric(metricName);
+  const now = input.summary[key] as number | null;
+  const before = input.previous ? (input.previous[key] as number | null) : null;
+  return { text: formatMetricValue(now, m.unit, L), change: describeChange({ now, before, unit: m.unit, better: m.better, complete: input.complete }, L) };
 }
 
-function fmtChange(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  return `${v > 0 ? '+' : ''}${v.toFixed(1)} %`;
-}
+/** The period as the dashboard writes dates: "Mar 1, 2026 – Mar 31, 2026". */
+const periodText = (p: ReportInput['period']) => `${formatBucketDate(p.start_date, L, { long: true })} – ${formatBucketDate(p.end_date, L, { long: true })}`;
 
 /** The three sentences of the observations section. */
 export function observations(input: ReportInput): string[] {
@@ -75,17 +84,17 @@ export function observations(input: ReportInput): string[] {
   const byId = new Map(f.funnel_steps.map((s) => [s.step_id, s]));
   const b = f.bottleneck_step ? byId.get(f.bottleneck_step) : undefined;
   if (b && b.entered > 0) {
-    out.push(`Biggest drop-off: ${b.step_name || b.step_id} — ${b.dropped_off.toLocaleString('en-US')} of ${b.entered.toLocaleString('en-US')} who entered did not complete it (${((b.dropped_off / b.entered) * 100).toFixed(1)} %).`);
+    out.push(`Biggest drop-off: ${b.step_name || b.step_id} — ${formatCount(b.dropped_off, L)} of ${formatCount(b.entered, L)} who entered did not complete it (${formatPercent((b.dropped_off / b.entered) * 100, L)}).`);
   } else out.push('Biggest drop-off: no step lost anyone in this period.');
   const slow = f.slowest_step ? byId.get(f.slowest_step) : undefined;
   if (slow && slow.average_time_seconds !== null) {
-    out.push(`Slowest step: ${slow.step_name || slow.step_id}, ${slow.average_time_seconds.toFixed(1)} s on average.`);
+    out.push(`Slowest step: ${slow.step_name || slow.step_id}, ${formatDuration(slow.average_time_seconds, L)} on average.`);
   } else out.push('Slowest step: no step time was recorded in this period.');
-  const changes = Object.entries(input.changes ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number');
-  if (changes.length > 0) {
-    const [k, v] = changes.reduce((a, c) => (Math.abs(c[1]) > Math.abs(a[1]) ? c : a));
-    const label = FIGURES.find((x) => x[0] === k)?.[1] ?? k.replace(/_/g, ' ');
-    out.push(`Largest change: ${label}, ${fmtChange(v)} against the previous period.`);
+  const changes = FIGURES.map(([k, label, name]) => ({ label, relative: input.changes?.[k as keyof NonNullable<ReportInput['changes']>], view: figure(input, k, name).change })).filter((c) => typeof c.relative === 'number' && c.view.kind !== 'none');
+  if (input.complete === false) out.push('The period is not over: its figures are so far, and not judged against the whole previous period.');
+  else if (changes.length > 0) {
+    const c = changes.reduce((a, x) => (Math.abs(x.relative!) > Math.abs(a.relative!) ? x : a));
+    out.push(`Largest change: ${c.label}, ${c.view.text} against the previous period (${c.view.previous}).`);
   } else out.push('Largest change: the previous period had nothing to compare with.');
   return out;
 }
@@ -111,7 +120,7 @@ export function renderReport(input: ReportInput): PDFKit.PDFDocument {
   doc.fillColor(PALETTE.text).font('Helvetica-Bold').fontSize(20).text(input.workflowName, 40, y, { width });
   y = doc.y + 2;
   doc.font('Helvetica').fontSize(10).fillColor(PALETTE.muted)
-    .text(`Workflow ${input.workflowId} · ${input.period.start_date} to ${input.period.end_date} (${input.period.timezone}) · generated ${input.generatedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC`, 40, y, { width });
+    .text(`Workflow ${input.workflowId} · ${periodText(input.period)} (${input.period.timezone})${input.complete === false ? ', in progress' : ''} · generated ${formatInstant(input.generatedAt.toISOString(), L, 'UTC')} UTC`, 40, y, { width });
   y = doc.y + 12;
 
   // summary figures
@@ -122,10 +131,9 @@ export function renderReport(input: ReportInput): PDFKit.PDFDocument {
   ['Figure', 'This period', 'Previous period', 'Change'].forEach((h, i) => doc.text(h, cols[i]!, y));
   y += 14;
   doc.font('Helvetica').fillColor(PALETTE.text);
-  for (const [k, label, fmt] of FIGURES) {
-    const now = input.summary[k] as number | null;
-    const before = input.previous ? (input.previous[k] as number | null) : null;
-    doc.text(label, cols[0]!, y).text(fmt(now), cols[1]!, y).text(input.previous ? fmt(before) : '—', cols[2]!, y).text(fmtChange(input.changes?.[k]), cols[3]!, y);
+  for (const [k, label, name] of FIGURES) {
+    const f = figure(input, k, name);
+    doc.text(label, cols[0]!, y).text(f.text, cols[1]!, y).text(f.change.previous, cols[2]!, y).text(f.change.text, cols[3]!, y);
     y += 13;
   }
   y += 8;
@@ -137,7 +145,7 @@ export function renderReport(input: ReportInput): PDFKit.PDFDocument {
   SVGtoPDF(doc, renderSvg(trendOptions(input.trends, input.previousTrends ?? undefined, accent), Math.round(width), chartH), 40, y, { width, height: chartH, assumePt: true });
   y += chartH + 8;
   const funnelH = Math.min(input.template === 'executive' ? 150 : 260, 40 + 26 * Math.max(1, input.funnel.funnel_steps.length));
-  doc.font('Helvetica-Bold').fontSize(12).fillColor(PALETTE.text).text(`Funnel (overall conversion ${input.funnel.overall_conversion.toFixed(2)} %)`, 40, y);
+  doc.font('Helvetica-Bold').fontSize(12).fillColor(PALETTE.text).text(`Funnel (overall conversion ${formatPercent(input.funnel.overall_conversion, L)})`, 40, y);
   y = doc.y + 2;
   if (input.funnel.funnel_steps.length > 0) {
     SVGtoPDF(doc, renderSvg(funnelOptions(input.funnel.funnel_steps, input.funnel.bottleneck_step, accent), Math.round(width), funnelH), 40, y, { width, height: funnelH, assumePt: true });
@@ -156,16 +164,16 @@ export function renderReport(input: ReportInput): PDFKit.PDFDocument {
     doc.addPage();
     doc.rect(0, 0, doc.page.width, 8).fill(accent);
     doc.fillColor(PALETTE.text).font('Helvetica-Bold').fontSize(12).text('Actions', 40, 28);
-    table(doc, ['Action', 'Type', 'Executions', 'Success', 'Failures', 'Avg ms', 'p95 ms'], [150, 110, 60, 55, 50, 50, 50],
-      input.actions.map((a) => [a.action_id, a.action_type ?? '', fmtInt(a.executions), `${a.success_rate.toFixed(1)} %`, fmtInt(a.failures), a.average_duration_ms === null ? '—' : a.average_duration_ms.toFixed(0), a.p95_duration_ms === null ? '—' : a.p95_duration_ms.toFixed(0)]));
+    table(doc, ['Action', 'Type', 'Executions', 'Success', 'Failures', 'Avg time', 'p95 time'], [140, 100, 60, 55, 50, 55, 55],
+      input.actions.map((a) => [a.action_id, a.action_type ?? '', formatCount(a.executions, L), formatPercent(a.success_rate, L), formatCount(a.failures, L), formatMilliseconds(a.average_duration_ms, L), formatMilliseconds(a.p95_duration_ms, L)]));
     doc.moveDown();
     doc.font('Helvetica-Bold').fontSize(12).text('Funnel steps', 40);
-    table(doc, ['Step', 'Entered', 'Completed', 'Dropped', 'Conversion', 'Avg time s'], [170, 60, 65, 60, 70, 70],
-      input.funnel.funnel_steps.map((s) => [s.step_name || s.step_id, fmtInt(s.entered), fmtInt(s.completed), fmtInt(s.dropped_off), `${s.conversion_rate.toFixed(1)} %`, s.average_time_seconds === null ? '—' : s.average_time_seconds.toFixed(1)]));
+    table(doc, ['Step', 'Entered', 'Completed', 'Dropped', 'Conversion', 'Avg time'], [170, 60, 65, 60, 70, 70],
+      input.funnel.funnel_steps.map((s) => [s.step_name || s.step_id, formatCount(s.entered, L), formatCount(s.completed, L), formatCount(s.dropped_off, L), formatPercent(s.conversion_rate, L), formatDuration(s.average_time_seconds, L)]));
     doc.moveDown();
     doc.font('Helvetica-Bold').fontSize(12).text('Exit reasons', 40);
     const exits = Object.entries(input.summary.exit_reasons).sort((a, b) => b[1] - a[1]);
-    table(doc, ['Reason', 'Executions'], [250, 80], exits.length ? exits.map(([r, n]) => [r || '(none)', fmtInt(n)]) : [['none in this period', '']]);
+    table(doc, ['Reason', 'Executions'], [250, 80], exits.length ? exits.map(([r, n]) => [r || '(none)', formatCount(n, L)]) : [['none in this period', '']]);
   }
   doc.end();
   return doc;
