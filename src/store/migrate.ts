@@ -1,10 +1,13 @@
 /**
  * Applies the numbered .sql migrations in src/store/migrations once each, in order, and records them.
- * Every statement is idempotent (IF NOT EXISTS), so a migration interrupted half-way is simply re-run.
+ * The files are written for one node; schema-target.ts renders them for the store's target (embedded, server,
+ * cluster). Every statement is idempotent (IF NOT EXISTS), and a migration is recorded only after all of its
+ * statements ran, so a migration interrupted half-way (also on a cluster) is simply run again.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderStatements, splitStatements, type SchemaTarget } from './schema-target.js';
 import type { Store } from './store.js';
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -15,17 +18,26 @@ export interface Migration {
   statements: string[];
 }
 
-/** Splits a migration file into statements: semicolons at line ends separate them; -- comments are dropped. */
-export function splitStatements(sqlText: string): string[] {
-  const withoutComments = sqlText
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n');
-  return withoutComments
-    .split(/;\s*$/m)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+/** The ledger of applied migrations, itself rendered for the target. */
+export const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC'))
+ENGINE = ReplacingMergeTree ORDER BY version`;
+
+/** The target a store's schema is rendered for. */
+export function targetOf(store: Pick<Store, 'kind' | 'cluster'>): SchemaTarget {
+  if (store.cluster) return { kind: 'cluster', cluster: store.cluster };
+  return { kind: store.kind };
 }
+
+/** Every statement a target runs for these migrations, the ledger first: what `flowlens schema` prints. */
+export function renderMigrations(target: SchemaTarget, migrations = loadMigrations()): Array<{ name: string; statements: string[] }> {
+  return [
+    { name: 'schema_migrations', statements: renderStatements(target, [LEDGER_DDL]) },
+    ...migrations.map((m) => ({ name: m.name, statements: renderStatements(target, m.statements) })),
+  ];
+}
+
+/** Called after each statement run: how many of the pending statements ran, of how many, in which migration. */
+export type MigrateProgress = (done: number, total: number, migration: string) => void;
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return fs
@@ -40,18 +52,21 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Applies pending migrations; returns the names applied now. */
-export async function migrate(store: Store, migrations = loadMigrations()): Promise<string[]> {
-  await store.command(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC'))
-     ENGINE = ReplacingMergeTree ORDER BY version`,
-  );
+export async function migrate(store: Store, migrations = loadMigrations(), onProgress?: MigrateProgress): Promise<string[]> {
+  const target = targetOf(store);
+  for (const statement of renderStatements(target, [LEDGER_DDL])) await store.command(statement);
   const done = new Set(
     (await store.query<{ version: number }>('SELECT version FROM schema_migrations FINAL')).map((r) => r.version),
   );
+  const pending = migrations.filter((m) => !done.has(m.version)).map((m) => ({ ...m, statements: renderStatements(target, m.statements) }));
+  const total = pending.reduce((n, m) => n + m.statements.length, 0);
+  let ran = 0;
   const applied: string[] = [];
-  for (const m of migrations) {
-    if (done.has(m.version)) continue;
-    for (const statement of m.statements) await store.command(statement);
+  for (const m of pending) {
+    for (const statement of m.statements) {
+      await store.command(statement);
+      onProgress?.(++ran, total, m.name);
+    }
     await store.insert('schema_migrations', [
       { version: m.version, name: m.name, applied_at: new Date().toISOString() },
     ]);

@@ -14,6 +14,15 @@ import {
   type Store,
 } from './store.js';
 import { toEngineParams } from './params.js';
+import { renderStatement } from './schema-target.js';
+
+/**
+ * On a cluster: an insert is acknowledged once every shard has its rows (synchronous Distributed inserts, no
+ * server-side async queue: the ingest buffer batches already), and an IN/JOIN subquery over a Distributed table
+ * inside a distributed query reads the local table of each shard, which is exact because the tables it joins are
+ * sharded by the same execution key (docs/cluster.md).
+ */
+export const CLUSTER_SETTINGS = { async_insert: 0, insert_distributed_sync: 1, distributed_product_mode: 'local' } as const;
 
 function wrapError(err: unknown): StoreError {
   const e = err as { message?: string; code?: string };
@@ -21,15 +30,18 @@ function wrapError(err: unknown): StoreError {
   return new StoreError(e.message ?? String(err), code, { cause: err });
 }
 
-export function openServerStore(url: string): Store {
+/** `cluster`: the cluster's name (remote_servers) when the server is one node of a cluster. */
+export function openServerStore(url: string, cluster?: string): Store {
   const client: ClickHouseClient = createClient({
     url,
-    clickhouse_settings: { ...QUERY_SETTINGS, async_insert: 1, wait_for_async_insert: 1 },
+    clickhouse_settings: { ...QUERY_SETTINGS, async_insert: 1, wait_for_async_insert: 1, ...(cluster ? CLUSTER_SETTINGS : {}) },
     request_timeout: 300_000,
   });
+  const target = cluster ? { kind: 'cluster' as const, cluster } : { kind: 'server' as const };
 
   return {
     kind: 'server',
+    ...(cluster ? { cluster } : {}),
 
     async query<T>(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<T[]> {
       try {
@@ -74,9 +86,10 @@ export function openServerStore(url: string): Store {
       }
     },
 
+    /** On a cluster, DDL and maintenance statements (ALTER … DELETE, TRUNCATE, OPTIMIZE) run ON CLUSTER on the local tables (schema-target.ts). */
     async command(sql: string, params: Params = {}): Promise<void> {
       try {
-        await client.command({ query: sql, query_params: toEngineParams(params) });
+        for (const statement of renderStatement(target, sql)) await client.command({ query: statement, query_params: toEngineParams(params) });
       } catch (err) {
         throw wrapError(err);
       }

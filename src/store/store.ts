@@ -31,6 +31,8 @@ export function querySettings(options: QueryOptions): Record<string, string | nu
 export interface Store {
   /** Which adapter serves this store ("embedded" or "server"). */
   readonly kind: 'embedded' | 'server';
+  /** The server adapter on a cluster: the cluster's name (DDL runs ON CLUSTER, reads and writes go through Distributed tables). */
+  readonly cluster?: string;
   /** Runs a SELECT and returns its rows (JSONEachRow; 64-bit integers as numbers). */
   query<T = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<T[]>;
   /** Streams a SELECT's rows in chunks with bounded memory. */
