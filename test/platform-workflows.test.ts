@@ -196,7 +196,7 @@ describe('ROI', () => {
     assert.deepEqual(p, {
       workflow_id: 'wf-p', executions: 4, succeeded: 3, conversions: 2,
       time_saved_seconds_per_execution: null, value_per_conversion_usd: null,
-      time_saved_hours: 0.58, value_generated_usd: 50, goal_value_usd: 0, cost_usd: 1.2, net_value_usd: 48.8, roi_percent: 4066.67,
+      time_saved_hours: 0.58, value_generated_usd: 50, goal_value_usd: 0, cost_usd: 1.2, net_value_usd: 48.8, roi_percent: 4066.67, time_saved_from: 'catalog',
     });
     assert.deepEqual([q.workflow_id, q.time_saved_hours, q.value_generated_usd, q.cost_usd, q.roi_percent], ['wf-q', null, null, 2, null]);
     assert.deepEqual(r.json.totals, { executions: 6, time_saved_hours: 0.58, value_generated_usd: 50, cost_usd: 3.2, net_value_usd: 46.8, roi_percent: 1462.5 });
@@ -211,5 +211,44 @@ describe('ROI', () => {
     assert.equal(v1.json.workflows[0].time_saved_seconds_per_execution, null);
     const perf = await rt.call('GET', url('workflows/wf-p/performance', { version: '1' }), admin);
     assert.deepEqual([perf.json.roi.time_saved_seconds_per_execution, perf.json.roi.value_per_conversion_usd, perf.json.roi.time_saved_hours, perf.json.roi.value_generated_usd], [600, 20, 0.33, 20]);
+  });
+
+  test('the account\'s ROI assumptions: its hourly rate unless the request gives one, its time saved per run in place of the catalog\'s', async () => {
+    const put = (body: unknown, key = admin) => rt.call('PUT', '/api/v1/account/settings', key, body);
+    const set = await put({ roi_hourly_rate_usd: 40, roi_time_saved: [{ workflow_id: 'wf-q', seconds_per_execution: 1800 }] });
+    assert.equal(set.status, 200, set.text);
+    assert.deepEqual([set.json.roi_hourly_rate_usd, set.json.roi_time_saved], [40, [{ workflow_id: 'wf-q', seconds_per_execution: 1800 }]]);
+    const r = await rt.call('GET', url('roi'), admin);
+    const [p, q] = r.json.workflows; // by ROI
+    // wf-q: 1 succeeded × 1800 s = 0.5 h × $40 = $20 against $2 → 900 %; wf-p: 2100 s = 0.5833 h × $40 = $23.33 + $50 = $73.33 against $1.20
+    assert.deepEqual([q.workflow_id, q.time_saved_seconds_per_execution, q.time_saved_from, q.time_saved_hours, q.value_generated_usd, q.net_value_usd, q.roi_percent], ['wf-q', 1800, 'account', 0.5, 20, 18, 900]);
+    assert.deepEqual([p.workflow_id, p.time_saved_from, p.value_generated_usd, p.roi_percent], ['wf-p', 'catalog', 73.33, 6011.11]);
+    // totals from the rounded rows: 0.58 + 0.5 h, $93.33 against $3.20 → 2,816.56 %
+    assert.deepEqual(r.json.totals, { executions: 6, time_saved_hours: 1.08, value_generated_usd: 93.33, cost_usd: 3.2, net_value_usd: 90.13, roi_percent: 2816.56 });
+    assert.equal(r.json.hourly_rate_usd, 40);
+    // the request's own rate wins: 0.5 h × $60
+    const at60 = await rt.call('GET', url('roi', { workflow_id: 'wf-q', hourly_rate_usd: '60' }), admin);
+    assert.deepEqual([at60.json.hourly_rate_usd, at60.json.workflows[0].value_generated_usd], [60, 30]);
+    const perf = await rt.call('GET', url('workflows/wf-q/performance'), admin);
+    assert.deepEqual([perf.json.roi.time_saved_from, perf.json.roi.value_generated_usd], ['account', 20]);
+
+    // refused with the field named; a member may not change them
+    const negative = await put({ roi_hourly_rate_usd: -5 });
+    assert.equal(negative.status, 400);
+    assert.equal(negative.json.errors[0].path, '/roi_hourly_rate_usd');
+    const unknown = await put({ roi_time_saved: [{ workflow_id: 'wf-q', seconds_per_execution: 60 }, { workflow_id: 'nope', seconds_per_execution: 60 }, { workflow_id: 'wf-q', seconds_per_execution: 5 }] });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.json.errors, [
+      { path: '/roi_time_saved/1/workflow_id', message: 'no such workflow in this account' },
+      { path: '/roi_time_saved/2/workflow_id', message: 'is listed twice' },
+    ]);
+    const seconds = await put({ roi_time_saved: [{ workflow_id: 'wf-q', seconds_per_execution: -1 }] });
+    assert.equal(seconds.json.errors[0].path, '/roi_time_saved/0/seconds_per_execution');
+    assert.equal((await put({ roi_hourly_rate_usd: 1 }, member)).status, 403);
+
+    // cleared: back to the catalog's figures
+    assert.equal((await put({ roi_hourly_rate_usd: null, roi_time_saved: [] })).status, 200);
+    const back = await rt.call('GET', url('roi'), admin);
+    assert.deepEqual(back.json.totals, { executions: 6, time_saved_hours: 0.58, value_generated_usd: 50, cost_usd: 3.2, net_value_usd: 46.8, roi_percent: 1462.5 });
   });
 });

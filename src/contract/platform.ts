@@ -69,6 +69,9 @@ export const RoiRow = obj({
   workflow_id: Type.String(), executions: Int, succeeded: Int, conversions: Int,
   time_saved_seconds_per_execution: NullNum, value_per_conversion_usd: NullNum,
   time_saved_hours: NullNum, value_generated_usd: NullNum, goal_value_usd: Num, cost_usd: Num, net_value_usd: NullNum, roi_percent: NullNum,
+  time_saved_from: Type.Union([Type.Literal('account'), Type.Literal('catalog'), Type.Null()], {
+    description: 'where time_saved_seconds_per_execution comes from: the account\'s ROI assumptions (PUT /api/v1/account/settings), the catalog\'s versions, or nowhere',
+  }),
 });
 
 export const RoiResponse = obj({

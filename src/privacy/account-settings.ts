@@ -1,6 +1,6 @@
 /**
- * Per-account settings kept in the accounts table (`settings` JSON): today, whether contact ids are
- * pseudonymised at ingestion, and the account's secret key for it. Cached for a few seconds; a change
+ * Per-account settings kept in the accounts table (`settings` JSON): whether contact ids are pseudonymised at
+ * ingestion (and the account's secret key for it), report branding, ROI assumptions. Cached for a few seconds; a change
  * made through this instance is seen at once.
  */
 import crypto from 'node:crypto';
@@ -12,6 +12,9 @@ export interface AccountSettings {
   brand_name?: string;
   accent_color?: string;
   logo_base64?: string;
+  /** ROI assumptions: the hourly cost of the work automations save, and time saved per run of some workflows. */
+  roi_hourly_rate_usd?: number | null;
+  roi_time_saved?: Array<{ workflow_id: string; seconds_per_execution: number }>;
 }
 
 interface StoredSettings extends AccountSettings {

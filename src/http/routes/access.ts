@@ -2,17 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
-import { WorkflowId } from '../../contract/index.js';
+import { AccessOut, WorkflowId } from '../../contract/index.js';
 import { readAccess, writeAccess } from '../../auth/workflow-access.js';
 import type { AppDeps } from '../deps.js';
-
-const AccessOut = Type.Object({
-  workflow_id: Type.String(),
-  owner_user_id: Type.Union([Type.String(), Type.Null()]),
-  user_ids: Type.Array(Type.String()),
-  updated_by: Type.Union([Type.String(), Type.Null()]),
-  updated_at: Type.Union([Type.String(), Type.Null()]),
-});
 
 export const accessRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {

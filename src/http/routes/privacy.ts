@@ -1,8 +1,10 @@
-/** Privacy: the account's pseudonymisation setting, and deleting one contact's data on request. */
+/** The account's settings (pseudonymisation, report branding, ROI assumptions), and deleting one contact's data on request. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
-import { ContactDeletionQueued } from '../../contract/index.js';
+import { ContactDeletionQueued, RoiAssumptionsProps } from '../../contract/index.js';
+import { readableWorkflows } from '../../catalog/readable.js';
+import { timeSavedErrors } from '../../metrics/platform/roi-assumptions.js';
 import { contactLabel, queueContactDeletion } from '../../privacy/delete-contact.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest } from '../problem.js';
@@ -18,6 +20,7 @@ const Settings = Type.Object({
   brand_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'name shown on PDF reports' })),
   accent_color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'accent colour of PDF reports, #rrggbb' })),
   logo_base64: Type.Optional(Type.String({ maxLength: 400_000, description: 'PNG or JPEG logo for PDF reports, base64 (≤ 300 KB)' })),
+  ...RoiAssumptionsProps,
 });
 
 export const privacyRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -37,7 +40,7 @@ export const privacyRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         config: { access: { action: 'manage_account' }, audit: 'account.settings', auditBody: ['pseudonymize_contact_ids'] },
         schema: {
           tags: ['privacy'],
-          summary: 'Change the account\'s settings (pseudonymisation, report branding)',
+          summary: 'Change the account\'s settings (pseudonymisation, report branding, ROI assumptions)',
           body: Type.Partial(Settings, { additionalProperties: false }),
           response: { 200: Settings },
         },
@@ -47,7 +50,12 @@ export const privacyRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         if (logo !== undefined && logo !== '' && !isPngOrJpeg(Buffer.from(logo, 'base64'))) {
           throw badRequest('logo_base64 must be a PNG or JPEG image in base64', [{ path: '/logo_base64', message: 'is not a PNG or JPEG image' }]);
         }
-        return deps.accountSettings.update(principalOf(request).accountId, request.body);
+        const p = principalOf(request);
+        const rows = request.body.roi_time_saved ?? [];
+        const known = new Set(rows.length ? (await readableWorkflows(deps.store, p)).map((w) => w.workflow_id) : []);
+        const errors = timeSavedErrors(rows, known);
+        if (errors.length) throw badRequest('Invalid ROI assumptions: each workflow once, and only workflows of this account', errors);
+        return deps.accountSettings.update(p.accountId, request.body);
       },
     );
 

@@ -1,6 +1,7 @@
 /**
  * ROI per workflow over the cohort of a period (executions enrolled in it), from the catalog's value
- * settings of each execution's version (the latest registered version when that one is not registered):
+ * settings of each execution's version (the latest registered version when that one is not registered),
+ * and the account's ROI assumptions (roi-assumptions.ts: its time saved per run of a workflow replaces the catalog's):
  *   time_saved_hours      = succeeded executions × time_saved_seconds_per_execution / 3600
  *   value_generated_usd   = conversions × value_per_conversion_usd  (+ time saved × hourly_rate_usd when given)
  *   cost_usd              = what those executions cost (cost.recorded amount_usd, whenever recorded)
@@ -9,6 +10,7 @@
  */
 import type { Store } from '../../store/store.js';
 import type { Period } from '../period.js';
+import type { RoiAssumptions } from './roi-assumptions.js';
 import { cohortStats } from './stats.js';
 import { r2, type Target } from './target.js';
 
@@ -40,9 +42,11 @@ export interface RoiRow {
   cost_usd: number;
   net_value_usd: number | null;
   roi_percent: number | null;
+  time_saved_from: 'account' | 'catalog' | null;
 }
 
-export async function roiReport(store: Store, t: Target, p: Period, hourlyRate: number | undefined) {
+export async function roiReport(store: Store, t: Target, p: Period, assumptions: RoiAssumptions) {
+  const hourlyRate = assumptions.hourlyRate;
   const [rows, catalog] = await Promise.all([cohortStats(store, t, p, ['version']), catalogValues(store, t)]);
   const settingsOf = (wf: string, v: number) => {
     const versions = catalog.filter((c) => c.workflow_id === wf);
@@ -57,7 +61,7 @@ export async function roiReport(store: Store, t: Target, p: Period, hourlyRate: 
     w.conversions += r.stats.conversions;
     w.goal += r.stats.goal_value_usd;
     w.cost += r.stats.cost.usd;
-    const tsv = s?.time_saved ?? null;
+    const tsv = assumptions.timeSaved?.get(r.workflow_id) ?? s?.time_saved ?? null;
     const vpc = s?.value ?? null;
     w.ts.add(tsv);
     w.vs.add(vpc);
@@ -84,6 +88,7 @@ export async function roiReport(store: Store, t: Target, p: Period, hourlyRate: 
       cost_usd: Math.round(w.cost * 10_000) / 10_000,
       net_value_usd: generated === null ? null : r2(generated - w.cost),
       roi_percent: generated === null || w.cost <= 0 ? null : r2(((generated - w.cost) / w.cost) * 100),
+      time_saved_from: assumptions.timeSaved?.has(workflow_id) ? 'account' : w.saved !== null ? 'catalog' : null,
     };
   });
   out.sort((a, b) => (b.roi_percent ?? -Infinity) - (a.roi_percent ?? -Infinity) || (b.value_generated_usd ?? 0) - (a.value_generated_usd ?? 0) || a.workflow_id.localeCompare(b.workflow_id));

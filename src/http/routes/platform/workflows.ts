@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { roiReport } from '../../../metrics/platform/roi.js';
+import { roiAssumptions } from '../../../metrics/platform/roi-assumptions.js';
 import { stepsReport } from '../../../metrics/platform/steps.js';
 import { comparison, performance, rankings } from '../../../metrics/platform/workflows.js';
 import type { Target } from '../../../metrics/platform/target.js';
@@ -41,8 +42,10 @@ export const workflowPerformanceRoutes = (ctx: PlatformContext): FastifyPluginAs
         const { target: base, period } = await ctx.prepare(request, [request.params.workflow_id]);
         const q = request.query;
         const target: Target = { ...base, ...(q.version !== undefined ? { version: q.version } : {}), ...(q.variant !== undefined ? { variant: q.variant } : {}) };
-        return ctx.cached('performance', target, period, q.hourly_rate_usd ?? null, async () => {
-          const [perf, roi] = await Promise.all([performance(ctx.deps.store, target, period), roiReport(ctx.deps.store, target, period, q.hourly_rate_usd)]);
+        const settings = await ctx.deps.accountSettings.get(target.account);
+        // the account's assumptions are part of the question: a change to them is a new answer
+        return ctx.cached('performance', target, period, [q.hourly_rate_usd ?? null, settings.roi_hourly_rate_usd ?? null, settings.roi_time_saved ?? []], async () => {
+          const [perf, roi] = await Promise.all([performance(ctx.deps.store, target, period), roiReport(ctx.deps.store, target, period, roiAssumptions(settings, q.hourly_rate_usd))]);
           return {
             workflow_id: request.params.workflow_id,
             period: PeriodOut(period),
@@ -145,7 +148,7 @@ export const workflowPerformanceRoutes = (ctx: PlatformContext): FastifyPluginAs
         schema: {
           tags,
           summary: 'Time saved, value generated, cost and ROI per workflow',
-          description: 'Over executions enrolled in the period, with the catalog\'s time_saved_seconds_per_execution and value_per_conversion_usd of each execution\'s version: time_saved_hours = succeeded × time saved ÷ 3600; value_generated_usd = conversions × value per conversion (+ time saved × hourly_rate_usd when given); cost_usd = what those executions cost; roi_percent = (value − cost) ÷ cost × 100 (null without cost or without value settings). Sorted by ROI.',
+          description: 'Over executions enrolled in the period, with the catalog\'s time_saved_seconds_per_execution and value_per_conversion_usd of each execution\'s version — or the account\'s ROI assumptions (roi_time_saved and roi_hourly_rate_usd of /api/v1/account/settings): time_saved_hours = succeeded × time saved ÷ 3600; value_generated_usd = conversions × value per conversion (+ time saved × hourly rate: the request\'s hourly_rate_usd, else the account\'s); cost_usd = what those executions cost; roi_percent = (value − cost) ÷ cost × 100 (null without cost or without value settings). Sorted by ROI.',
           querystring: Type.Object({ ...PeriodParams, ...WorkflowFilter, ...HourlyRate }, { additionalProperties: false }),
           response: { 200: RoiResponse },
         },
@@ -153,7 +156,9 @@ export const workflowPerformanceRoutes = (ctx: PlatformContext): FastifyPluginAs
       async (request) => {
         const { target, period } = await ctx.prepare(request, request.query.workflow_id === undefined ? undefined : [request.query.workflow_id]);
         const rate = request.query.hourly_rate_usd;
-        const body = await ctx.cached('roi', target, period, rate ?? null, () => roiReport(ctx.deps.store, target, period, rate));
+        const settings = await ctx.deps.accountSettings.get(target.account);
+        const body = await ctx.cached('roi', target, period, [rate ?? null, settings.roi_hourly_rate_usd ?? null, settings.roi_time_saved ?? []], () =>
+          roiReport(ctx.deps.store, target, period, roiAssumptions(settings, rate)));
         return { period: PeriodOut(period), workflows_counted: target.workflows, ...body };
       },
     );
