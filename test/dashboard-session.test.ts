@@ -174,11 +174,19 @@ describe('every workflow at a glance', () => {
     const byId = Object.fromEntries(res.json.workflows.map((w: { workflow_id: string }) => [w.workflow_id, w]));
     assert.deepEqual(
       { ...byId.busy, last_event_at: undefined },
-      { workflow_id: 'busy', name: 'busy', registered: false, last_event_at: undefined, total_enrolled: 3, currently_active: 1, completed: 2, completion_rate: 66.67, goals_achieved: 1, conversion_rate: 33.33, enrollments: [2, 1, 0] },
+      {
+        workflow_id: 'busy', name: 'busy', registered: false, last_event_at: undefined, total_enrolled: 3, currently_active: 1, completed: 2, completion_rate: 66.67, goals_achieved: 1, conversion_rate: 33.33, enrollments: [2, 1, 0],
+        // none failed, no cost; the last run is d's start (after the period); the period before (Feb 26–28 IST) enrolled z only
+        failed: 0, failure_rate: 0, cost_usd: 0, last_run_at: '2026-03-03T18:30:00.000Z',
+        previous: { total_enrolled: 1, completion_rate: 0, failure_rate: 0 }, enrolled_change_percent: 200,
+      },
     );
     assert.deepEqual(
       { ...byId.quiet, last_event_at: undefined },
-      { workflow_id: 'quiet', name: 'Quiet', registered: true, last_event_at: undefined, total_enrolled: 0, currently_active: 0, completed: 0, completion_rate: 0, goals_achieved: 0, conversion_rate: 0, enrollments: [0, 0, 0] },
+      {
+        workflow_id: 'quiet', name: 'Quiet', registered: true, last_event_at: undefined, total_enrolled: 0, currently_active: 0, completed: 0, completion_rate: 0, goals_achieved: 0, conversion_rate: 0, enrollments: [0, 0, 0],
+        failed: 0, failure_rate: 0, cost_usd: 0, last_run_at: null, previous: { total_enrolled: 0, completion_rate: 0, failure_rate: 0 }, enrolled_change_percent: null,
+      },
     );
     // the same figures as each workflow's own summary
     const summary = (await rt.call('GET', '/api/v1/workflows/busy/analytics?start_date=2026-03-01&end_date=2026-03-03&timezone=Asia/Kolkata', k)).json;

@@ -168,11 +168,17 @@ describe('errors', () => {
     assert.deepEqual(r.json.errors[0], {
       error_type: 'timeout', error_message: 'upstream timed out', source: 'execution', occurrences: 2, executions: 2,
       first_seen: '2026-03-02T11:00:10.000Z', last_seen: '2026-03-03T13:00:05.000Z', workflows: ['wf-a', 'wf-b'], steps: [],
+      // a2's execution failure follows its failed step (smtp_error): counted there, not again here
+      failures: 1,
+      places: [
+        { workflow_id: 'wf-b', workflow_name: 'wf-b', step_id: null, step_name: null, occurrences: 1, failures: 1 },
+        { workflow_id: 'wf-a', workflow_name: 'wf-a', step_id: null, step_name: null, occurrences: 1, failures: 0 },
+      ],
     });
     assert.deepEqual(r.json.errors.slice(1).map((e: any) => [e.error_type, e.error_message, e.source, e.steps, e.workflows]), [
       ['quota', 'over quota', 'step', ['s9'], ['wf-c']], ['smtp_error', 'mailbox full', 'step', ['s1'], ['wf-a']],
     ]);
-    assert.deepEqual(r.json.buckets, [{ date: '2026-03-02', errors: 3 }, { date: '2026-03-03', errors: 1 }]);
+    assert.deepEqual(r.json.buckets, [{ date: '2026-03-02', errors: 3, failures: 2 }, { date: '2026-03-03', errors: 1, failures: 1 }]);
   });
 
   test('a member does not see errors of workflows it may not read; limit caps the groups', async () => {

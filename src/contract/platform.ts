@@ -54,15 +54,23 @@ export const ErrorsResponse = obj({
   period: PeriodSchema,
   workflows: Type.Array(Type.String()),
   total_errors: Int,
+  total_failures: Type.Integer({ minimum: 0, description: 'each failure once: the events less the execution.failed that follow a step.failed of their execution' }),
   error_types: Type.Array(obj({
     error_type: Type.String(), occurrences: Int, share_percent: Num, execution_failures: Int, step_failures: Int, executions: Int,
     distinct_messages: Int, workflows: Int, first_seen: NullStr, last_seen: NullStr,
+    failures: Type.Integer({ minimum: 0, description: 'failures counted under this type (occurrences − after_step_failure)' }),
+    failure_share_percent: Type.Number({ description: 'failures ÷ total_failures × 100' }),
+    after_step_failure: Type.Integer({ minimum: 0, description: 'execution.failed of this type that follow a step.failed of their execution: counted under the step\'s type' }),
   })),
   errors: Type.Array(obj({
     error_type: Type.String(), error_message: Type.String(), source: Type.String({ description: 'execution | step' }), occurrences: Int, executions: Int,
     first_seen: NullStr, last_seen: NullStr, workflows: Type.Array(Type.String()), steps: Type.Array(Type.String()),
+    failures: Type.Integer({ minimum: 0, description: 'occurrences counted as failures of their own (see total_failures)' }),
+    places: Type.Array(obj({
+      workflow_id: Type.String(), workflow_name: Type.String(), step_id: NullStr, step_name: NullStr, occurrences: Int, failures: Int,
+    }), { description: 'where: per workflow and step (null for an execution\'s own failure), named as the catalog names them' }),
   })),
-  buckets: Type.Array(obj({ date: Type.String(), errors: Int })),
+  buckets: Type.Array(obj({ date: Type.String(), errors: Int, failures: Int })),
 });
 
 export const RoiRow = obj({

@@ -49,7 +49,7 @@ export const TREND_FIGURES: Record<string, keyof Pick<TrendRow, 'new_enrollments
 };
 
 /** The overview's figures of each workflow. */
-export const OVERVIEW_FIGURES: Record<string, keyof Omit<WorkflowFigures, 'workflow_id' | 'enrollments'>> = {
+export const OVERVIEW_FIGURES: Record<string, keyof Omit<WorkflowFigures, 'workflow_id' | 'enrollments' | 'last_run_at' | 'previous'>> = {
   enrolled: 'total_enrolled',
   active: 'currently_active',
   completed: 'completed',

@@ -74,7 +74,7 @@ export const executionRoutes = (ctx: PlatformContext): FastifyPluginAsyncTypebox
         schema: {
           tags,
           summary: 'Errors grouped by type and message',
-          description: 'Every execution.failed and step.failed whose own time is in the period: per error type (occurrences, share, executions, distinct messages, workflows, first and last seen in the period), per type + message (first 500 characters) + source (execution | step) with the workflows and steps affected (top `limit`, default 50), and errors per bucket.',
+          description: 'Every execution.failed and step.failed whose own time is in the period: per error type (occurrences, share, executions, distinct messages, workflows, first and last seen in the period), per type + message (first 500 characters) + source (execution | step) with the workflows and steps affected (top `limit`, default 50; `places` names them as the catalog does), and errors per bucket. Each failure is also counted once (`failures`, `total_failures`): an execution.failed that follows a step.failed of the same execution is that step\'s failure, counted under the step\'s (more specific) error type and not again under its own; types are ordered by failures.',
           querystring: Type.Object({ ...PeriodParams, ...WorkflowFilter, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }, { additionalProperties: false }),
           response: { 200: ErrorsResponse },
         },
