@@ -2,6 +2,8 @@
  * The dashboard's HTTP client: same-origin requests authenticated by the session cookie. Errors keep
  * the server's problem+json `detail`, so pages can show what went wrong in the server's words.
  */
+import { reportAnswer, reportUnreachable, UnreachableError } from './connection.js';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -30,7 +32,13 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     },
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     ...(init.signal ? { signal: init.signal } : {}),
+  }).catch((error: unknown) => {
+    // no answer at all (not a cancelled request): the connection is down, and asking again later may work
+    if (init.signal?.aborted) throw error;
+    reportUnreachable();
+    throw new UnreachableError();
   });
+  reportAnswer(res.ok);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let body: unknown = undefined;
@@ -108,6 +116,8 @@ export interface WorkflowDetail {
   name: string;
   versions: number[];
   variants: string[];
+  /** When its latest event arrived (null before any): "data last arrived" beside a period without data. */
+  last_event_at: string | null;
 }
 
 // alerting (src/contract/alerts.ts): alerts, their history, rules, silences, anomaly bands

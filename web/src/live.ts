@@ -4,10 +4,13 @@
  * when the stream cannot be opened at all (no EventSource, a proxy that buffers, a refused request) the
  * page polls every 15 s instead — the summary's ETag makes an unchanged poll a 304 — and tries the stream again.
  * The stream also says when an alert of the workflow fires or resolves (`event: alert`): `onAlert` hears it.
+ * A broken stream marks the app's connection down (connection.ts: one banner); when it opens again, the page
+ * refetches, since figures may have changed while it was away.
  */
 import { useEffect, useRef, useState } from 'react';
 import { parseAlertNotice, type AlertNotice } from './alert-model.js';
 import { query } from './api.js';
+import { reportAnswer, reportUnreachable } from './connection.js';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'polling';
 
@@ -31,6 +34,7 @@ export function useLive(streamPath: string | null, params: Record<string, string
     let retry: ReturnType<typeof setTimeout> | undefined;
     let pending: ReturnType<typeof setTimeout> | undefined;
     let last = 0;
+    let broken = false;
 
     const refresh = () => {
       if (pending) return;
@@ -54,6 +58,9 @@ export function useLive(streamPath: string | null, params: Record<string, string
       source = new EventSource(url!);
       source.addEventListener('open', () => {
         setStatus('live');
+        reportAnswer();
+        if (broken) refresh();
+        broken = false;
         if (poll) clearInterval(poll);
         poll = undefined;
       });
@@ -67,6 +74,8 @@ export function useLive(streamPath: string | null, params: Record<string, string
         if (n) alerted.current?.(n);
       });
       source.addEventListener('error', () => {
+        broken = true;
+        reportUnreachable();
         if (source?.readyState === EventSource.CLOSED) {
           source.close();
           source = null;

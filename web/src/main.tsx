@@ -3,12 +3,14 @@ import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tan
 import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api, ApiError, whenSignedOut, type Who } from './api.js';
+import { retryDelay, shouldRetry } from './connection.js';
 import { Layout } from './components/Layout.js';
 import { ErrorState, Skeleton } from './components/States.js';
 import { AlertsPage } from './pages/AlertsPage.js';
 import { DashboardList, DashboardPage, EmbedPage } from './pages/dashboard-pages.js';
 import { ExperimentList } from './pages/ExperimentList.js';
 import { ExperimentPage } from './pages/ExperimentPage.js';
+import { NotFound } from './pages/NotFound.js';
 import { SignIn } from './pages/SignIn.js';
 import { WorkflowList } from './pages/WorkflowList.js';
 import { WorkflowPage } from './pages/WorkflowPage.js';
@@ -27,8 +29,9 @@ const client = new QueryClient({
     queries: {
       staleTime: 30_000,
       refetchOnWindowFocus: false,
-      // a 4xx will not get better by asking again
-      retry: (n, error) => !(error instanceof ApiError && error.status < 500) && n < 2,
+      // a 4xx will not get better by asking again; an unreachable server is asked until it answers (1 s doubling to 10 s)
+      retry: (n, error) => shouldRetry(n, error, (e) => e instanceof ApiError && e.status < 500),
+      retryDelay,
     },
   },
 });
@@ -114,7 +117,7 @@ function App() {
       ) : path === '/errors' ? (
         <Errors search={search} locale={locale} />
       ) : (
-        <ErrorState error={new Error(`There is no page at ${path}.`)} />
+        <NotFound />
       )}
     </Layout>
   );

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { Who } from '../api.js';
 import { linkProps } from '../router.js';
 import { FiringCount } from './AlertBits.js';
+import { ConnectionBanner, LastUpdated } from './ConnectionBanner.js';
 
 const PAGES = [
   ['/', 'Workflows'],
@@ -35,8 +36,9 @@ export function Layout({ who, current, onSignOut, children }: { who: Who; curren
           </a>
         </nav>
         <div className="who">
+          <LastUpdated />
           {who.role && (
-            <span className="muted small" title={`account ${who.account_id}`}>
+            <span className="muted small hide-narrow" title={`account ${who.account_id}`}>
               {who.user_id || who.key_name} · {who.role}
             </span>
           )}
@@ -45,6 +47,7 @@ export function Layout({ who, current, onSignOut, children }: { who: Who; curren
           </button>
         </div>
       </header>
+      <ConnectionBanner />
       <main className="main">{children}</main>
     </div>
   );
