@@ -79,7 +79,10 @@ describe('summary', () => {
   test('cohort figures over two UTC days', async () => {
     const r = await rt.call('GET', q('', MARCH), key);
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.json.period, { ...MARCH, timezone: 'UTC', granularity: 'daily' });
+    // a past period: complete, every bucket begun (as_of is the clock's)
+    const { as_of, ...period } = r.json.period;
+    assert.match(as_of, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$/);
+    assert.deepEqual(period, { ...MARCH, timezone: 'UTC', granularity: 'daily', complete: true, buckets_begun: 2, bucket_in_progress: null });
     const s = r.json.summary;
     // cohort e1 e2 e3 e4 e5 e7 (e6 enrolled before)
     assert.equal(s.total_enrolled, 6);
@@ -149,7 +152,7 @@ describe('summary', () => {
   test('compare=previous_period gives the period before and the change in percent', async () => {
     const r = await rt.call('GET', q('', { start_date: '2026-03-03', end_date: '2026-03-03', compare: 'previous_period' }), key);
     const c = r.json.comparison;
-    assert.deepEqual(c.period, { start_date: '2026-03-02', end_date: '2026-03-02', timezone: 'UTC', granularity: 'daily' });
+    assert.deepEqual({ ...c.period, as_of: undefined }, { start_date: '2026-03-02', end_date: '2026-03-02', timezone: 'UTC', granularity: 'daily', complete: true, as_of: undefined, buckets_begun: 1, bucket_in_progress: null });
     // 3rd: e4 e5 e7 (completed: e7) — 2nd: e1 e2 e3 (completed: e1, e2)
     assert.equal(r.json.summary.total_enrolled, 3);
     assert.equal(c.summary.total_enrolled, 3);

@@ -26,7 +26,17 @@ export const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1,
 export type WorkflowId = Static<typeof WorkflowId>;
 
 /** The period a figure covers, as the server read the request: dates inclusive, in `timezone`. */
-export const PeriodSchema = obj({ start_date: Type.String(), end_date: Type.String(), timezone: Type.String(), granularity: Type.String() });
+export const PeriodSchema = obj({
+  start_date: Type.String(),
+  end_date: Type.String(),
+  timezone: Type.String(),
+  granularity: Type.String(),
+  // how far the period has run (the summary's periods): a period that includes now is not complete
+  complete: Type.Optional(Type.Boolean({ description: 'false while the period includes now: its figures are so far, not comparable with a whole previous period (summary only)' })),
+  as_of: Type.Optional(Type.String({ description: 'the instant the figures were read, RFC 3339 in the period\'s timezone (summary only)' })),
+  buckets_begun: Type.Optional(Type.Integer({ description: 'how many trend buckets have begun by as_of; the later ones are in the future, not zeros (summary only)' })),
+  bucket_in_progress: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'the date of the trend bucket holding as_of, still filling (null once complete) (summary only)' })),
+});
 export type PeriodOut = Static<typeof PeriodSchema>;
 
 /** The version and variant filters a workflow's figures were computed with (null: all). */

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { actions } from './actions.js';
 import { funnel, totalsOf, type CohortTotals } from './funnel.js';
 import { previousPeriod, type Period } from './period.js';
+import { periodProgress } from './period-progress.js';
 import type { Scope } from './scope.js';
 import { summariesWithTrends, summaryChanges } from './summary.js';
 
@@ -38,8 +39,20 @@ const each = <T>(one: (p: Period) => Promise<T>) => async (periods: Period[]) =>
   return out;
 };
 
-export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean): Promise<SummaryResponse> {
-  return withComparison(scope, period, compare, (periods) => summariesWithTrends(store, scope, periods), (now, before) => ({ change_percent: summaryChanges(now.summary, before.summary) }));
+/** The summary with trends; its periods say how far they have run at `now` (withPeriodProgress). */
+export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean, now = new Date()): Promise<SummaryResponse> {
+  const body = await withComparison(scope, period, compare, (periods) => summariesWithTrends(store, scope, periods), (current, before) => ({ change_percent: summaryChanges(current.summary, before.summary) }));
+  return withPeriodProgress(body, period, now);
+}
+
+/** A summary's periods with how far they have run at `now` (periodProgress): set again when a cached summary is served. */
+export function withPeriodProgress(body: SummaryResponse, period: Period, now = new Date()): SummaryResponse {
+  const { comparison, ...rest } = body;
+  return {
+    ...rest,
+    period: { ...body.period, ...periodProgress(period, now) },
+    ...(comparison ? { comparison: { ...comparison, period: { ...comparison.period, ...periodProgress(previousPeriod(period), now) } } } : {}),
+  };
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Store } from '../store/store.js';
 import { ResultCache } from './cache.js';
 import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
 import { workflowsOverview } from './overview.js';
-import { actionsBody, funnelBody, PeriodOut, summaryBody } from './panels.js';
+import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress } from './panels.js';
 import type { Period } from './period.js';
 import type { Filters, Scope, Target } from './scope.js';
 import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
@@ -178,7 +178,7 @@ export class MetricsQueryService {
           const body = summaryBody(this.store, scope, period, compare);
           void totals(period, async () => totalsOf((await body).summary));
           return body;
-        }),
+        }).then((body) => withPeriodProgress(body, period)),
       funnel: () => {
         const count = (p: Period) => cohortTotals(this.store, scope, p);
         const shared = (p: Period) => totals(p, () => count(p)).catch(() => count(p));
