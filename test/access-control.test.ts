@@ -189,6 +189,7 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/executions', url: () => `/api/v1/workflows/wf/executions${q}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/executions/{execution_id}', url: () => '/api/v1/workflows/wf/executions/e1', codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/insights', url: () => `/api/v1/workflows/wf/analytics/insights${q}`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/unified', url: () => `/api/v1/workflows/wf/analytics/unified${q}&model=first_touch`, codes: expect(403, READ_WF) },
   // dashboards (issue 28): readers of figures see what is theirs or shared with them, admins and members change (owner and admins manage); the public view answers to its token alone
   { method: 'GET', path: '/api/v1/analytics/dashboards', url: () => '/api/v1/analytics/dashboards', codes: expect(200, { ingest: 403 }) },
   { method: 'GET', path: '/api/v1/analytics/dashboards/templates', url: () => '/api/v1/analytics/dashboards/templates', codes: expect(200, { ingest: 403 }) },

@@ -25,6 +25,7 @@ import { opsRoutes } from './routes/ops.js';
 import { platformRoutes } from './routes/platform/index.js';
 import { metricRoutes } from './routes/metrics.js';
 import { overviewRoutes } from './routes/overview.js';
+import { unifiedRoutes } from './routes/unified.js';
 import { exportRoutes } from './routes/exports.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(platformRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(overviewRoutes(deps));
+  await app.register(unifiedRoutes(deps));
   await app.register(metricRoutes());
   return app;
 }
