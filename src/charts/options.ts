@@ -1,8 +1,10 @@
 /**
  * ECharts options for the trend and funnel charts. Pure data → options, with no DOM: the dashboard
  * renders them in the browser and the PDF report renders the same options to SVG on the server, so the
- * two always draw the same chart.
+ * two always draw the same chart. Labels, axes and tooltips write numbers and dates through the shared formats
+ * (src/format), in the page's locale (the PDF's: en-US).
  */
+import { formatBucketDate, formatMetricValue, formatNumber, formatRange } from '../format/index.js';
 /** One bucket of a trend (the analytics API's `trends[]` rows). */
 export interface TrendLike {
   date: string;
@@ -35,45 +37,121 @@ export interface TrendChoice {
   area?: boolean;
 }
 
-/** Bucket labels: dates as they are, minute/hourly instants as "YYYY-MM-DD HH:MM" in the period's timezone. */
-const label = (date: string) => date.slice(0, 16).replace('T', ' ');
+/** How the shared formats write a chart: the locale, the unit of its values, whether its buckets are months. */
+export interface ChartFormat {
+  locale?: string | undefined;
+  /** The catalog unit of the values (usd, percent, hours, …); counts when absent. */
+  unit?: string | undefined;
+  /** Monthly buckets read as "Mar 2026". */
+  monthly?: boolean | undefined;
+}
 
-/** What every bucketed chart shares: no animation, fonts, grid, legend on top, axis tooltip, buckets along x. */
-function bucketFrame(categories: readonly string[], options: { gridLeft: number; minInterval?: number; legend?: Record<string, unknown> }) {
+/** A value as the chart writes it (axis ticks, tooltips): in its unit, a count otherwise. */
+const valueText = (v: unknown, f: ChartFormat) => (typeof v === 'number' ? (f.unit ? formatMetricValue(v, f.unit, f.locale) : formatNumber(v, f.locale)) : '—');
+/** A bucket as the axis writes it ("Mar 2", "Mar 2, 10:00", "Mar 2026"); `long` adds the year (tooltips). */
+const bucketText = (date: string, f: ChartFormat, long = false) => formatBucketDate(date, f.locale, { monthly: f.monthly, long });
+
+interface TooltipParam {
+  seriesName: string;
+  seriesIndex: number;
+  dataIndex: number;
+  value: unknown;
+  marker: string;
+  axisValue: string;
+}
+
+/** An axis tooltip: the bucket, then each series with a value, in its unit (`extra` may rewrite or drop a line). */
+function axisTooltip(f: ChartFormat, line?: (p: TooltipParam) => string | null | undefined) {
+  return (raw: TooltipParam | TooltipParam[]) => {
+    const params = Array.isArray(raw) ? raw : [raw];
+    if (params.length === 0) return '';
+    const lines = params.map((p) => {
+      const custom = line?.(p);
+      if (custom !== undefined) return custom;
+      return p.value === null || p.value === undefined || p.value === '-' ? null : `${p.marker}${p.seriesName}: <strong>${valueText(p.value, f)}</strong>`;
+    });
+    return [`<strong>${bucketText(params[0]!.axisValue, f, true)}</strong>`, ...lines.filter((x): x is string => !!x)].join('<br/>');
+  };
+}
+
+/** What every bucketed chart shares: no animation, fonts, grid, legend on top, axis tooltip, buckets along x, values in their unit. */
+function bucketFrame(categories: readonly string[], options: { gridLeft: number; minInterval?: number; legend?: Record<string, unknown>; format?: ChartFormat }) {
+  const f = options.format ?? {};
   return {
     animation: false,
     textStyle: { fontFamily: 'Helvetica, Arial, sans-serif', color: PALETTE.text },
     grid: { left: options.gridLeft, right: 16, top: 36, bottom: 32 },
     legend: { top: 4, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 }, ...options.legend },
-    tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: categories.map(label), axisLabel: { fontSize: 10, hideOverlap: true }, axisLine: { lineStyle: { color: PALETTE.muted } } },
-    yAxis: { type: 'value', ...(options.minInterval ? { minInterval: options.minInterval } : {}), axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: PALETTE.grid } } },
+    tooltip: { trigger: 'axis', formatter: axisTooltip(f) },
+    xAxis: { type: 'category', data: [...categories], axisLabel: { fontSize: 10, hideOverlap: true, formatter: (v: string) => bucketText(v, f) }, axisLine: { lineStyle: { color: PALETTE.muted } } },
+    yAxis: { type: 'value', ...(options.minInterval ? { minInterval: options.minInterval } : {}), axisLabel: { fontSize: 10, formatter: (v: number) => valueText(v, f) }, splitLine: { lineStyle: { color: PALETTE.grid } } },
   };
 }
 
+/** A dashed short line: the legend's mark of a previous period's series (its line is dashed and lighter). */
+export const PREVIOUS_ICON = 'path://M0 6h5v3H0zM7 6h5v3H7zM14 6h5v3h-5z';
+/** How a previous period's line is drawn: dashed, thinner, lighter than the current one. */
+export const PREVIOUS_LINE = { type: 'dashed', width: 1.5, opacity: 0.55 } as const;
+/** A previous period's series name: the metric's, marked "previous". */
+export const previousName = (label: string) => `${label} · previous`;
+
+/** How far a period has run: the summary's period fields (periodProgress). */
+export interface ProgressLike {
+  complete?: boolean | undefined;
+  buckets_begun?: number | undefined;
+  bucket_in_progress?: string | null | undefined;
+}
+
 /**
- * Lines per metric over the period's buckets; with `previous`, the previous period's line of each metric
- * drawn dashed over the same bucket positions.
+ * Lines per metric over the period's buckets; with `previous`, the previous period's line of each metric drawn
+ * dashed and lighter over the same bucket positions (never past the current period's last bucket). With
+ * `progress` of a period that includes now, only the buckets begun are drawn (the future is not zeros) and the
+ * bucket in progress is marked: its segment dashed, a line labelled "so far".
  */
-export function trendOptions(rows: readonly TrendLike[], previous?: readonly TrendLike[], accent = PALETTE.primary, choice: TrendChoice = {}) {
+export function trendOptions(rows: readonly TrendLike[], previous?: readonly TrendLike[], accent = PALETTE.primary, choice: TrendChoice & { progress?: ProgressLike | undefined; format?: ChartFormat } = {}) {
   const colors: Record<TrendMetric, string> = { new_enrollments: accent, completions: PALETTE.success, conversions: PALETTE.goal };
   const shown = TREND_METRICS.filter((m) => (choice.metrics ?? TREND_METRICS.map((x) => x.key)).includes(m.key));
-  const series: Array<Record<string, unknown>> = shown.map((m, i) => ({
-    name: m.label,
-    type: 'line',
-    data: rows.map((r) => r[m.key]),
-    color: colors[m.key],
-    symbol: 'none',
-    ...(choice.area || (choice.area === undefined && i === 0) ? { areaStyle: { opacity: choice.area ? 0.15 : 0.08 } } : {}),
-  }));
-  if (previous) {
+  const p = choice.progress;
+  const drawn = p && p.complete === false && p.buckets_begun !== undefined ? rows.slice(0, p.buckets_begun) : rows;
+  const partial = p && p.complete === false && p.bucket_in_progress ? drawn.findIndex((r) => r.date === p.bucket_in_progress) : -1;
+  const before = previous?.slice(0, drawn.length);
+  const series: Array<Record<string, unknown>> = [];
+  shown.forEach((m, i) => {
+    const values = drawn.map((r) => r[m.key]);
+    const area = choice.area || (choice.area === undefined && i === 0) ? { areaStyle: { opacity: choice.area ? 0.15 : 0.08 } } : {};
+    series.push({
+      name: m.label, type: 'line', color: colors[m.key], symbol: 'none', ...area,
+      // the bucket in progress is drawn by the dashed segment below, not as a fall of the solid line
+      data: partial > 0 ? values.map((v, k) => (k === partial ? null : v)) : values,
+      ...(i === 0 && partial >= 0 ? { markLine: { silent: true, symbol: 'none', lineStyle: { color: PALETTE.muted, type: 'dotted' }, label: { formatter: 'so far', fontSize: 10, color: PALETTE.muted }, data: [{ xAxis: drawn[partial]!.date }] } } : {}),
+    });
+    if (partial > 0) series.push({ name: m.label, type: 'line', color: colors[m.key], symbol: 'circle', symbolSize: 4, lineStyle: { type: 'dashed' }, data: values.map((v, k) => (k === partial || k === partial - 1 ? v : null)), tooltip: { show: false } });
+  });
+  if (before) {
     // the PDF shows only enrollments' previous line; the dashboard asks for its chosen metrics
     const compared = choice.metrics ? shown : shown.slice(0, 1);
     for (const m of compared) {
-      series.push({ name: `${m.label} (previous period)`, type: 'line', data: previous.map((r) => r[m.key]), color: colors[m.key], lineStyle: { type: 'dashed', opacity: 0.6 }, symbol: 'none' });
+      series.push({ name: previousName(m.label), type: 'line', data: before.map((r) => r[m.key]), color: colors[m.key], lineStyle: PREVIOUS_LINE, symbol: 'none', z: 1 });
     }
   }
-  return { ...bucketFrame(rows.map((r) => r.date), { gridLeft: 48, minInterval: 1 }), series };
+  const f = choice.format ?? {};
+  const names = series.map((x) => x.name as string).filter((n, k, all) => all.indexOf(n) === k);
+  const frame = bucketFrame(drawn.map((r) => r.date), { gridLeft: 48, minInterval: 1, format: f, legend: { data: names.map((n) => (n.endsWith(' · previous') ? { name: n, icon: PREVIOUS_ICON, itemStyle: { opacity: 0.6 } } : { name: n })) } });
+  return {
+    ...frame,
+    tooltip: {
+      trigger: 'axis',
+      formatter: axisTooltip(f, (q) => {
+        const s = series[q.seriesIndex];
+        if (s?.tooltip) return null;
+        const name = q.dataIndex === partial && !q.seriesName.endsWith(' · previous') ? `${q.seriesName} (so far)` : q.seriesName;
+        const value = q.dataIndex === partial && q.value === null ? drawn[partial]![TREND_METRICS.find((m) => m.label === q.seriesName)?.key ?? 'new_enrollments'] : q.value;
+        const when = q.seriesName.endsWith(' · previous') && before?.[q.dataIndex] ? ` <span style="opacity:.7">(${bucketText(before[q.dataIndex]!.date, f)})</span>` : '';
+        return value === null || value === undefined ? null : `${q.marker}${name}: <strong>${valueText(value, f)}</strong>${when}`;
+      }),
+    },
+    series,
+  };
 }
 
 /** Horizontal bars proportional to `entered`, the drop-off between steps as a lighter bar, the bottleneck in red. */
@@ -94,7 +172,7 @@ export function funnelOptions(steps: readonly FunnelStepLike[], bottleneck: stri
         stack: 'funnel',
         color: accent,
         data: steps.map((s) => ({ value: s.completed, itemStyle: { color: s.step_id === bottleneck ? PALETTE.danger : accent } })),
-        label: { show: true, position: 'insideLeft', fontSize: 10, color: '#fff', formatter: '{c}' },
+        label: { show: true, position: 'insideLeft', fontSize: 10, color: '#fff', formatter: (p: { value: number }) => formatNumber(p.value) },
       },
       {
         name: 'Dropped off',
@@ -120,16 +198,16 @@ export interface SeriesSpec {
 }
 
 /** Bars (stacked when series share a stack) and lines over the same buckets. */
-export function seriesOptions(categories: readonly string[], series: readonly SeriesSpec[]) {
+export function seriesOptions(categories: readonly string[], series: readonly SeriesSpec[], format: ChartFormat = {}) {
   return {
-    ...bucketFrame(categories, { gridLeft: 56 }),
+    ...bucketFrame(categories, { gridLeft: 56, format }),
     series: series.map((s) => ({
       name: s.name,
       type: s.type ?? 'bar',
       data: s.data,
       ...(s.color ? { color: s.color } : {}),
       ...(s.stack ? { stack: s.stack } : {}),
-      ...(s.type === 'line' ? { symbol: 'none', ...(s.dashed ? { lineStyle: { type: 'dashed' } } : {}) } : { barMaxWidth: 28 }),
+      ...(s.type === 'line' ? { symbol: 'none', ...(s.dashed ? { lineStyle: PREVIOUS_LINE } : {}) } : { barMaxWidth: 28 }),
     })),
   };
 }
@@ -143,16 +221,26 @@ export interface ForecastPoint {
 
 /**
  * A history line, then the forecast as a dashed line inside its prediction interval (a band drawn as a
- * transparent lower series with the interval's width stacked on it).
+ * transparent lower series with the interval's width stacked on it). The tooltip names the values, not the
+ * drawing: "Forecast $1.33", "95% interval $0.68–$1.99" (never the band's width).
  */
-export function forecastOptions(history: readonly { date: string; value: number }[], forecast: readonly ForecastPoint[], name: string, accent = PALETTE.primary) {
+export function forecastOptions(history: readonly { date: string; value: number }[], forecast: readonly ForecastPoint[], name: string, accent = PALETTE.primary, format: ChartFormat = {}) {
   const categories = [...history.map((h) => h.date), ...forecast.map((f) => f.date)];
   const pad = (n: number) => new Array<number | null>(n).fill(null);
   const last = history.at(-1);
   // the forecast line starts at the last actual day, so the two lines join
   const joined = last ? [...pad(history.length - 1), last.value] : [];
+  const tooltip = (raw: TooltipParam | TooltipParam[]) => {
+    const i = (Array.isArray(raw) ? raw[0] : raw)?.dataIndex;
+    if (i === undefined) return '';
+    const head = `<strong>${bucketText(categories[i]!, format, true)}</strong>`;
+    if (i < history.length) return `${head}<br/>${name}: <strong>${valueText(history[i]!.value, format)}</strong>`;
+    const f = forecast[i - history.length]!;
+    return `${head}<br/>Forecast <strong>${valueText(f.value, format)}</strong><br/>95% interval <strong>${formatRange(f.lower, f.upper, format.unit, format.locale)}</strong>`;
+  };
   return {
-    ...bucketFrame(categories, { gridLeft: 56, legend: { data: [name, 'Forecast', '95% interval'] } }),
+    ...bucketFrame(categories, { gridLeft: 56, format, legend: { data: [name, 'Forecast', '95% interval'] } }),
+    tooltip: { trigger: 'axis', formatter: tooltip },
     series: [
       { name, type: 'line', data: [...history.map((h) => h.value), ...pad(forecast.length)], color: accent, symbol: 'none' },
       { name: 'Forecast', type: 'line', data: [...joined, ...forecast.map((f) => f.value)], color: accent, symbol: 'none', lineStyle: { type: 'dashed' } },
