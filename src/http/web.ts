@@ -18,7 +18,7 @@ export function webDirectory(configured: string | undefined): string | null {
 }
 
 /** The app's pages (web/src/main.tsx routes them); any other path stays a 404. */
-const APP_PAGES = /^\/(sign-in|overview|costs|activity|errors|alerts|experiments(?:\/[^/?]+)?|dashboards(?:\/[^/?]+)?|embed\/[^/?]+|workflows\/[^/?]+)?\/?(\?|$)/;
+const APP_PAGES = /^\/(sign-in|overview|costs|activity|errors|alerts|settings(?:\/[^/?]+)?|experiments(?:\/[^/?]+)?|dashboards(?:\/[^/?]+)?|embed\/[^/?]+|workflows\/[^/?]+)?\/?(\?|$)/;
 
 export async function registerWeb(app: FastifyInstance, webDir: string | null): Promise<(request: FastifyRequest, reply: FastifyReply) => boolean> {
   if (webDir) {

@@ -4,11 +4,18 @@
  */
 import { reportAnswer, reportUnreachable, UnreachableError } from './connection.js';
 
+/** A field the API refused (problem+json `errors`): a JSON pointer into the request body, and why. */
+export interface ProblemFieldError {
+  path: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly title?: string,
+    readonly errors: readonly ProblemFieldError[] = [],
   ) {
     super(message);
   }
@@ -48,9 +55,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     body = undefined;
   }
   if (!res.ok) {
-    const problem = (body ?? {}) as { detail?: string; title?: string };
+    const problem = (body ?? {}) as { detail?: string; title?: string; errors?: ProblemFieldError[] };
     if (res.status === 401 && !path.endsWith('/session')) onUnauthorized();
-    throw new ApiError(res.status, problem.detail ?? problem.title ?? `${res.status} ${res.statusText}`, problem.title);
+    throw new ApiError(res.status, problem.detail ?? problem.title ?? `${res.status} ${res.statusText}`, problem.title, Array.isArray(problem.errors) ? problem.errors : []);
   }
   return body as T;
 }

@@ -18,6 +18,7 @@ import { Activity } from './pages/platform/Activity.js';
 import { Costs } from './pages/platform/Costs.js';
 import { Errors } from './pages/platform/Errors.js';
 import { Overview } from './pages/platform/Overview.js';
+import { Settings, settingsSectionOfPath } from './pages/settings/Settings.js';
 import { experimentOfPath } from './experiment-queries.js';
 import { dashboardOfPath, embedTokenOfPath } from './dashboard-queries.js';
 import { navigate, useLocation } from './router.js';
@@ -116,6 +117,8 @@ function App() {
         <Activity search={search} locale={locale} />
       ) : path === '/errors' ? (
         <Errors search={search} locale={locale} />
+      ) : settingsSectionOfPath(path) !== null ? (
+        <Settings section={settingsSectionOfPath(path)!} who={me} locale={locale} />
       ) : (
         <NotFound />
       )}

@@ -14,6 +14,7 @@ const PAGES = [
   ['/dashboards', 'Dashboards'],
   ['/experiments', 'Experiments'],
   ['/alerts', 'Alerts'],
+  ['/settings', 'Settings'],
 ] as const;
 
 export function Layout({ who, current, onSignOut, children }: { who: Who; current: string; onSignOut: () => void; children: ReactNode }) {

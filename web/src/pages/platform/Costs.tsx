@@ -11,6 +11,7 @@ import { formatCount, formatPercent, formatUsd } from '../../format.js';
 import type { BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from '../../platform-api.js';
 import { dates, PageHead, periodParams, useWorkflowNames } from './common.js';
 import { usePageView } from '../../use-page-view.js';
+import { linkProps } from '../../router.js';
 
 const BY = [
   { key: 'workflow', label: 'Workflow' },
@@ -128,7 +129,13 @@ export function Costs({ search, locale }: { search: string; locale?: string | un
         <QueryState
           query={budgets}
           error={(e) => (e instanceof ApiError && e.status === 403 ? <Empty>Budgets are set and seen by account admins.</Empty> : null)}
-          empty={(d) => d.budgets.length === 0 && 'No budgets yet: an admin sets them with PUT /api/v1/analytics/costs/budgets.'}
+          empty={(d) =>
+            d.budgets.length === 0 && (
+              <>
+                No budget yet. <a {...linkProps('/settings/budgets')}>Set a monthly budget</a> to be alerted before the month's spend runs over.
+              </>
+            )
+          }
         >
           {(d) => (
             <ul className="budgets">
