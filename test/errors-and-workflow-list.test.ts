@@ -136,6 +136,7 @@ describe('the workflow list', () => {
   test('failure rate, cost, last run and the change against the period before', async () => {
     const r = await rt.call('GET', url('workflows'), admin);
     assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.bucket_dates, ['2026-03-02', '2026-03-03']);
     const row = (id: string) => r.json.workflows.find((w: any) => w.workflow_id === id);
     const pick = (w: any) => ({
       enrolled: w.total_enrolled, failed: w.failed, failure_rate: w.failure_rate, cost_usd: w.cost_usd, last_run_at: w.last_run_at,

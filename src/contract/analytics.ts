@@ -178,5 +178,9 @@ export type WorkflowFigures = Static<typeof WorkflowFigures>;
 export const WorkflowOverview = obj({ ...WorkflowFiguresProps, name: Type.String(), registered: Type.Boolean(), last_event_at: NullStr });
 export type WorkflowOverview = Static<typeof WorkflowOverview>;
 
-export const WorkflowsOverviewResponse = obj({ period: PeriodSchema, workflows: Type.Array(WorkflowOverview) });
+export const WorkflowsOverviewResponse = obj({
+  period: PeriodSchema,
+  workflows: Type.Array(WorkflowOverview),
+  bucket_dates: Type.Array(Type.String(), { description: 'the date of each bucket of `enrollments` (YYYY-MM-DD, or RFC 3339 with offset for hours), oldest first' }),
+});
 export type WorkflowsOverviewResponse = Static<typeof WorkflowsOverviewResponse>;

@@ -19,7 +19,7 @@ import { ResultCache } from './cache.js';
 import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress } from './panels.js';
-import type { Period } from './period.js';
+import { buckets, type Period } from './period.js';
 import type { Filters, Scope, Target } from './scope.js';
 import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
 import { COMPARABLE, metric, type ComparableMetric } from './definitions.js';
@@ -102,6 +102,7 @@ export class MetricsQueryService {
     return {
       period: PeriodOut(period),
       workflows: listed.map((w, i) => ({ ...figures[i]!, name: w.name, registered: w.registered, last_event_at: w.last_event_at })),
+      bucket_dates: buckets(period).map((b) => b.date),
     };
   }
 

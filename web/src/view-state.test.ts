@@ -49,3 +49,11 @@ test('the anomaly chart reads hours up to 14 days, days beyond', () => {
   assert.equal(anomalyBucket({ ...v, range: null, start: '2026-03-01', end: '2026-03-14' }), 'hour');
   assert.equal(anomalyBucket({ ...v, range: null, start: '2026-03-01', end: '2026-03-15' }), 'day');
 });
+
+test('the workflow filter and a table\'s order travel in the URL; a malformed order is dropped', () => {
+  const v = { ...defaultView('UTC'), workflow: 'wf/a b', sort: '-failure_rate' };
+  const search = viewSearch(v);
+  assert.equal(search, '?range=last_30_days&timezone=UTC&workflow=wf%2Fa+b&sort=-failure_rate');
+  assert.deepEqual(parseView(search, 'UTC'), v);
+  assert.equal(parseView('?sort=name;drop', 'UTC').sort, null);
+});

@@ -35,6 +35,10 @@ export interface View {
   drill: string | null;
   /** The execution whose timeline is open (`?execution=`). */
   execution: string | null;
+  /** One workflow of the pages about every workflow (`?workflow=`, the errors page's filter); null: all of them. */
+  workflow: string | null;
+  /** A table's order (`?sort=`: a column key, `-` first for descending); null: the page's default. */
+  sort: string | null;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -48,7 +52,7 @@ export function browserTimezone(): string {
 }
 
 export function defaultView(timezone = browserTimezone()): View {
-  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, metrics: [...METRICS], area: false, watch: null, alert: null, drill: null, execution: null };
+  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, metrics: [...METRICS], area: false, watch: null, alert: null, drill: null, execution: null, workflow: null, sort: null };
 }
 
 export function parseView(search: string, timezone = browserTimezone()): View {
@@ -78,6 +82,9 @@ export function parseView(search: string, timezone = browserTimezone()): View {
   if (q.get('alert')) v.alert = q.get('alert')!.slice(0, 64);
   if (q.get('drill')) v.drill = q.get('drill')!.slice(0, 2000);
   if (q.get('execution')) v.execution = q.get('execution')!.slice(0, 256);
+  if (q.get('workflow')) v.workflow = q.get('workflow')!.slice(0, 128);
+  const sort = q.get('sort');
+  if (sort && /^-?[a-z_]{1,40}$/.test(sort)) v.sort = sort;
   return v;
 }
 
@@ -100,6 +107,8 @@ export function viewSearch(v: View): string {
   if (v.alert !== null) q.set('alert', v.alert);
   if (v.drill !== null) q.set('drill', v.drill);
   if (v.execution !== null) q.set('execution', v.execution);
+  if (v.workflow !== null) q.set('workflow', v.workflow);
+  if (v.sort !== null) q.set('sort', v.sort);
   return `?${q.toString()}`;
 }
 

@@ -25,7 +25,7 @@ export const overviewRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         schema: {
           tags: ['analytics'],
           summary: 'Every workflow at a glance',
-          description: 'For each workflow the key may read: name, the cohort figures of the period (total_enrolled, currently_active, completed, completion_rate, goals_achieved, conversion_rate, as defined for the summary) and `enrollments`, the new enrollments per bucket (a sparkline).',
+          description: 'For each workflow the key may read: name, the cohort figures of the period (total_enrolled, currently_active, completed, completion_rate, goals_achieved, conversion_rate, as defined for the summary) and `enrollments`, the new enrollments per bucket (a sparkline, the buckets\' dates in `bucket_dates`); failed and failure_rate, the cost recorded in the period, the last run (newest execution.started), the period before\'s figures (`previous`) and enrolled_change_percent.',
           querystring: OverviewQuery,
           response: { 200: WorkflowsOverviewResponse },
         },

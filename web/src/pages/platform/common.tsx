@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { api } from '../../api.js';
 import { DateControls } from '../../components/DateControls.js';
+import { usePageTitle } from '../../use-page-title.js';
 import type { View } from '../../view-state.js';
 
 /** The period parameters of the platform endpoints. */
@@ -14,7 +15,9 @@ export function periodParams(v: View): Record<string, string | undefined> {
   };
 }
 
-export function PageHead({ title, view, onChange, compare = false, children }: { title: string; view: View; onChange: (v: View) => void; compare?: boolean; children?: ReactNode }) {
+/** The page's heading and period controls; the browser title is the heading's (with `titleDetail` first: a filter's name). */
+export function PageHead({ title, titleDetail, view, onChange, compare = false, children }: { title: string; titleDetail?: string | null; view: View; onChange: (v: View) => void; compare?: boolean; children?: ReactNode }) {
+  usePageTitle(titleDetail, title);
   return (
     <>
       <div className="page-head">
