@@ -17,6 +17,7 @@ import { useMetricInfo, type MetricInfo } from '../metric-catalog.js';
 import { linkProps } from '../router.js';
 import { RulesPanel, SilencesPanel } from './AlertAdmin.js';
 import { useWorkflowNames } from './platform/common.js';
+import { usePageTitle } from '../use-page-title.js';
 
 type Info = (name: string) => MetricInfo;
 type Names = (id: string | null) => string;
@@ -30,6 +31,7 @@ export function AlertsPage({ search, locale, canChange, isAdmin }: { search: str
   const info = useMetricInfo();
   const name = useWorkflowNames();
   const props = { info, name, locale, canChange, selected };
+  usePageTitle('Alerts');
   return (
     <>
       <div className="page-head">

@@ -10,12 +10,14 @@ import { ErrorState, QueryState } from '../components/States.js';
 import { formatInstant } from '../format.js';
 import { linkProps, navigate } from '../router.js';
 import '../dashboards.css';
+import { usePageTitle } from '../use-page-title.js';
 
 const ACCESS: Record<DashboardOut['your_access'], string> = { owner: 'yours', admin: 'admin', edit: 'shared, edit', read: 'shared, read' };
 
 export function DashboardList({ locale, canChange }: { locale?: string | undefined; canChange: boolean }) {
   const client = useQueryClient();
   const list = useQuery(dashboardQueries.list());
+  usePageTitle('Dashboards');
   const templates = useQuery(dashboardQueries.templates());
   const [name, setName] = useState('');
   const [template, setTemplate] = useState('');

@@ -17,6 +17,7 @@ import { useMetricInfo } from '../metric-catalog.js';
 import { linkProps } from '../router.js';
 import { useWorkflowList } from './platform/common.js';
 import '../dashboards.css';
+import { usePageTitle } from '../use-page-title.js';
 
 const NEW = '__new__';
 const draftOf = (d: DashboardOut): DashboardDraft => ({ name: d.name, description: d.description, workflow_ids: d.workflow_ids, widgets: d.widgets });
@@ -49,6 +50,7 @@ function newWidget(kind: WidgetKindOut, at: { x: number; y: number }, dashboardW
 
 export function DashboardPage({ dashboardId, locale, accent }: { dashboardId: string; locale?: string | undefined; accent?: string | undefined }) {
   const detail = useQuery(dashboardQueries.detail(dashboardId));
+  usePageTitle(detail.data?.name, 'Dashboards');
   return (
     <QueryState query={detail} skeleton={320} label="Loading dashboard" retry>
       {(d) => <Builder dashboard={d} locale={locale} accent={accent} />}

@@ -8,6 +8,7 @@ import { DASH, formatInstant } from '../format.js';
 import { useMetricInfo } from '../metric-catalog.js';
 import { linkProps } from '../router.js';
 import { useWorkflowNames } from './platform/common.js';
+import { usePageTitle } from '../use-page-title.js';
 
 export function StatusBadge({ status }: { status: ExperimentOut['status'] }) {
   return (
@@ -20,6 +21,7 @@ export function StatusBadge({ status }: { status: ExperimentOut['status'] }) {
 export function ExperimentList({ search, locale }: { search: string; locale?: string | undefined }) {
   const workflow = new URLSearchParams(search).get('workflow_id') || null;
   const list = useQuery(experimentQueries.list(workflow));
+  usePageTitle('Experiments');
   const name = useWorkflowNames();
   const info = useMetricInfo();
   return (

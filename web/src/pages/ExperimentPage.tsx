@@ -21,6 +21,7 @@ import { useMetricInfo, type MetricInfo } from '../metric-catalog.js';
 import { linkProps } from '../router.js';
 import { StatusBadge } from './ExperimentList.js';
 import { useWorkflowNames } from './platform/common.js';
+import { usePageTitle } from '../use-page-title.js';
 
 type Results = ExperimentResultsResponse;
 type Arm = Results['arms'][number];
@@ -31,6 +32,7 @@ export function ExperimentPage({ experimentId, locale, canChange }: { experiment
   // a running experiment's figures move as events arrive
   const results = useQuery({ ...experimentQueries.results(experimentId), refetchInterval: detail.data?.status === 'running' ? 60_000 : false });
   const decisions = useQuery(experimentQueries.decisions(experimentId));
+  usePageTitle(detail.data?.name, 'Experiments');
   const info = useMetricInfo();
   const name = useWorkflowNames();
   useEffect(() => void loadChart(), []);

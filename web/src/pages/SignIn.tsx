@@ -5,9 +5,11 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, type Who } from '../api.js';
+import { usePageTitle } from '../use-page-title.js';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (who: Who) => void }) {
   const [key, setKey] = useState('');
+  usePageTitle('Sign in');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const tried = useRef<string | null>(null);

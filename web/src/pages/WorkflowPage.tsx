@@ -30,6 +30,7 @@ import { linkProps, navigate } from '../router.js';
 import { usePageView } from '../use-page-view.js';
 import { workflowQueries } from '../workflow-queries.js';
 import { analyticsParams, GRANULARITIES, granularityAllowed, viewSearch, type View } from '../view-state.js';
+import { usePageTitle } from '../use-page-title.js';
 
 const LIVE_TEXT: Record<LiveStatus, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', polling: 'Updating every 15 s' };
 
@@ -48,6 +49,7 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
   useEffect(() => void loadChart(), []);
 
   const detail = useQuery(workflowQueries.detail(workflowId));
+  usePageTitle(detail.data?.name ?? workflowId, 'Workflows');
   const summary = useQuery({ ...workflowQueries.summary(workflowId, params), placeholderData: keepPreviousData });
   const funnel = useQuery({ ...workflowQueries.funnel(workflowId, params), placeholderData: keepPreviousData });
   const actions = useQuery({ ...workflowQueries.actions(workflowId, params), placeholderData: keepPreviousData });
