@@ -93,7 +93,9 @@ export const PREVIOUS_ICON = 'path://M0 6h5v3H0zM7 6h5v3H7zM14 6h5v3h-5z';
 /** How a previous period's line is drawn: dashed, thinner, lighter than the current one. */
 export const PREVIOUS_LINE = { type: 'dashed', width: 1.5, opacity: 0.55 } as const;
 /** A previous period's series name: the metric's, marked "previous". */
-export const previousName = (label: string) => `${label} · previous`;
+export const previousName = (label: string) => `${label} (previous period)`;
+/** Whether a series is a previous period's (named by previousName). */
+export const isPrevious = (name: string) => name.endsWith(' (previous period)');
 
 /** How far a period has run: the summary's period fields (periodProgress). */
 export interface ProgressLike {
@@ -136,7 +138,7 @@ export function trendOptions(rows: readonly TrendLike[], previous?: readonly Tre
   }
   const f = choice.format ?? {};
   const names = series.map((x) => x.name as string).filter((n, k, all) => all.indexOf(n) === k);
-  const frame = bucketFrame(drawn.map((r) => r.date), { gridLeft: 48, minInterval: 1, format: f, legend: { data: names.map((n) => (n.endsWith(' · previous') ? { name: n, icon: PREVIOUS_ICON, itemStyle: { opacity: 0.6 } } : { name: n })) } });
+  const frame = bucketFrame(drawn.map((r) => r.date), { gridLeft: 48, minInterval: 1, format: f, legend: { data: names.map((n) => (isPrevious(n) ? { name: n, icon: PREVIOUS_ICON, itemStyle: { opacity: 0.6 } } : { name: n })) } });
   return {
     ...frame,
     tooltip: {
@@ -144,9 +146,9 @@ export function trendOptions(rows: readonly TrendLike[], previous?: readonly Tre
       formatter: axisTooltip(f, (q) => {
         const s = series[q.seriesIndex];
         if (s?.tooltip) return null;
-        const name = q.dataIndex === partial && !q.seriesName.endsWith(' · previous') ? `${q.seriesName} (so far)` : q.seriesName;
+        const name = q.dataIndex === partial && !isPrevious(q.seriesName) ? `${q.seriesName} (so far)` : q.seriesName;
         const value = q.dataIndex === partial && q.value === null ? drawn[partial]![TREND_METRICS.find((m) => m.label === q.seriesName)?.key ?? 'new_enrollments'] : q.value;
-        const when = q.seriesName.endsWith(' · previous') && before?.[q.dataIndex] ? ` <span style="opacity:.7">(${bucketText(before[q.dataIndex]!.date, f)})</span>` : '';
+        const when = isPrevious(q.seriesName) && before?.[q.dataIndex] ? ` <span style="opacity:.7">(${bucketText(before[q.dataIndex]!.date, f)})</span>` : '';
         return value === null || value === undefined ? null : `${q.marker}${name}: <strong>${valueText(value, f)}</strong>${when}`;
       }),
     },

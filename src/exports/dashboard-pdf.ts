@@ -6,6 +6,7 @@
  * from the widget data: nothing is computed here but the drawing.
  */
 import PDFDocument from 'pdfkit';
+import { standardFontText } from './pdf-text.js';
 import type { DashboardDataResponse, DashboardOut, WidgetDataOut } from '../contract/index.js';
 import { describeChange, formatBucketDate, formatMetricValue } from '../format/index.js';
 import type { Branding } from './pdf-report.js';
@@ -119,7 +120,7 @@ function widget(doc: PDFKit.PDFDocument, title: string, d: WidgetDataOut, accent
 
 /** The PDF of a dashboard and its widgets' data. */
 export function renderDashboardPdf(dashboard: DashboardOut, data: DashboardDataResponse, branding: Branding): PDFKit.PDFDocument {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: dashboard.name, Author: branding.name } });
+  const doc = standardFontText(new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: dashboard.name, Author: branding.name } }));
   const accent = branding.accent;
   doc.fillColor(accent).fontSize(9).text(branding.name, MARGIN, MARGIN);
   doc.moveDown(0.3).fillColor('#111111').fontSize(18).text(dashboard.name, { width: WIDTH });

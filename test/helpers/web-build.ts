@@ -17,7 +17,7 @@ function newest(dir: string): number {
 
 export async function ensureWebBuild(): Promise<string> {
   const index = path.join(WEB_DIR, 'index.html');
-  const sources = Math.max(newest('web'), newest('src/charts'), newest('src/contract'));
+  const sources = Math.max(newest('web'), newest('src/charts'), newest('src/contract'), newest('src/format'));
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return WEB_DIR;
   // async: a synchronous child would stall this process (and any server it runs) while Vite builds
   const code = await new Promise<number | null>((resolve, reject) => {

@@ -1,6 +1,11 @@
-/** A row of figure cards: a label, the value as read, and optionally its change against the previous period; a value with `href` links to the executions behind it. */
+/**
+ * A row of figure cards: a label, the value as read, and its change against the previous period with context —
+ * the previous value beside it, rates in points, no percentage on a tiny base, coloured by whether the move is good
+ * for the metric, "so far" while the period runs (describeChange, src/format/changes.ts). A value with `href`
+ * links to the executions behind it.
+ */
 import type { ReactNode } from 'react';
-import { changeTone, formatChange } from '../format.js';
+import { describeChange, formatChange, toneOf } from '../format.js';
 import { linkProps } from '../router.js';
 
 export interface FigureCard {
@@ -9,12 +14,39 @@ export interface FigureCard {
   /** The raw number (kept in data-value, so tests compare it with the API's). */
   value: number | null;
   text: string;
-  /** Change in percent; undefined = no comparison shown. */
+  /** The previous period's value: the change is read from it (with `unit` and `better`). undefined = no comparison shown. */
+  previous?: number | null | undefined;
+  /** The metric's unit in the catalog (percent, hours, usd, executions, …). */
+  unit?: string | undefined;
+  /** Which way is good news (the catalog's `better`); default higher. */
+  better?: string | undefined;
+  /** false while the period includes now: the change is "so far", not judged. */
+  complete?: boolean | undefined;
+  /** A change in percent given without the previous value (pages that have only that); undefined = none. */
   change?: number | null | undefined;
   higherIsBetter?: boolean;
   note?: ReactNode;
   /** The app URL listing what the figure counts (the drill-down); the value becomes a link. */
   href?: string | undefined;
+}
+
+function Change({ card, locale }: { card: FigureCard; locale?: string | undefined }) {
+  if (card.previous !== undefined) {
+    const c = describeChange({ now: card.value, before: card.previous, unit: card.unit, better: card.better ?? 'higher', complete: card.complete }, locale);
+    const title = c.kind === 'in_progress' ? 'The period is not over: its figure so far, beside the whole previous period' : 'Change against the previous period of the same length';
+    return (
+      <div className={`card-change tone-${c.tone}`} title={title} data-change-kind={c.kind}>
+        {c.kind === 'in_progress' ? <span className="muted">So far</span> : <span className="change-text">{c.text}</span>}{' '}
+        <span className="muted">{c.kind === 'in_progress' ? '· previous period' : 'vs'} {c.previous}</span>
+      </div>
+    );
+  }
+  if (card.change === undefined) return null;
+  return (
+    <div className={`card-change tone-${toneOf(card.change, (card.higherIsBetter ?? true) ? 'higher' : 'lower')}`} title="Change against the previous period of the same length" data-change-kind="percent">
+      {formatChange(card.change, locale)} <span className="muted">vs previous</span>
+    </div>
+  );
 }
 
 export function FigureCards({ cards, locale }: { cards: FigureCard[]; locale?: string | undefined }) {
@@ -32,11 +64,7 @@ export function FigureCards({ cards, locale }: { cards: FigureCard[]; locale?: s
               card.text
             )}
           </div>
-          {card.change !== undefined && (
-            <div className={`card-change tone-${changeTone(card.change, card.higherIsBetter ?? true)}`} title="Change against the previous period of the same length">
-              {formatChange(card.change, locale)} <span className="muted">vs previous</span>
-            </div>
-          )}
+          <Change card={card} locale={locale} />
           {card.note && <div className="card-change muted">{card.note}</div>}
         </div>
       ))}

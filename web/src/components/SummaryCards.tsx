@@ -1,32 +1,40 @@
-/** The workflow summary's cards: each figure of the period with its change against the previous period; the counts link to their executions with `href`. */
-import type { SummaryChange, SummaryResponse } from '../api.js';
-import { changePercent, formatCount, formatHours, formatPercent } from '../format.js';
+/**
+ * The workflow summary's cards: each figure of the period beside its previous value, its change read by the
+ * metric catalog's unit and better direction (rates in points, no percentage on a tiny base, "so far" while the
+ * period includes now); the counts link to their executions with `href`.
+ */
+import type { SummaryResponse } from '../api.js';
+import { formatCount, formatHours, formatPercent } from '../format.js';
+import { useMetricInfo } from '../metric-catalog.js';
 import { FigureCards, type FigureCard } from './FigureCards.js';
 
+type Figure = [key: string, label: string, metric: string, unit: string, value: (s: SummaryResponse['summary']) => number | null];
+
+/** Each card: its summary field, the catalog metric it is (unit and better direction), and the unit to read it in until the catalog answers. */
+const FIGURES: Figure[] = [
+  ['total_enrolled', 'Enrolled', 'enrolled', 'executions', (s) => s.total_enrolled],
+  ['currently_active', 'Active now', 'active', 'executions', (s) => s.currently_active],
+  ['completed', 'Completed', 'completed', 'executions', (s) => s.completed],
+  ['completion_rate', 'Completion rate', 'completion_rate', 'percent', (s) => s.completion_rate],
+  ['goals_achieved', 'Goals achieved', 'converted', 'executions', (s) => s.goals_achieved],
+  ['conversion_rate', 'Conversion rate', 'conversion_rate', 'percent', (s) => s.conversion_rate],
+  ['average_duration_hours', 'Average duration', 'duration_hours', 'hours', (s) => s.average_duration_hours],
+  ['median_duration_hours', 'Median duration', 'duration_hours_p50', 'hours', (s) => s.duration_hours.p50],
+];
+
+const text = (unit: string, v: number | null, locale: string | undefined) => (unit === 'percent' ? formatPercent(v, locale) : unit === 'hours' ? formatHours(v, locale) : formatCount(v, locale));
+
 export function SummaryCards({ data, locale, href }: { data: SummaryResponse; locale?: string | undefined; href?: ((figure: string) => string | undefined) | undefined }) {
-  const s = data.summary;
-  const c = data.comparison;
-  const change = (k: keyof SummaryChange) => (c ? c.change_percent[k] : undefined);
-  return (
-    <FigureCards
-      locale={locale}
-      cards={([
-        { key: 'total_enrolled', label: 'Enrolled', value: s.total_enrolled, text: formatCount(s.total_enrolled, locale), change: change('total_enrolled') },
-        { key: 'currently_active', label: 'Active now', value: s.currently_active, text: formatCount(s.currently_active, locale), change: change('currently_active') },
-        { key: 'completed', label: 'Completed', value: s.completed, text: formatCount(s.completed, locale), change: change('completed') },
-        { key: 'completion_rate', label: 'Completion rate', value: s.completion_rate, text: formatPercent(s.completion_rate, locale), change: change('completion_rate') },
-        { key: 'goals_achieved', label: 'Goals achieved', value: s.goals_achieved, text: formatCount(s.goals_achieved, locale), change: change('goals_achieved') },
-        { key: 'conversion_rate', label: 'Conversion rate', value: s.conversion_rate, text: formatPercent(s.conversion_rate, locale), change: change('conversion_rate') },
-        { key: 'average_duration_hours', label: 'Average duration', value: s.average_duration_hours, text: formatHours(s.average_duration_hours, locale), change: change('average_duration_hours'), higherIsBetter: false },
-        {
-          key: 'median_duration_hours',
-          label: 'Median duration',
-          value: s.duration_hours.p50,
-          text: formatHours(s.duration_hours.p50, locale),
-          change: c ? changePercent(s.duration_hours.p50, c.summary.duration_hours.p50) : undefined,
-          higherIsBetter: false,
-        },
-      ] as FigureCard[]).map((card) => ({ ...card, href: href?.(card.key) }))}
-    />
-  );
+  const info = useMetricInfo();
+  const before = data.comparison?.summary;
+  const cards: FigureCard[] = FIGURES.map(([key, label, metric, unit, value]) => {
+    const m = info(metric);
+    const v = value(data.summary);
+    return {
+      key, label, value: v, text: text(unit, v, locale),
+      ...(before ? { previous: value(before), unit: m.unit ?? unit, better: m.better, complete: data.period.complete } : {}),
+      href: href?.(key),
+    };
+  });
+  return <FigureCards locale={locale} cards={cards} />;
 }

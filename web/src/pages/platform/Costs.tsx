@@ -7,7 +7,7 @@ import { DataTable } from '../../components/DataTable.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
 import { Empty, ErrorState, QueryState, Skeleton } from '../../components/States.js';
-import { formatCount, formatPercent, formatUsd } from '../../format.js';
+import { formatCount, formatPercent, formatRange, formatUsd } from '../../format.js';
 import type { BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from '../../platform-api.js';
 import { dates, PageHead, periodParams, useWorkflowNames } from './common.js';
 import { usePageView } from '../../use-page-view.js';
@@ -32,17 +32,19 @@ export function Costs({ search, locale }: { search: string; locale?: string | un
 
   const spend = useMemo(() => {
     const b = costs.data?.buckets ?? [];
-    return seriesOptions(dates(b), [{ name: 'USD', data: b.map((x) => x.usd), color: PALETTE.primary }]);
-  }, [costs.data]);
+    return seriesOptions(dates(b), [{ name: 'Spent', data: b.map((x) => x.usd), color: PALETTE.primary }], { unit: 'usd', locale });
+  }, [costs.data, locale]);
   const outlook = useMemo(() => {
     const f = forecast.data;
     if (!f) return null;
     return forecastOptions(
       f.history.daily.map((d) => ({ date: d.date, value: d.usd })),
       f.forecast.map((d) => ({ date: d.date, value: d.usd, lower: d.usd_lower, upper: d.usd_upper })),
-      'USD per day',
+      'Spent per day',
+      PALETTE.primary,
+      { unit: 'usd', locale },
     );
-  }, [forecast.data]);
+  }, [forecast.data, locale]);
 
   const c = costs.data;
   const f = forecast.data;
@@ -64,7 +66,7 @@ export function Costs({ search, locale }: { search: string; locale?: string | un
               label: `Next ${f?.totals.days ?? 30} days (forecast)`,
               value: f?.totals.usd ?? null,
               text: f ? formatUsd(f.totals.usd, locale) : '…',
-              note: f ? `95%: ${formatUsd(f.totals.usd_lower, locale)} – ${formatUsd(f.totals.usd_upper, locale)}` : undefined,
+              note: f ? `95% interval ${formatRange(f.totals.usd_lower, f.totals.usd_upper, 'usd', locale)}` : undefined,
             },
           ]}
         />

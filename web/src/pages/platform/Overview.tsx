@@ -7,7 +7,9 @@ import { DataTable } from '../../components/DataTable.js';
 import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
 import { ErrorState, QueryState, Skeleton } from '../../components/States.js';
-import { formatCount, formatDuration, formatHours, formatPercent, formatUsd } from '../../format.js';
+import { formatCount, formatDuration, formatHours, formatPercent, formatRoi, formatUsd } from '../../format.js';
+import { useMetricInfo } from '../../metric-catalog.js';
+import { periodComplete } from '../../period-progress.js';
 import type { CostsResponse, ExecutionsResponse, ExecutionsSummaryResponse, RankedWorkflow, RankingsResponse, RoiResponse } from '../../platform-api.js';
 import { linkProps } from '../../router.js';
 import { viewSearch } from '../../view-state.js';
@@ -36,7 +38,11 @@ export function Overview({ search, locale }: { search: string; locale?: string |
   }, [executions.data]);
 
   const s = summary.data?.summary;
-  const change = (k: string) => (summary.data?.comparison ? summary.data.comparison.change_percent[k] : undefined);
+  // each card beside its previous value, its change read by the catalog's unit and better direction
+  const info = useMetricInfo();
+  const prev = summary.data?.comparison?.summary;
+  const complete = periodComplete(summary.data?.period);
+  const compared = (metric: string, previous: number | null | undefined, unit: string) => (prev ? { previous: previous ?? null, unit: info(metric).unit ?? unit, better: info(metric).better, complete } : {});
   return (
     <>
       <PageHead title="Overview" view={view} onChange={setView} compare />
@@ -46,12 +52,12 @@ export function Overview({ search, locale }: { search: string; locale?: string |
         <FigureCards
           locale={locale}
           cards={[
-            { key: 'executions', label: 'Executions', value: s.executions, text: formatCount(s.executions, locale), change: change('executions') },
-            { key: 'success_rate', label: 'Success rate', value: s.success_rate, text: formatPercent(s.success_rate, locale), change: change('success_rate') },
-            { key: 'failure_rate', label: 'Failure rate', value: s.failure_rate, text: formatPercent(s.failure_rate, locale), change: change('failure_rate'), higherIsBetter: false },
-            { key: 'duration_p50', label: 'Median duration', value: s.duration_seconds.p50, text: formatDuration(s.duration_seconds.p50, locale), change: undefined, note: `p95 ${formatDuration(s.duration_seconds.p95, locale)}` },
+            { key: 'executions', label: 'Executions', value: s.executions, text: formatCount(s.executions, locale), ...compared('new_enrollments', prev?.executions, 'executions') },
+            { key: 'success_rate', label: 'Success rate', value: s.success_rate, text: formatPercent(s.success_rate, locale), ...compared('execution_completion_rate', prev?.success_rate, 'percent') },
+            { key: 'failure_rate', label: 'Failure rate', value: s.failure_rate, text: formatPercent(s.failure_rate, locale), ...compared('execution_failure_rate', prev?.failure_rate, 'percent') },
+            { key: 'duration_p50', label: 'Median duration', value: s.duration_seconds.p50, text: formatDuration(s.duration_seconds.p50, locale), ...(prev ? { previous: prev.duration_seconds.p50, unit: 'seconds', better: 'lower', complete } : {}), note: `p95 ${formatDuration(s.duration_seconds.p95, locale)}` },
             { key: 'active', label: 'Still running', value: s.active, text: formatCount(s.active, locale) },
-            { key: 'failed', label: 'Failed', value: s.failed, text: formatCount(s.failed, locale), change: change('failed'), higherIsBetter: false },
+            { key: 'failed', label: 'Failed', value: s.failed, text: formatCount(s.failed, locale), ...compared('failed', prev?.failed, 'executions') },
             { key: 'cost_usd', label: 'Cost', value: costs.data.totals.usd, text: formatUsd(costs.data.totals.usd, locale), note: `${formatCount(costs.data.totals.credits, locale)} credits` },
             { key: 'usd_per_execution', label: 'Cost per execution', value: costs.data.per_execution.usd_per_execution, text: formatUsd(costs.data.per_execution.usd_per_execution, locale) },
           ]}
@@ -99,7 +105,7 @@ export function Overview({ search, locale }: { search: string; locale?: string |
                 { label: 'Time saved', numeric: true, cell: (w) => formatHours(w.time_saved_hours, locale), footer: formatHours(d.totals.time_saved_hours, locale) },
                 { label: 'Value', numeric: true, cell: (w) => formatUsd(w.value_generated_usd, locale), footer: formatUsd(d.totals.value_generated_usd, locale) },
                 { label: 'Cost', numeric: true, cell: (w) => formatUsd(w.cost_usd, locale), footer: formatUsd(d.totals.cost_usd, locale) },
-                { label: 'ROI', numeric: true, cell: (w) => formatPercent(w.roi_percent, locale), value: (w) => w.roi_percent, footer: formatPercent(d.totals.roi_percent, locale) },
+                { label: 'ROI', numeric: true, cell: (w) => formatRoi(w.roi_percent, locale), value: (w) => w.roi_percent, footer: formatRoi(d.totals.roi_percent, locale) },
               ]}
             />
           )}
