@@ -17,7 +17,10 @@
  * sessions per enrolment.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { UnifiedResponse } from '../src/contract/unified.js';
 import { ga4Connector } from '../src/integrations/ga4.js';
@@ -26,6 +29,8 @@ import { IntegrationStore, type Integration, type StoredRecord } from '../src/in
 import { newRun, runSync } from '../src/integrations/sync.js';
 import { Ga4Fake } from './fakes/ga4-fake.js';
 import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
+import { requireTool } from './helpers/services.js';
+import { tempDir } from './helpers/store.js';
 
 let rt: TestRuntime;
 let fake: Ga4Fake;
@@ -153,4 +158,41 @@ test('a bad model or period is a 400 problem', async () => {
   assert.match(String(bad.headers['content-type']), /problem\+json/);
   const period = await rt.call('GET', '/api/v1/workflows/wf-a/analytics/unified?start_date=2026-03-31&end_date=2026-03-01', key);
   assert.equal(period.status, 400);
+});
+
+describe('in the exports', () => {
+  test('CSV dataset=unified: the internal and GA4 figures once, the CRM and derived ones under each model', async () => {
+    const res = await rt.call('GET', `/api/v1/workflows/wf-a/analytics/export?${MARCH}&dataset=unified`, key);
+    assert.equal(res.status, 200, res.text);
+    const lines = res.text.trim().split(/\r?\n/);
+    assert.equal(lines[0], 'section,figure,model,value,currency,source,last_successful_sync_at');
+    const has = (line: string) => assert.ok(lines.includes(line), `${line} in\n${lines.join('\n')}`);
+    has('internal,enrolled,,3,,flowlens,');
+    has('internal,cost,,8,USD,flowlens,');
+    has(`ga4,sessions,,34,,GA4 main (ga4 ga),${ga4SyncedAt}`);
+    has('crm,deals_won,first_touch,2,,HubSpot (hubspot hs),never');
+    has('crm,revenue,first_touch,200,EUR,HubSpot (hubspot hs),never');
+    has('crm,revenue,last_touch,600,USD,HubSpot (hubspot hs),never');
+    has('crm,deals_won,linear,1.5,,HubSpot (hubspot hs),never');
+    has('derived,cost_per_deal,linear,5.3333,USD,,');
+    has('derived,revenue_per_enrolment,linear,266.6667,USD,,');
+    assert.equal(lines.filter((l) => l.startsWith('crm,deals_won,')).length, 3);
+  });
+
+  test('the detailed PDF has the unified report table; the executive one stays one page without it', async (t) => {
+    if (!(await requireTool('pdftotext', 'poppler-utils'))) return t.skip('poppler-utils is not installed');
+    const dir = tempDir('flowlens-unified-pdf-');
+    const text = async (template: string) => {
+      const res = await rt.app.inject({ method: 'GET', url: `/api/v1/workflows/wf-a/analytics/export?${MARCH}&format=pdf&template=${template}`, headers: { authorization: `Bearer ${key}` } });
+      assert.equal(res.statusCode, 200);
+      const file = path.join(dir, `${template}.pdf`);
+      fs.writeFileSync(file, res.rawPayload);
+      return execFileSync('pdftotext', ['-layout', file, '-']).toString();
+    };
+    const detailed = await text('detailed');
+    for (const needle of ['Unified report', 'Sessions', '34', 'GA4 main, Dec', 'HubSpot, never synced', 'first_touch', '€200.00 + $1,000.00', 'last_touch', '$600.00', 'linear', '1.5', '$5.33']) {
+      assert.ok(detailed.includes(needle), `"${needle}" in\n${detailed}`);
+    }
+    assert.ok(!(await text('executive')).includes('Unified report'));
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * What an export contains (CONTRACT §6): by default one row per execution of the cohort, streamed from
  * ClickHouse in chunks (constant memory whatever the size); or the rows of the trends, funnel or
- * actions panel. Each dataset is a header and an async sequence of CSV lines.
+ * actions panel, or the unified report's figures (unified-export.ts). Each dataset is a header and an async sequence of CSV lines.
  */
 import { actions } from '../metrics/actions.js';
 import { funnel } from '../metrics/funnel.js';
@@ -12,8 +12,9 @@ import { FACTS } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 import { csvLine } from './csv.js';
 import { durationSeconds, statusCondition } from '../metrics/definitions.js';
+import { UNIFIED_COLUMNS, unifiedAllModels, unifiedCsvRows } from './unified-export.js';
 
-export const DATASETS = ['executions', 'trends', 'funnel', 'actions'] as const;
+export const DATASETS = ['executions', 'trends', 'funnel', 'actions', 'unified'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /** The seed's maximum export size. */
@@ -81,6 +82,14 @@ export async function* csvChunks(store: Store, scope: Scope, period: Period, dat
     for (const t of (await summaryWithTrends(store, scope, period)).trends) {
       progress.rows++;
       yield csvLine([t.date, t.new_enrollments, t.completions, t.conversions, t.enrollment_rate]);
+    }
+    return;
+  }
+  if (dataset === 'unified') {
+    yield csvLine(UNIFIED_COLUMNS);
+    for (const row of unifiedCsvRows(await unifiedAllModels(store, scope, period))) {
+      progress.rows++;
+      yield csvLine(row);
     }
     return;
   }

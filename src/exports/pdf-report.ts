@@ -3,9 +3,11 @@
  * timezone, generation time, the account's branding), the summary figures with their change against the
  * previous period, the trend and funnel charts drawn from the dashboard's ECharts options as vector SVG,
  * and "observations" (biggest drop-off, slowest step, largest change). `executive` fits one page;
- * `detailed` adds the action table, exit reasons and the funnel table.
+ * `detailed` adds the action table, exit reasons, the funnel table and the unified report (internal, GA4 and CRM
+ * figures under each attribution model).
  */
 import PDFDocument from 'pdfkit';
+import { standardFontText } from './pdf-text.js';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { funnelOptions, PALETTE, trendOptions } from '../charts/options.js';
 import { describeChange, formatBucketDate, formatCount, formatDuration, formatInstant, formatMetricValue, formatMilliseconds, formatPercent } from '../format/index.js';
@@ -14,6 +16,8 @@ import type { Funnel } from '../metrics/funnel.js';
 import type { Summary } from '../metrics/summary.js';
 import type { TrendRow } from '../metrics/trends.js';
 import { renderSvg } from './svg-charts.js';
+import type { UnifiedResponse } from '../contract/unified.js';
+import { unifiedPdfRows } from './unified-export.js';
 
 export const TEMPLATES = ['executive', 'detailed'] as const;
 export type Template = (typeof TEMPLATES)[number];
@@ -38,17 +42,18 @@ export interface ActionLine {
 export interface ReportInput {
   workflowId: string;
   workflowName: string;
-  period: { start_date: string; end_date: string; timezone: string; granularity: string };
+  /** The period, with how far it has run when known (periodProgress: a period that includes now is not complete). */
+  period: { start_date: string; end_date: string; timezone: string; granularity: string; complete?: boolean; buckets_begun?: number; bucket_in_progress?: string | null };
   generatedAt: Date;
   summary: Summary;
   previous: Summary | null;
   changes: Record<string, number | null> | null;
-  /** false while the period includes now: its figures are so far (their changes are not judged). */
-  complete?: boolean;
   trends: TrendRow[];
   previousTrends: TrendRow[] | null;
   funnel: Funnel;
   actions: ActionLine[];
+  /** The detailed template's unified report, one per attribution model (unified-export.ts); absent: left out. */
+  unified?: UnifiedResponse[];
   template: Template;
   branding: Branding;
 }
@@ -71,7 +76,7 @@ function figure(input: ReportInput, key: keyof Summary, metricName: string) {
   const m = metric(metricName);
   const now = input.summary[key] as number | null;
   const before = input.previous ? (input.previous[key] as number | null) : null;
-  return { text: formatMetricValue(now, m.unit, L), change: describeChange({ now, before, unit: m.unit, better: m.better, complete: input.complete }, L) };
+  return { text: formatMetricValue(now, m.unit, L), change: describeChange({ now, before, unit: m.unit, better: m.better, complete: input.period.complete }, L) };
 }
 
 /** The period as the dashboard writes dates: "Mar 1, 2026 – Mar 31, 2026". */
@@ -91,7 +96,7 @@ export function observations(input: ReportInput): string[] {
     out.push(`Slowest step: ${slow.step_name || slow.step_id}, ${formatDuration(slow.average_time_seconds, L)} on average.`);
   } else out.push('Slowest step: no step time was recorded in this period.');
   const changes = FIGURES.map(([k, label, name]) => ({ label, relative: input.changes?.[k as keyof NonNullable<ReportInput['changes']>], view: figure(input, k, name).change })).filter((c) => typeof c.relative === 'number' && c.view.kind !== 'none');
-  if (input.complete === false) out.push('The period is not over: its figures are so far, and not judged against the whole previous period.');
+  if (input.period.complete === false) out.push('The period is not over: its figures are so far, and not judged against the whole previous period.');
   else if (changes.length > 0) {
     const c = changes.reduce((a, x) => (Math.abs(x.relative!) > Math.abs(a.relative!) ? x : a));
     out.push(`Largest change: ${c.label}, ${c.view.text} against the previous period (${c.view.previous}).`);
@@ -101,7 +106,7 @@ export function observations(input: ReportInput): string[] {
 
 /** Writes the report into a PDF document stream (a Readable); the caller pipes it somewhere. */
 export function renderReport(input: ReportInput): PDFKit.PDFDocument {
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${input.workflowName} — workflow analytics`, Author: input.branding.name, Creator: 'Flowlens' } });
+  const doc = standardFontText(new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${input.workflowName} — workflow analytics`, Author: input.branding.name, Creator: 'Flowlens' } }));
   const accent = input.branding.accent;
   const width = doc.page.width - 80;
 
@@ -120,7 +125,7 @@ export function renderReport(input: ReportInput): PDFKit.PDFDocument {
   doc.fillColor(PALETTE.text).font('Helvetica-Bold').fontSize(20).text(input.workflowName, 40, y, { width });
   y = doc.y + 2;
   doc.font('Helvetica').fontSize(10).fillColor(PALETTE.muted)
-    .text(`Workflow ${input.workflowId} · ${periodText(input.period)} (${input.period.timezone})${input.complete === false ? ', in progress' : ''} · generated ${formatInstant(input.generatedAt.toISOString(), L, 'UTC')} UTC`, 40, y, { width });
+    .text(`Workflow ${input.workflowId} · ${periodText(input.period)} (${input.period.timezone})${input.period.complete === false ? ', in progress' : ''} · generated ${formatInstant(input.generatedAt.toISOString(), L, 'UTC')} UTC`, 40, y, { width });
   y = doc.y + 12;
 
   // summary figures
@@ -142,7 +147,7 @@ export function renderReport(input: ReportInput): PDFKit.PDFDocument {
   const chartH = input.template === 'executive' ? 170 : 210;
   doc.font('Helvetica-Bold').fontSize(12).text('Trend', 40, y);
   y = doc.y + 2;
-  SVGtoPDF(doc, renderSvg(trendOptions(input.trends, input.previousTrends ?? undefined, accent), Math.round(width), chartH), 40, y, { width, height: chartH, assumePt: true });
+  SVGtoPDF(doc, renderSvg(trendOptions(input.trends, input.previousTrends ?? undefined, accent, { progress: input.period, format: { locale: L, monthly: input.period.granularity === 'monthly' } }), Math.round(width), chartH), 40, y, { width, height: chartH, assumePt: true });
   y += chartH + 8;
   const funnelH = Math.min(input.template === 'executive' ? 150 : 260, 40 + 26 * Math.max(1, input.funnel.funnel_steps.length));
   doc.font('Helvetica-Bold').fontSize(12).fillColor(PALETTE.text).text(`Funnel (overall conversion ${formatPercent(input.funnel.overall_conversion, L)})`, 40, y);
@@ -174,6 +179,11 @@ export function renderReport(input: ReportInput): PDFKit.PDFDocument {
     doc.font('Helvetica-Bold').fontSize(12).text('Exit reasons', 40);
     const exits = Object.entries(input.summary.exit_reasons).sort((a, b) => b[1] - a[1]);
     table(doc, ['Reason', 'Executions'], [250, 80], exits.length ? exits.map(([r, n]) => [r || '(none)', formatCount(n, L)]) : [['none in this period', '']]);
+    if (input.unified?.length) {
+      doc.moveDown();
+      doc.font('Helvetica-Bold').fontSize(12).fillColor(PALETTE.text).text('Unified report', 40);
+      table(doc, ['Source', 'Figure', 'Model', 'Value', 'From (last successful sync, UTC)'], [55, 110, 65, 110, 175], unifiedPdfRows(input.unified, L));
+    }
   }
   doc.end();
   return doc;

@@ -4,11 +4,13 @@ import { actions } from '../metrics/actions.js';
 import { funnel, totalsOf } from '../metrics/funnel.js';
 import { PeriodOut } from '../metrics/panels.js';
 import { previousPeriod, type Period } from '../metrics/period.js';
+import { periodProgress } from '../metrics/period-progress.js';
 import type { Scope } from '../metrics/scope.js';
 import { summariesWithTrends, summaryChanges, type SummaryAndTrends } from '../metrics/summary.js';
 import type { AccountSettings } from '../privacy/account-settings.js';
 import type { Store } from '../store/store.js';
 import type { Branding, ReportInput, Template } from './pdf-report.js';
+import { unifiedAllModels } from './unified-export.js';
 
 export function brandingOf(settings: AccountSettings): Branding {
   return {
@@ -29,7 +31,7 @@ export async function reportInput(store: Store, scope: Scope, period: Period, te
   return {
     workflowId: scope.workflow,
     workflowName: latest?.name ?? scope.workflow,
-    period: PeriodOut(period),
+    period: { ...PeriodOut(period), ...periodProgress(period, new Date()) },
     generatedAt: new Date(),
     summary: now.summary,
     previous: prev.summary,
@@ -38,6 +40,7 @@ export async function reportInput(store: Store, scope: Scope, period: Period, te
     previousTrends: prev.trends,
     funnel: await funnel(store, scope, period, { catalog, totals: Promise.resolve(totalsOf(now.summary)) }),
     actions: a.actions,
+    ...(template === 'detailed' ? { unified: await unifiedAllModels(store, scope, period, now.summary) } : {}),
     template,
     branding,
   };

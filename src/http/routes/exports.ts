@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../auth/principal.js';
 import { ExportQueued, ExportRecordOut, ExportsResponse, WorkflowId, type Equivalent } from '../../contract/index.js';
 import { DATASETS, type Dataset } from '../../exports/datasets.js';
-import { checkSize, CONTENT_TYPES, exportFileName, exportStream, FORMATS, newExportId, type ExportRecord, type ExportSpec, type Format } from '../../exports/exports.js';
+import { checkSize, CONTENT_TYPES, exportFileName, exportStream, FORMATS, newExportId, periodLabel, type ExportRecord, type ExportSpec, type Format } from '../../exports/exports.js';
 import { TEMPLATES, type Template } from '../../exports/pdf-report.js';
 import { parsePeriod } from '../../metrics/period.js';
 import { scopeOf } from '../../metrics/scope.js';
@@ -20,7 +20,7 @@ import { AnalyticsQuery } from './analytics.js';
 
 const ExportFields = {
   format: Type.Optional(Type.Union(FORMATS.map((f) => Type.Literal(f)), { description: 'csv (default), json or pdf' })),
-  dataset: Type.Optional(Type.Union(DATASETS.map((d) => Type.Literal(d)), { description: 'CSV only: executions (default, one row per cohort execution), trends, funnel or actions' })),
+  dataset: Type.Optional(Type.Union(DATASETS.map((d) => Type.Literal(d)), { description: 'CSV only: executions (default, one row per cohort execution), trends, funnel, actions or unified (the unified report: internal, GA4 and CRM figures, the CRM ones under each attribution model)' })),
   template: Type.Optional(Type.Union(TEMPLATES.map((t) => Type.Literal(t)), { description: 'PDF only: executive (one page, default) or detailed' })),
 };
 const ExportQuery = Type.Composite([AnalyticsQuery, Type.Object(ExportFields)], { additionalProperties: false });
@@ -65,7 +65,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           tags: ['exports'],
           summary: 'Export analytics (CSV, JSON or PDF), streamed',
           description:
-            'CSV: one row per execution of the cohort (execution_id, contact_id, status, enrollment_source, enrolled_at, completed_at, goal_achieved_at, exit_reason, current_step_id, duration_seconds), or `dataset=trends|funnel|actions`; streamed with constant memory; cells that a spreadsheet would read as a formula get a leading apostrophe; at most 1,000,000 rows. ' +
+            'CSV: one row per execution of the cohort (execution_id, contact_id, status, enrollment_source, enrolled_at, completed_at, goal_achieved_at, exit_reason, current_step_id, duration_seconds), or `dataset=trends|funnel|actions|unified`; streamed with constant memory; cells that a spreadsheet would read as a formula get a leading apostrophe; at most 1,000,000 rows. ' +
             'JSON: the summary, funnel and actions responses in one document. PDF: a formatted report with the trend and funnel charts (`template=executive|detailed`).',
           params: WorkflowId,
           querystring: ExportQuery,
@@ -83,7 +83,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         const body = await exportStream(deps.queries, deps.accountSettings, spec);
         return reply
           .header('Content-Type', CONTENT_TYPES[spec.format])
-          .header('Content-Disposition', `attachment; filename="${exportFileName(spec.scope.workflow, spec.format)}"`)
+          .header('Content-Disposition', `attachment; filename="${exportFileName(spec.scope.workflow, spec.format, spec.dataset, periodLabel(spec.period))}"`)
           .header('X-Export-Id', id)
           .send(body);
       },
@@ -171,7 +171,7 @@ export const exportRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
         if (!record.download_url || !fs.existsSync(record.file)) throw new HttpProblem(410, `Export ${record.export_id} has expired; export again`);
         return reply
           .header('Content-Type', CONTENT_TYPES[record.format])
-          .header('Content-Disposition', `attachment; filename="${exportFileName(record.workflow_id, record.format, new Date(record.created_at))}"`)
+          .header('Content-Disposition', `attachment; filename="${exportFileName(record.workflow_id, record.format, record.dataset, record.created_at.slice(0, 10))}"`)
           .send(fs.createReadStream(record.file));
       },
     );
