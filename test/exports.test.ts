@@ -69,11 +69,30 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('exports', () => {
+  test('the four CSV datasets download under four names, each with its dataset and period; JSON and PDF by period', async () => {
+    const names: string[] = [];
+    for (const q of ['dataset=executions', 'dataset=trends', 'dataset=funnel', 'dataset=actions', 'format=json', 'format=pdf']) {
+      const res = await rt.call('GET', `/api/v1/workflows/wf/analytics/export?${Q}&${q}`, admin);
+      assert.equal(res.status, 200, `${q}: ${res.text}`);
+      names.push(/filename="([^"]+)"/.exec(String(res.headers['content-disposition']))?.[1] ?? '');
+    }
+    assert.deepEqual(names, [
+      'workflow-analytics-wf-executions-2026-03-01-to-2026-03-31.csv',
+      'workflow-analytics-wf-trends-2026-03-01-to-2026-03-31.csv',
+      'workflow-analytics-wf-funnel-2026-03-01-to-2026-03-31.csv',
+      'workflow-analytics-wf-actions-2026-03-01-to-2026-03-31.csv',
+      'workflow-analytics-wf-2026-03-01-to-2026-03-31.json',
+      'workflow-analytics-wf-2026-03-01-to-2026-03-31.pdf',
+    ]);
+    const day = await rt.call('GET', '/api/v1/workflows/wf/analytics/export?start_date=2026-03-02&end_date=2026-03-02&dataset=funnel', admin);
+    assert.equal(day.headers['content-disposition'], 'attachment; filename="workflow-analytics-wf-funnel-2026-03-02.csv"');
+  });
+
   test('CSV: one row per cohort execution, hand-computed, quoted and formula-safe', async () => {
     const res = await rt.call('GET', `/api/v1/workflows/wf/analytics/export?${Q}`, admin);
     assert.equal(res.status, 200);
     assert.match(String(res.headers['content-type']), /^text\/csv/);
-    assert.match(String(res.headers['content-disposition']), /^attachment; filename="workflow-analytics-wf-\d{4}-\d{2}-\d{2}\.csv"$/);
+    assert.equal(res.headers['content-disposition'], 'attachment; filename="workflow-analytics-wf-executions-2026-03-01-to-2026-03-31.csv"');
     const rows = parseCsv(res.text);
     assert.deepEqual(rows[0], ['execution_id', 'contact_id', 'status', 'enrollment_source', 'enrolled_at', 'completed_at', 'goal_achieved_at', 'exit_reason', 'current_step_id', 'duration_seconds']);
     assert.deepEqual(rows.slice(1), [

@@ -7,7 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '../config/config.js';
 import { DATASETS, type Dataset } from '../exports/datasets.js';
-import { checkSize, exportFileName, exportStream, FORMATS, type ExportSpec, type Format } from '../exports/exports.js';
+import { checkSize, exportFileName, exportStream, FORMATS, periodLabel, type ExportSpec, type Format } from '../exports/exports.js';
 import { TEMPLATES, type Template } from '../exports/pdf-report.js';
 import { DerivedTables } from '../derived/derived-tables.js';
 import { RepairJournal } from '../ingest/repair-journal.js';
@@ -55,7 +55,7 @@ export async function exportCommand(flags: ExportFlags): Promise<{ file: string;
     ...(flags.timezone ? { timezone: flags.timezone } : {}),
   };
   if (!query.start_date && !query.range) query.range = 'last_30_days';
-  const file = flags.out ?? exportFileName(flags.workflow, format);
+  const file = flags.out ?? exportFileName(flags.workflow, format, dataset, query.start_date && query.end_date ? periodLabel({ startDate: query.start_date, endDate: query.end_date }) : (query.range ?? new Date().toISOString().slice(0, 10)));
   const started = performance.now();
   let bytes = 0;
   const counter = (total: number, unit: string) => {

@@ -33,9 +33,19 @@ export interface ExportSpec {
   compare: boolean;
 }
 
-/** `workflow-analytics-{id}-{date}.{ext}`, the id reduced to characters safe in a header. */
-export function exportFileName(workflow: string, format: Format, date = new Date()): string {
-  return `workflow-analytics-${workflow.replace(/[^A-Za-z0-9._-]/g, '_')}-${date.toISOString().slice(0, 10)}.${format}`;
+/**
+ * `workflow-analytics-{id}[-{dataset}]-{when}.{ext}`: each CSV dataset under its own name (executions, trends,
+ * funnel, actions), `when` the period (`periodLabel`) or the day a stored file was written; ids and datasets
+ * reduced to characters safe in a header.
+ */
+export function exportFileName(workflow: string, format: Format, dataset: string, when: string): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `workflow-analytics-${safe(workflow)}${format === 'csv' ? `-${safe(dataset)}` : ''}-${safe(when)}.${format}`;
+}
+
+/** A period in a file name: its day, or `{start}-to-{end}`. */
+export function periodLabel(p: { startDate: string; endDate: string }): string {
+  return p.startDate === p.endDate ? p.startDate : `${p.startDate}-to-${p.endDate}`;
 }
 
 /** 400 when a CSV of executions would exceed the 1,000,000-row limit. */
