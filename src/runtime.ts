@@ -37,7 +37,7 @@ import { engineTimezones } from './store/engine-timezones.js';
 import { limitedStore } from './store/limits.js';
 import { migrate } from './store/migrate.js';
 import { useEngineTimezones } from './time/timezones.js';
-import { applyRetention } from './store/retention.js';
+import { applyRetention, retentionHorizons } from './store/retention.js';
 import { timedStore } from './store/timed.js';
 
 export interface Runtime {
@@ -60,7 +60,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   let logger: FastifyInstance['log'] | undefined;
   const log = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.info(msg));
   const journal = RepairJournal.of(config.dataDir);
-  const derived = new DerivedTables(store, log, journal);
+  const horizons = () => retentionHorizons(config.retention);
+  const derived = new DerivedTables(store, log, journal, horizons);
   const buffer = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,
     maxPendingRows: config.ingestMaxPending,
@@ -68,6 +69,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
     onStored: (rows, entry, more) => derived.touched(rows, entry, more),
     journal,
+    horizons,
   });
   const jobs = new JobRunner(store, log);
   const audit = new AuditLog(store, log);

@@ -166,7 +166,7 @@ test('a batch cut short after the raw insert is repaired at the next start, and 
     assert.equal(RepairJournal.of(dataDir).pending().length, 0, 'the journal is cleared once repaired');
     // the sender retries the batch it never got an answer for: all duplicates, nothing stored twice
     const retry = await rt.call('POST', '/api/v1/events', OPERATOR_KEY, events.slice(150));
-    assert.deepEqual(retry.json, { accepted: 0, duplicates: 150, rejected: [] });
+    assert.deepEqual(retry.json, { accepted: 0, duplicates: 150, aggregated_only: 0, rejected: [] });
     const summary = (await rt.call('GET', '/api/v1/workflows/wf-crash/analytics/funnel?start_date=2026-03-01&end_date=2026-03-31', OPERATOR_KEY)).json;
     assert.deepEqual(summary.funnel_steps.map((s: { entered: number; completed: number }) => [s.entered, s.completed]), [[100, 100]]);
   } finally {

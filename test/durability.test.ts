@@ -55,7 +55,7 @@ test('SIGTERM while requests are in flight: every acknowledged event is stored; 
   const first = acknowledged[0]!;
   const res = await post(again.url, batch(first, 500));
   const body = (await res.json()) as { accepted: number; duplicates: number };
-  assert.deepEqual(body, { accepted: 0, duplicates: 500, rejected: [] });
+  assert.deepEqual(body, { accepted: 0, duplicates: 500, aggregated_only: 0, rejected: [] });
   again.child.kill('SIGTERM');
   assert.equal(await again.exited, 0);
 });

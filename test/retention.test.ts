@@ -1,7 +1,9 @@
 /**
- * Retention (REQ-WFL-009-10): raw detail expires after the raw window, daily rollups after theirs,
- * monthly rollups never; imported history marked retain is kept; a window of 0 keeps everything.
- * TTLs run on merges, so the test forces them with OPTIMIZE … FINAL.
+ * Retention (REQ-WFL-009-10): raw detail expires after the raw window, daily rollups (and the execution facts,
+ * the cohort figures) after theirs, monthly rollups never; imported history marked retain is kept; a window of
+ * 0 keeps everything. TTLs run on merges, so the test forces them with OPTIMIZE … FINAL. The data is sent
+ * under a 300-day daily window, which then shrinks to 60 days (an event older than the daily window is
+ * rejected as it arrives: test/backfill.test.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -27,17 +29,21 @@ async function optimize() {
 }
 
 before(async () => {
-  rt = await startTestRuntime({ retention: { rawDays: 30, dailyDays: 60 } }, dataDir);
+  rt = await startTestRuntime({ retention: { rawDays: 30, dailyDays: 300 } }, dataDir);
   ({ accountId, key } = await rt.newAccount());
   const res = await rt.call('POST', '/api/v1/events', key, [
     ev.started('w', 'recent', ago(1)),
     ev.started('w', 'old', ago(45)), // beyond raw, within daily
-    ev.started('w', 'ancient', ago(200)), // beyond daily too
+    ev.started('w', 'ancient', ago(200)), // beyond daily too, once it shrinks
   ]);
   assert.equal(res.json.accepted, 3);
+  assert.equal(res.json.aggregated_only, 2);
   const sink = storeSink(rt.deps.store, accountId, { retain: true });
   await sink.send([ev.started('w', 'imported', ago(45))]);
   await sink.close();
+  await rt.deps.derived.idle();
+  await rt.close();
+  rt = await startTestRuntime({ retention: { rawDays: 30, dailyDays: 60 } }, dataDir);
 });
 
 after(() => rt.close());
@@ -49,7 +55,14 @@ test('raw detail older than the raw window goes, retained history and recent row
   assert.deepEqual(ids.map((r) => r.execution_id), ['imported', 'recent']);
   const facts = await rt.deps.store.query<{ execution_id: string }>(
     "SELECT execution_id FROM execution_facts FINAL WHERE account_id = {account:String} ORDER BY execution_id", { account: accountId });
-  assert.deepEqual(facts.map((r) => r.execution_id), ['imported', 'recent']);
+  // the facts (cohort figures) are kept as long as the daily rollups
+  assert.deepEqual(facts.map((r) => r.execution_id), ['imported', 'old', 'recent']);
+});
+
+test('an event older than the daily window is rejected with its reason', async () => {
+  const res = await rt.call('POST', '/api/v1/events', key, [ev.started('w', 'too-old', ago(61))]);
+  assert.equal(res.json.accepted, 0);
+  assert.equal(res.json.rejected[0].errors[0].path, '/timestamp');
 });
 
 test('daily rollups keep 60 days, monthly ones everything', async () => {

@@ -32,7 +32,7 @@ function sinkFailingAt(failing: number) {
       const call = ++sink.calls;
       await new Promise((r) => setTimeout(r, 5));
       if (call === failing) throw new Error(`refused batch ${call}`);
-      return { accepted: events.length, duplicates: 0, rejected: [] };
+      return { accepted: events.length, duplicates: 0, aggregated_only: 0, rejected: [] };
     },
   } satisfies EventSink & { calls: number };
   return sink;

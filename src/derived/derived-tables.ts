@@ -15,6 +15,7 @@ import type { EventRow } from '../ingest/validate.js';
 import { compactFacts } from './compaction.js';
 import type { Freshness } from './freshness.js';
 import { rebuildFromEvents } from './rebuild-from-events.js';
+import type { RetentionHorizons } from '../store/retention.js';
 
 interface Pending {
   account: string;
@@ -76,6 +77,8 @@ export class DerivedTables implements Freshness {
     private readonly store: Store,
     private readonly log: (msg: string, err?: unknown) => void = () => {},
     private readonly journal?: RepairJournal,
+    /** Where the retention windows begin now: a rebuild recomputes from the raw window's first whole day on. */
+    private readonly horizons: () => RetentionHorizons = () => ({ raw: null, daily: null }),
   ) {}
 
   private listeners: Array<(account: string, workflow: string) => void> = [];
@@ -270,16 +273,25 @@ export class DerivedTables implements Freshness {
   }
 
   private async rebuildNow(scope: Scope | null, onProgress?: (fraction: number) => void): Promise<void> {
-    await rebuildFromEvents(this.store, scope);
+    // the raw events are complete from here on; the facts of executions enrolled before are history: kept
+    const from = this.horizons().raw;
+    await rebuildFromEvents(this.store, scope, from);
     onProgress?.(0.5);
+    const since = (time: string) => (from ? ` AND ${time} >= {from:DateTime64(3, 'UTC')}` : '');
+    const cleared = [
+      { table: 'execution_facts', time: 'enrolled_at' },
+      { table: 'step_durations_from_timestamps', time: 'ts' },
+    ];
     if (scope) {
-      for (const table of ['execution_facts', 'step_durations_from_timestamps']) {
-        await this.store.command(`ALTER TABLE ${table} DELETE WHERE account_id = {account:String} AND workflow_id = {workflow:String}`, scope);
+      for (const { table, time } of cleared) {
+        await this.store.command(`ALTER TABLE ${table} DELETE WHERE account_id = {account:String} AND workflow_id = {workflow:String}${since(time)}`, { ...scope, from });
       }
       await writeFacts(this.store, scope.account, scope.workflow, { all: true }, (f) => onProgress?.(0.5 + f * 0.45));
     } else {
-      await this.store.command('TRUNCATE TABLE execution_facts');
-      await this.store.command('TRUNCATE TABLE step_durations_from_timestamps');
+      for (const { table, time } of cleared) {
+        if (from) await this.store.command(`ALTER TABLE ${table} DELETE WHERE 1${since(time)}`, { from });
+        else await this.store.command(`TRUNCATE TABLE ${table}`);
+      }
       const workflows = await this.store.query<{ account_id: string; workflow_id: string }>(
         'SELECT DISTINCT account_id, workflow_id FROM workflows_seen',
       );
@@ -295,6 +307,13 @@ export class DerivedTables implements Freshness {
    */
   private async repair(): Promise<void> {
     // 'facts' entries name complete inserts: catchUp writes their facts, nothing needs a rebuild
+    for (const e of (this.journal?.pending() ?? []).filter((x) => x.kind === 'backfill')) {
+      // the same rows with the same token: added only to the tables the crash kept them from (IngestBuffer.insertBackfill)
+      this.log(`completing backfill batch ${e.id} (${e.rows?.length ?? 0} events) a crash cut short`);
+      await this.store.insert('events', e.rows ?? [], { dedupToken: e.id });
+      // stored: its facts are written like those of any stored batch (catchUp)
+      this.journal!.inserted(e.id);
+    }
     const entries = (this.journal?.pending() ?? []).filter((e) => e.kind !== 'facts');
     if (entries.length === 0) return;
     this.log(`repairing ${entries.length} write(s) a crash cut short`);

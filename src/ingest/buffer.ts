@@ -4,7 +4,9 @@
  * waiting requests (nothing was acknowledged, so the sender retries; event ids make that safe).
  * Flushes run one at a time, so deduplication (check, then insert) is exact within the process.
  */
+import crypto from 'node:crypto';
 import type { Store } from '../store/store.js';
+import type { RetentionHorizons } from '../store/retention.js';
 import { Busy } from '../errors/domain-errors.js';
 import { findDuplicates } from './dedupe.js';
 import { batchExtent, type RepairJournal } from './repair-journal.js';
@@ -13,6 +15,8 @@ import type { EventRow } from './validate.js';
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** Of the accepted, those older than the raw window: counted in the daily and monthly aggregates only. */
+  aggregatedOnly: number;
 }
 
 interface Pending {
@@ -35,6 +39,13 @@ export interface IngestBufferOptions {
   onStored?: (rows: EventRow[], journalEntry: string | undefined, more: boolean) => void;
   /** Records each insert while it runs, so that a crash in the middle can be repaired at the next start. */
   journal?: RepairJournal;
+  /** Where the retention windows begin now (none: everything is kept, nothing is backfill). */
+  horizons?: () => RetentionHorizons;
+}
+
+/** Whether a stored row is backfill: older than the raw window and not retained (its detail expires as it lands). */
+export function isBackfill(row: EventRow, raw: Date | null): boolean {
+  return raw !== null && Number(row.retain ?? 0) === 0 && Date.parse(`${String(row.ts).replace(' ', 'T')}Z`) < raw.getTime();
 }
 
 /** 503: the server is shutting down; the sender retries (against another instance or after restart). */
@@ -67,7 +78,7 @@ export class IngestBuffer {
   /** Queues rows; resolves once they are stored (or recognised as duplicates). */
   submit(rows: EventRow[]): Promise<IngestResult> {
     if (this.closed) return Promise.reject(new IngestClosedError());
-    if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, aggregatedOnly: 0 });
     const limit = this.options.maxPendingRows;
     if (limit !== undefined && this.queuedRows > 0 && this.queuedRows + rows.length > limit) {
       return Promise.reject(new IngestBusyError(this.queuedRows));
@@ -78,6 +89,11 @@ export class IngestBuffer {
       if (this.queuedRows >= this.options.maxBatch) this.kick();
       else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.options.flushIntervalMs);
     });
+  }
+
+  /** Where the retention windows begin now. */
+  horizons(): RetentionHorizons {
+    return this.options.horizons?.() ?? { raw: null, daily: null };
   }
 
   /** Rows waiting to be written. */
@@ -147,24 +163,46 @@ export class IngestBuffer {
     try {
       // The lookup only reads, so one retry is safe.
       const dup = await this.withRetry(() => findDuplicates(this.store, all));
-      const fresh = all.filter((_, i) => !dup[i]);
+      const { raw } = this.horizons();
+      const old = all.map((r, i) => !dup[i] && isBackfill(r, raw));
+      const recent = all.filter((_, i) => !dup[i] && !old[i]);
+      const backfill = all.filter((_, i) => old[i]);
       // Not retried: a failed insert may have written some parts; the sender retries and event ids dedupe.
       // The journal entry stays behind if the insert fails or the process dies: the next start repairs.
-      const entry = fresh.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(fresh) }) : undefined;
-      await this.store.insert('events', fresh);
+      const entry = recent.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(recent) }) : undefined;
+      await this.store.insert('events', recent);
       if (entry) this.options.journal!.inserted(entry);
-      if (fresh.length > 0) this.options.onStored?.(fresh, entry, this.queue.length > 0);
+      if (recent.length > 0) this.options.onStored?.(recent, entry, backfill.length > 0 || this.queue.length > 0);
+      if (backfill.length > 0) await this.insertBackfill(backfill);
       let offset = 0;
       for (const p of batch) {
         let duplicates = 0;
-        for (let i = 0; i < p.rows.length; i++) if (dup[offset + i]) duplicates++;
+        let aggregatedOnly = 0;
+        for (let i = 0; i < p.rows.length; i++) {
+          if (dup[offset + i]) duplicates++;
+          else if (old[offset + i]) aggregatedOnly++;
+        }
         offset += p.rows.length;
-        p.resolve({ accepted: p.rows.length - duplicates, duplicates });
+        p.resolve({ accepted: p.rows.length - duplicates, duplicates, aggregatedOnly });
       }
-      this.options.onBatch?.(fresh.length, (performance.now() - started) / 1000);
+      this.options.onBatch?.(recent.length + backfill.length, (performance.now() - started) / 1000);
     } catch (err) {
       for (const p of batch) p.reject(err);
     }
+  }
+
+  /**
+   * Backfill: rows older than the raw window. Their detail expires as it lands, so a crash midway cannot be
+   * repaired from the raw events as a recent batch is: the journal entry holds the rows themselves, and the
+   * insert carries a deduplication token (the entry's id), so the repair inserts the same rows with the same
+   * token and each table the insert feeds adds them only if it missed them (migration 023).
+   */
+  private async insertBackfill(rows: EventRow[]): Promise<void> {
+    const journal = this.options.journal;
+    const entry = journal?.begin({ kind: 'backfill', ...batchExtent(rows), rows });
+    await this.store.insert('events', rows, { dedupToken: entry ?? `backfill-${crypto.randomUUID()}` });
+    if (entry) journal!.inserted(entry);
+    this.options.onStored?.(rows, entry, this.queue.length > 0);
   }
 
   private async withRetry<T>(fn: () => Promise<T>): Promise<T> {

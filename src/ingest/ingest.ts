@@ -12,6 +12,8 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export interface IngestResponse {
   accepted: number;
   duplicates: number;
+  /** Of the accepted, those older than the raw window: counted in the daily and monthly aggregates, their detail not kept. */
+  aggregated_only: number;
   rejected: Array<{ index: number; errors: FieldError[] }>;
 }
 
@@ -25,6 +27,8 @@ export async function ingestItems(
     throw new TooLarge(`A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${items.length}`);
   }
   const receivedAt = new Date();
+  // older than the daily window, an event could be counted nowhere: rejected (unless imported with --retain)
+  const oldest = options.retain ? null : buffer.horizons().daily;
   const rows: EventRow[] = [];
   const rejected: IngestResponse['rejected'] = [];
   items.forEach((item, index) => {
@@ -32,13 +36,13 @@ export async function ingestItems(
       rejected.push({ index, errors: [{ path: '', message: item.message }] });
       return;
     }
-    const v = validateEvent(item.value, accountId, receivedAt, options);
+    const v = validateEvent(item.value, accountId, receivedAt, { ...options, oldest });
     if (v.ok && options.pseudonymize && typeof v.row.contact_id === 'string' && v.row.contact_id !== '') {
       v.row.contact_id = options.pseudonymize(v.row.contact_id);
     }
     if (v.ok) rows.push(v.row);
     else rejected.push({ index, errors: v.errors });
   });
-  const { accepted, duplicates } = await buffer.submit(rows);
-  return { accepted, duplicates, rejected };
+  const { accepted, duplicates, aggregatedOnly } = await buffer.submit(rows);
+  return { accepted, duplicates, aggregated_only: aggregatedOnly, rejected };
 }

@@ -5,6 +5,9 @@
  *   the next start repairs exactly those workflows: the derived tables fed by materialized views may hold
  *   part of the batch, so they are rebuilt from the raw events, and the event-id index is completed so
  *   that the sender's retry is deduplicated against what did land.
+ * - A 'backfill' entry (rows older than the raw window, whose detail expires as it lands) holds the rows:
+ *   the next start inserts them again with the same deduplication token, which completes every table the
+ *   insert had not reached and adds nothing to those it had (IngestBuffer.insertBackfill).
  * - Once the insert is complete the entry becomes a 'facts' entry: the batch is stored, but the execution
  *   facts of its executions are written afterwards, in the background. The entry is removed when they
  *   are; one left behind makes the next start rewrite the facts of executions received since the batch.
@@ -20,11 +23,13 @@ export interface JournalScope {
 
 export interface JournalEntry {
   id: string;
-  kind: 'batch' | 'rebuild' | 'facts';
+  kind: 'batch' | 'rebuild' | 'facts' | 'backfill';
   /** Workflows whose derived tables may be half-written; null = all of them. */
   scopes: JournalScope[] | null;
   /** For batches: the received_at range of its rows ('YYYY-MM-DD hh:mm:ss.sss', UTC). */
   received?: [string, string];
+  /** For backfill: the rows themselves (their detail expires as it lands), inserted again by the repair. */
+  rows?: Array<Record<string, string | number | null>>;
   at: string;
 }
 
@@ -63,7 +68,7 @@ export class RepairJournal {
     }
     const entry = JSON.parse(text) as JournalEntry;
     // write then rename: a crash leaves either the 'batch' entry or the 'facts' one, never a torn file
-    fs.writeFileSync(`${file}.next`, JSON.stringify({ ...entry, kind: 'facts' }));
+    fs.writeFileSync(`${file}.next`, JSON.stringify({ ...entry, kind: 'facts', rows: undefined }));
     fs.renameSync(`${file}.next`, file);
   }
 

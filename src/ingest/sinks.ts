@@ -21,12 +21,13 @@ function merge(a: IngestResponse, b: IngestResponse, offset: number): IngestResp
   return {
     accepted: a.accepted + b.accepted,
     duplicates: a.duplicates + b.duplicates,
+    aggregated_only: a.aggregated_only + b.aggregated_only,
     rejected: [...a.rejected, ...b.rejected.map((r) => ({ ...r, index: r.index + offset }))],
   };
 }
 
 async function inChunks(events: readonly unknown[], size: number, send: (chunk: unknown[]) => Promise<IngestResponse>) {
-  let total: IngestResponse = { accepted: 0, duplicates: 0, rejected: [] };
+  let total: IngestResponse = { accepted: 0, duplicates: 0, aggregated_only: 0, rejected: [] };
   for (let i = 0; i < events.length; i += size) total = merge(total, await send(events.slice(i, i + size) as unknown[]), i);
   return total;
 }

@@ -38,8 +38,11 @@ function onTheCalendar(timestamp: string): boolean {
   return m !== null && validDate(m[1]!) && Number(m[2]) < 24 && Number(m[3]) < 60 && Number(m[4]) < 60;
 }
 
-/** Validates `input`; `now` bounds how far in the future a timestamp may be. */
-export function validateEvent(input: unknown, accountId: string, receivedAt: Date, options: { retain?: boolean } = {}): Validated {
+/**
+ * Validates `input`; `now` bounds how far in the future a timestamp may be, `oldest` (the daily retention
+ * window's start) how far in the past.
+ */
+export function validateEvent(input: unknown, accountId: string, receivedAt: Date, options: { retain?: boolean; oldest?: Date | null } = {}): Validated {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ path: '', message: 'each event must be a JSON object' }] };
   }
@@ -61,6 +64,9 @@ export function validateEvent(input: unknown, accountId: string, receivedAt: Dat
   const time = Date.parse(event.timestamp);
   if (!Number.isFinite(time) || !onTheCalendar(event.timestamp) || time < MIN_TIME || time > receivedAt.getTime() + MAX_FUTURE_MS) {
     return { ok: false, errors: [{ path: '/timestamp', message: 'must be a real time between 1970 and 24 hours from now' }] };
+  }
+  if (options.oldest && time < options.oldest.getTime()) {
+    return { ok: false, errors: [{ path: '/timestamp', message: `is older than the daily aggregates are kept (since ${options.oldest.toISOString()}): it could be counted nowhere; import it with --retain to keep it` }] };
   }
   let metadata = '';
   if (event.metadata !== undefined) {

@@ -10,7 +10,8 @@ import { engineModule } from './engine-module.js';
 import { settingsClause } from './settings-clause.js';
 import {
   DataDirLockedError,
-  INSERT_SETTINGS,
+  insertSettings,
+  type InsertOptions,
   QUERY_SETTINGS,
   querySettings,
   StoreError,
@@ -146,12 +147,12 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryH
       for await (const chunk of chunks(sql, params, format)) yield chunk.text();
     },
 
-    async insert(table: string, rows: readonly Row[]): Promise<void> {
+    async insert(table: string, rows: readonly Row[], options?: InsertOptions): Promise<void> {
       if (rows.length === 0) return;
       const columns = columnsOf(rows);
       try {
         await track(
-          session.insert({ table, columns, values: Buffer.from(toTsv(rows, columns)), format: 'TabSeparated', settings: { ...INSERT_SETTINGS } }),
+          session.insert({ table, columns, values: Buffer.from(toTsv(rows, columns)), format: 'TabSeparated', settings: insertSettings(options) }),
         );
       } catch (err) {
         throw wrapError(err);

@@ -36,7 +36,7 @@ export function limitedStore(store: Store, limits: ReadLimits): Store {
     query: (sql, params, options) => store.query(sql, params, limitedOptions(limits, options)),
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
-    insert: (table, rows) => store.insert(table, rows),
+    insert: (table, rows, options) => store.insert(table, rows, options),
     command: (sql, params) => store.command(sql, params),
     close: () => store.close(),
   };

@@ -45,7 +45,7 @@ export function readFirstStore(store: Store): Store {
     query: (sql, params, options) => schedule(reads, () => store.query(sql, params, options)),
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
-    insert: (table, rows) => schedule(table === 'events' ? ingest : writes, () => store.insert(table, rows)),
+    insert: (table, rows, options) => schedule(table === 'events' ? ingest : writes, () => store.insert(table, rows, options)),
     command: (sql, params) => schedule(writes, () => store.command(sql, params)),
     close: () => store.close(),
   };

@@ -1,6 +1,10 @@
 /**
- * Retention (REQ-WFL-009-10) as ClickHouse TTLs: raw detail (events, their ids, execution state and
- * facts, hourly rollups) for `rawDays`, daily rollups for `dailyDays`, monthly rollups forever.
+ * Retention (REQ-WFL-009-10) as ClickHouse TTLs: raw detail (events, hourly rollups, the per-event
+ * tables) for `rawDays`, daily rollups for `dailyDays`, monthly rollups forever. Kept as long as the daily
+ * rollups: the event-id index (a re-send of an event whose aggregates still exist is a duplicate) and the
+ * execution facts (one row per execution: the cohort figures the summary, trends, funnel and cohorts read).
+ * execution_state expires `rawDays` after its execution last *received* an event, so that a backfilled
+ * execution keeps its state while the rest of its events arrive.
  * Rows with retain = 1 (imported history, `flowlens import --retain`) are kept whatever the window;
  * a window of 0 keeps everything. Applied at start when the configured windows changed.
  */
@@ -10,15 +14,37 @@ import type { Store } from './store.js';
 /** Each table, the time column its rows expire by, and which window applies. */
 const TABLES = [
   { table: 'events', time: 'ts', window: 'rawDays' },
-  { table: 'event_ids', time: 'ts', window: 'rawDays' },
-  { table: 'execution_state', time: 'last_event_at', window: 'rawDays' },
-  { table: 'execution_facts', time: 'enrolled_at', window: 'rawDays' },
-  { table: 'step_durations_from_timestamps', time: 'ts', window: 'rawDays' },
+  { table: 'event_ids', time: 'ts', window: 'dailyDays' },
+  { table: 'execution_state', time: 'last_received_at', window: 'rawDays' },
+  { table: 'execution_facts', time: 'enrolled_at', window: 'dailyDays' },
+  { table: 'step_durations_from_timestamps', time: 'ts', window: 'dailyDays' },
   { table: 'failure_events', time: 'ts', window: 'rawDays' },
   { table: 'cost_events', time: 'ts', window: 'rawDays' },
   { table: 'workflow_events_hourly', time: 'bucket', window: 'rawDays' },
   { table: 'workflow_events_daily', time: 'bucket', window: 'dailyDays' },
 ] as const;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Where the windows begin at `now` (null: kept forever).
+ * - `raw`: the first whole UTC day of the raw window. The raw events are complete from there on, so a rebuild
+ *   recomputes the derived tables from there and keeps the history before it; an event older than it is
+ *   backfill, counted in the daily and monthly aggregates only (its detail expires as it lands).
+ * - `daily`: an event older than this can no longer be counted anywhere (its day's aggregates are gone) and
+ *   is rejected.
+ */
+export interface RetentionHorizons {
+  raw: Date | null;
+  daily: Date | null;
+}
+
+export function retentionHorizons(retention: RetentionConfig, now = Date.now()): RetentionHorizons {
+  return {
+    raw: retention.rawDays > 0 ? new Date(Math.ceil((now - retention.rawDays * DAY_MS) / DAY_MS) * DAY_MS) : null,
+    daily: retention.dailyDays > 0 ? new Date(now - retention.dailyDays * DAY_MS) : null,
+  };
+}
 
 /** The TTL clause for a table under a retention config (null = keep forever). */
 export function ttlClause(time: string, days: number): string | null {

@@ -4,7 +4,8 @@
  */
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import {
-  INSERT_SETTINGS,
+  insertSettings,
+  type InsertOptions,
   QUERY_SETTINGS,
   querySettings,
   StoreError,
@@ -77,10 +78,10 @@ export function openServerStore(url: string, cluster?: string): Store {
       for await (const rows of rs.stream()) yield rows.map((r) => `${r.text}\r\n`).join('');
     },
 
-    async insert(table: string, rows: readonly Row[]): Promise<void> {
+    async insert(table: string, rows: readonly Row[], options?: InsertOptions): Promise<void> {
       if (rows.length === 0) return;
       try {
-        await client.insert({ table, values: rows as Row[], format: 'JSONEachRow', clickhouse_settings: { ...INSERT_SETTINGS } });
+        await client.insert({ table, values: rows as Row[], format: 'JSONEachRow', clickhouse_settings: insertSettings(options) });
       } catch (err) {
         throw wrapError(err);
       }

@@ -39,8 +39,13 @@ export interface Store {
   stream<T = Row>(sql: string, params?: Params): AsyncIterable<T[]>;
   /** Streams a SELECT's output as text in a ClickHouse output format (e.g. CSV), in chunks with bounded memory. */
   streamText(sql: string, params: Params, format: 'CSV' | 'TabSeparated'): AsyncIterable<string>;
-  /** Inserts rows (objects keyed by column name) into a table; resolves once stored. */
-  insert(table: string, rows: readonly Row[]): Promise<void>;
+  /**
+   * Inserts rows (objects keyed by column name) into a table; resolves once stored. With `dedupToken`, the
+   * insert is deduplicated by that token in the table and in every table its materialized views feed (those
+   * with a deduplication window, migration 023): inserting the same rows with the same token again adds them
+   * only where they are missing — how a backfill batch cut short by a crash is completed.
+   */
+  insert(table: string, rows: readonly Row[], options?: InsertOptions): Promise<void>;
   /** Runs a statement without a result (DDL, ALTER, INSERT ... SELECT). */
   command(sql: string, params?: Params): Promise<void>;
   /** Waits for work in flight and releases the engine. */
@@ -62,9 +67,25 @@ export const QUERY_SETTINGS = {
   compile_expressions: 0,
   compile_aggregate_expressions: 0,
   compile_sort_description: 0,
+  // INSERT … SELECT (rebuilds, repairs) into tables with a deduplication window (migration 023) must never be
+  // dropped as a repeat of an earlier block: only inserts with a token are deduplicated (insertSettings)
+  insert_deduplicate: 0,
 } as const;
 
+export interface InsertOptions {
+  dedupToken?: string;
+}
+
+/** The settings of an insert: deduplicated by its token only when it has one (migration 023). */
+export function insertSettings(options?: InsertOptions): Record<string, string | number> {
+  if (!options?.dedupToken) return { ...INSERT_SETTINGS };
+  return { ...INSERT_SETTINGS, insert_deduplicate: 1, deduplicate_blocks_in_dependent_materialized_views: 1, insert_deduplication_token: options.dedupToken };
+}
+
 export const INSERT_SETTINGS = {
+  // inserts are not deduplicated by content: tables with a deduplication window (migration 023) would drop a
+  // block equal to an earlier one (a rebuild writing the same rows again); only inserts with a token are
+  insert_deduplicate: 0,
   date_time_input_format: 'best_effort',
   input_format_skip_unknown_fields: 0,
   // imported history spans decades: one batch may touch hundreds of monthly partitions

@@ -15,7 +15,7 @@ export function timedStore(store: Store, observe: (kind: string, seconds: number
     query: (sql, params, options) => time('query', () => store.query(sql, params, options)),
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
-    insert: (table, rows) => time('insert', () => store.insert(table, rows)),
+    insert: (table, rows, options) => time('insert', () => store.insert(table, rows, options)),
     command: (sql, params) => time('command', () => store.command(sql, params)),
     close: () => store.close(),
   };

@@ -145,5 +145,7 @@ export type EventInput = { [K in EventType]: Optional<EventsByType[K], 'event_id
 export interface IngestResponse {
   accepted: number;
   duplicates: number;
+  /** Of the accepted, events older than the server's raw window: counted in its aggregates only (servers before it omit it). */
+  aggregated_only?: number;
   rejected: Array<{ index: number; errors: Array<{ path: string; message: string }> }>;
 }

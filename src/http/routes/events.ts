@@ -13,6 +13,11 @@ import zlib from 'node:zlib';
 const IngestResponse = Type.Object({
   accepted: Type.Integer({ description: 'Events stored now' }),
   duplicates: Type.Integer({ description: 'Events whose event_id was already stored (counted once)' }),
+  aggregated_only: Type.Integer({
+    description:
+      'Of the accepted, events older than the raw retention window (backfill): counted in the daily and monthly aggregates ' +
+      'and in their executions\' cohort figures, their detail not kept. A re-send is a duplicate for as long as those aggregates are kept.',
+  }),
   rejected: Type.Array(
     Type.Object({
       index: Type.Integer({ description: 'Position of the event in the request' }),
@@ -34,7 +39,9 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
           description:
             'A JSON array of events, or NDJSON (Content-Type: application/x-ndjson), at most 10 MB (inflated, with Content-Encoding: gzip) and 50,000 events. ' +
             'Invalid events are rejected one by one; valid ones in the same request are kept. The answer comes once ' +
-            'accepted events are stored. Re-sending an event_id is counted once, under duplicates.',
+            'accepted events are stored. Re-sending an event_id is counted once, under duplicates. Events older than the raw window ' +
+            '(default 90 days) are counted in the aggregates only (aggregated_only); events older than the daily window (default 2 years) ' +
+            'are rejected one by one, with the reason.',
           body: Type.Union([Type.Array(AnyEventSchema), AnyEventSchema, Type.String({ maxLength: MAX_BODY_BYTES, description: 'NDJSON text' })]),
           response: { 200: IngestResponse, 400: ProblemSchema, 413: ProblemSchema },
         },
