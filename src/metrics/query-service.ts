@@ -16,6 +16,9 @@ import { checkReadable, readableWorkflows } from '../catalog/readable.js';
 import type { Freshness } from '../derived/freshness.js';
 import type { Store } from '../store/store.js';
 import { ResultCache } from './cache.js';
+import { cohortsAnswer, type CohortRequest } from './cohorts.js';
+import { localDate } from '../time/calendar.js';
+import type { CohortsResponse } from '../contract/cohorts.js';
 import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress } from './panels.js';
@@ -129,6 +132,17 @@ export class MetricsQueryService {
   async series(t: Target, name: string, window: SeriesWindow, bucket: Bucket, perWorkflow: boolean): Promise<Map<string, SeriesPoint[]>> {
     await this.settled(t);
     return this.cachedBy('series', t, [name, window.from.getTime(), window.to.getTime(), bucket, perWorkflow], () => metricSeries(this.store, t, name, window, bucket, perWorkflow));
+  }
+
+  /**
+   * A workflow's cohort matrix over a period (cohorts.ts), once its derived tables are current; kept until it
+   * receives events or the day changes (a new day may begin a period of the matrix).
+   */
+  async cohorts(scope: Scope, period: Period, r: CohortRequest): Promise<CohortsResponse> {
+    const { account, workflow, ...filters } = scope;
+    const now = new Date();
+    return this.answer('cohorts', { account, workflows: [workflow], ...filters }, period, [r, localDate(now, period.timezone)], () =>
+      cohortsAnswer(this.store, scope, period, r, PeriodOut(period), now));
   }
 
   /**

@@ -61,7 +61,7 @@ SELECT
     completed_at, goal_achieved_at, exit_reason, error_type, ifNull(current_step_id, '') AS current_step_id,
     arrayFilter(t -> t != '', goal_types.1) AS goal_types, goal_value,
     ${STEPS} AS steps,
-    credits, cost_usd, last_received_at, retain
+    credits, cost_usd, last_received_at, retain, ended_at
 FROM (SELECT *, enrolled_at AS first_start, ${STEP_KEYS} FROM (${executionsSql(where)}) WHERE first_start IS NOT NULL)
 -- the current row, and a retraction for every other execution.started time it may have been filed under
 ARRAY JOIN arrayConcat([(assumeNotNull(first_start), toUInt8(0))],

@@ -33,6 +33,8 @@ SELECT
     if(status = 'exited', terminal.3, '') AS exit_reason,
     if(status = 'error', terminal.3, '') AS error_type,
     if(status = 'active', nullIf(current_step.2, ''), NULL) AS current_step_id,
+    -- when the execution ended: completed (or converted), failed or exited; null while active
+    if(status = 'active', NULL, if(status IN ('completed', 'goal_achieved'), completed_at, terminal.1)) AS ended_at,
     last_event_at,
     steps_started,
     steps_completed,
