@@ -24,6 +24,7 @@ import { Empty, ErrorState, Skeleton } from '../components/States.js';
 import { SummaryCards } from '../components/SummaryCards.js';
 import { TrendBuckets } from '../components/TrendBuckets.js';
 import { VersionsPanel } from '../components/VersionsPanel.js';
+import { UnifiedPanel } from '../components/UnifiedPanel.js';
 import { formatCount, formatCountOf, formatPercent, formatUsd } from '../format.js';
 import { useLive, type LiveStatus } from '../live.js';
 import { linkProps, navigate } from '../router.js';
@@ -247,6 +248,8 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
           </section>
 
           <VersionsPanel workflowId={workflowId} params={params} locale={locale} />
+
+          <UnifiedPanel workflowId={workflowId} params={params} locale={locale} />
         </>
       )}
     </>
