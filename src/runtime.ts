@@ -12,6 +12,11 @@ import { ExportHistory } from './exports/exports.js';
 import { Experiments } from './experiments/experiments.js';
 import { AlertEngine } from './alerts/engine.js';
 import { Dashboards } from './dashboards/dashboards.js';
+import { Integrations } from './integrations/integrations.js';
+import { connectorsFor } from './integrations/registry.js';
+import { IntegrationScheduler } from './integrations/schedule.js';
+import { integrationsKey } from './integrations/secrets.js';
+import { IntegrationStore } from './integrations/store.js';
 import { NO_SMTP, smtpMailer } from './reports/mailer.js';
 import { ReportStore } from './reports/reports.js';
 import { ReportScheduler } from './reports/scheduler.js';
@@ -113,7 +118,12 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     { tickMs: config.budgetTickMs, delayMs: config.budgetCheckDelayMs, webhookAllowPrivate: config.webhookAllowPrivate },
     log,
   );
-  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, ...(redis ? { redis } : {}) };
+  const integrationStore = new IntegrationStore(store);
+  const integrationKey = integrationsKey(config.integrationsKey, config.dataDir, (msg) => logger?.warn(msg));
+  const connectors = connectorsFor(config);
+  const syncs = new IntegrationScheduler({ integrations: integrationStore, key: integrationKey, connectors }, { tickMs: config.integrationTickMs }, log);
+  const integrations = new Integrations(integrationStore, integrationKey, connectors, syncs);
+  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, integrations, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   // before the catch-up, so that the events it settles check the budgets of their accounts
@@ -125,6 +135,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   scheduler.start();
   experiments.start();
   alerts.start();
+  await syncs.start();
   return {
     deps,
     app,
@@ -141,6 +152,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         await budgets.stop();
         await experiments.stop();
         await alerts.stop();
+        await syncs.stop();
         await buffer.drain();
         await jobs.idle();
         await audit.flush();

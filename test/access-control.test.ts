@@ -26,6 +26,9 @@ let dashboardId = '';
 let doomedDashboard = '';
 let dashboardLink = '';
 let publicToken = '';
+let integrationId = '';
+let doomedIntegration = '';
+const INTEGRATION = { kind: 'hubspot', name: 'CRM', credentials: { access_token: 'pat-na1-0000' }, schedule_minutes: 0 };
 const RULE = { name: 'Silent', metric: 'events_received', scope: { type: 'each_workflow' }, detector: { type: 'threshold', threshold: -1, direction: 'above' }, channels: [] };
 const EXPERIMENT = { workflow_id: 'wf', name: 'Subject line', variants: [{ key: 'A' }, { key: 'B' }], primary_metric: 'conversion_rate', power: { baseline_rate_percent: 10 } };
 const REPORT = { name: 'Weekly', workflow_id: 'wf', formats: ['csv'], schedule: { frequency: 'weekly', day_of_week: 1, time: '09:00', timezone: 'UTC' }, recipients: ['a@example.com'] };
@@ -76,6 +79,8 @@ before(async () => {
   for (const id of [dashboardId, doomedDashboard]) assert.equal((await rt.call('PUT', `/api/v1/analytics/dashboards/${id}/sharing`, keys.owner, DASHBOARD_SHARING)).status, 200);
   dashboardLink = (await rt.call('POST', `/api/v1/analytics/dashboards/${dashboardId}/links`, keys.owner, {})).json.link_id;
   publicToken = (await rt.call('POST', `/api/v1/analytics/dashboards/${dashboardId}/links`, keys.owner, {})).json.token;
+  integrationId = (await rt.call('POST', '/api/v1/integrations', keys.admin, INTEGRATION)).json.integration_id;
+  doomedIntegration = (await rt.call('POST', '/api/v1/integrations', keys.admin, INTEGRATION)).json.integration_id;
   await rt.deps.jobs.idle();
   await rt.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
@@ -93,6 +98,7 @@ const ADMIN_ONLY = { operator: 200, admin: 200, otherAdmin: 200 };
 /** A dashboard of the owner, shared with u-viewer to read and u-shared-member to edit: whoever may not see it gets 404. */
 const DASH_READ = { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherMember: 404, viewer: 200, unsharedViewer: 404, otherAdmin: 404 };
 const DASH_EDIT = { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherMember: 404, otherAdmin: 404 };
+const INTEGRATIONS_READ = { operator: 404, admin: 200, owner: 200, sharedMember: 200, otherMember: 200, otherAdmin: 404 };
 const DASH_MANAGE = { operator: 404, admin: 200, owner: 200, otherMember: 404, otherAdmin: 404 };
 
 interface Row {
@@ -207,6 +213,14 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/public/dashboards/{token}', url: () => `/api/v1/public/dashboards/${publicToken}`, codes: { ...expect(200, {}), none: 200 } },
   // the admin deletes it first: the owner and the member it is shared with then find it gone (an editor may not delete: test/dashboards.test.ts)
   { method: 'DELETE', path: '/api/v1/analytics/dashboards/{dashboard_id}', url: () => `/api/v1/analytics/dashboards/${doomedDashboard}`, codes: expect(403, { ...DASH_EDIT, admin: 204, owner: 404, sharedMember: 404 }) },
+  // integrations (issue 29): admins manage them, admins and members read them (never their credentials); another account's is 404
+  { method: 'GET', path: '/api/v1/integrations', url: () => '/api/v1/integrations', codes: expect(403, { ...INTEGRATIONS_READ, operator: 200, otherAdmin: 200 }) },
+  { method: 'POST', path: '/api/v1/integrations', url: () => '/api/v1/integrations', body: () => INTEGRATION, codes: expect(403, { operator: 201, admin: 201, otherAdmin: 201 }) },
+  { method: 'GET', path: '/api/v1/integrations/{integration_id}', url: () => `/api/v1/integrations/${integrationId}`, codes: expect(403, INTEGRATIONS_READ) },
+  { method: 'PATCH', path: '/api/v1/integrations/{integration_id}', url: () => `/api/v1/integrations/${integrationId}`, body: () => ({ name: 'CRM (renamed)' }), codes: expect(403, { operator: 404, admin: 200, otherAdmin: 404 }) },
+  { method: 'GET', path: '/api/v1/integrations/{integration_id}/runs', url: () => `/api/v1/integrations/${integrationId}/runs`, codes: expect(403, INTEGRATIONS_READ) },
+  { method: 'POST', path: '/api/v1/integrations/{integration_id}/sync', url: () => `/api/v1/integrations/${integrationId}/sync`, codes: expect(403, { operator: 404, admin: 202, otherAdmin: 404 }) },
+  { method: 'DELETE', path: '/api/v1/integrations/{integration_id}', url: () => `/api/v1/integrations/${doomedIntegration}`, codes: expect(403, { operator: 404, admin: 204, otherAdmin: 404 }) },
   // the metric catalog: every key that may read figures
   { method: 'GET', path: '/api/v1/metrics', url: () => '/api/v1/metrics', codes: expect(200, { ingest: 403 }) },
   // who am I: every valid key, the ingest key too (issue 36: it got 403); without a key, "nobody signed in"

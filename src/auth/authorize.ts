@@ -26,6 +26,8 @@ export type Action =
   | 'manage_account' // account settings, contact deletion, the audit log
   | 'manage_accounts' // create accounts (operator only)
   | 'use_dashboard' // sign in to the dashboard, sign out
+  | 'read_integrations' // see the account's integrations (never their credentials), their sync runs
+  | 'manage_integrations' // create, change, delete integrations, start a sync
   | 'whoami'; // see who the key or session is
 
 const ROLES_FOR: Record<Action, readonly Role[]> = {
@@ -39,6 +41,8 @@ const ROLES_FOR: Record<Action, readonly Role[]> = {
   manage_account: ['admin'],
   manage_accounts: [],
   use_dashboard: ['admin', 'member', 'viewer'],
+  read_integrations: ['admin', 'member'],
+  manage_integrations: ['admin'],
   whoami: ['admin', 'member', 'viewer', 'ingest'],
 };
 
@@ -53,6 +57,8 @@ const VERBS: Record<Action, string> = {
   manage_account: 'manage the account',
   manage_accounts: 'create accounts',
   use_dashboard: 'use the dashboard (its role only sends events)',
+  read_integrations: 'see integrations',
+  manage_integrations: 'manage integrations',
   whoami: 'see who it is',
 };
 

@@ -21,3 +21,4 @@ export * from './alerts.js';
 export * from './drilldown.js';
 export * from './insights.js';
 export * from './dashboards.js';
+export * from './integrations.js';

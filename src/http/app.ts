@@ -33,6 +33,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { drilldownRoutes } from './routes/drilldown.js';
 import { dashboardRoutes } from './routes/dashboards.js';
 import { insightRoutes } from './routes/insights.js';
+import { integrationRoutes } from './routes/integrations.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes(deps));
   await app.register(overviewRoutes(deps));
   await app.register(unifiedRoutes(deps));
+  await app.register(integrationRoutes(deps));
   await app.register(metricRoutes());
   return app;
 }

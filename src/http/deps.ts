@@ -6,6 +6,7 @@ import type { BudgetMonitor } from '../budgets/monitor.js';
 import type { Experiments } from '../experiments/experiments.js';
 import type { AlertEngine } from '../alerts/engine.js';
 import type { Dashboards } from '../dashboards/dashboards.js';
+import type { Integrations } from '../integrations/integrations.js';
 import type { Config } from '../config/config.js';
 import type { AccountSettingsStore } from '../privacy/account-settings.js';
 import type { EventBus } from '../realtime/bus.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   alerts: AlertEngine;
   /** Saved dashboards: widgets bound to queries of the metric catalog, sharing, public links and embedding. */
   dashboards: Dashboards;
+  /** Integrations with outside services (HubSpot, Salesforce, GA4): configuration, syncs on a schedule or on demand, run history. */
+  integrations: Integrations;
   hub: StreamHub;
   /** Signs stream tokens (shared by every instance on the store). */
   streamSecret: Buffer;
