@@ -7,6 +7,7 @@ import { importFile, type ImportFormat } from '../ingest/importers/import-file.j
 import { exportCommand } from './export.js';
 import { DataDirLockedError } from '../store/store.js';
 import { progressBar } from './progress.js';
+import { migrateCommand, schemaTarget, schemaText } from './schema.js';
 import { seed } from './seed.js';
 import { serve } from './serve.js';
 import { openTarget } from './target.js';
@@ -20,6 +21,8 @@ Commands:
   export  --workflow ID [--format csv|json|pdf] [--dataset executions|trends|funnel|actions] [--template executive|detailed]
           [--start-date YYYY-MM-DD --end-date YYYY-MM-DD | --range last_30_days] [--timezone TZ] [--out FILE]
           [--data DIR | --url URL --key KEY] [--account ID]
+  schema  [--target embedded|server|cluster] [--cluster NAME]   prints the DDL the target runs (docs/cluster.md)
+  migrate [--data DIR | --clickhouse-url URL [--clickhouse-cluster NAME]]   applies pending migrations, with progress
 
 Environment: FLOWLENS_PORT, FLOWLENS_HOST, FLOWLENS_DATA_DIR, FLOWLENS_CLICKHOUSE_URL, FLOWLENS_REDIS_URL,
 FLOWLENS_ADMIN_KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE (see README).`;
@@ -116,6 +119,22 @@ async function main(argv: string[]): Promise<void> {
       });
       const done = await exportCommand(values);
       process.stderr.write(`Exported ${done.file}: ${done.bytes.toLocaleString('en-US')} bytes in ${done.seconds.toFixed(1)} s\n`);
+      return;
+    }
+    case 'schema': {
+      const { values } = parseArgs({ args: rest, options: { target: { type: 'string' }, cluster: { type: 'string' } } });
+      process.stdout.write(schemaText(schemaTarget(values)));
+      return;
+    }
+    case 'migrate': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { data: { type: 'string' }, 'clickhouse-url': { type: 'string' }, 'clickhouse-cluster': { type: 'string' } },
+      });
+      const done = await migrateCommand(values);
+      process.stderr.write(
+        `Migrated ${done.describe}: ${done.applied.length ? done.applied.join(', ') : 'nothing pending'} (${done.seconds.toFixed(1)} s)\n`,
+      );
       return;
     }
     case undefined:
