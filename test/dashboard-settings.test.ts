@@ -4,7 +4,8 @@
  * their forms and read back from the API with the values typed; a negative budget, a bad e-mail and a negative
  * hourly cost each show the API's field message next to their input; an API key is made and its secret shown once
  * (it signs in; after Done it is nowhere on the page); a workflow is shared with a user; ROI assumptions are set and
- * the ROI figure moves from none to the one computed by hand; a viewer sees the assumptions without a single form.
+ * the ROI figure moves from none to the one computed by hand; the alert rule editor shows the API's refusal beside its
+ * field too; a viewer sees the assumptions without a single form.
  * No console errors but the 400s the refusals are. Screenshots land in test/artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -24,6 +25,7 @@ let page: Page;
 let base = '';
 let adminKey = '';
 let viewerKey = '';
+let memberKey = '';
 const consoleErrors: string[] = [];
 let skipped = false;
 
@@ -54,9 +56,12 @@ before(async () => {
   const accountId = (await rt.call('POST', '/api/v1/accounts', OPERATOR_KEY, { name: 'Settings' })).json.account_id;
   adminKey = (await rt.call('POST', '/api/v1/api-keys', OPERATOR_KEY, { account_id: accountId, role: 'admin', name: 'dashboard', user_id: 'ada' })).json.key;
   viewerKey = (await rt.call('POST', '/api/v1/api-keys', OPERATOR_KEY, { account_id: accountId, role: 'viewer', name: 'viewer', user_id: 'vera' })).json.key;
+  memberKey = (await rt.call('POST', '/api/v1/api-keys', OPERATOR_KEY, { account_id: accountId, role: 'member', name: 'member', user_id: 'mo' })).json.key;
   // leads: 10 minutes saved per run in its catalog; digest: nothing
   assert.ok([200, 201].includes((await rt.call('PUT', '/api/v1/workflows/leads', adminKey, { name: 'Lead sync', version: 1, steps: [], time_saved_seconds_per_execution: 600 })).status));
   assert.ok([200, 201].includes((await rt.call('PUT', '/api/v1/workflows/digest', adminKey, { name: 'Weekly digest', version: 1, steps: [] })).status));
+  // mo's own workflow, never run: the only one a member may share
+  assert.ok([200, 201].includes((await rt.call('PUT', '/api/v1/workflows/mine', adminKey, { name: 'Mo\'s nurture', version: 1, owner_user_id: 'mo', steps: [] })).status));
   // two days ago: leads 3 complete and 1 fails, each costing $1; digest 1 completes, costing $1
   const t0 = Date.now() - 2 * D;
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -219,6 +224,24 @@ test('ROI assumptions: a negative hourly cost is refused beside it; saved ones m
   assert.deepEqual(unexpectedErrors(), []);
 });
 
+test('the alert rule editor, with the same helper, shows the API\'s refusal beside the field it is about', { timeout: 60_000 }, async (t) => {
+  if (skipped) return t.skip('Chromium is not installed');
+  await page.goto(`${base}/alerts`);
+  await page.click('button:has-text("New rule")');
+  const form = 'form[aria-label="New rule"]';
+  await page.fill(`${form} input[name="name"]`, 'Checked too rarely');
+  await page.fill(`${form} input[name="threshold"]`, '10');
+  // a whole number, as the form checks; the API allows at most a day
+  await page.fill(`${form} input[name="interval_minutes"]`, '5000');
+  await page.click(`${form} button:has-text("Create rule")`);
+  const message = page.locator(`${form} .field:has([name="interval_minutes"]) .form-error`);
+  await message.waitFor();
+  assert.equal(await message.innerText(), 'must be <= 1440');
+  assert.equal(await page.innerText(`${form} [role="alert"]`), 'Not saved: see the messages next to the fields.');
+  assert.deepEqual((await apiJson('/api/v1/alerts/rules')).rules, []);
+  assert.deepEqual(unexpectedErrors(), []);
+});
+
 test('a viewer reads the ROI assumptions and is offered no form', { timeout: 60_000 }, async (t) => {
   if (skipped) return t.skip('Chromium is not installed');
   const context = await browser!.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
@@ -239,4 +262,24 @@ test('a viewer reads the ROI assumptions and is offered no form', { timeout: 60_
   await context.close();
   assert.deepEqual(errors, [], 'nothing refused: the viewer asked only for what it may read');
   assert.deepEqual(unexpectedErrors(), []);
+});
+
+test('a member shares the workflows it owns, and reads the ROI assumptions without a form', { timeout: 60_000 }, async (t) => {
+  if (skipped) return t.skip('Chromium is not installed');
+  const context = await browser!.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
+  const member = await context.newPage();
+  const errors: string[] = [];
+  collectPageErrors(member, errors);
+  await member.goto(`${base}/sign-in#key=${memberKey}`);
+  await member.waitForSelector('nav a[href="/settings"]');
+  await member.goto(`${base}/settings`);
+  await member.waitForSelector('nav[aria-label="Settings"] a');
+  assert.deepEqual(await member.$$eval('nav[aria-label="Settings"] a', (as) => as.map((a) => a.textContent)), ['Access', 'ROI assumptions']);
+  await member.waitForSelector('form[aria-label="Access list"]');
+  assert.deepEqual(await member.$$eval('select[name="workflow"] option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['mine']);
+  await member.click('nav[aria-label="Settings"] a:has-text("ROI assumptions")');
+  await member.waitForSelector('[data-hourly-rate]');
+  assert.equal(await member.locator('main form, main input, main button[type="submit"]').count(), 0);
+  await context.close();
+  assert.deepEqual(errors, []);
 });

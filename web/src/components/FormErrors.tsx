@@ -33,6 +33,19 @@ export function errorAt(errors: FieldErrors, path: string): string | undefined {
   return `${where.join(', ')}: ${errors[inside]}`;
 }
 
+/**
+ * The API's field errors under a form's own names, for forms that keep their messages by input name (the alert
+ * rule editor): `nameOf` maps a pointer to the name (undefined: none of the form's); the first message per name.
+ */
+export function errorsNamed(error: unknown, nameOf: (pointer: string) => string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [pointer, message] of Object.entries(fieldErrors(error))) {
+    const name = nameOf(pointer);
+    if (name !== undefined) out[name] ??= message;
+  }
+  return out;
+}
+
 /** Merges messages of the form's own checks with the API's (the API's win: they are what was refused). */
 export function mergeErrors(...lists: Array<FieldErrors | undefined>): FieldErrors {
   return Object.assign({}, ...lists.filter(Boolean)) as FieldErrors;

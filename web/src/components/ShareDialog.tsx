@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { dashboardApi, dashboardQueries, type DashboardOut, type PublicLinkCreated, type ShareOut } from '../dashboard-queries.js';
 import { formatInstant } from '../format.js';
 import { DataTable } from './DataTable.js';
+import { errorAt, fieldErrors, FormProblem } from './FormErrors.js';
 import { ErrorState, QueryState } from './States.js';
 
 const EXPIRIES = [
@@ -60,6 +61,8 @@ export function ShareDialog({ dashboard, locale, onClose }: { dashboard: Dashboa
     }
   };
   const setShare = (i: number, change: Partial<ShareOut>) => setShares(shares.map((s, j) => (j === i ? { ...s, ...change } : s)));
+  // the API's field errors beside the row or box they are about
+  const shareErrors = fieldErrors(saveSharing.error);
 
   return (
     <dialog ref={ref} className="share-dialog" aria-label={`Share ${dashboard.name}`} onCancel={onClose}>
@@ -96,6 +99,11 @@ export function ShareDialog({ dashboard, locale, onClose }: { dashboard: Dashboa
               <button type="button" className="button button-quiet" onClick={() => setShares(shares.filter((_, j) => j !== i))} aria-label="Remove">
                 ×
               </button>
+              {errorAt(shareErrors, `/shares/${i}`) && (
+                <span className="form-error small" data-field-error="">
+                  {errorAt(shareErrors, `/shares/${i}`)}
+                </span>
+              )}
             </li>
           ))}
         </ul>
@@ -105,7 +113,12 @@ export function ShareDialog({ dashboard, locale, onClose }: { dashboard: Dashboa
         <h3>Embedding</h3>
         <label className="field">
           <span className="field-label">Origins allowed to frame the embed page (one per line; none: it cannot be framed)</span>
-          <textarea name="allowed_origins" rows={3} value={origins} onChange={(e) => setOrigins(e.target.value)} placeholder="https://intranet.example.com" />
+          <textarea name="allowed_origins" rows={3} value={origins} onChange={(e) => setOrigins(e.target.value)} placeholder="https://intranet.example.com" aria-invalid={errorAt(shareErrors, '/allowed_origins') ? true : undefined} />
+          {errorAt(shareErrors, '/allowed_origins') && (
+            <span className="form-error small" data-field-error="">
+              {errorAt(shareErrors, '/allowed_origins')}
+            </span>
+          )}
         </label>
         <div className="head-actions">
           <button type="button" className="button button-primary" onClick={() => saveSharing.mutate()} disabled={saveSharing.isPending}>
@@ -113,7 +126,7 @@ export function ShareDialog({ dashboard, locale, onClose }: { dashboard: Dashboa
           </button>
           {saveSharing.isSuccess && !saveSharing.isPending && <span className="muted small" role="status">Saved.</span>}
         </div>
-        {saveSharing.isError && <ErrorState error={saveSharing.error} />}
+        <FormProblem error={saveSharing.error} shown={['/shares', '/allowed_origins']} />
       </section>
 
       <section aria-label="Public links">

@@ -11,6 +11,7 @@ import { alertActions, alertQueries } from '../alert-queries.js';
 import type { AlertRuleOut, RuleEvaluationsResponse } from '../api.js';
 import { AlertStatusBadge, SeverityBadge } from '../components/AlertBits.js';
 import { DataTable } from '../components/DataTable.js';
+import { errorsNamed, FormProblem, mergeErrors } from '../components/FormErrors.js';
 import { QueryState } from '../components/States.js';
 import { DASH, formatAgo, formatBucket, formatInstant, formatMetricValue } from '../format.js';
 import { metricCatalog, type MetricInfo } from '../metric-catalog.js';
@@ -172,12 +173,23 @@ function Field({ label, error, children, wide }: { label: string; error?: string
 
 const UNIT_HINT: Record<string, string> = { percent: 'in percent', hours: 'in hours', milliseconds: 'in ms', seconds: 'in seconds', usd: 'in USD', executions: 'executions', events: 'events', credits: 'credits' };
 
+/** Where the API's messages about a rule (problem+json pointers into its body) show in the editor. */
+function rulePointerName(pointer: string): string | undefined {
+  const channel = /^\/channels\/(\d+)/.exec(pointer);
+  if (channel) return `channel-${channel[1]}`;
+  if (pointer.startsWith('/scope')) return 'workflow_id';
+  if (pointer.startsWith('/detector/threshold')) return 'threshold';
+  if (pointer.startsWith('/detector/percent')) return 'percent';
+  return /^\/(name|min_volume|interval_minutes|for_minutes|labels)(\/|$)/.exec(pointer)?.[1];
+}
+const RULE_POINTERS = ['/name', '/scope', '/detector/threshold', '/detector/percent', '/min_volume', '/interval_minutes', '/for_minutes', '/labels', '/channels'];
+
 function RuleEditor({ rule, onDone }: { rule: AlertRuleOut | null; onDone: () => void }) {
   const client = useQueryClient();
   const catalog = useQuery(metricCatalog);
   const workflows = useWorkflowList();
   const [f, setF] = useState<RuleForm>(() => (rule ? formOfRule(rule) : emptyRuleForm()));
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [ownErrors, setErrors] = useState<Record<string, string>>({});
   const save = useMutation({
     mutationFn: (body: RuleInput) => (rule ? alertActions.updateRule(rule.rule_id, body) : alertActions.createRule(body)),
     onSuccess: () => {
@@ -185,6 +197,8 @@ function RuleEditor({ rule, onDone }: { rule: AlertRuleOut | null; onDone: () =>
       onDone();
     },
   });
+  // the form's own checks, then what the API refused, each beside its input
+  const errors = mergeErrors(ownErrors, errorsNamed(save.error, rulePointerName));
   const set = (patch: Partial<RuleForm>) => setF((x) => ({ ...x, ...patch }));
   const setChannel = (i: number, patch: Partial<RuleForm['channels'][number]>) => set({ channels: f.channels.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
   const watchable = catalog.data?.metrics.filter((m) => m.watchable) ?? [];
@@ -356,11 +370,7 @@ function RuleEditor({ rule, onDone }: { rule: AlertRuleOut | null; onDone: () =>
         <button type="button" className="button button-quiet" onClick={onDone}>
           Cancel
         </button>
-        {save.isError && (
-          <span className="form-error small" role="alert">
-            {save.error.message}
-          </span>
-        )}
+        <FormProblem error={save.error} shown={RULE_POINTERS} />
       </div>
     </form>
   );

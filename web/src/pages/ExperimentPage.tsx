@@ -10,6 +10,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { intervalChartHeight, intervalOptions, type IntervalRow, type IntervalVerdict } from '../../../src/charts/experiment-options.js';
 import type { DecisionOut, ExperimentOut, ExperimentResultsResponse } from '../api.js';
 import { ComparisonTable, Difference, SignificanceMark, VerdictBadge } from '../components/Comparison.js';
+import { FormProblem } from '../components/FormErrors.js';
 import { DataTable } from '../components/DataTable.js';
 import { LazyChart, loadChart } from '../components/LazyChart.js';
 import { Empty, ErrorState, QueryState, Skeleton } from '../components/States.js';
@@ -233,11 +234,7 @@ function ExperimentActions({ experiment: e, canChange }: { experiment: Experimen
           {note}
         </span>
       )}
-      {act.isError && (
-        <p className="form-error small" role="alert">
-          {act.error.message}
-        </p>
-      )}
+      <FormProblem error={act.error} />
     </div>
   );
 }

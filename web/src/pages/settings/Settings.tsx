@@ -5,6 +5,7 @@
  * section the API would refuse is neither linked nor rendered, so no form is offered that cannot be submitted.
  */
 import type { Who } from '../../api.js';
+import { Skeleton } from '../../components/States.js';
 import { linkProps } from '../../router.js';
 import { AccessSettings } from './Access.js';
 import { ApiKeys } from './ApiKeys.js';
@@ -41,6 +42,8 @@ export function settingsSectionOfPath(path: string): string | null {
 }
 
 export function Settings({ section, who, locale }: { section: string; who: Who; locale?: string | undefined }) {
+  // until the session check answers, the role is unknown: nothing is offered or refused on a guess
+  if (!who.role && !who.is_operator) return <Skeleton height={160} label="Loading settings" />;
   const rights = rightsOf(who);
   const visible = SECTIONS.filter((s) => (s.admin ? rights.admin : s.key === 'roi' || rights.admin || rights.member));
   const current = visible.find((s) => s.key === section) ?? visible[0]!;
