@@ -6,7 +6,7 @@
 import { lazy, Suspense, useMemo, type CSSProperties } from 'react';
 import { pieChartOptions, seriesChartOptions, COLORS } from '../dashboard-charts.js';
 import type { WidgetDataOut, WidgetOut } from '../dashboard-queries.js';
-import { changeTone, DASH, formatChange, formatMetricValue } from '../format.js';
+import { DASH, describeChange, formatMetricValue } from '../format.js';
 import { DataTable } from './DataTable.js';
 import { Funnel } from './Funnel.js';
 import { Skeleton } from './States.js';
@@ -25,11 +25,17 @@ function Card({ data, compare, locale }: { data: NonNullable<WidgetDataOut['card
   return (
     <div className="widget-card" data-figure="card" data-metric={data.metric} data-value={data.value ?? ''}>
       <div className="widget-card-value">{formatMetricValue(data.value, data.unit, locale)}</div>
-      {compare && (
-        <div className={`card-change tone-${data.better === 'neither' ? 'flat' : changeTone(data.change_percent, data.better !== 'lower')}`} data-change={data.change_percent ?? ''}>
-          {formatChange(data.change_percent, locale)} <span className="muted">vs {formatMetricValue(data.previous, data.unit, locale)} before</span>
-        </div>
-      )}
+      {compare && <CardChange data={data} locale={locale} />}
+    </div>
+  );
+}
+
+/** The card's change read as the figure cards read it (describeChange): points for rates, counts on a tiny base, coloured by the better direction. */
+function CardChange({ data, locale }: { data: NonNullable<WidgetDataOut['card']>; locale?: string | undefined }) {
+  const c = describeChange({ now: data.value, before: data.previous, unit: data.unit, better: data.better }, locale);
+  return (
+    <div className={`card-change tone-${c.tone}`} data-change={data.change_percent ?? ''} data-change-kind={c.kind}>
+      {c.text} <span className="muted">vs {c.previous} before</span>
     </div>
   );
 }

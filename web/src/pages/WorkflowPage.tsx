@@ -13,6 +13,7 @@ import { bucketWindow, drillString, type Drill, type Names, type Stage } from '.
 import { ActionsTable } from '../components/ActionsTable.js';
 import { AlertFromLink, LiveAlertNotices } from '../components/AlertNotices.js';
 import { AnomalyPanel } from '../components/AnomalyPanel.js';
+import { CohortHeatmap } from '../components/CohortHeatmap.js';
 import { Breakdown } from '../components/Breakdown.js';
 import { DateControls } from '../components/DateControls.js';
 import { Drilldown } from '../components/Drilldown.js';
@@ -248,6 +249,8 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
           </section>
 
           <VersionsPanel workflowId={workflowId} params={params} locale={locale} />
+
+          <CohortHeatmap workflowId={workflowId} params={params} locale={locale} />
 
           <UnifiedPanel workflowId={workflowId} params={params} locale={locale} />
         </>

@@ -8,6 +8,7 @@ import { FigureCards } from '../../components/FigureCards.js';
 import { LazyChart } from '../../components/LazyChart.js';
 import { Empty, ErrorState, QueryState, Skeleton } from '../../components/States.js';
 import { formatCount, formatPercent, formatRange, formatUsd } from '../../format.js';
+import { begunBuckets } from '../../period-progress.js';
 import type { BreakdownResponse, BudgetsResponse, CostsResponse, ForecastResponse } from '../../platform-api.js';
 import { dates, PageHead, periodParams, useWorkflowNames } from './common.js';
 import { usePageView } from '../../use-page-view.js';
@@ -31,9 +32,10 @@ export function Costs({ search, locale }: { search: string; locale?: string | un
   const budgets = useQuery({ queryKey: ['platform', 'budgets'], queryFn: () => api<BudgetsResponse>('/api/v1/analytics/costs/budgets') });
 
   const spend = useMemo(() => {
-    const b = costs.data?.buckets ?? [];
+    // drawn up to now: the buckets after it are the future, not zeros
+    const b = begunBuckets(costs.data?.buckets ?? [], view.timezone);
     return seriesOptions(dates(b), [{ name: 'Spent', data: b.map((x) => x.usd), color: PALETTE.primary }], { unit: 'usd', locale });
-  }, [costs.data, locale]);
+  }, [costs.data, locale, view.timezone]);
   const outlook = useMemo(() => {
     const f = forecast.data;
     if (!f) return null;

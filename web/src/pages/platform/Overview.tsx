@@ -9,7 +9,7 @@ import { LazyChart } from '../../components/LazyChart.js';
 import { ErrorState, QueryState, Skeleton } from '../../components/States.js';
 import { formatCount, formatDuration, formatHours, formatPercent, formatRoi, formatUsd } from '../../format.js';
 import { useMetricInfo } from '../../metric-catalog.js';
-import { periodComplete } from '../../period-progress.js';
+import { begunBuckets, periodComplete } from '../../period-progress.js';
 import type { CostsResponse, ExecutionsResponse, ExecutionsSummaryResponse, RankedWorkflow, RankingsResponse, RoiResponse } from '../../platform-api.js';
 import { linkProps } from '../../router.js';
 import { viewSearch } from '../../view-state.js';
@@ -28,14 +28,15 @@ export function Overview({ search, locale }: { search: string; locale?: string |
   const roi = useQuery({ queryKey: ['platform', 'roi', p], queryFn: () => api<RoiResponse>(`/api/v1/analytics/roi${query(p)}`), placeholderData: keepPreviousData });
 
   const chart = useMemo(() => {
-    const b = executions.data?.buckets ?? [];
+    // drawn up to now: the buckets after it are the future, not zeros
+    const b = begunBuckets(executions.data?.buckets ?? [], view.timezone);
     return seriesOptions(dates(b), [
       { name: 'Succeeded', data: b.map((x) => x.succeeded), stack: 'outcome', color: PALETTE.success },
       { name: 'Failed', data: b.map((x) => x.failed), stack: 'outcome', color: PALETTE.danger },
       { name: 'Exited', data: b.map((x) => x.exited), stack: 'outcome', color: PALETTE.muted },
       { name: 'Active', data: b.map((x) => x.active), stack: 'outcome', color: PALETTE.primary },
     ]);
-  }, [executions.data]);
+  }, [executions.data, view.timezone]);
 
   const s = summary.data?.summary;
   // each card beside its previous value, its change read by the catalog's unit and better direction
