@@ -8,12 +8,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ConnectorContext, OutboundConversion } from '../src/integrations/connector.js';
-import { campaignsOf, firstDay, ga4Connector, GoogleApiError } from '../src/integrations/ga4.js';
+import { campaignsOf, firstDay, ga4Connector as makeConnector, GoogleApiError, type Ga4Urls } from '../src/integrations/ga4.js';
+import type { Connector } from '../src/integrations/connector.js';
 import { rateLimitedFetch } from '../src/integrations/rate-limited-fetch.js';
 import { addDays } from '../src/time/calendar.js';
 import { Ga4Fake, type TrafficRow } from './fakes/ga4-fake.js';
 
 let fake: Ga4Fake;
+/** The connector pointed at the fake, as the installation's FLOWLENS_GA4_*_URL would point it. */
+let ga4Connector: Connector;
 const TOKEN = 'ya29.test-token';
 const today = new Date().toISOString().slice(0, 10);
 const day = (n: number) => addDays(today, -n);
@@ -22,12 +25,13 @@ before(async () => {
   fake = await new Ga4Fake().start();
   fake.tokens.add(TOKEN);
   fake.streams.set('G-TEST123', 'secret-1');
+  ga4Connector = makeConnector({ dataApi: fake.url, measurement: fake.url } satisfies Ga4Urls);
 });
 after(() => fake.stop());
 
 function context(config: Record<string, string>, retries: { n: number } = { n: 0 }, credentials: Record<string, string> = { access_token: TOKEN, api_secret: 'secret-1' }): ConnectorContext {
   return {
-    config: { data_api_base: fake.url, mp_base: fake.url, ...config },
+    config,
     credentials,
     fetch: rateLimitedFetch({ maxRetries: 3, baseMs: 5, maxMs: 50 }, () => retries.n++),
     saveCredentials: async () => undefined,

@@ -2,7 +2,7 @@
  * Google Analytics 4: reads traffic per day and session campaign/source/medium through the Data API's runReport,
  * and sends workflow conversions to the Measurement Protocol.
  *
- * Reading (object `traffic_day`). One report, `POST {data_api_base}/v1beta/properties/{property_id}:runReport`
+ * Reading (object `traffic_day`). One report, `POST {dataApi}/v1beta/properties/{property_id}:runReport`
  * with an OAuth Bearer token, dimensions date × sessionCampaignName × sessionSource × sessionMedium, metrics
  * sessions, totalUsers, keyEvents, ordered by those dimensions so offset paging is stable; pages of `page_size`
  * rows (default 10,000; the API returns at most 250,000) until offset reaches rowCount. Each row becomes a
@@ -14,13 +14,17 @@
  * `initial_days` (default 30) days. Quota errors (429 RESOURCE_EXHAUSTED) are the runner's fetch's to ride out
  * with backoff; any other error answer stops the run with Google's message.
  *
+ * The two hosts (Google's by default) come from the installation's configuration (FLOWLENS_GA4_DATA_API_URL,
+ * FLOWLENS_GA4_MEASUREMENT_URL; tests point them at a local fake), never from an integration's: an account's admin
+ * cannot send its tokens elsewhere.
+ *
  * Which traffic is a workflow's (the unified report reads this): a session campaign (utm_campaign) equal to the
  * workflow id, or one that the integration's `campaign_map` config (JSON {"campaign name": "workflow id"})
  * assigns to it.
  *
  * Pushing. Each conversion (a workflow's goal reached) becomes an event `conversion_event` (default
  * `workflow_conversion`) with params workflow_id, execution_id, goal_id, value and currency, sent as the contact
- * (client_id and user_id = the contact id the engine sent) to `POST {mp_base}/mp/collect?measurement_id=&api_secret=`,
+ * (client_id and user_id = the contact id the engine sent) to `POST {measurement}/mp/collect?measurement_id=&api_secret=`,
  * at most 25 events per request, each with its own timestamp_micros. The Measurement Protocol answers 2xx even
  * for events it drops, so `mp_mode` (default `validate_then_send`) first sends each request to
  * /debug/mp/collect and rejects the events its validationMessages name (the reasons are the messages, e.g. a
@@ -32,8 +36,12 @@ import type { ChangePage, Connector, ConnectorContext, ExternalObject, ExternalR
 import { eventNameProblem, MP_MAX_AGE_MS, MP_MAX_EVENTS } from './ga4-rules.js';
 import { addDays, localDate } from '../time/calendar.js';
 
-export const GA4_DATA_API = 'https://analyticsdata.googleapis.com';
-export const GA4_MP_HOST = 'https://www.google-analytics.com';
+/** Where the connector sends its requests: the Data API's host and the Measurement Protocol's. */
+export interface Ga4Urls {
+  dataApi: string;
+  measurement: string;
+}
+export const GA4_URLS: Ga4Urls = { dataApi: 'https://analyticsdata.googleapis.com', measurement: 'https://www.google-analytics.com' };
 export const GA4_DIMENSIONS = ['date', 'sessionCampaignName', 'sessionSource', 'sessionMedium'] as const;
 export const GA4_METRICS = ['sessions', 'totalUsers', 'keyEvents'] as const;
 /** The record fields of the metrics, in GA4_METRICS order. */
@@ -58,7 +66,7 @@ async function googleError(res: Response): Promise<GoogleApiError> {
   }
 }
 
-const base = (url: string | undefined, fallback: string) => (url ?? fallback).replace(/\/+$/, '');
+const base = (url: string) => url.replace(/\/+$/, '');
 
 function positive(value: string | undefined, fallback: number, max: number, name: string): number {
   if (value === undefined || value === '') return fallback;
@@ -95,13 +103,13 @@ interface RunReportResponse {
 /** GA4 reports `date` as YYYYMMDD. */
 const isoDay = (d: string) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 
-async function trafficPage(ctx: ConnectorContext, since: string | null, token: string | null): Promise<ChangePage> {
+async function trafficPage(dataApi: string, ctx: ConnectorContext, since: string | null, token: string | null): Promise<ChangePage> {
   const now = new Date();
   const page = token ? readToken(token) : { start: firstDay(ctx.config, since, now), offset: 0 };
   const limit = positive(ctx.config.page_size, 10_000, MAX_PAGE, 'page_size');
   const property = ctx.config.property_id ?? '';
   if (!/^[0-9]+$/.test(property)) throw new Error('GA4 config property_id must be the numeric property id');
-  const res = await ctx.fetch(`${base(ctx.config.data_api_base, GA4_DATA_API)}/v1beta/properties/${property}:runReport`, {
+  const res = await ctx.fetch(`${base(dataApi)}/v1beta/properties/${property}:runReport`, {
     method: 'POST',
     headers: { authorization: `Bearer ${ctx.credentials.access_token ?? ''}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -194,7 +202,7 @@ function requestsOf(events: { c: OutboundConversion; e: MpEvent }[]) {
   return out;
 }
 
-async function pushConversions(ctx: ConnectorContext, conversions: OutboundConversion[]) {
+async function pushConversions(measurement: string, ctx: ConnectorContext, conversions: OutboundConversion[]) {
   const rejected: { execution_id: string; reason: string }[] = [];
   const rejectAll = (reason: string) => ({ accepted: 0, rejected: conversions.map((c) => ({ execution_id: c.execution_id, reason })) });
   const measurementId = ctx.config.measurement_id;
@@ -213,7 +221,7 @@ async function pushConversions(ctx: ConnectorContext, conversions: OutboundConve
     if (typeof e === 'string') rejected.push({ execution_id: c.execution_id, reason: e });
     else valid.push({ c, e });
   }
-  const host = base(ctx.config.mp_base, GA4_MP_HOST);
+  const host = base(measurement);
   const query = `measurement_id=${encodeURIComponent(measurementId)}&api_secret=${encodeURIComponent(secret)}`;
   const post = (path: string, contact: string, events: MpEvent[]) =>
     ctx.fetch(`${host}${path}?${query}`, {
@@ -260,14 +268,17 @@ export function refusedBy(messages: ValidationMessage[], count: number): Map<num
   return out;
 }
 
-export const ga4Connector: Connector = {
-  kind: 'ga4',
-  objects: ['traffic_day'],
-  requiredConfig: ['property_id'],
-  requiredCredentials: ['access_token'],
-  async changes(ctx: ConnectorContext, object: ExternalObject, since: string | null, page: string | null): Promise<ChangePage> {
-    if (object !== 'traffic_day') throw new Error(`GA4 has no ${object} records`);
-    return trafficPage(ctx, since, page);
-  },
-  push: pushConversions,
-};
+/** The GA4 connector, talking to `urls` (Google's hosts unless the installation configures others). */
+export function ga4Connector(urls: Ga4Urls = GA4_URLS): Connector {
+  return {
+    kind: 'ga4',
+    objects: ['traffic_day'],
+    requiredConfig: ['property_id'],
+    requiredCredentials: ['access_token'],
+    async changes(ctx: ConnectorContext, object: ExternalObject, since: string | null, page: string | null): Promise<ChangePage> {
+      if (object !== 'traffic_day') throw new Error(`GA4 has no ${object} records`);
+      return trafficPage(urls.dataApi, ctx, since, page);
+    },
+    push: (ctx, conversions) => pushConversions(urls.measurement, ctx, conversions),
+  };
+}

@@ -2,7 +2,8 @@
  * A local stand-in for Google Analytics 4 — one HTTP server playing both hosts the GA4 connector talks to:
  * the Data API (analyticsdata.googleapis.com) and the Measurement Protocol (www.google-analytics.com). Every
  * request is checked against the shapes Google documents and refused the way Google refuses it; tests point
- * the connector at it through the integration config (data_api_base, mp_base).
+ * the connector at it (ga4Connector({ dataApi, measurement }), as FLOWLENS_GA4_DATA_API_URL and
+ * FLOWLENS_GA4_MEASUREMENT_URL do for an installation).
  *
  * Documentation followed (developers.google.com / support.google.com):
  * - Data API, runReport: https://developers.google.com/analytics/devguides/reporting/data/v1/rest/v1beta/properties/runReport
