@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
+import { clickhouseUnderTest } from './helpers/services.js';
 
 let rt: TestRuntime;
 let key: string;
@@ -15,7 +16,9 @@ const q = (path: string, params: Record<string, string>) => `/api/v1/workflows/$
 const MARCH = { start_date: '2026-03-02', end_date: '2026-03-03' };
 
 before(async () => {
-  rt = await startTestRuntime();
+  // a ClickHouse server or cluster when FLOWLENS_TEST_CLICKHOUSE_URL (and _CLUSTER) is set, else the embedded engine
+  const { clickhouseUrl, clickhouseCluster } = clickhouseUnderTest();
+  rt = await startTestRuntime({ clickhouseUrl, clickhouseCluster });
   ({ key } = await rt.newAccount());
   const reg = await rt.call('PUT', `/api/v1/workflows/${WF}`, key, {
     name: 'Welcome', version: 1,

@@ -1,11 +1,15 @@
-/** Contract tests for the store interface: the embedded adapter always, a server when FLOWLENS_TEST_CLICKHOUSE_URL is set. */
+/**
+ * Contract tests for the store interface: the embedded adapter, or a server when FLOWLENS_TEST_CLICKHOUSE_URL is set
+ * (a cluster when FLOWLENS_TEST_CLICKHOUSE_CLUSTER is set too; test/helpers/services.ts).
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { clickhouseUnderTest } from '../../test/helpers/services.js';
 import { openTestStore, uid } from '../../test/helpers/store.js';
 import { migrate } from './migrate.js';
 import type { Store } from './store.js';
 
-describe(`store contract (${process.env.FLOWLENS_TEST_CLICKHOUSE_URL ? 'server' : 'embedded'})`, () => {
+describe(`store contract (${clickhouseUnderTest().name})`, () => {
   let store: Store;
   before(async () => {
     ({ store } = await openTestStore());

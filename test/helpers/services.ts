@@ -69,3 +69,22 @@ export async function requireTool(name: string, debianPackage: string): Promise<
   console.warn(`SKIPPED: ${reason}; this test needs it (CI sets FLOWLENS_REQUIRE_SERVICES=1 to require it)`);
   return false;
 }
+
+/**
+ * The ClickHouse server the store contract and analytics tests run against besides the embedded engine:
+ * FLOWLENS_TEST_CLICKHOUSE_URL, and FLOWLENS_TEST_CLICKHOUSE_CLUSTER when that server is a node of a cluster
+ * (docs/cluster.md). Unset, those tests run on the embedded engine and print that the server run was skipped.
+ * Not a failure under FLOWLENS_REQUIRE_SERVICES=1: CI's machine cannot have a ClickHouse server (Debian's package
+ * is from 2018, too old for the schema; npm ships none), while the embedded engine runs the same SQL there and
+ * every cluster statement is parsed by it (src/store/schema-parse.test.ts).
+ */
+export function clickhouseUnderTest(): { clickhouseUrl: string | undefined; clickhouseCluster: string | undefined; name: string } {
+  const url = process.env.FLOWLENS_TEST_CLICKHOUSE_URL || undefined;
+  const cluster = (url && process.env.FLOWLENS_TEST_CLICKHOUSE_CLUSTER) || undefined;
+  if (!url) {
+    console.warn('SKIPPED (server run): FLOWLENS_TEST_CLICKHOUSE_URL is not set, so these tests run on the embedded engine only; set it (and FLOWLENS_TEST_CLICKHOUSE_CLUSTER for a cluster) to run them against a ClickHouse server');
+  } else if (!cluster) {
+    console.warn('SKIPPED (cluster run): FLOWLENS_TEST_CLICKHOUSE_CLUSTER is not set, so these tests run against one server');
+  }
+  return { clickhouseUrl: url, clickhouseCluster: cluster, name: cluster ? `cluster ${cluster}` : url ? 'server' : 'embedded' };
+}

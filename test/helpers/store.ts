@@ -36,7 +36,11 @@ export function keptDir(prefix: string): string {
 }
 
 export async function openTestStore(dataDir = tempDir()): Promise<{ store: Store; dataDir: string }> {
-  const store = openStore({ dataDir, clickhouseUrl: process.env.FLOWLENS_TEST_CLICKHOUSE_URL || undefined });
+  const store = openStore({
+    dataDir,
+    clickhouseUrl: process.env.FLOWLENS_TEST_CLICKHOUSE_URL || undefined,
+    clickhouseCluster: (process.env.FLOWLENS_TEST_CLICKHOUSE_URL && process.env.FLOWLENS_TEST_CLICKHOUSE_CLUSTER) || undefined,
+  });
   await migrate(store);
   return { store, dataDir };
 }
