@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/config.js';
 import type { Connector, IntegrationKind } from './connector.js';
+import { ga4Connector } from './ga4.js';
 import { hubspotConnector } from './hubspot.js';
 import { salesforceConnector } from './salesforce.js';
 
@@ -11,5 +12,6 @@ export function connectorsFor(config: Pick<Config, 'integrationUrls'>): Map<Inte
   return new Map<IntegrationKind, Connector>([
     ['hubspot', hubspotConnector(config.integrationUrls.hubspot)],
     ['salesforce', salesforceConnector(config.integrationUrls.salesforceLogin)],
+    ['ga4', ga4Connector({ dataApi: config.integrationUrls.ga4DataApi, measurement: config.integrationUrls.ga4Measurement })],
   ]);
 }
