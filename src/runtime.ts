@@ -50,6 +50,8 @@ export interface Runtime {
   app: FastifyInstance;
   /** Stops taking requests, writes queued events, closes the store. */
   close(): Promise<void>;
+  /** Start-up work that goes on behind the first requests (the block cache prewarm); settles when it is done, never rejects. */
+  warming: Promise<void>;
 }
 
 export async function startRuntime(config: Config): Promise<Runtime> {
@@ -139,6 +141,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   return {
     deps,
     app,
+    warming: prewarming.catch(() => undefined),
     close() {
       closing ??= (async () => {
         const t = performance.now();

@@ -52,10 +52,12 @@ export async function serve(flags: Flags): Promise<void> {
 
   const address = await rt.app.listen({ port: config.port, host: config.host });
   const base = address.replace('[::1]', 'localhost');
+  // the start-up work's own log lines come before the banner, not after it (at most a few seconds; requests are served meanwhile)
+  await Promise.race([rt.warming, new Promise((r) => setTimeout(r, 15_000).unref())]);
+  // the sign-in link last, so it is the line a reader's eye lands on (request logs are off unless FLOWLENS_LOG_REQUESTS=1)
   const lines = [
     '',
     `Flowlens is running at ${base}  (store: ${store.kind === 'embedded' ? config.dataDir : config.clickhouseUrl})`,
-    ...(config.demo && config.adminKey ? [`  Dashboard:      ${base}/sign-in#key=${config.adminKey}   (signs you in)`] : [`  Dashboard:      ${base}/  (sign in with an API key)`]),
     `  API reference:  ${base}/docs`,
     `  Health:         ${base}/healthz`,
   ];
@@ -64,5 +66,6 @@ export async function serve(flags: Flags): Promise<void> {
   } else if (!config.adminKey) {
     lines.push('  No operator key: set FLOWLENS_ADMIN_KEY to create accounts and keys.');
   }
+  lines.push(config.demo && config.adminKey ? `  Dashboard:      ${base}/sign-in#key=${config.adminKey}   (open this link: it signs you in)` : `  Dashboard:      ${base}/  (sign in with an API key)`);
   process.stderr.write(lines.join('\n') + '\n\n');
 }

@@ -98,6 +98,8 @@ export interface Config {
   /** The built dashboard (index.html and assets); default: dist/web of this installation. */
   webDir: string | undefined;
   logLevel: string;
+  /** One log line per HTTP request at the console (FLOWLENS_LOG_REQUESTS=1); off by default, so a busy dashboard does not scroll the start banner away. */
+  logRequests: boolean;
 }
 
 export type Flags = Partial<{
@@ -223,5 +225,6 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     webDir: optional(env.FLOWLENS_WEB_DIR),
     streamTokenTtlSeconds: intFrom('FLOWLENS_STREAM_TOKEN_TTL_SECONDS', env.FLOWLENS_STREAM_TOKEN_TTL_SECONDS, 900, 1),
     logLevel: env.FLOWLENS_LOG_LEVEL ?? 'info',
+    logRequests: flagFrom('FLOWLENS_LOG_REQUESTS', env.FLOWLENS_LOG_REQUESTS),
   };
 }

@@ -50,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/^\/api\/v1\/contacts\/[^?]*/, '/api/v1/contacts/<redacted>') }),
       },
     },
+    // a request's log lines (incoming, completed) only when asked for: errors and warnings are logged either way
+    disableRequestLogging: !deps.config.logRequests,
     bodyLimit: 1024 * 1024,
     // ids are at most 128 characters; percent-encoded they may take three times as many
     routerOptions: { maxParamLength: 512 },
