@@ -8,6 +8,7 @@ import { withRetries } from '../net/retry.js';
 import { postJson, type Resolve } from '../net/webhook-target.js';
 import type { Mailer } from '../reports/mailer.js';
 import type { Budget, BudgetAlert } from './budgets.js';
+import { formatUsd } from '../format/index.js';
 
 export interface AlertPayload extends BudgetAlert {
   type: 'budget.threshold_crossed';
@@ -29,7 +30,8 @@ export async function postWebhook(url: string, payload: AlertPayload, options: W
   if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
 }
 
-const usd = (x: number) => `$${x.toFixed(2)}`;
+/** Money as the dashboard writes it (the shared formats). */
+const usd = (x: number) => formatUsd(x, 'en-US');
 
 export function alertEmail(p: AlertPayload): { subject: string; text: string } {
   const what = p.scope === 'account' ? 'Account budget' : `Budget of workflow ${p.workflow_id}`;

@@ -5,6 +5,7 @@
  */
 import { anomalyBands } from '../alerts/detect.js';
 import type { InsightOut } from '../contract/insights.js';
+import { formatCount, formatPercent } from '../format/index.js';
 import { metric } from '../metrics/definitions.js';
 import type { Period } from '../metrics/period.js';
 import type { MetricsQueryService } from '../metrics/query-service.js';
@@ -13,8 +14,8 @@ import { bucketStart } from '../metrics/series.js';
 
 const DAY = 86_400_000;
 const WATCHED = [
-  { name: 'execution_failure_rate', minVolume: 20, format: (x: number) => `${x.toFixed(1)}%` },
-  { name: 'new_enrollments', minVolume: 0, format: (x: number) => String(Math.round(x)) },
+  { name: 'execution_failure_rate', minVolume: 20, format: (x: number) => formatPercent(x, 'en-US') },
+  { name: 'new_enrollments', minVolume: 0, format: (x: number) => formatCount(x, 'en-US') },
 ] as const;
 
 export async function alertsAnomalyBands(queries: MetricsQueryService, scope: Scope, period: Period): Promise<InsightOut[]> {

@@ -26,13 +26,16 @@ import { previousPeriod, type Period } from '../metrics/period.js';
 import type { MetricsQueryService } from '../metrics/query-service.js';
 import type { Scope } from '../metrics/scope.js';
 import { holm, twoProportionZ } from '../stats/hypothesis.js';
+import { formatDifference, formatDuration, formatMetricValue, formatP, formatPercent } from '../format/index.js';
 
 const MIN_RUNS = 20;
 const ALPHA = 0.05;
-const pct = (x: number, digits = 1) => `${x.toFixed(digits)}%`;
-const pts = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x).toFixed(1)} points`;
-const p3 = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
-const seconds = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(s < 10 ? 2 : 1)} s`);
+// the shared formats (src/format), as the dashboard writes them
+const L = 'en-US';
+const pct = (x: number) => formatPercent(x, L);
+const pts = (x: number) => formatDifference(x, 'percent', L);
+const p3 = (p: number) => formatP(p, L);
+const seconds = (s: number) => formatDuration(s, L);
 
 type Insight = InsightOut;
 
@@ -142,9 +145,9 @@ async function groupDifferences(queries: MetricsQueryService, scope: Scope, peri
   const name = (g: string) => (by === 'version' ? `version ${g}` : `variant ${g}`);
   return comparisons.flatMap((row, j) => row.filter((c) => c.significant && (c.verdict === 'better' || c.verdict === 'worse')).map((c) => {
     const m = metric(c.metric);
-    const unit = m.unit === 'percent' ? (x: number) => pct(x) : m.unit === 'hours' ? (x: number) => `${x.toFixed(2)} h` : (x: number) => `$${x.toFixed(3)}`;
+    const unit = (x: number) => formatMetricValue(x, m.unit, L);
     const n = answer.totals[j + 1]!.enrolled;
-    const diffText = m.unit === 'percent' ? pts(c.difference!) : `${c.difference! > 0 ? '+' : '−'}${unit(Math.abs(c.difference!))}`;
+    const diffText = formatDifference(c.difference, m.unit, L);
     return {
       kind: by === 'version' ? 'version_difference' : 'variant_difference', tone: c.verdict === 'better' ? 'good' : 'bad', metric: c.metric,
       title: `${name(groups[j + 1]!)[0]!.toUpperCase()}${name(groups[j + 1]!).slice(1)} ${c.verdict} on ${m.label.toLowerCase()}`,
