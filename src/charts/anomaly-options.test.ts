@@ -52,7 +52,7 @@ test('labels and values are written as the page asks; the tooltip says what was 
   assert.match(tip, /10h/);
   assert.match(tip, /Failure rate: 50\.0%/);
   assert.match(tip, /Expected: 5\.0%/);
-  assert.match(tip, /Expected range: 2\.0% – 8\.0%/);
+  assert.match(tip, /Expected range: 2\.0%–8\.0%/);
   assert.match(tip, /Anomaly \(score 9\.1\)/);
   assert.match(o.tooltip.formatter([{ dataIndex: 3 }]), /not judged: low volume/);
   assert.match(o.tooltip.formatter({ dataIndex: 4 }), /no data/);

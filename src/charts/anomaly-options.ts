@@ -55,7 +55,7 @@ export function anomalyOptions(points: readonly AnomalyPointLike[], choice: Anom
     if (!p) return '';
     const lines = [`<strong>${label(p.t)}</strong>`, `${choice.name}: ${p.value === null ? 'no data' : format(p.value)}`];
     if (p.expected !== null) lines.push(`${ANOMALY_NAMES.expected}: ${format(p.expected)}`);
-    if (banded(p)) lines.push(`${ANOMALY_NAMES.band}: ${format(p.lower!)} – ${format(p.upper!)}`);
+    if (banded(p)) lines.push(`${ANOMALY_NAMES.band}: ${format(p.lower!)}–${format(p.upper!)}`);
     if (isAnomaly(p)) lines.push(`<span style="color:${PALETTE.danger}">Anomaly${p.score !== null ? ` (score ${round(p.score)})` : ''}</span>`);
     else if (p.suppressed) lines.push(`not judged: ${p.suppressed.replaceAll('_', ' ')}`);
     return lines.join('<br/>');
