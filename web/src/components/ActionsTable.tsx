@@ -1,4 +1,7 @@
-/** Action performance: one row per action step, sortable by any column, error types on expand. */
+/**
+ * Action performance: one row per action step, sortable by any column, error types on expand. Its runs are counted
+ * by their own time, not by enrolment like the funnel beside it: a note under the table says so (RUNS_NOTE).
+ */
 import { Fragment, useState } from 'react';
 import type { ActionRow } from '../api.js';
 import { formatCount, formatDuration, formatPercent } from '../format.js';
@@ -13,6 +16,11 @@ const COLUMNS: { key: Column; label: string; numeric: boolean }[] = [
   { key: 'average_duration_ms', label: 'Mean time', numeric: true },
   { key: 'p95_duration_ms', label: 'p95 time', numeric: true },
 ];
+
+/** Why a step's runs here and its counts in the funnel differ. */
+export const RUNS_NOTE =
+  'Runs are the step’s completions and failures that happened in this period (a retried step counts each time), whoever enrolled when. ' +
+  'The funnel counts the executions enrolled in this period that reached the step, whenever they got there. The same step can show different numbers in the two.';
 
 export function sortActions(rows: ActionRow[], by: Column, desc: boolean): ActionRow[] {
   const sign = desc ? -1 : 1;
@@ -36,57 +44,60 @@ export function ActionsTable({ rows, locale }: { rows: ActionRow[]; locale?: str
     return next;
   });
   return (
-    <div className="table-scroll">
-      <table className="table" aria-label="Action performance">
-        <thead>
-          <tr>
-            {COLUMNS.map((c) => (
-              <th key={c.key} className={c.numeric ? 'num' : ''} aria-sort={sort.by === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-                <button type="button" className="sort" onClick={() => setSort((s) => ({ by: c.key, desc: s.by === c.key ? !s.desc : c.numeric }))}>
-                  {c.label}
-                  <span aria-hidden="true">{sort.by === c.key ? (sort.desc ? ' ▾' : ' ▴') : ''}</span>
-                </button>
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((r) => {
-            const errors = Object.entries(r.error_types);
-            const expanded = open.has(r.action_id);
-            return (
-              <Fragment key={r.action_id}>
-                <tr data-action={r.action_id}>
-                  <td>
-                    <button type="button" className="expand" aria-expanded={expanded} disabled={errors.length === 0} onClick={() => toggle(r.action_id)} title={errors.length ? 'Show error types' : 'No errors'}>
-                      <span aria-hidden="true">{errors.length ? (expanded ? '▾' : '▸') : '·'}</span>
-                    </button>
-                    <span className="action-name">{r.action_name || r.action_id}</span> <span className="muted small">{r.action_type}</span>
-                  </td>
-                  <td className="num" data-value={r.executions}>{formatCount(r.executions, locale)}</td>
-                  <td className={`num ${r.success_rate < 95 ? 'tone-down' : ''}`} data-value={r.success_rate}>{formatPercent(r.success_rate, locale)}</td>
-                  <td className="num" data-value={r.failures}>{formatCount(r.failures, locale)}</td>
-                  <td className="num">{formatDuration(r.average_duration_ms === null ? null : r.average_duration_ms / 1000, locale)}</td>
-                  <td className="num">{formatDuration(r.p95_duration_ms === null ? null : r.p95_duration_ms / 1000, locale)}</td>
-                </tr>
-                {expanded && (
-                  <tr className="errors-row">
-                    <td colSpan={COLUMNS.length}>
-                      <ul className="errors">
-                        {errors.map(([type, n]) => (
-                          <li key={type}>
-                            <code>{type}</code> {formatCount(n, locale)}
-                          </li>
-                        ))}
-                      </ul>
+    <>
+      <div className="table-scroll">
+        <table className="table" aria-label="Action performance" aria-describedby="actions-runs-note">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th key={c.key} className={c.numeric ? 'num' : ''} aria-sort={sort.by === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+                  <button type="button" className="sort" title={c.key === 'executions' ? RUNS_NOTE : undefined} onClick={() => setSort((s) => ({ by: c.key, desc: s.by === c.key ? !s.desc : c.numeric }))}>
+                    {c.label}
+                    <span aria-hidden="true">{sort.by === c.key ? (sort.desc ? ' ▾' : ' ▴') : ''}</span>
+                  </button>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((r) => {
+              const errors = Object.entries(r.error_types);
+              const expanded = open.has(r.action_id);
+              return (
+                <Fragment key={r.action_id}>
+                  <tr data-action={r.action_id}>
+                    <td>
+                      <button type="button" className="expand" aria-expanded={expanded} disabled={errors.length === 0} onClick={() => toggle(r.action_id)} title={errors.length ? 'Show error types' : 'No errors'}>
+                        <span aria-hidden="true">{errors.length ? (expanded ? '▾' : '▸') : '·'}</span>
+                      </button>
+                      <span className="action-name">{r.action_name || r.action_id}</span> <span className="muted small">{r.action_type}</span>
                     </td>
+                    <td className="num" data-value={r.executions}>{formatCount(r.executions, locale)}</td>
+                    <td className={`num ${r.success_rate < 95 ? 'tone-down' : ''}`} data-value={r.success_rate}>{formatPercent(r.success_rate, locale)}</td>
+                    <td className="num" data-value={r.failures}>{formatCount(r.failures, locale)}</td>
+                    <td className="num">{formatDuration(r.average_duration_ms === null ? null : r.average_duration_ms / 1000, locale)}</td>
+                    <td className="num">{formatDuration(r.p95_duration_ms === null ? null : r.p95_duration_ms / 1000, locale)}</td>
                   </tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+                  {expanded && (
+                    <tr className="errors-row">
+                      <td colSpan={COLUMNS.length}>
+                        <ul className="errors">
+                          {errors.map(([type, n]) => (
+                            <li key={type}>
+                              <code>{type}</code> {formatCount(n, locale)}
+                            </li>
+                          ))}
+                        </ul>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small runs-note" id="actions-runs-note">{RUNS_NOTE}</p>
+    </>
   );
 }
