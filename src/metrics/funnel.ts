@@ -32,15 +32,23 @@ interface StepRow {
 const ENDED = `(${STATUS.exited} OR ${STATUS.failed})`;
 /** How an ended execution ended: its exit reason, or 'failed'. */
 const ENDING = `if(${STATUS.exited}, toString(exit_reason), 'failed')`;
-/** The place in the catalog's order ({order}) of the furthest step an execution entered (0: none of them). */
-const FURTHEST_ENTERED = 'arrayMax(arrayMap(x -> if(x.started_ms > 0, indexOf({order:Array(String)}, x.id), 0), steps))';
+/**
+ * A step's place in the catalog's order ({order}, 1-based; 0: not in it). `transform` looks the id up in a hash
+ * table built once per block; `indexOf` scanned the order for every step element (at 300k enrollments, 30 days:
+ * ≈8 against ≈35 ms of CPU for the whole cohort).
+ */
+const PLACE = (id: string) => `transform(${id}, {order:Array(String)}, arrayEnumerate({order:Array(String)}), 0)`;
+/** The place in the catalog's order of the furthest step an execution entered (0: none of them). */
+const FURTHEST_ENTERED = `arrayMax(arrayMap(x -> if(x.started_ms > 0, ${PLACE('x.id')}, 0), steps))`;
+/** FURTHEST_ENTERED × 2, plus 1 when the execution completed that step: both in one pass over its steps. */
+const FURTHEST_CODE = `arrayMax(arrayMap(x -> if(x.started_ms > 0, ${PLACE('x.id')} * 2 + (x.completed = 1), 0), steps))`;
 /**
  * The step s of an execution was the last it got to, in the catalog's order ({order}): it completed s, entered
  * no step placed after it, and ended without completing the workflow. `furthest` is FURTHEST_ENTERED, or a column
  * holding it. (A completion implies an entry, so s is then the step at `furthest` itself — for a step outside
  * the order, `furthest` is 0.)
  */
-const lostAfter = (furthest: string) => `(s.completed = 1 AND ${ENDED} AND ${furthest} <= indexOf({order:Array(String)}, s.id))`;
+const lostAfter = (furthest: string) => `(s.completed = 1 AND ${ENDED} AND ${furthest} <= ${PLACE('s.id')})`;
 /**
  * The step an execution was lost after, computed once per execution ('' when none): the furthest catalog step it
  * entered, when it completed that step and ended without completing the workflow. The funnel counts losses by this
@@ -48,9 +56,7 @@ const lostAfter = (furthest: string) => `(s.completed = 1 AND ${ENDED} AND ${fur
  * most one step of the order), at a third of the cost (the 30-day funnel at 1M took ≈50 ms without the losses and
  * ≈200 ms with the per-element test).
  */
-const LOST_STEP = `if(${ENDED} AND furthest_entered > 0
-      AND arrayExists(x -> x.id = {order:Array(String)}[furthest_entered] AND x.completed = 1, steps),
-    {order:Array(String)}[furthest_entered], '')`;
+const LOST_STEP = `if(${ENDED} AND furthest_code >= 3 AND furthest_code % 2 = 1, {order:Array(String)}[intDiv(furthest_code, 2)], '')`;
 
 /**
  * Where an execution stands at a step `s` of its `steps` (conditions on s and the execution's facts): what the
@@ -82,7 +88,7 @@ SELECT
     minIf(s.started_ms, s.started_ms > 0) AS first_seen
 FROM (
     SELECT steps, status, ${LOST_STEP} AS lost_step, if(lost_step = '', '', ${ENDING}) AS ending
-    FROM (SELECT steps, status, exit_reason, ${FURTHEST_ENTERED} AS furthest_entered FROM ${FACTS} WHERE ${COHORT} AND ${filter}))
+    FROM (SELECT steps, status, exit_reason, ${FURTHEST_CODE} AS furthest_code FROM ${FACTS} WHERE ${COHORT} AND ${filter}))
 ARRAY JOIN steps AS s
 GROUP BY step_id`;
 
