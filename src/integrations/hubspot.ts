@@ -10,9 +10,11 @@
  * 2. POST /crm/v3/objects/{object}/batch/read for those ids with `propertiesWithHistory`, so each property's own
  *    modification time (its latest history entry) feeds the per-field conflict rule;
  * 3. deals: POST /crm/v4/associations/deals/contacts/batch/read, the associated contact ids (field flowlens.related).
- * A search answers at most 10,000 results (paging beyond is a 400): before `after` reaches that cap the next page
- * starts a new search anchored at the last record's modification time (records of that millisecond come again and
- * are counted as duplicates by the runner).
+ * Paging is by key, not by offset: each next search starts at the last record's modification time (GTE), leaving out
+ * the records already delivered at exactly that time. A record modified while a run pages moves to the end of the
+ * order and is read again (a duplicate the runner counts and merges) instead of shifting an offset past records never
+ * read; and no query comes near the search's 10,000-result cap (paging beyond it is a 400) unless more than a page
+ * of records share one millisecond, paged with `after` then.
  *
  * Conversions (push): POST /crm/v3/objects/contacts/batch/update, up to 100 inputs, each identified by the contact
  * key property (`idProperty`, default email), setting the properties `flowlens_last_conversion` (goal id @ time) and
@@ -31,7 +33,8 @@ const PATHS: Partial<Record<ExternalObject, { objects: string; modified: string;
   deal: { objects: 'deals', modified: 'hs_lastmodifieddate', properties: ['dealname', 'amount', 'dealstage', 'pipeline', 'closedate', 'hs_is_closed_won', 'deal_currency_code', 'hs_lastmodifieddate'] },
 };
 
-interface PageToken { anchor: number | null; after: string | null }
+/** Where the next search starts: records modified at or after `anchor`, past `after` results, less those delivered at `anchor`. */
+interface PageToken { anchor: number | null; after: number; delivered: string[] }
 interface SearchAnswer { total: number; results: Array<{ id: string; properties: Record<string, string | null> }>; paging?: { next?: { after: string } } }
 interface BatchAnswer { results: Array<{ id: string; properties: Record<string, string | null>; propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: string }>>; updatedAt: string }> }
 interface AssociationAnswer { results: Array<{ from: { id: string }; to: Array<{ toObjectId: string | number }> }> }
@@ -50,8 +53,8 @@ async function call<T>(ctx: ConnectorContext, url: string, init: RequestInit & {
   return { status: res.status, json: json as T };
 }
 
-export function hubspotConnector(baseUrl: string, options: { searchCap?: number } = {}): Connector {
-  const cap = options.searchCap ?? HUBSPOT_SEARCH_CAP;
+export function hubspotConnector(baseUrl: string, options: { pageSize?: number } = {}): Connector {
+  const pageSize = options.pageSize ?? PAGE;
   return {
     kind: 'hubspot',
     objects: ['contact', 'deal'],
@@ -62,44 +65,32 @@ export function hubspotConnector(baseUrl: string, options: { searchCap?: number 
       const spec = PATHS[object];
       if (!spec) throw new HubSpotError(`HubSpot has no ${object} here`);
       const keyProperty = ctx.config.contact_key_property || 'email';
-      const token: PageToken = page ? (JSON.parse(page) as PageToken) : { anchor: since ? Date.parse(since) : null, after: null };
+      const token: PageToken = page ? (JSON.parse(page) as PageToken) : { anchor: since ? Date.parse(since) : null, after: 0, delivered: [] };
       const search = await call<SearchAnswer>(ctx, `${baseUrl}/crm/v3/objects/${spec.objects}/search`, {
         method: 'POST',
         body: JSON.stringify({
           filterGroups: token.anchor === null ? [] : [{ filters: [{ propertyName: spec.modified, operator: 'GTE', value: String(token.anchor) }] }],
           sorts: [{ propertyName: spec.modified, direction: 'ASCENDING' }],
           properties: [spec.modified],
-          limit: PAGE,
-          ...(token.after ? { after: token.after } : {}),
+          limit: pageSize,
+          ...(token.after > 0 ? { after: String(token.after) } : {}),
         }),
       });
-      const ids = search.json.results.map((r) => r.id);
-      const records: ExternalRecord[] = [];
-      if (ids.length > 0) {
-        const properties = [...new Set([...spec.properties, ...(object === 'contact' ? [keyProperty] : [])])];
-        const read = await call<BatchAnswer>(ctx, `${baseUrl}/crm/v3/objects/${spec.objects}/batch/read`, {
-          method: 'POST',
-          body: JSON.stringify({ properties, propertiesWithHistory: properties, inputs: ids.map((id) => ({ id })) }),
-        });
-        const related = object === 'deal' ? await associatedContacts(ctx, baseUrl, ids) : new Map<string, string[]>();
-        // batch read answers in any order; keep the search's (modification time) order
-        const byId = new Map(read.json.results.map((r) => [r.id, r]));
-        for (const id of ids) {
-          const r = byId.get(id);
-          if (!r) continue;
-          records.push(toRecord(object, r, spec.modified, keyProperty, related.get(id) ?? [], ctx.config.currency || 'USD'));
-        }
-      }
-      const after = search.json.paging?.next?.after ?? null;
+      const at = (r: SearchAnswer['results'][number]) => Date.parse(r.properties[spec.modified] ?? '');
+      const delivered = new Set(token.delivered);
+      const fresh = search.json.results.filter((r) => !delivered.has(`${r.id}@${at(r)}`));
+      const records = fresh.length > 0 ? await read(ctx, baseUrl, object, spec, keyProperty, fresh.map((r) => r.id)) : [];
       let next: PageToken | null = null;
-      if (after !== null) {
-        if (Number(after) + PAGE <= cap) next = { anchor: token.anchor, after };
-        else {
-          // the search would refuse the page past its cap: start again from the last record's time
-          const last = search.json.results.at(-1)?.properties[spec.modified];
-          const anchor = last ? Date.parse(last) : null;
-          if (anchor === null || anchor === token.anchor) throw new HubSpotError(`more than ${cap} ${spec.objects} were modified in the same millisecond; the search cannot page through them`);
-          next = { anchor, after: null };
+      const last = search.json.results.at(-1);
+      if (search.json.paging?.next && last) {
+        const lastAt = at(last);
+        if (token.anchor === null || lastAt > token.anchor) {
+          // keyset paging: the next search starts at the last record's time, skipping what was delivered at it
+          next = { anchor: lastAt, after: 0, delivered: search.json.results.filter((r) => at(r) === lastAt).map((r) => `${r.id}@${lastAt}`) };
+        } else {
+          // a whole page of one millisecond: page on with `after`, within the search's result cap
+          if (token.after + 2 * pageSize > HUBSPOT_SEARCH_CAP) throw new HubSpotError(`more than ${HUBSPOT_SEARCH_CAP} ${spec.objects} were modified in the same millisecond; the search cannot page through them`);
+          next = { anchor: token.anchor, after: token.after + pageSize, delivered: [...token.delivered, ...search.json.results.map((r) => `${r.id}@${lastAt}`)] };
         }
       }
       return { records, next: next ? JSON.stringify(next) : null };
@@ -128,6 +119,22 @@ export function hubspotConnector(baseUrl: string, options: { searchCap?: number 
       return { accepted, rejected };
     },
   };
+}
+
+/** The full records of these ids (batch read with property history; deals with their contacts), in the given order. */
+async function read(ctx: ConnectorContext, baseUrl: string, object: ExternalObject, spec: NonNullable<(typeof PATHS)[ExternalObject]>, keyProperty: string, ids: string[]): Promise<ExternalRecord[]> {
+  const properties = [...new Set([...spec.properties, ...(object === 'contact' ? [keyProperty] : [])])];
+  const answer = await call<BatchAnswer>(ctx, `${baseUrl}/crm/v3/objects/${spec.objects}/batch/read`, {
+    method: 'POST',
+    body: JSON.stringify({ properties, propertiesWithHistory: properties, inputs: ids.map((id) => ({ id })) }),
+  });
+  const related = object === 'deal' ? await associatedContacts(ctx, baseUrl, ids) : new Map<string, string[]>();
+  // batch read answers in any order; keep the search's (modification time) order
+  const byId = new Map(answer.json.results.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [toRecord(object, r, spec.modified, keyProperty, related.get(id) ?? [], ctx.config.currency || 'USD')] : [];
+  });
 }
 
 /** One input per contact (a batch update may not name a contact twice): its latest conversion. */

@@ -35,7 +35,7 @@ interface QueryAnswer { totalSize: number; done: boolean; nextRecordsUrl?: strin
 
 /** Salesforce's datetime (2024-05-01T10:00:00.000+0000) as RFC 3339 UTC. */
 const sfTime = (v: string) => new Date(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString();
-/** A SOQL datetime literal (UTC, no quotes, no milliseconds needed). */
+/** A SOQL datetime literal (YYYY-MM-DDThh:mm:ssZ, no quotes): whole seconds, rounded down (reads a little more, never less). */
 const soqlTime = (iso: string) => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function salesforceConnector(loginUrl: string): Connector {

@@ -132,14 +132,16 @@ export async function runSync(deps: SyncDeps, i: Integration, queued: Run, signa
     }
     if (push) {
       const since = cursor.push ?? `${i.created_at}|`;
-      const { conversions, next } = await conversionsSince(deps.integrations.store, i.account_id, decodePushCursor(since), PUSH_LIMIT);
-      report.push = { since: decodePushCursor(since).received_at, sent: conversions.length, accepted: 0, rejected: [] };
+      const { conversions, unknown, next } = await conversionsSince(deps.integrations.store, i.account_id, decodePushCursor(since), PUSH_LIMIT);
+      const noContact = unknown.map((execution_id) => ({ execution_id, reason: 'the execution has no contact_id' }));
+      report.push = { since: decodePushCursor(since).received_at, sent: conversions.length, accepted: 0, rejected: noContact.slice(0, MAX_FINDINGS) };
+      run.push_rejected = noContact.length;
       if (conversions.length > 0) {
         const answer = await push(ctx, conversions);
         report.push.accepted = answer.accepted;
-        report.push.rejected = answer.rejected.slice(0, MAX_FINDINGS);
+        report.push.rejected = [...answer.rejected, ...noContact].slice(0, MAX_FINDINGS);
         run.pushed = answer.accepted;
-        run.push_rejected = answer.rejected.length;
+        run.push_rejected += answer.rejected.length;
       }
       if (next) cursor.push = encodePushCursor(next);
     }
