@@ -11,7 +11,7 @@ import { Empty, QueryState } from '../../components/States.js';
 import { formatInstant } from '../../format.js';
 import { linkProps } from '../../router.js';
 import { settingsApi, settingsQueries, type AccessOut } from '../../settings-queries.js';
-import type { SettingsRights } from './Settings.js';
+import type { SettingsRights } from './rights.js';
 
 type Listed = { workflow_id: string; name: string; owner_user_id: string | null };
 

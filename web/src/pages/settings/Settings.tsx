@@ -12,20 +12,8 @@ import { ApiKeys } from './ApiKeys.js';
 import { Budgets } from './Budgets.js';
 import { Reports } from './Reports.js';
 import { RoiSettings } from './Roi.js';
+import { rightsOf } from './rights.js';
 import '../../settings.css';
-
-export interface SettingsRights {
-  /** Admin (or the operator): budgets, reports, keys, account settings, every workflow's access list. */
-  admin: boolean;
-  /** May change the access lists of the workflows it owns (members). */
-  member: boolean;
-  /** Its user id: the owner of workflows. */
-  userId: string;
-}
-
-export function rightsOf(who: Who): SettingsRights {
-  return { admin: who.is_operator || who.role === 'admin', member: who.role === 'member', userId: who.user_id };
-}
 
 const SECTIONS = [
   { key: 'budgets', label: 'Budgets', admin: true },
