@@ -2,6 +2,9 @@
  * Ingestion throughput over HTTP: a real `flowlens serve` process on a fresh data directory,
  * several concurrent senders posting NDJSON batches of 5,000 events; counts acknowledged events/s.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateEvents } from '../src/demo/generate.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
 import { tempDir } from '../test/helpers/store.js';
@@ -14,6 +17,10 @@ export interface IngestBenchResult {
   eventsPerSecond: number;
   p50BatchMs: number;
   p95BatchMs: number;
+  /** The same events inserted into one plain MergeTree table with no views, in process (bench/ingest-floor.ts). */
+  floorEventsPerSecond: number;
+  /** eventsPerSecond ÷ floorEventsPerSecond (issue 30's goal: ≥ 0.5). */
+  ratioToFloor: number;
 }
 
 const KEY = 'fl_bench_operator_key';
@@ -65,5 +72,24 @@ export async function benchIngest(totalEvents: number, senders = 4, batch = 5000
   await server.exited;
   latencies.sort((a, b) => a - b);
   const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!);
-  return { events: acknowledged, senders, batch, seconds, eventsPerSecond: Math.round(acknowledged / seconds), p50BatchMs: q(0.5), p95BatchMs: q(0.95) };
+  const eventsPerSecond = Math.round(acknowledged / seconds);
+  process.stderr.write('  ingest: the floor (plain MergeTree, no views) on the same events…\n');
+  const floor = await runIngestFloor(made, batch);
+  return {
+    events: acknowledged, senders, batch, seconds, eventsPerSecond, p50BatchMs: q(0.5), p95BatchMs: q(0.95),
+    floorEventsPerSecond: floor.eventsPerSecond, ratioToFloor: Math.round((eventsPerSecond / floor.eventsPerSecond) * 100) / 100,
+  };
+}
+
+/** bench/ingest-floor.ts in a child process: one embedded engine per process, and the server has stopped. */
+function runIngestFloor(events: number, batch: number): Promise<{ eventsPerSecond: number }> {
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/ingest-floor.ts'), String(events), String(batch)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLOWLENS_LOG_LEVEL: 'warn' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`the ingestion floor exited with ${code}:\n${err}`))));
+  });
 }
