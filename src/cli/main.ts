@@ -8,6 +8,7 @@ import { exportCommand } from './export.js';
 import { DataDirLockedError } from '../store/store.js';
 import { progressBar } from './progress.js';
 import { migrateCommand, schemaTarget, schemaText } from './schema.js';
+import { moveCommand } from './move.js';
 import { seed } from './seed.js';
 import { serve } from './serve.js';
 import { openTarget } from './target.js';
@@ -23,6 +24,8 @@ Commands:
           [--data DIR | --url URL --key KEY] [--account ID]
   schema  [--target embedded|server|cluster] [--cluster NAME]   prints the DDL the target runs (docs/cluster.md)
   migrate [--data DIR | --clickhouse-url URL [--clickhouse-cluster NAME]]   applies pending migrations, with progress
+  dump    --out DIR [--data DIR]   the raw events and small tables of a data directory as Native files (docs/cluster.md)
+  load    DIR [--data DIR]         those files into a new data directory; derived tables are rebuilt at the next start
 
 Environment: FLOWLENS_PORT, FLOWLENS_HOST, FLOWLENS_DATA_DIR, FLOWLENS_CLICKHOUSE_URL, FLOWLENS_REDIS_URL,
 FLOWLENS_ADMIN_KEY, FLOWLENS_RATE_LIMIT_PER_MINUTE (see README).`;
@@ -135,6 +138,13 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(
         `Migrated ${done.describe}: ${done.applied.length ? done.applied.join(', ') : 'nothing pending'} (${done.seconds.toFixed(1)} s)\n`,
       );
+      return;
+    }
+    case 'dump':
+    case 'load': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { data: { type: 'string' }, out: { type: 'string' } } });
+      const manifest = await moveCommand(command, values.data, command === 'dump' ? values.out : positionals[0]);
+      process.stderr.write(`${command === 'dump' ? 'Dumped' : 'Loaded'} ${manifest.tables.length} tables\n`);
       return;
     }
     case undefined:
