@@ -5,12 +5,14 @@
  * hourly cost each show the API's field message next to their input; an API key is made and its secret shown once
  * (it signs in; after Done it is nowhere on the page); a workflow is shared with a user; ROI assumptions are set and
  * the ROI figure moves from none to the one computed by hand; the alert rule editor shows the API's refusal beside its
- * field too; a viewer sees the assumptions without a single form.
+ * field too; axe finds no serious violation in any section, and a form is filled and sent by keyboard; a member sees
+ * only the access lists of its own workflows and a viewer the assumptions, neither with a single form.
  * No console errors but the 400s the refusals are. Screenshots land in test/artifacts/.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ev, OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
@@ -18,6 +20,7 @@ import { collectPageErrors, launchChromium, requireChromium } from './helpers/se
 import { ensureWebBuild } from './helpers/web-build.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const D = 86_400_000;
 let rt: TestRuntime | undefined;
 let browser: Browser | undefined;
@@ -90,7 +93,7 @@ after(async () => {
   await rt?.close();
 });
 
-test('from the Costs page\'s empty state to a budget: a negative amount is refused next to its field, then one is saved', { timeout: 60_000 }, async (t) => {
+test('from the Costs page\'s empty state to a budget: a negative amount is refused next to its field, then one is saved', { timeout: 120_000 }, async (t) => {
   if (skipped) return t.skip('Chromium is not installed');
   await page.goto(`${base}/costs`);
   await page.click('a:has-text("Set a monthly budget")');
@@ -240,6 +243,50 @@ test('the alert rule editor, with the same helper, shows the API\'s refusal besi
   assert.equal(await page.innerText(`${form} [role="alert"]`), 'Not saved: see the messages next to the fields.');
   assert.deepEqual((await apiJson('/api/v1/alerts/rules')).rules, []);
   assert.deepEqual(unexpectedErrors(), []);
+});
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousViolations(p: Page): Promise<string[]> {
+  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
+  const violations = (await p.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  })) as Array<{ id: string; impact: string | null; nodes: { target: string[] }[] }>;
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+test('every settings section, its form open and a field refused, has no serious accessibility violation; forms are reached by keyboard', { timeout: 90_000 }, async (t) => {
+  if (skipped) return t.skip('Chromium is not installed');
+  // axe is injected as a script: this context alone lets it past the app's Content-Security-Policy
+  const context = await browser!.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const a11y = await context.newPage();
+  const errors: string[] = [];
+  collectPageErrors(a11y, errors);
+  await a11y.goto(`${base}/sign-in#key=${adminKey}`);
+  await a11y.waitForSelector('nav a[href="/settings"]');
+  for (const [section, open] of [['budgets', 'New budget'], ['reports', 'New report'], ['api-keys', null], ['access', null], ['roi', null]] as const) {
+    await a11y.goto(`${base}/settings/${section}`);
+    await a11y.waitForSelector('main section.panel');
+    if (open) await a11y.click(`button:has-text("${open}")`);
+    await a11y.waitForSelector('main form');
+    assert.deepEqual(await seriousViolations(a11y), [], section);
+  }
+  // by keyboard: the amount is reached with Tab from the scope, typed, and the form sent with Enter
+  await a11y.goto(`${base}/settings/budgets`);
+  await a11y.click('button:has-text("New budget")');
+  const form = 'form[aria-label="New budget"]';
+  await a11y.focus(`${form} [name="scope"]`);
+  await a11y.keyboard.press('Tab');
+  assert.equal(await a11y.evaluate(() => document.activeElement?.getAttribute('name')), 'monthly_usd');
+  await a11y.keyboard.type('0');
+  await a11y.keyboard.press('Enter');
+  // the refusal's message is tied to its input, and the page stays clean
+  await a11y.locator(`${form} .field:has([name="monthly_usd"]) [data-field-error]`).waitFor();
+  const describedBy = await a11y.getAttribute(`${form} [name="monthly_usd"]`, 'aria-describedby');
+  assert.equal(await a11y.locator(`[id="${describedBy}"]`).innerText(), 'must be > 0');
+  assert.deepEqual(await seriousViolations(a11y), []);
+  await context.close();
+  assert.deepEqual(errors.filter((e) => !/status of 400 \(Bad Request\)/.test(e)), []);
 });
 
 test('a viewer reads the ROI assumptions and is offered no form', { timeout: 60_000 }, async (t) => {
