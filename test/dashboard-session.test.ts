@@ -228,6 +228,17 @@ describe('serving the app', () => {
     const unknown = await rt.app.inject({ method: 'GET', url: '/no-such-page' });
     assert.equal(unknown.statusCode, 404, 'only the app\'s pages are the app');
     assert.match(String(unknown.headers['content-type']), /problem\+json/);
+    // a browser navigating to an unknown page gets the app (its own not-found page), still with status 404
+    for (const url of ['/no-such-page', '/workflows/x/y', '/settings/nothing?x=1']) {
+      const page = await rt.app.inject({ method: 'GET', url, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      assert.equal(page.statusCode, 404, url);
+      assert.match(page.body, /Flowlens test app/, url);
+    }
+    for (const url of ['/api/v1/nothing-here', '/assets/missing.js']) {
+      const html = await rt.app.inject({ method: 'GET', url, headers: { accept: 'text/html', authorization: `Bearer ${OPERATOR_KEY}` } });
+      assert.equal(html.statusCode, 404, url);
+      assert.match(String(html.headers['content-type']), /problem\+json/, `${url}: the API and missing files keep their problem`);
+    }
     for (const url of ['/overview', '/costs?range=today', '/activity', '/errors', '/workflows/a%2Fb']) assert.equal((await rt.app.inject({ method: 'GET', url })).statusCode, 200, url);
   });
 });

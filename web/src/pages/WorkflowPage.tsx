@@ -8,7 +8,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useEffect, useMemo, useState } from 'react';
 import { TREND_METRICS, trendOptions } from '../../../src/charts/options.js';
 import type { AlertNotice } from '../alert-model.js';
-import type { WorkflowDetail } from '../api.js';
+import { ApiError, type WorkflowDetail } from '../api.js';
 import { bucketWindow, drillString, type Drill, type Names, type Stage } from '../drilldown-model.js';
 import { ActionsTable } from '../components/ActionsTable.js';
 import { AlertFromLink, LiveAlertNotices } from '../components/AlertNotices.js';
@@ -21,7 +21,9 @@ import { ExportMenu } from '../components/ExportMenu.js';
 import { Funnel } from '../components/Funnel.js';
 import { InsightsPanel } from '../components/InsightsPanel.js';
 import { LazyChart, loadChart } from '../components/LazyChart.js';
-import { Empty, ErrorState, Skeleton } from '../components/States.js';
+import { NoData } from '../components/NoData.js';
+import { Empty, ErrorState, Skeleton, StaleNote } from '../components/States.js';
+import { NotFound } from './NotFound.js';
 import { SummaryCards } from '../components/SummaryCards.js';
 import { TrendBuckets } from '../components/TrendBuckets.js';
 import { VersionsPanel } from '../components/VersionsPanel.js';
@@ -84,6 +86,15 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
     if (row) navigate(drillTo(bucketWindow(row.date, view.granularity, view.timezone)));
   };
 
+  if (detail.isError && detail.error instanceof ApiError && detail.error.status === 404) {
+    return (
+      <NotFound title="No such workflow">
+        <p>
+          There is no workflow “{workflowId}” that this account can see. It may have been deleted, or the link may be mistyped.
+        </p>
+      </NotFound>
+    );
+  }
   if (detail.isError) {
     return (
       <>
@@ -95,6 +106,9 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
     );
   }
   const exportParams = { ...params, compare: undefined };
+  // nothing enrolled, completed or converted in the period: words instead of zeros and an empty chart
+  const noData = s !== undefined && s.total_enrolled === 0 && summary.data!.trends.every((r) => r.new_enrollments === 0 && r.completions === 0 && r.conversions === 0);
+  const noDataText = <NoData lastEventAt={detail.data?.last_event_at} locale={locale} timeZone={view.timezone} />;
   return (
     <>
       <div className="page-head">
@@ -122,15 +136,17 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
         <Drilldown workflowId={workflowId} view={view} names={names} locale={locale} link={pageLink} />
       ) : (
         <>
-          {summary.isError && <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />}
+          {summary.isError && !summary.data && <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />}
 
           <section aria-label="Summary" className={summary.isPlaceholderData ? 'is-stale' : ''}>
-            {summary.data ? <SummaryCards data={summary.data} locale={locale} href={(figure) => (CARD_DRILLS[figure] ? drillTo(CARD_DRILLS[figure]) : undefined)} /> : !summary.isError && <Skeleton height={180} label="Loading summary" />}
+            <StaleNote query={summary} locale={locale} />
+            {noData ? noDataText : summary.data ? <SummaryCards data={summary.data} locale={locale} href={(figure) => (CARD_DRILLS[figure] ? drillTo(CARD_DRILLS[figure]) : undefined)} /> : !summary.isError && <Skeleton height={180} label="Loading summary" />}
           </section>
 
           <section className="panel">
             <div className="panel-head">
               <h2>Trends</h2>
+              <StaleNote query={summary} locale={locale} />
               <div className="chart-controls">
                 <div className="segmented small" role="group" aria-label="Metrics">
                   {TREND_METRICS.map((m) => {
@@ -162,7 +178,9 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
                 </div>
               </div>
             </div>
-            {summary.data ? (
+            {noData ? (
+              noDataText
+            ) : summary.data ? (
               <>
                 <LazyChart options={trends!} label={`Trends: ${view.metrics.join(', ')} per bucket${summary.data.comparison ? ', previous period dashed' : ''}`} onPick={pickBucket} />
                 <TrendBuckets rows={summary.data.trends} view={view} locale={locale} href={drillTo} />
@@ -180,16 +198,19 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
             <section className="panel">
               <div className="panel-head">
                 <h2>Funnel</h2>
-                {funnel.data && (
+                <StaleNote query={funnel} locale={locale} />
+                {funnel.data && funnel.data.total_enrolled > 0 && (
                   <span className="muted small">
                     {formatPercent(funnel.data.overall_conversion, locale)} of {formatCount(funnel.data.total_enrolled, locale)} completed
                   </span>
                 )}
               </div>
-              {funnel.isError ? (
+              {funnel.isError && !funnel.data ? (
                 <ErrorState error={funnel.error} onRetry={() => void funnel.refetch()} />
               ) : !funnel.data ? (
                 <Skeleton height={280} label="Loading funnel" />
+              ) : funnel.data.total_enrolled === 0 ? (
+                noDataText
               ) : funnel.data.funnel_steps.length === 0 ? (
                 <Empty>No execution entered a step in this period.</Empty>
               ) : (
@@ -199,6 +220,7 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
             <section className="panel">
               <div className="panel-head">
                 <h2>Exits and sources</h2>
+                <StaleNote query={summary} locale={locale} />
               </div>
               {s ? (
                 <>
@@ -238,8 +260,9 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
           <section className="panel">
             <div className="panel-head">
               <h2>Action performance</h2>
+              <StaleNote query={actions} locale={locale} />
             </div>
-            {actions.isError ? <ErrorState error={actions.error} onRetry={() => void actions.refetch()} /> : actions.data ? <ActionsTable rows={actions.data.actions} locale={locale} /> : <Skeleton height={160} label="Loading actions" />}
+            {actions.isError && !actions.data ? <ErrorState error={actions.error} onRetry={() => void actions.refetch()} /> : actions.data ? <ActionsTable rows={actions.data.actions} locale={locale} /> : <Skeleton height={160} label="Loading actions" />}
             {s && (
               <p className="muted small" data-note="actions-drill">
                 Action figures count runs by their own time, not the executions enrolled in the period, so a row has no list of executions of its own. The period’s{' '}
