@@ -45,7 +45,7 @@ export function ActionsTable({ rows, locale }: { rows: ActionRow[]; locale?: str
   });
   return (
     <>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Action performance (scrolls sideways)">
         <table className="table" aria-label="Action performance" aria-describedby="actions-runs-note">
           <thead>
             <tr>

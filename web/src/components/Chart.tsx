@@ -8,6 +8,7 @@ import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } f
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
+import { fitLegend } from '../legend-fit.js';
 
 echarts.use([LineChart, BarChart, CustomChart, ScatterChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
@@ -45,10 +46,9 @@ export function Chart({ options, label, height, onPick }: { options: Record<stri
   }, []);
 
   useEffect(() => {
-    // on a phone the legend scrolls instead of wrapping over the lines
-    const narrow = (el.current?.clientWidth ?? 1000) < 560;
-    const legend = options.legend as Record<string, unknown> | undefined;
-    chart.current?.setOption({ ...options, ...(legend && narrow ? { legend: { ...legend, type: 'scroll' } } : {}) } as echarts.EChartsCoreOption, { notMerge: true });
+    // on a phone the legend wraps over rows (never paged) and the plot starts below it
+    const width = el.current?.clientWidth ?? 1000;
+    chart.current?.setOption((width < 560 ? fitLegend(options, width) : options) as echarts.EChartsCoreOption, { notMerge: true });
   }, [options]);
 
   return <div ref={el} className="chart" style={height ? { height } : undefined} role="img" aria-label={label} />;

@@ -27,7 +27,8 @@ export function DataTable<T>({ label, columns, rows, rowKey, rowData }: {
   const hasFooter = columns.some((c) => c.footer !== undefined);
   const cls = (c: Column<T>, extra = '') => [c.numeric ? 'num' : '', extra].filter(Boolean).join(' ') || undefined;
   return (
-    <div className="table-scroll">
+    // focusable, so a table wider than the screen scrolls from the keyboard too
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={`${label} (scrolls sideways)`}>
       <table className="table" aria-label={label}>
         <thead>
           <tr>

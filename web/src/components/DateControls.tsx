@@ -1,6 +1,6 @@
 /** Period presets, a custom range, the timezone and the comparison toggle. */
 import { useState } from 'react';
-import { RANGES, type View } from '../view-state.js';
+import { RANGES, type RangeKey, type View } from '../view-state.js';
 
 // Chromium lists canonical ICU names (Asia/Calcutta); the usual IANA names are offered whatever the browser lists
 const COMMON = ['UTC', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Sao_Paulo', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'Africa/Johannesburg', 'Asia/Dubai', 'Asia/Kolkata', 'Asia/Singapore', 'Asia/Tokyo', 'Australia/Sydney'];
@@ -15,18 +15,31 @@ export function DateControls({ view, onChange, showCompare = true }: { view: Vie
   const [start, setStart] = useState(view.start ?? '');
   const [end, setEnd] = useState(view.end ?? '');
   const validRange = start !== '' && end !== '' && start <= end;
+  const pick = (key: RangeKey) => {
+    setCustom(false);
+    onChange({ ...view, range: key, start: null, end: null, granularity: key === 'today' ? 'hourly' : view.granularity === 'hourly' ? 'daily' : view.granularity });
+  };
   return (
     <div className="controls" role="group" aria-label="Period">
-      <div className="segmented">
+      {/* on a phone, the presets are one select (the buttons would wrap over two rows) */}
+      <label className="inline show-narrow">
+        <span className="visually-hidden">Period</span>
+        <select aria-label="Period" value={custom || view.range === null ? 'custom' : view.range} onChange={(e) => (e.target.value === 'custom' ? setCustom(true) : pick(e.target.value as RangeKey))}>
+          {RANGES.map((r) => (
+            <option key={r.key} value={r.key}>
+              {r.label}
+            </option>
+          ))}
+          <option value="custom">Custom…</option>
+        </select>
+      </label>
+      <div className="segmented hide-narrow">
         {RANGES.map((r) => (
           <button
             key={r.key}
             type="button"
             aria-pressed={view.range === r.key}
-            onClick={() => {
-              setCustom(false);
-              onChange({ ...view, range: r.key, start: null, end: null, granularity: r.key === 'today' ? 'hourly' : view.granularity === 'hourly' ? 'daily' : view.granularity });
-            }}
+            onClick={() => pick(r.key)}
           >
             {r.label}
           </button>
