@@ -13,9 +13,12 @@ import { scopeOf } from '../../metrics/scope.js';
 import type { AppDeps } from '../deps.js';
 import { PeriodParams, VersionFilter } from '../schemas.js';
 
+// no granularity: the report has no buckets (the summary it reads counts daily trends it does not show)
+const { granularity: _buckets, ...PeriodOnly } = PeriodParams;
+
 export const UnifiedQuery = Type.Object(
   {
-    ...PeriodParams,
+    ...PeriodOnly,
     ...VersionFilter,
     model: Type.Optional(Type.Union([Type.Literal('first_touch'), Type.Literal('last_touch'), Type.Literal('linear')], { description: 'attribution model of the CRM figures: first_touch, last_touch or linear (default)' })),
   },
