@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare|alerts|sdk|dashboards] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
+ * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare|alerts|sdk|dashboards|load] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--pg-repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
  *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
  * npm run bench -- analytics --data DIR --size 10m   the panels on a kept (e.g. scaled) data set, kept in results.json as analytics_10m
+ * npm run bench -- load --data DIR [--users 1000] [--seconds 60]   many dashboard users at once: panel p95, error rate, server memory
  * npm run bench -- --quick   the CI check: compare at 10k enrollments, fails when a ratio is 5× worse than bench/baseline.json
  * Prints a table and writes bench/results/latest.json (and bench/results.json).
  */
@@ -22,10 +23,11 @@ import { benchPlatform, seedPlatform } from './platform.js';
 import { benchRealtime } from './realtime.js';
 import { benchSdk } from './sdk.js';
 import { benchSeed } from './seed.js';
+import { benchLoad } from './load.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' }, streams: { type: 'string' }, size: { type: 'string' }, 'pg-repeats': { type: 'string' }, quick: { type: 'boolean' }, keep: { type: 'boolean' } },
+  options: { events: { type: 'string' }, senders: { type: 'string' }, enrollments: { type: 'string' }, data: { type: 'string' }, repeats: { type: 'string' }, streams: { type: 'string' }, users: { type: 'string' }, seconds: { type: 'string' }, size: { type: 'string' }, 'pg-repeats': { type: 'string' }, quick: { type: 'boolean' }, keep: { type: 'boolean' } },
 });
 const which = positionals.length ? positionals : values.quick ? ['compare'] : ['ingest', 'seed'];
 const results: Record<string, unknown> = { machine: machine(), at: new Date().toISOString() };
@@ -107,6 +109,14 @@ if (which.includes('dashboards')) {
   console.log(results.dashboards);
 }
 
+if (which.includes('load')) {
+  // many dashboard users at once on a seeded data directory (--data DIR, e.g. the 1M seed of `analytics`)
+  if (!values.data) throw new Error('load: pass --data DIR of a seeded data directory (the one `npm run bench -- analytics` seeds and keeps)');
+  const users = Number(values.users ?? 1000);
+  process.stderr.write(`load: ${users.toLocaleString('en-US')} dashboard users for ${Number(values.seconds ?? 60)} s…\n`);
+  results.load = await benchLoad(values.data, users, Number(values.seconds ?? 60));
+  console.log(results.load);
+}
 if (which.includes('sdk')) {
   const events = Number(values.events ?? 100_000);
   process.stderr.write(`sdk: ${events.toLocaleString('en-US')} events through @flowlens/sdk into a local server process…\n`);
