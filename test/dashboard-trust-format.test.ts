@@ -34,6 +34,8 @@ let base = '';
 let key = '';
 const errors: string[] = [];
 let skipped = false;
+const ARTIFACTS = path.resolve('test/artifacts');
+const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 const DAY = 86_400_000;
 const todayStart = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
@@ -78,6 +80,7 @@ before(async () => {
     skipped = true;
     return;
   }
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
   const webDir = await ensureWebBuild();
   rt = await startTestRuntime({ webDir });
   const account = (await rt.call('POST', '/api/v1/accounts', OPERATOR_KEY, { name: 'Trust' })).json.account_id;
@@ -120,6 +123,7 @@ test('Today is in progress: "so far" beside the previous value, no red −100%, 
   assert.ok(n === hour + 1 || n === new Date().getUTCHours() + 1, `${n} buckets at hour ${hour}`);
   assert.match(await items.last().innerText(), /2 enrolled so far|0 enrolled so far/);
   assert.equal(await page.locator('[data-live]').count(), 1, 'Live on a period that includes now');
+  await shot('trust-today');
   assert.deepEqual(errors, []);
 });
 
@@ -136,6 +140,7 @@ test('a tiny previous base shows counts, rates move in points coloured by the ca
   assert.equal(await page.locator('[data-figure="median_duration_hours"] .card-value').innerText(), '1 d 23 h');
   assert.doesNotMatch(await page.locator('section[aria-label="Summary"]').innerText(), /\d,\d{3}\.\d%|2,400/);
   assert.equal(await page.locator('[data-live]').count(), 0, 'no Live badge on a past range');
+  await shot('trust-week');
   assert.deepEqual(errors, []);
 });
 

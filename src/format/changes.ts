@@ -58,9 +58,10 @@ export function formatChange(p: number | null | undefined, locale?: string): str
 /** A figure's change against the previous period, read as the module's comment says. */
 export function describeChange(c: ChangeInput, locale?: string): ChangeView {
   const previous = formatMetricValue(c.before, c.unit, locale);
+  // a period still running is not judged, even before it has a value (a duration with nothing completed yet)
+  if (c.complete === false && isNumber(c.before)) return { text: 'so far', tone: 'flat', previous, kind: 'in_progress' };
   if (!isNumber(c.now) || !isNumber(c.before)) return { text: DASH, tone: 'flat', previous, kind: 'none' };
   const delta = c.now - c.before;
-  if (c.complete === false) return { text: 'so far', tone: 'flat', previous, kind: 'in_progress' };
   const tone = toneOf(delta, c.better);
   if (delta === 0) return { text: c.unit === 'percent' ? formatDifference(0, 'percent', locale) : 'no change', tone: 'flat', previous, kind: 'unchanged' };
   if (c.unit === 'percent') return { text: formatDifference(delta, 'percent', locale), tone, previous, kind: 'points' };

@@ -155,7 +155,9 @@ test('changes with context: points for rates, no percentage on a tiny base, "so 
   assert.deepEqual(d(3, 2, 'hours', 'lower'), ['+50.0%', 'down', '2 h', 'percent']);
   // Today at 09:00: completed 0 against 41 is not −100%: it is so far, uncoloured, with the previous value
   assert.deepEqual(d(0, 41, 'executions', 'higher', false), ['so far', 'flat', '41', 'in_progress']);
+  assert.deepEqual(d(null, 0.08, 'hours', 'lower', false), ['so far', 'flat', '4 min 48 s', 'in_progress']);
   assert.deepEqual(d(null, 41, 'executions', 'higher'), ['—', 'flat', '41', 'none']);
+  assert.deepEqual(d(5, null, 'executions', 'higher', false), ['—', 'flat', '—', 'none']);
 });
 
 test('dates one way: axes, tooltips and tables', () => {
