@@ -69,8 +69,8 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
 
   const s = summary.data?.summary;
   const trends = useMemo(
-    () => (summary.data ? trendOptions(summary.data.trends, summary.data.comparison?.trends, accent, { metrics: view.metrics, area: view.area }) : null),
-    [summary.data, accent, view.metrics.join(), view.area],
+    () => (summary.data ? trendOptions(summary.data.trends, summary.data.comparison?.trends, accent, { metrics: view.metrics, area: view.area, progress: summary.data.period, format: { locale, monthly: view.granularity === 'monthly' } }) : null),
+    [summary.data, accent, view.metrics.join(), view.area, locale, view.granularity],
   );
 
   const steps = funnel.data?.funnel_steps ?? [];
@@ -118,10 +118,13 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
           </a>
           <h1>
             {detail.data?.name ?? workflowId}{' '}
-            <span className={`live live-${live}`} role="status" aria-live="polite" data-live={live}>
-              <span className="live-dot" aria-hidden="true" />
-              {LIVE_TEXT[live]}
-            </span>
+            {/* live only on a period that includes now: a past range does not change as events arrive */}
+            {summary.data?.period.complete !== true && (
+              <span className={`live live-${live}`} role="status" aria-live="polite" data-live={live}>
+                <span className="live-dot" aria-hidden="true" />
+                {LIVE_TEXT[live]}
+              </span>
+            )}
           </h1>
         </div>
         <div className="head-actions">
@@ -183,7 +186,7 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
             ) : summary.data ? (
               <>
                 <LazyChart options={trends!} label={`Trends: ${view.metrics.join(', ')} per bucket${summary.data.comparison ? ', previous period dashed' : ''}`} onPick={pickBucket} />
-                <TrendBuckets rows={summary.data.trends} view={view} locale={locale} href={drillTo} />
+                <TrendBuckets rows={summary.data.trends} period={summary.data.period} view={view} locale={locale} href={drillTo} />
               </>
             ) : (
               !summary.isError && <Skeleton height={280} label="Loading trends" />
