@@ -98,7 +98,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   exportHistory.sweep();
   const reports = new ReportStore(store);
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.smtpFrom) : NO_SMTP;
-  const queries = new MetricsQueryService(store, derived);
+  const queries = new MetricsQueryService(store, derived, horizons);
   const dashboards = new Dashboards({ store, queries, accountSettings });
   const scheduler = new ReportScheduler(
     { store, queries, derived, accountSettings, audit, reports, mailer, dashboards, ...(redis ? { redis } : {}) },

@@ -134,3 +134,27 @@ test('a data set spanning the raw window: answered the same before and after its
   assert.equal(await rolled('workflow_events_monthly', 'wf-span'), 20);
   assert.deepEqual(await panels('wf-span', day(110), day(1)), straddling);
 });
+
+test('an answer reaching back before the raw window says where that part comes from and what it cannot give', async () => {
+  const q = (tz: string) => `start_date=${day(110)}&end_date=${day(1)}&timezone=${tz}`;
+  const summary = (await rt.call('GET', `/api/v1/workflows/wf-span/analytics?${q('UTC')}`, key)).json;
+  const h = summary.period.history;
+  assert.equal(h.resolution, 'execution');
+  assert.equal(h.raw_detail_since, `${day(29)}T00:00:00.000Z`, 'the first whole UTC day of the 30-day raw window');
+  assert.deepEqual(h.unavailable, []);
+  const funnel = (await rt.call('GET', `/api/v1/workflows/wf-span/analytics/funnel?${q('UTC')}`, key)).json;
+  assert.equal(funnel.period.history.resolution, 'execution');
+  const utc = (await rt.call('GET', `/api/v1/workflows/wf-span/analytics/actions?${q('UTC')}`, key)).json;
+  assert.equal(utc.period.history.resolution, 'utc_day');
+  assert.deepEqual(utc.period.history.unavailable, []);
+  // Kolkata's days begin at 18:30 UTC: the part UTC day at the start has no hourly rollups left
+  const kolkata = (await rt.call('GET', `/api/v1/workflows/wf-span/analytics/actions?${q('Asia/Kolkata')}`, key)).json;
+  assert.equal(kolkata.period.history.unavailable.length, 1);
+  assert.match(kolkata.period.history.unavailable[0], /part UTC days/);
+  // within the raw window: no history note
+  const recent = (await rt.call('GET', `/api/v1/workflows/wf-span/analytics?start_date=${day(10)}&end_date=${day(1)}`, key)).json;
+  assert.equal(recent.period.history, undefined);
+  // before the daily window (3 years back): nothing of it can be given, and the answer says so
+  const old = (await rt.call('GET', `/api/v1/workflows/wf-span/analytics?start_date=${day(3 * 365)}&end_date=${day(3 * 365 - 30)}`, key)).json;
+  assert.match(old.period.history.unavailable[0], /expired with the daily window/);
+});

@@ -25,6 +25,19 @@ export const Dict = <T extends TSchema>(value: T, description?: string) =>
 export const WorkflowId = Type.Object({ workflow_id: Type.String({ minLength: 1, maxLength: 128 }) });
 export type WorkflowId = Static<typeof WorkflowId>;
 
+/**
+ * Present when the period reaches back before the raw retention window (issue 31): where the figures of the
+ * part before it come from, at what resolution, and what can no longer be given.
+ */
+export const PeriodHistory = obj({
+  raw_detail_since: Type.String({ description: 'the raw events (and hourly rollups) are kept from this instant on' }),
+  daily_since: Type.Union([Type.String(), Type.Null()], { description: 'the daily rollups and the execution facts are kept from this instant on (null: forever)' }),
+  source: Type.String({ description: 'what the part of the period before raw_detail_since is answered from' }),
+  resolution: Type.Union([Type.Literal('execution'), Type.Literal('utc_day')], { description: 'execution: per execution, exact at any day boundary; utc_day: whole UTC days' }),
+  unavailable: Type.Array(Type.String(), { description: 'what the answer cannot include any more' }),
+}, 'history: the part of the period before the raw window');
+export type PeriodHistory = Static<typeof PeriodHistory>;
+
 /** The period a figure covers, as the server read the request: dates inclusive, in `timezone`. */
 export const PeriodSchema = obj({
   start_date: Type.String(),
@@ -36,6 +49,7 @@ export const PeriodSchema = obj({
   as_of: Type.Optional(Type.String({ description: 'the instant the figures were read, RFC 3339 in the period\'s timezone (summary only)' })),
   buckets_begun: Type.Optional(Type.Integer({ description: 'how many trend buckets have begun by as_of; the later ones are in the future, not zeros (summary only)' })),
   bucket_in_progress: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'the date of the trend bucket holding as_of, still filling (null once complete) (summary only)' })),
+  history: Type.Optional(PeriodHistory),
 });
 export type PeriodOut = Static<typeof PeriodSchema>;
 

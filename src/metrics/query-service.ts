@@ -17,6 +17,9 @@ import type { Freshness } from '../derived/freshness.js';
 import type { Store } from '../store/store.js';
 import { ResultCache } from './cache.js';
 import { cohortsAnswer, type CohortRequest } from './cohorts.js';
+import { historyOf, type HistoryPanel } from './history.js';
+import type { RetentionHorizons } from '../store/retention.js';
+import type { PeriodOut as PeriodOutBody } from '../contract/common.js';
 import { localDate } from '../time/calendar.js';
 import type { CohortsResponse } from '../contract/cohorts.js';
 import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
@@ -53,7 +56,15 @@ export class MetricsQueryService {
   constructor(
     readonly store: Store,
     private readonly freshness: Freshness,
+    /** Where the retention windows begin now: an answer reaching back before the raw window says so (history.ts). */
+    private readonly horizons: () => RetentionHorizons = () => ({ raw: null, daily: null }),
   ) {}
+
+  /** `body` with its period's history note, when the period reaches back before the raw window. */
+  private withHistory<T extends { period: PeriodOutBody }>(body: T, period: Period, panel: HistoryPanel): T {
+    const history = historyOf(period, this.horizons(), panel);
+    return history ? { ...body, period: { ...body.period, history } } : body;
+  }
 
   /**
    * The caller's target: the named workflows (each must exist, else NotFound, and be readable, else
@@ -142,7 +153,7 @@ export class MetricsQueryService {
     const { account, workflow, ...filters } = scope;
     const now = new Date();
     return this.answer('cohorts', { account, workflows: [workflow], ...filters }, period, [r, localDate(now, period.timezone)], () =>
-      cohortsAnswer(this.store, scope, period, r, PeriodOut(period), now));
+      cohortsAnswer(this.store, scope, period, r, PeriodOut(period), now)).then((body) => this.withHistory(body, period, 'cohort'));
   }
 
   /**
@@ -193,13 +204,13 @@ export class MetricsQueryService {
           const body = summaryBody(this.store, scope, period, compare);
           void totals(period, async () => totalsOf((await body).summary));
           return body;
-        }).then((body) => withPeriodProgress(body, period)),
+        }).then((body) => this.withHistory(withPeriodProgress(body, period), period, 'cohort')),
       funnel: () => {
         const count = (p: Period) => cohortTotals(this.store, scope, p);
         const shared = (p: Period) => totals(p, () => count(p)).catch(() => count(p));
-        return cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), totals: shared }));
+        return cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), totals: shared })).then((body) => this.withHistory(body, period, 'cohort'));
       },
-      actions: () => cached('actions', () => actionsBody(this.store, scope, period, compare, this.catalog(scope))),
+      actions: () => cached('actions', () => actionsBody(this.store, scope, period, compare, this.catalog(scope))).then((body) => this.withHistory(body, period, 'actions')),
     };
   }
 }

@@ -1,0 +1,37 @@
+/**
+ * What a panel's answer says about history (issue 31) when its period reaches back before the raw window:
+ * where its figures come from, at what resolution, and what can no longer be given. Within the daily window the
+ * cohort panels (summary, trends, funnel, cohorts) read the execution facts, kept per execution: exact at any
+ * day boundary, percentiles included. The actions panel reads the daily rollups for whole UTC days: a part
+ * day before the raw window (a timezone off UTC's days) has no hourly rollups or raw events left.
+ */
+import type { PeriodHistory } from '../contract/common.js';
+import type { RetentionHorizons } from '../store/retention.js';
+import type { Period } from './period.js';
+
+export type HistoryPanel = 'cohort' | 'actions';
+
+const DAY_MS = 86_400_000;
+const date = (d: Date) => d.toISOString().slice(0, 10);
+
+export function historyOf(period: Period, h: RetentionHorizons, panel: HistoryPanel): PeriodHistory | undefined {
+  if (!h.raw || period.from.getTime() >= h.raw.getTime()) return undefined;
+  const beforeDaily = h.daily !== null && period.from.getTime() < h.daily.getTime();
+  const unavailable: string[] = [];
+  if (panel === 'cohort') {
+    if (beforeDaily) unavailable.push(`executions enrolled before ${date(h.daily!)}: their cohort figures expired with the daily window (the monthly event counts remain)`);
+  } else {
+    if (beforeDaily) unavailable.push(`action runs before ${date(h.daily!)}: the daily rollups expired (the monthly ones remain)`);
+    const partDay = period.from.getTime() % DAY_MS !== 0 || (period.to.getTime() < h.raw.getTime() && period.to.getTime() % DAY_MS !== 0);
+    if (partDay) unavailable.push(`the part UTC days before ${date(h.raw)} at the period's edges (timezone ${period.timezone}): their hourly rollups and raw events expired`);
+  }
+  return {
+    raw_detail_since: h.raw.toISOString(),
+    daily_since: h.daily ? h.daily.toISOString() : null,
+    source: panel === 'cohort'
+      ? 'execution_facts: one row per execution, kept for the daily window; exact at any day boundary of the timezone, percentiles exact'
+      : 'workflow_events_daily for whole UTC days before raw_detail_since (the raw detail after it); duration percentiles from t-digest states',
+    resolution: panel === 'cohort' ? 'execution' : 'utc_day',
+    unavailable,
+  };
+}
