@@ -144,6 +144,7 @@ test('a weekly report with a template and recipients: a bad address is named bes
   await page.click(`${form} button[type="submit"]`);
   await fieldError(form, 'recipients').waitFor();
   assert.equal(await fieldError(form, 'recipients').innerText(), 'item 2: must match format "email"');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'recipients', 'the keyboard is taken to the field refused');
   assert.deepEqual((await apiJson('/api/v1/reports')).reports, []);
   assert.deepEqual(unexpectedErrors(), []);
 

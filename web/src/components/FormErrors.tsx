@@ -4,7 +4,7 @@
  * form, the alert rule editor and the experiment form label their inputs through `Field`, so the API's words
  * reach the field that caused them, announced to screen readers (aria-invalid, aria-describedby).
  */
-import { useId, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { ApiError } from '../api.js';
 
 /** Messages by pointer, relative to `under` (e.g. '/budgets/2' for the third budget of a list); first message per pointer. */
@@ -85,16 +85,21 @@ export function Field({ label, error, hint, wide, children }: { label: ReactNode
 
 /**
  * The refusal as a whole, above the form's buttons: the API's detail when no field shows a message (or for a
- * refusal without fields, e.g. 403), else a short pointer to the fields. `shown`: the pointers (relative to `under`)
+ * refusal without fields, e.g. 403), else a short pointer to the fields, and the focus on the first one refused. `shown`: the pointers (relative to `under`)
  * the form has a field for.
  */
 export function FormProblem({ error, under = '', shown = [] }: { error: unknown; under?: string; shown?: readonly string[] }) {
-  if (!error) return null;
+  const ref = useRef<HTMLParagraphElement>(null);
   const errors = fieldErrors(error, under);
   const onAField = shown.some((s) => errorAt(errors, s) !== undefined);
+  // a refusal about a field takes the keyboard to the first field refused
+  useEffect(() => {
+    if (error && onAField) ref.current?.closest('form')?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [error, onAField]);
+  if (!error) return null;
   const message = onAField ? 'Not saved: see the messages next to the fields.' : error instanceof Error ? error.message : String(error);
   return (
-    <p className="form-error small" role="alert">
+    <p ref={ref} className="form-error small" role="alert">
       {message}
     </p>
   );

@@ -91,7 +91,9 @@ export function Overview({ search, locale }: { search: string; locale?: string |
       <section className="panel">
         <div className="panel-head">
           <h2>Return on investment</h2>
-          <span className="muted small">time saved and value per conversion from the catalog</span>
+          <span className="muted small">
+            time saved and value per conversion from the catalog, or the <a {...linkProps('/settings/roi')}>ROI assumptions</a>
+          </span>
         </div>
         <QueryState query={roi} skeleton={200} empty={(d) => d.workflows.length === 0 && 'No executions in this period.'}>
           {(d) => (

@@ -102,7 +102,7 @@ export function ApiKeys({ locale }: { locale?: string | undefined }) {
         {made && (
           <div className="made-link" role="status" data-new-key={made.id}>
             <Field label={`The secret of “${made.name}” (shown this once: copy it now)`}>
-              {(p) => <input {...p} name="secret" type="text" readOnly value={made.key} onFocus={(e) => e.target.select()} />}
+              {(p) => <input {...p} name="secret" type="text" readOnly value={made.key} onFocus={(e) => e.target.select()} autoFocus />}
             </Field>
             <div className="head-actions">
               <button type="button" className="button" onClick={() => void copy()}>
