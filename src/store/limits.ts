@@ -33,6 +33,7 @@ export function limitedOptions(limits: ReadLimits, options: QueryOptions = {}): 
 export function limitedStore(store: Store, limits: ReadLimits): Store {
   return {
     kind: store.kind,
+    ...(store.cluster ? { cluster: store.cluster } : {}),
     query: (sql, params, options) => store.query(sql, params, limitedOptions(limits, options)),
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),

@@ -42,6 +42,7 @@ export function readFirstStore(store: Store): Store {
 
   return {
     kind: store.kind,
+    ...(store.cluster ? { cluster: store.cluster } : {}),
     query: (sql, params, options) => schedule(reads, () => store.query(sql, params, options)),
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),

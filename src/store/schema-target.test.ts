@@ -125,3 +125,15 @@ test('on a cluster every schema statement runs ON CLUSTER, every engine is repli
     for (const from of s.matchAll(/\bFROM (\w+)/g)) assert.match(from[1]!, /_local$/, s.slice(0, 120));
   }
 });
+
+test('a cluster store keeps its target through the wrappers the runtime puts around it', async () => {
+  const { openServerStore } = await import('./server.js');
+  const { limitedStore } = await import('./limits.js');
+  const { timedStore } = await import('./timed.js');
+  const { targetOf } = await import('./migrate.js');
+  const opened = openServerStore('http://127.0.0.1:9', 'flowlens');
+  const wrapped = limitedStore(timedStore(opened, () => {}), { seconds: 1, memoryMb: 1, resultRows: 1, resultMb: 1 });
+  assert.deepEqual(targetOf(wrapped), CLUSTER);
+  assert.deepEqual(targetOf(openServerStore('http://127.0.0.1:9')), { kind: 'server' });
+  await opened.close();
+});

@@ -12,6 +12,7 @@ export function timedStore(store: Store, observe: (kind: string, seconds: number
   }
   return {
     kind: store.kind,
+    ...(store.cluster ? { cluster: store.cluster } : {}),
     query: (sql, params, options) => time('query', () => store.query(sql, params, options)),
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
