@@ -5,6 +5,7 @@
 import { isPrevious, PREVIOUS_ICON, PREVIOUS_LINE, previousName } from '../../src/charts/options.js';
 import type { WidgetDataOut } from './dashboard-queries.js';
 import { formatBucketDate, formatMetricValue } from './format.js';
+import { begunBuckets } from './period-progress.js';
 
 export type SeriesData = NonNullable<WidgetDataOut['series']>;
 export type PieData = NonNullable<WidgetDataOut['pie']>;
@@ -27,7 +28,13 @@ interface AxisParam {
   axisValue: string;
 }
 
-export function seriesChartOptions(s: SeriesData, kind: 'line' | 'area' | 'bar', accent = COLORS[0]!, locale?: string) {
+/**
+ * Lines, areas or bars per metric over the buckets begun by now (with `timezone`, the period's: a period that
+ * includes now lists its later buckets with zeros, which are the future and not drawn).
+ */
+export function seriesChartOptions(all: SeriesData, kind: 'line' | 'area' | 'bar', accent = COLORS[0]!, locale?: string, timezone?: string) {
+  const n = timezone ? begunBuckets(all.labels.map((date) => ({ date })), timezone).length : all.labels.length;
+  const s: SeriesData = { ...all, labels: all.labels.slice(0, n), metrics: all.metrics.map((m) => ({ ...m, values: m.values.slice(0, n) })) };
   const colors = [accent, ...COLORS.filter((c) => c !== accent)];
   const units = [...new Set(s.metrics.map((m) => m.unit))].slice(0, 2);
   // a first unit on the left axis, a second on the right (a third shares the left)

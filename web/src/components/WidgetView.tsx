@@ -90,7 +90,7 @@ function Pie({ data, locale }: { data: NonNullable<WidgetDataOut['pie']>; locale
 /** The widget's content; a skeleton until its data answers, its error in words when it has one. */
 export function WidgetBody({ widget, data, locale, accent }: { widget: WidgetOut; data: WidgetDataOut | undefined; locale?: string | undefined; accent?: string | undefined }) {
   const series = data?.series;
-  const chartOptions = useMemo(() => (series && (widget.type === 'line' || widget.type === 'area' || widget.type === 'bar') ? seriesChartOptions(series, widget.type, accent) : null), [series, widget.type, accent]);
+  const chartOptions = useMemo(() => (series && (widget.type === 'line' || widget.type === 'area' || widget.type === 'bar') ? seriesChartOptions(series, widget.type, accent, locale, data?.period.timezone) : null), [series, widget.type, accent, locale, data?.period.timezone]);
   if (!data) return <Skeleton height={Math.max(60, widget.h * 80 - 70)} label="Loading widget" />;
   if (data.error) return <p className="widget-error" role="note">{data.error}</p>;
   const body = (() => {
