@@ -120,8 +120,12 @@ test('sign in with a pasted key; the list shows every workflow with the API\'s f
 
   const api = await apiJson('/api/v1/analytics/workflows?range=last_30_days&timezone=UTC');
   for (const w of api.workflows) {
-    const row = await page.$$eval(`tr[data-workflow="${w.workflow_id}"] [data-figure]`, (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-figure')!, Number(e.getAttribute('data-value'))])));
-    assert.deepEqual(row, { total_enrolled: w.total_enrolled, currently_active: w.currently_active, completion_rate: w.completion_rate, conversion_rate: w.conversion_rate }, w.workflow_id);
+    const row = await page.$$eval(`tr[data-workflow="${w.workflow_id}"] [data-figure]`, (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-figure')!, e.getAttribute('data-value')])));
+    const text = (v: number | string | null) => (v === null ? '' : String(v));
+    assert.deepEqual(row, {
+      total_enrolled: text(w.total_enrolled), enrolled_change_percent: text(w.enrolled_change_percent), currently_active: text(w.currently_active), completion_rate: text(w.completion_rate),
+      conversion_rate: text(w.conversion_rate), failure_rate: text(w.failure_rate), cost_usd: text(w.cost_usd), last_run_at: text(w.last_run_at),
+    }, w.workflow_id);
   }
   assert.equal(await page.locator('tr[data-workflow="onboarding"] td').first().innerText(), 'Onboarding\nonboarding');
   assert.ok(api.workflows.find((w: { workflow_id: string }) => w.workflow_id === 'onboarding').total_enrolled > 0);
@@ -221,7 +225,7 @@ test('an export downloads the executions of the view as CSV', { timeout: 60_000 
   await page.click('summary:has-text("Export")');
   await shot('export-menu');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-export="csv-executions"]')]);
-  assert.match(download.suggestedFilename(), /^workflow-analytics-onboarding-\d{4}-\d{2}-\d{2}\.csv$/);
+  assert.match(download.suggestedFilename(), /^workflow-analytics-onboarding-executions-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
   const file = await download.path();
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
   assert.match(lines[0]!, /^execution_id,contact_id,status/);
@@ -273,11 +277,11 @@ test('the platform pages (overview, costs, activity, errors) show the API\'s fig
   await shot('activity');
 
   await page.click('nav a:has-text("Errors")');
-  await page.waitForSelector('[data-figure="total_errors"]');
+  await page.waitForSelector('[data-figure="total_failures"]');
   const errors = await apiJson(`/api/v1/analytics/executions/errors?${q}&limit=50`);
-  assert.equal(await figure('total_errors'), errors.total_errors);
-  assert.ok(errors.total_errors > 0);
-  assert.equal(Number(await page.getAttribute('tr[data-type="smtp_error"] td[data-value]', 'data-value')), errors.error_types.find((e: { error_type: string }) => e.error_type === 'smtp_error').occurrences);
+  assert.equal(await figure('total_failures'), errors.total_failures);
+  assert.ok(errors.total_failures > 0);
+  assert.equal(Number(await page.getAttribute('tr[data-type="smtp_error"] td[data-value]', 'data-value')), errors.error_types.find((e: { error_type: string }) => e.error_type === 'smtp_error').failures);
   await shot('errors');
   assert.deepEqual(consoleErrors, []);
 });
