@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Connector, IntegrationKind } from '../src/integrations/connector.js';
+import type { Connector, ExternalRecord, IntegrationKind } from '../src/integrations/connector.js';
 import { hubspotConnector } from '../src/integrations/hubspot.js';
 import { salesforceConnector } from '../src/integrations/salesforce.js';
 import { decryptCredentials, encryptCredentials } from '../src/integrations/secrets.js';
@@ -200,5 +200,36 @@ describe('Salesforce', () => {
     assert.deepEqual(await store.successRate(account, sfi.id, 100), { runs: 3, succeeded: 2, rate: 2 / 3 });
     const [latest] = await store.runs(account, sfi.id, 1);
     assert.equal(latest!.status, 'failed');
+  });
+});
+
+describe('the runner\'s checks on pages as a connector hands them over', () => {
+  test('a record without an id is left out and counted; a copy within one page is a duplicate; an unreadable time is skew, left out', async () => {
+    // the connector contract (src/integrations/connector.ts) with pages given as they are: what the checks must survive
+    const pages: ExternalRecord[][] = [
+      [{ object: 'contact' as const, external_id: 'x1', modified_at: t(1), contact_key: 'x1@x', fields: { n: '1' } }, { object: 'contact' as const, external_id: '', modified_at: t(1), contact_key: null, fields: {} }],
+      [{ object: 'contact' as const, external_id: 'x2', modified_at: t(2), contact_key: null, fields: { n: '2' } }, { object: 'contact' as const, external_id: 'x2', modified_at: t(3), contact_key: null, fields: { n: '3' } },
+        { object: 'contact' as const, external_id: 'x3', modified_at: 'yesterday-ish', contact_key: null, fields: {} }],
+    ];
+    const replay: Connector = {
+      kind: 'ga4', objects: ['contact'], requiredConfig: [], requiredCredentials: [],
+      async changes(_ctx, _object, _since, page) {
+        const n = page === null ? 0 : Number(page);
+        return { records: pages[n]!, next: n + 1 < pages.length ? String(n + 1) : null };
+      },
+    };
+    const i = await integration('ga4', {}, {});
+    const run = await runSync({ ...deps, connectors: new Map([['ga4', replay]]) }, i, newRun(i, 'manual'));
+    assert.equal(run.status, 'succeeded', run.error);
+    assert.deepEqual(pick(run, 'fetched', 'inserted', 'missing_ids', 'duplicates', 'clock_skew'), {
+      fetched: { contact: 5 }, inserted: { contact: 2 }, missing_ids: { contact: 1 }, duplicates: { contact: 1 }, clock_skew: { contact: 1 },
+    });
+    assert.equal((await fields(i, 'contact', 'x2'))!.fields.n, '3');
+    assert.equal(run.cursor_after.contact, t(3));
+    assert.deepEqual(run.report!.findings, [
+      `contact: a record without an id (modified ${t(1)}) was left out`,
+      'contact x2: delivered more than once in this run',
+      'contact x3: unreadable modified_at "yesterday-ish", left out',
+    ]);
   });
 });
