@@ -83,7 +83,7 @@ function Matrix({ data, locale }: { data: CohortsResponse; locale?: string | und
   const label = METRICS.find((m) => m.key === data.metric)!.label.toLowerCase();
   return (
     <>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={`Cohorts: share ${label} by ${data.cohort} since enrolment (scrolls sideways)`}>
         <table className="table cohort-matrix" aria-label={`Cohorts: share ${label} by ${data.cohort} since enrolment`}>
           <thead>
             <tr>

@@ -80,7 +80,7 @@ function UnifiedTable({ data, locale }: { data: UnifiedResponse; locale?: string
   const modelName = MODELS.find(([m]) => m === data.model)?.[1] ?? data.model;
   return (
     <>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Unified report figures (scrolls sideways)">
         <table className="table" aria-label="Unified report figures">
           <thead>
             <tr>

@@ -56,7 +56,7 @@ function VersionsTable({ data, info, locale }: { data: VersionsResponse; info: (
   const tests = data.comparisons.reduce((n, c) => n + c.metrics.filter((m) => m.test !== null).length, 0);
   return (
     <>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Versions compared (scrolls sideways)">
         <table className="table side-by-side" aria-label="Versions compared">
           <thead>
             <tr>

@@ -43,7 +43,7 @@ function CardChange({ data, locale }: { data: NonNullable<WidgetDataOut['card']>
 function Heatmap({ data, locale }: { data: NonNullable<WidgetDataOut['heatmap']>; locale?: string | undefined }) {
   const shade = (v: number): CSSProperties => ({ background: v > 0 ? `color-mix(in srgb, var(--accent) ${Math.round(15 + (85 * v) / (data.max || 1))}%, white)` : undefined });
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={`${data.label} by weekday and hour (${data.timezone}) (scrolls sideways)`}>
       <table className="heatmap" aria-label={`${data.label} by weekday and hour (${data.timezone})`}>
         <thead>
           <tr>

@@ -281,7 +281,7 @@ function VariantsTable({ r, e, info, locale }: { r: Results; e: ExperimentOut | 
   const metrics = [...order, ...measured.filter((m) => !order.includes(m))];
   const role = (m: string) => (e?.primary_metric === m ? 'primary' : e?.guardrail_metrics.includes(m as never) ? 'guardrail' : e?.secondary_metrics.includes(m as never) ? 'secondary' : '');
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="Variants (scrolls sideways)">
       <table className="table side-by-side" aria-label="Variants">
         <thead>
           <tr>
