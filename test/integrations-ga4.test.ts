@@ -25,7 +25,7 @@ before(async () => {
   fake = await new Ga4Fake().start();
   fake.tokens.add(TOKEN);
   fake.streams.set('G-TEST123', 'secret-1');
-  ga4Connector = makeConnector({ dataApi: fake.url, measurement: fake.url } satisfies Ga4Urls);
+  ga4Connector = makeConnector({ dataApi: fake.url, measurement: fake.url, oauth: fake.url } satisfies Ga4Urls);
 });
 after(() => fake.stop());
 
@@ -122,6 +122,22 @@ describe('reading traffic through runReport', () => {
     assert.match(body.error.message, /utmCampaign is not a valid dimension/);
     const get = await fetch(`${fake.url}/v1beta/properties/111:runReport`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(get.status, 404);
+  });
+
+  test('an expired access token is renewed once with the refresh token, saved for the next runs; a revoked one stops the run', async () => {
+    fake.oauthClients.set('client-1.apps.googleusercontent.com', 'client-secret');
+    fake.refreshTokens.add('1//refresh');
+    const saved: Record<string, string>[] = [];
+    const credentials = { access_token: 'expired', refresh_token: '1//refresh', client_id: 'client-1.apps.googleusercontent.com', client_secret: 'client-secret' };
+    const ctx = { ...context({ property_id: '111' }, { n: 0 }, credentials), saveCredentials: async (next: Record<string, string>) => { saved.push(next); } };
+    const before = fake.requests.length;
+    const page = await ga4Connector.changes(ctx, 'traffic_day', null, null);
+    assert.ok(page.records.length > 0);
+    assert.deepEqual(fake.requests.slice(before).map((r) => [r.path, r.status]), [['/v1beta/properties/111:runReport', 401], ['/token', 200], ['/v1beta/properties/111:runReport', 200]]);
+    assert.deepEqual(saved, [{ ...credentials, access_token: fake.issued.at(-1)! }]);
+    fake.refreshTokens.delete('1//refresh');
+    await assert.rejects(ga4Connector.changes({ ...ctx, credentials }, 'traffic_day', null, null),
+      (e: unknown) => e instanceof GoogleApiError && e.httpStatus === 400 && e.status === 'invalid_grant' && /expired or revoked/.test(e.message));
   });
 
   test('campaigns of a workflow: its id, and those campaign_map assigns to it', () => {

@@ -80,7 +80,7 @@ before(async () => {
   const t = (date: string, campaign: string, sessions: number, totalUsers: number, keyEvents: number) => ({ date, campaign, source: 'newsletter', medium: 'email', sessions, totalUsers, keyEvents });
   fake.setTraffic('222', [t('2026-03-03', 'wf-a', 10, 8, 2), t('2026-03-04', 'spring', 20, 15, 3), t('2026-03-31', 'wf-a', 4, 4, 0), t('2026-03-04', 'wf-b', 7, 7, 1), t('2026-04-01', 'wf-a', 50, 50, 5)]);
   const ga4 = await integrations.save(integration('ga', 'ga4', 'GA4 main', { property_id: '222', initial_days: '3000', page_size: '2', campaign_map: '{"spring":"wf-a"}' }, { access_token: 'tok' }));
-  const run = await runSync({ integrations, key: KEY, connectors: new Map([['ga4', ga4Connector({ dataApi: fake.url, measurement: fake.url })]]) }, ga4, newRun(ga4, 'manual'));
+  const run = await runSync({ integrations, key: KEY, connectors: new Map([['ga4', ga4Connector({ dataApi: fake.url, measurement: fake.url, oauth: fake.url })]]) }, ga4, newRun(ga4, 'manual'));
   assert.equal(run.status, 'succeeded', run.error);
   assert.equal(run.inserted.traffic_day, 5);
   ga4SyncedAt = run.finished_at!;

@@ -70,11 +70,11 @@ export interface Config {
    * Integrations (src/integrations): the AES-256-GCM key that encrypts their credentials (FLOWLENS_INTEGRATIONS_KEY,
    * 32 bytes as base64 or hex; unset: a key generated once and kept in the data directory, integrations.key), how
    * often due syncs are looked for (0 = on demand only), and the services' addresses (overridable for tests and
-   * sandboxes: HubSpot's API, Salesforce's login server, GA4's Data API and Measurement Protocol hosts).
+   * sandboxes: HubSpot's API, Salesforce's login server, GA4's Data API, Measurement Protocol and OAuth hosts).
    */
   integrationsKey: Buffer | undefined;
   integrationTickMs: number;
-  integrationUrls: { hubspot: string; salesforceLogin: string; ga4DataApi: string; ga4Measurement: string };
+  integrationUrls: { hubspot: string; salesforceLogin: string; ga4DataApi: string; ga4Measurement: string; ga4OAuth: string };
   /** The dashboard's public address, for links in notifications (e.g. https://flowlens.example.com). */
   publicUrl?: string;
   budgetCheckDelayMs: number;
@@ -207,6 +207,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
       salesforceLogin: baseUrl('FLOWLENS_SALESFORCE_LOGIN_URL', env.FLOWLENS_SALESFORCE_LOGIN_URL, 'https://login.salesforce.com'),
       ga4DataApi: baseUrl('FLOWLENS_GA4_DATA_API_URL', env.FLOWLENS_GA4_DATA_API_URL, 'https://analyticsdata.googleapis.com'),
       ga4Measurement: baseUrl('FLOWLENS_GA4_MEASUREMENT_URL', env.FLOWLENS_GA4_MEASUREMENT_URL, 'https://www.google-analytics.com'),
+      ga4OAuth: baseUrl('FLOWLENS_GA4_OAUTH_URL', env.FLOWLENS_GA4_OAUTH_URL, 'https://oauth2.googleapis.com'),
     },
     ...(env.FLOWLENS_PUBLIC_URL ? { publicUrl: env.FLOWLENS_PUBLIC_URL.replace(/\/$/, '') } : {}),
     budgetCheckDelayMs: intFrom('FLOWLENS_BUDGET_CHECK_DELAY_MS', env.FLOWLENS_BUDGET_CHECK_DELAY_MS, 5_000, 0),

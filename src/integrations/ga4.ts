@@ -11,11 +11,13 @@
  * 3) before the day of its cursor to today: the settled figures replace the early ones. GA4 does not say when a
  * figure last changed, so a row's modified_at is the moment it was read — the latest read wins under the sync's
  * last-modified rule, and the cursor (the largest modified_at) is the last read's day. A first run reads
- * `initial_days` (default 30) days. Quota errors (429 RESOURCE_EXHAUSTED) are the runner's fetch's to ride out
+ * `initial_days` (default 30) days. Credentials: `access_token`, and to renew it when it expires (an hour), the
+ * OAuth client's `client_id` and `client_secret` with the `refresh_token` (a 401 renews it once, saved encrypted for
+ * the next runs; a refused refresh stops the run). Quota errors (429 RESOURCE_EXHAUSTED) are the runner's fetch's to ride out
  * with backoff; any other error answer stops the run with Google's message.
  *
  * The two hosts (Google's by default) come from the installation's configuration (FLOWLENS_GA4_DATA_API_URL,
- * FLOWLENS_GA4_MEASUREMENT_URL; tests point them at a local fake), never from an integration's: an account's admin
+ * FLOWLENS_GA4_MEASUREMENT_URL, FLOWLENS_GA4_OAUTH_URL; tests point them at a local fake), never from an integration's: an account's admin
  * cannot send its tokens elsewhere.
  *
  * Which traffic is a workflow's (the unified report reads this): a session campaign (utm_campaign) equal to the
@@ -36,12 +38,13 @@ import type { ChangePage, Connector, ConnectorContext, ExternalObject, ExternalR
 import { eventNameProblem, MP_MAX_AGE_MS, MP_MAX_EVENTS } from './ga4-rules.js';
 import { addDays, localDate } from '../time/calendar.js';
 
-/** Where the connector sends its requests: the Data API's host and the Measurement Protocol's. */
+/** Where the connector sends its requests: the Data API's host, the Measurement Protocol's, Google's OAuth server. */
 export interface Ga4Urls {
   dataApi: string;
   measurement: string;
+  oauth: string;
 }
-export const GA4_URLS: Ga4Urls = { dataApi: 'https://analyticsdata.googleapis.com', measurement: 'https://www.google-analytics.com' };
+export const GA4_URLS: Ga4Urls = { dataApi: 'https://analyticsdata.googleapis.com', measurement: 'https://www.google-analytics.com', oauth: 'https://oauth2.googleapis.com' };
 export const GA4_DIMENSIONS = ['date', 'sessionCampaignName', 'sessionSource', 'sessionMedium'] as const;
 export const GA4_METRICS = ['sessions', 'totalUsers', 'keyEvents'] as const;
 /** The record fields of the metrics, in GA4_METRICS order. */
@@ -103,15 +106,36 @@ interface RunReportResponse {
 /** GA4 reports `date` as YYYYMMDD. */
 const isoDay = (d: string) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 
-async function trafficPage(dataApi: string, ctx: ConnectorContext, since: string | null, token: string | null): Promise<ChangePage> {
+/**
+ * A new access token from the refresh token (Google's "Refreshing an access token (offline access)": POST
+ * {oauth}/token, form-encoded client_id, client_secret, refresh_token, grant_type=refresh_token), saved encrypted
+ * for the next runs. A refusal (invalid_grant: revoked or expired; invalid_client) stops the run: reconnect.
+ */
+async function refreshAccessToken(oauth: string, ctx: ConnectorContext): Promise<string> {
+  const { refresh_token, client_id, client_secret } = ctx.credentials;
+  const res = await ctx.fetch(`${base(oauth)}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: client_id!, client_secret: client_secret!, refresh_token: refresh_token!, grant_type: 'refresh_token' }).toString(),
+    signal: ctx.signal,
+  });
+  const body = (await res.json().catch(() => ({}))) as { access_token?: string; error?: string; error_description?: string };
+  if (!res.ok || !body.access_token) throw new GoogleApiError(res.status, body.error ?? 'UNKNOWN', `token refresh refused: ${body.error_description ?? 'no access_token'}`);
+  await ctx.saveCredentials({ ...ctx.credentials, access_token: body.access_token });
+  return body.access_token;
+}
+
+const canRefresh = (c: Record<string, string>) => Boolean(c.refresh_token && c.client_id && c.client_secret);
+
+async function trafficPage(urls: Ga4Urls, ctx: ConnectorContext, since: string | null, token: string | null): Promise<ChangePage> {
   const now = new Date();
   const page = token ? readToken(token) : { start: firstDay(ctx.config, since, now), offset: 0 };
   const limit = positive(ctx.config.page_size, 10_000, MAX_PAGE, 'page_size');
   const property = ctx.config.property_id ?? '';
   if (!/^[0-9]+$/.test(property)) throw new Error('GA4 config property_id must be the numeric property id');
-  const res = await ctx.fetch(`${base(dataApi)}/v1beta/properties/${property}:runReport`, {
+  const report = (accessToken: string) => ctx.fetch(`${base(urls.dataApi)}/v1beta/properties/${property}:runReport`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${ctx.credentials.access_token ?? ''}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       dateRanges: [{ startDate: page.start, endDate: 'today' }],
       dimensions: GA4_DIMENSIONS.map((name) => ({ name })),
@@ -122,6 +146,12 @@ async function trafficPage(dataApi: string, ctx: ConnectorContext, since: string
     }),
     signal: ctx.signal,
   });
+  let res = await report(ctx.credentials.access_token ?? '');
+  // an access token lives an hour: with a refresh token, an expired one is renewed once and the page asked again
+  if (res.status === 401 && canRefresh(ctx.credentials)) {
+    await res.arrayBuffer();
+    res = await report(await refreshAccessToken(urls.oauth, ctx));
+  }
   if (!res.ok) throw await googleError(res);
   const body = (await res.json()) as RunReportResponse;
   const rows = body.rows ?? [];
@@ -277,7 +307,7 @@ export function ga4Connector(urls: Ga4Urls = GA4_URLS): Connector {
     requiredCredentials: ['access_token'],
     async changes(ctx: ConnectorContext, object: ExternalObject, since: string | null, page: string | null): Promise<ChangePage> {
       if (object !== 'traffic_day') throw new Error(`GA4 has no ${object} records`);
-      return trafficPage(urls.dataApi, ctx, since, page);
+      return trafficPage(urls, ctx, since, page);
     },
     push: (ctx, conversions) => pushConversions(urls.measurement, ctx, conversions),
   };

@@ -12,6 +12,6 @@ export function connectorsFor(config: Pick<Config, 'integrationUrls'>): Map<Inte
   return new Map<IntegrationKind, Connector>([
     ['hubspot', hubspotConnector(config.integrationUrls.hubspot)],
     ['salesforce', salesforceConnector(config.integrationUrls.salesforceLogin)],
-    ['ga4', ga4Connector({ dataApi: config.integrationUrls.ga4DataApi, measurement: config.integrationUrls.ga4Measurement })],
+    ['ga4', ga4Connector({ dataApi: config.integrationUrls.ga4DataApi, measurement: config.integrationUrls.ga4Measurement, oauth: config.integrationUrls.ga4OAuth })],
   ]);
 }

@@ -29,6 +29,11 @@
  *   (/debug/mp/collect answers {"validationMessages":[{fieldPath, description, validationCode}]}, codes
  *   VALUE_INVALID, VALUE_REQUIRED, NAME_INVALID, NAME_RESERVED, VALUE_OUT_OF_BOUNDS, EXCEEDED_MAX_ENTITIES; events
  *   sent there are never recorded).
+ * - OAuth: https://developers.google.com/identity/protocols/oauth2/web-server#offline ("Refreshing an access token
+ *   (offline access)": POST https://oauth2.googleapis.com/token, form-encoded client_id, client_secret, refresh_token,
+ *   grant_type=refresh_token → {access_token, expires_in, scope, token_type: "Bearer"}; a revoked or expired refresh
+ *   token → 400 {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}; an unknown
+ *   client → 401 invalid_client).
  * - Event naming rules: https://support.google.com/analytics/answer/13316687 and collection limits
  *   https://support.google.com/analytics/answer/9267744 (names start with a letter, letters/digits/underscores,
  *   at most 40 characters; reserved names and the prefixes _, firebase_, ga_, google_, gtag.; param values at most
@@ -97,6 +102,11 @@ export class Ga4Fake {
   url = '';
   /** Valid OAuth access tokens. */
   readonly tokens = new Set<string>();
+  /** OAuth clients (client_id → client_secret) and the refresh tokens they hold. */
+  readonly oauthClients = new Map<string, string>();
+  readonly refreshTokens = new Set<string>();
+  /** Access tokens the OAuth server issued. */
+  readonly issued: string[] = [];
   /** Traffic per property id. */
   private readonly traffic = new Map<string, TrafficRow[]>();
   /** Measurement Protocol streams: measurement_id → api_secret. */
@@ -159,6 +169,7 @@ export class Ga4Fake {
     const report = /^\/v1beta\/properties\/([^/:]+):runReport$/.exec(url.pathname);
     if (report) return this.runReport(method, req.headers, report[1]!, body, answer);
     if (url.pathname === '/mp/collect' || url.pathname === '/debug/mp/collect') return this.collect(method, url, body, url.pathname.startsWith('/debug'), answer);
+    if (url.pathname === '/token') return this.token(method, req.headers, text, answer);
     answer(404, googleError(404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`));
   }
 
@@ -254,6 +265,23 @@ export class Ga4Fake {
       metadata: { currencyCode: 'USD', timeZone: 'Etc/UTC' },
       kind: 'analyticsData#runReport',
     });
+  }
+
+  // ---- OAuth token endpoint ----
+
+  private token(method: string, headers: http.IncomingHttpHeaders, text: string, answer: (s: number, b: unknown) => void): void {
+    const oauthError = (status: number, error: string, description: string) => answer(status, { error, error_description: description });
+    if (method !== 'POST') return oauthError(405, 'invalid_request', 'The token endpoint only takes POST.');
+    if (!/application\/x-www-form-urlencoded/.test(headers['content-type'] ?? '')) return oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded.');
+    const form = new URLSearchParams(text);
+    if (form.get('grant_type') !== 'refresh_token') return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${form.get('grant_type') ?? ''}`);
+    const client = form.get('client_id') ?? '';
+    if (!this.oauthClients.has(client) || this.oauthClients.get(client) !== form.get('client_secret')) return oauthError(401, 'invalid_client', 'The OAuth client was not found.');
+    if (!this.refreshTokens.has(form.get('refresh_token') ?? '')) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+    const access = `ya29.fake-${this.issued.length + 1}`;
+    this.issued.push(access);
+    this.tokens.add(access);
+    answer(200, { access_token: access, expires_in: 3599, scope: 'https://www.googleapis.com/auth/analytics.readonly', token_type: 'Bearer' });
   }
 
   // ---- Measurement Protocol ----
