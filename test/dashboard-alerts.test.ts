@@ -258,7 +258,7 @@ test('the workflow page\'s anomaly chart draws the band and marks the API\'s ano
   // as a notification links it: the alert and its metric
   await page.goto(`${base}/workflows/leads?range=last_7_days&timezone=UTC&metric=execution_failure_rate&alert=${alertId}`);
   await page.waitForSelector(`.banner-alert[data-alert="${alertId}"]`);
-  assert.match(await page.innerText('.banner-alert'), /Lead sync failing[\s\S]*above the threshold 20%/);
+  assert.match(await page.innerText('.banner-alert'), /Lead sync failing[\s\S]*above the threshold 20\.0%/);
   const panel = 'section[aria-label="Anomalies"]';
   assert.equal(await page.inputValue(`${panel} select[aria-label="Watched metric"]`), 'execution_failure_rate');
   assert.equal(await page.getAttribute(panel, 'data-bucket'), 'hour');
