@@ -20,6 +20,7 @@ test('a narrow legend is plain (wrapping, never paged) and the plot moves down b
   assert.deepEqual(fitLegend(options, 1000).grid, { top: 36, left: 48 });
   // legend.data names the items when given
   assert.deepEqual(fitLegend({ legend: { data: [ten, ten, ten] }, grid: { top: 36 } }, 116).grid, { top: 76 });
+  assert.deepEqual(fitLegend({ legend: { data: [{ name: ten }, { name: ten }, { name: ten }] }, grid: { top: 36 } }, 116).grid, { top: 76 });
   const bare = { series: [] };
   assert.equal(fitLegend(bare, 100), bare);
 });

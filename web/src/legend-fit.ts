@@ -33,7 +33,8 @@ export function fitLegend<T extends Options>(options: T, width: number): T {
   const legend = options.legend;
   if (!legend) return options;
   const listed = Array.isArray(legend.data) ? (legend.data as unknown[]) : Array.isArray(options.series) ? (options.series as { name?: unknown }[]).map((s) => s.name) : [];
-  const names = listed.filter((n): n is string => typeof n === 'string');
+  // legend.data lists names or { name } items
+  const names = listed.map((n) => (n !== null && typeof n === 'object' ? (n as { name?: unknown }).name : n)).filter((n): n is string => typeof n === 'string');
   const extra = legendRows(names, width - 16) - 1;
   const grid = options.grid;
   const top = typeof grid?.top === 'number' ? grid.top : 36;
