@@ -98,6 +98,12 @@ test('the server stops and restarts under an open page: one banner, stale marks 
   const firstUpdate = Number(await updated.getAttribute('data-last-updated'));
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
   assert.equal(await page.locator('.stale-note').count(), 0, 'current figures carry no stale mark');
+  // a second tab, on a page without a live stream
+  const overview = await page.context().newPage();
+  collectPageErrors(overview, consoleErrors);
+  await overview.goto(`${base}/overview?range=last_30_days&timezone=UTC`);
+  await overview.waitForSelector('[data-figure="executions"]');
+  assert.equal(await overview.getAttribute('[data-figure="executions"]', 'data-value'), '6');
 
   // the server goes away: the broken live stream raises one banner; the figures stay, each panel marked with their time
   await rt!.close();
@@ -119,6 +125,12 @@ test('the server stops and restarts under an open page: one banner, stale marks 
   assert.doesNotMatch(await page.locator('main').innerText(), /Failed to fetch|Could not load/);
   assert.equal(await figure('total_enrolled'), 6, 'the previous figures stay while the new ones cannot be fetched');
   assert.ok((await page.locator('.stale-note').count()) >= 4);
+  // the other tab learns it at its next request (a click): the same banner, its figures kept, the page marked "as of"
+  await overview.click('.controls button:has-text("Last 7 days")');
+  await overview.waitForSelector('[data-connection="down"]', { timeout: 15_000 });
+  assert.match(await overview.locator('h1 .stale-note').innerText(), /^as of \d\d:\d\d$/);
+  assert.equal(await overview.getAttribute('[data-figure="executions"]', 'data-value'), '6');
+  assert.equal(await overview.locator('.state-error').count(), 0);
 
   // back on the same data and port, with two executions sent meanwhile (in the last 7 days): no reload needed
   await serve();
@@ -134,6 +146,11 @@ test('the server stops and restarts under an open page: one banner, stale marks 
   );
   assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true, 'the page was not reloaded');
   assert.ok(Number(await updated.getAttribute('data-last-updated')) > firstUpdate, 'the last update moved on');
+  // the other tab recovers too (its probe of /healthz), with the period it was asked for meanwhile
+  await overview.waitForSelector('[data-connection="down"]', { state: 'detached', timeout: 30_000 });
+  await overview.waitForFunction(() => document.querySelector('[data-figure="executions"]')?.getAttribute('data-value') === '2', undefined, { timeout: 30_000 });
+  assert.equal(await overview.locator('.stale-note').count(), 0);
+  await overview.close();
 
   // live again: an event sent now reaches the page through the reopened stream
   assert.deepEqual((await rt!.call('POST', '/api/v1/events', key, executions(8, 1, 2))).json.rejected, []);

@@ -35,3 +35,14 @@ export function LastUpdated({ locale }: { locale?: string | undefined }) {
     </span>
   );
 }
+
+/** Beside a page's title while the server cannot be reached: its figures are those of the last answer ("as of 10:42"). */
+export function PageStaleNote({ locale }: { locale?: string | undefined }) {
+  const { down, lastDataAt } = useConnection();
+  if (!down || !lastDataAt) return null;
+  return (
+    <span className="stale-note" data-stale-at={lastDataAt}>
+      as of {formatClock(lastDataAt, locale)}
+    </span>
+  );
+}

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { api } from '../../api.js';
+import { PageStaleNote } from '../../components/ConnectionBanner.js';
 import { DateControls } from '../../components/DateControls.js';
 import { usePageTitle } from '../../use-page-title.js';
 import type { View } from '../../view-state.js';
@@ -21,7 +22,9 @@ export function PageHead({ title, titleDetail, view, onChange, compare = false, 
   return (
     <>
       <div className="page-head">
-        <h1>{title}</h1>
+        <h1>
+          {title} <PageStaleNote />
+        </h1>
         {children}
       </div>
       <DateControls view={view} onChange={onChange} showCompare={compare} />
