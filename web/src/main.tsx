@@ -10,6 +10,7 @@ import { AlertsPage } from './pages/AlertsPage.js';
 import { DashboardList, DashboardPage, EmbedPage } from './pages/dashboard-pages.js';
 import { ExperimentList } from './pages/ExperimentList.js';
 import { ExperimentPage } from './pages/ExperimentPage.js';
+import { IntegrationsPage } from './pages/Integrations.js';
 import { NotFound } from './pages/NotFound.js';
 import { SignIn } from './pages/SignIn.js';
 import { WorkflowList } from './pages/WorkflowList.js';
@@ -105,6 +106,8 @@ function App() {
         <DashboardList locale={locale} canChange={canChange} />
       ) : path === '/alerts' ? (
         <AlertsPage search={search} locale={locale} canChange={canChange} isAdmin={isAdmin} />
+      ) : path === '/integrations' ? (
+        <IntegrationsPage locale={locale} isAdmin={isAdmin} />
       ) : path === '/experiments' ? (
         <ExperimentList search={search} locale={locale} />
       ) : path === '/' ? (

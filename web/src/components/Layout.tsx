@@ -14,6 +14,7 @@ const PAGES = [
   ['/dashboards', 'Dashboards'],
   ['/experiments', 'Experiments'],
   ['/alerts', 'Alerts'],
+  ['/integrations', 'Integrations'],
   ['/settings', 'Settings'],
 ] as const;
 
