@@ -4,7 +4,7 @@
  *
  * - Deals: external_records of object deal (HubSpot) or opportunity (Salesforce) whose closed_won_at falls in
  *   [from, to). Amounts stay in their own currencies (no conversion): revenue is reported per currency.
- * - A deal's people: the contacts/leads it is linked to (either side's `flowlens.related` field: a HubSpot deal lists
+ * - A deal's people: the contacts/leads it is linked to (either side's RELATED_FIELD, connector.ts: a HubSpot deal lists
  *   its associated contacts, a Salesforce lead names the opportunity it was converted into), and the deal's own
  *   contact_key if the service gave one. A person's contact_key is the value the workflow engine sends as
  *   contact_id (HubSpot: the contact property named by config contact_key_property, default email; Salesforce: the
@@ -21,6 +21,7 @@
 import { InvalidInput } from '../errors/domain-errors.js';
 import { formatDateTime } from '../store/params.js';
 import type { Store } from '../store/store.js';
+import { RELATED_FIELD } from './connector.js';
 
 export const ATTRIBUTION_MODELS = ['first_touch', 'last_touch', 'linear'] as const;
 export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
@@ -57,13 +58,13 @@ export interface Attribution {
 }
 
 const WON_DEALS = `
-  SELECT integration_id, external_id AS deal_id, contact_key, fields['flowlens.related'] AS related, closed_won_at, currency, ifNull(amount, 0) AS amount
+  SELECT integration_id, external_id AS deal_id, contact_key, fields[{related:String}] AS related, closed_won_at, currency, ifNull(amount, 0) AS amount
   FROM external_records FINAL
   WHERE account_id = {account:String} AND object IN ('deal', 'opportunity')
     AND closed_won_at >= {from:DateTime64(3, 'UTC')} AND closed_won_at < {to:DateTime64(3, 'UTC')}`;
 
 const PEOPLE = `
-  SELECT integration_id, external_id AS person_id, contact_key, fields['flowlens.related'] AS related
+  SELECT integration_id, external_id AS person_id, contact_key, fields[{related:String}] AS related
   FROM external_records FINAL
   WHERE account_id = {account:String} AND object IN ('contact', 'lead') AND contact_key != ''`;
 
@@ -126,7 +127,7 @@ export async function attributeDeals(store: Store, q: AttributionQuery): Promise
   if (!(ATTRIBUTION_MODELS as readonly string[]).includes(q.model)) {
     throw new InvalidInput(`unknown attribution model "${q.model}"`, [{ path: '/model', message: `must be one of ${ATTRIBUTION_MODELS.join(', ')}` }]);
   }
-  const params = { account: q.accountId, from: formatDateTime(q.from), to: formatDateTime(q.to), model: q.model, all: q.workflowIds ? 0 : 1, workflows: [...(q.workflowIds ?? [])] };
+  const params = { related: RELATED_FIELD, account: q.accountId, from: formatDateTime(q.from), to: formatDateTime(q.to), model: q.model, all: q.workflowIds ? 0 : 1, workflows: [...(q.workflowIds ?? [])] };
   const [rows, totals] = await Promise.all([
     store.query<{ workflow_id: string; deals_won: number; deals_touched: number; contacts: number; revenue: Record<string, number> }>(ATTRIBUTION_SQL, params),
     store.query<{ deals_won: number; deals_attributed: number; revenue: Record<string, number> }>(TOTALS_SQL, params),

@@ -31,6 +31,13 @@ export interface ExternalRecord {
   closed_won_at?: string | null;
 }
 
+/**
+ * The field of an ExternalRecord naming the records it is linked to (comma-separated external ids of the same
+ * integration): a deal/opportunity its contacts/leads, or a contact/lead the deal it became (either side is enough).
+ * CRM attribution (attribution.ts) follows these links from won deals to the people who enrolled in workflows.
+ */
+export const RELATED_FIELD = 'flowlens.related';
+
 /** A page of changes and where the next one starts; `next` null when the service has no more. */
 export interface ChangePage {
   records: ExternalRecord[];

@@ -9,7 +9,7 @@
  *    100, and the `after` cursor of the previous page;
  * 2. POST /crm/v3/objects/{object}/batch/read for those ids with `propertiesWithHistory`, so each property's own
  *    modification time (its latest history entry) feeds the per-field conflict rule;
- * 3. deals: POST /crm/v4/associations/deals/contacts/batch/read, the associated contact ids (field flowlens.related).
+ * 3. deals: POST /crm/v4/associations/deals/contacts/batch/read, the associated contact ids (field RELATED_FIELD, connector.ts).
  * Paging is by key, not by offset: each next search starts at the last record's modification time (GTE), leaving out
  * the records already delivered at exactly that time. A record modified while a run pages moves to the end of the
  * order and is read again (a duplicate the runner counts and merges) instead of shifting an offset past records never
@@ -25,6 +25,7 @@
  * deal_currency_code), push_conversions. Credentials: access_token.
  */
 import type { ChangePage, Connector, ConnectorContext, ExternalObject, ExternalRecord, OutboundConversion } from './connector.js';
+import { RELATED_FIELD } from './connector.js';
 
 export const HUBSPOT_SEARCH_CAP = 10_000;
 const PAGE = 100;
@@ -165,7 +166,7 @@ function toRecord(object: ExternalObject, r: BatchAnswer['results'][number], mod
     const latest = history?.reduce((a, b) => (Date.parse(b.timestamp) > Date.parse(a.timestamp) ? b : a));
     if (latest) field_modified_at[name] = latest.timestamp;
   }
-  if (object === 'deal') fields['flowlens.related'] = related.join(',');
+  if (object === 'deal') fields[RELATED_FIELD] = related.join(',');
   const p = r.properties;
   const won = object === 'deal' && p.hs_is_closed_won === 'true';
   return {

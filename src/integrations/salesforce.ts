@@ -13,7 +13,7 @@
  * - Errors (docs: "Status Codes and Error Responses"): an array of { message, errorCode }; 403 REQUEST_LIMIT_EXCEEDED
  *   (the org's daily API requests are used up) fails the run with that message: retrying within the run would not
  *   help, the next scheduled run tries again.
- * - Links: a Lead's ConvertedOpportunityId names the Opportunity it became (field flowlens.related), which the
+ * - Links: a Lead's ConvertedOpportunityId names the Opportunity it became (field RELATED_FIELD, connector.ts), which the
  *   attribution follows. A Lead's contact key is the field named by config contact_key_field (default Email).
  * - Opportunity amounts are in config currency (default USD): CurrencyIsoCode exists only in multi-currency orgs.
  *   Closed won (IsWon) at the end of its CloseDate (a date, read as UTC).
@@ -23,6 +23,7 @@
  * refresh_token (access_token and instance_url are kept once obtained).
  */
 import type { ChangePage, Connector, ConnectorContext, ExternalObject, ExternalRecord } from './connector.js';
+import { RELATED_FIELD } from './connector.js';
 
 const SOQL: Partial<Record<ExternalObject, { sobject: string; fields: string[] }>> = {
   lead: { sobject: 'Lead', fields: ['Id', 'Email', 'FirstName', 'LastName', 'Company', 'Status', 'IsConverted', 'ConvertedOpportunityId', 'LastModifiedDate'] },
@@ -108,7 +109,7 @@ function toRecord(object: ExternalObject, r: Record<string, unknown>, keyField: 
     if (name === 'attributes' || value === null || value === undefined || typeof value === 'object') continue;
     fields[name] = String(value);
   }
-  if (object === 'lead') fields['flowlens.related'] = typeof r.ConvertedOpportunityId === 'string' ? r.ConvertedOpportunityId : '';
+  if (object === 'lead') fields[RELATED_FIELD] = typeof r.ConvertedOpportunityId === 'string' ? r.ConvertedOpportunityId : '';
   const won = object === 'opportunity' && r.IsWon === true && typeof r.CloseDate === 'string';
   return {
     object,
