@@ -19,7 +19,8 @@
  * - Authentication (private apps): `Authorization: Bearer <token>`; a missing or wrong token is a 401
  *   { status: "error", message, correlationId, category: "INVALID_AUTHENTICATION" }.
  * Test controls: records changed at chosen times (per property, kept as history), a stale copy served once by batch
- * read (an eventually consistent read), a hook before each request (to change records between pages), 429s.
+ * read (an eventually consistent read), a hook before each request (to change records between pages), 429s (one
+ * chosen request, or a storm: each request with a probability).
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -49,6 +50,7 @@ export class HubSpotFake {
   /** Requests (in order of arrival, counted from now) to answer 429 instead. */
   private rateLimited = new Set<number>();
   private stale = new Map<string, Record<string, HistoryEntry[]>>();
+  private stormy: { p: number; random: () => number } | undefined;
   private server: http.Server | undefined;
   private nextId = 1000;
   /** Called before each request is answered (after its checks): change records between pages here. */
@@ -84,6 +86,11 @@ export class HubSpotFake {
     this.stale.set(`${object}/${id}`, Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v.map((h) => ({ ...h, sourceType: 'CRM_UI' }))])));
   }
 
+  /** From now on, each request is answered 429 with probability `p` (draws from `random`); null ends the storm. */
+  storm(p: number | null, random: () => number = Math.random): void {
+    this.stormy = p === null ? undefined : { p, random };
+  }
+
   /** The n-th request from now (1 = the next) is answered 429 (secondly limit). */
   rateLimitRequest(n: number): void {
     this.rateLimited.add(this.requests.length + n);
@@ -108,7 +115,7 @@ export class HubSpotFake {
       if (req.headers.authorization !== `Bearer ${this.token}`) {
         throw new Refusal(401, { status: 'error', message: 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview', correlationId: correlationId(), category: 'INVALID_AUTHENTICATION' });
       }
-      if (this.rateLimited.delete(this.requests.length)) {
+      if (this.rateLimited.delete(this.requests.length) || (this.stormy && this.stormy.random() < this.stormy.p)) {
         throw new Refusal(429, { status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT', correlationId: correlationId(), policyName: 'SECONDLY', requestId: crypto.randomUUID() }, { 'x-hubspot-ratelimit-secondly': '10', 'x-hubspot-ratelimit-secondly-remaining': '0' });
       }
       if (req.method !== 'POST') throw new Refusal(405, { status: 'error', message: `${req.method} is not supported here`, correlationId: correlationId(), category: 'METHOD_NOT_ALLOWED' });
