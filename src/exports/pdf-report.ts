@@ -10,7 +10,7 @@ import PDFDocument from 'pdfkit';
 import { standardFontText } from './pdf-text.js';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { funnelOptions, PALETTE, trendOptions } from '../charts/options.js';
-import { describeChange, formatBucketDate, formatCount, formatDuration, formatInstant, formatMetricValue, formatMilliseconds, formatPercent } from '../format/index.js';
+import { changesJudged, describeChange, formatBucketDate, formatCount, formatDuration, formatInstant, formatMetricValue, formatMilliseconds, formatPercent } from '../format/index.js';
 import { metric } from '../metrics/definitions.js';
 import type { Funnel } from '../metrics/funnel.js';
 import type { Summary } from '../metrics/summary.js';
@@ -76,7 +76,7 @@ function figure(input: ReportInput, key: keyof Summary, metricName: string) {
   const m = metric(metricName);
   const now = input.summary[key] as number | null;
   const before = input.previous ? (input.previous[key] as number | null) : null;
-  return { text: formatMetricValue(now, m.unit, L), change: describeChange({ now, before, unit: m.unit, better: m.better, complete: input.period.complete }, L) };
+  return { text: formatMetricValue(now, m.unit, L), change: describeChange({ now, before, unit: m.unit, better: m.better, complete: changesJudged(input.period) }, L) };
 }
 
 /** The period as the dashboard writes dates: "Mar 1, 2026 – Mar 31, 2026". */
@@ -96,7 +96,7 @@ export function observations(input: ReportInput): string[] {
     out.push(`Slowest step: ${slow.step_name || slow.step_id}, ${formatDuration(slow.average_time_seconds, L)} on average.`);
   } else out.push('Slowest step: no step time was recorded in this period.');
   const changes = FIGURES.map(([k, label, name]) => ({ label, relative: input.changes?.[k as keyof NonNullable<ReportInput['changes']>], view: figure(input, k, name).change })).filter((c) => typeof c.relative === 'number' && c.view.kind !== 'none');
-  if (input.period.complete === false) out.push('The period is not over: its figures are so far, and not judged against the whole previous period.');
+  if (!changesJudged(input.period)) out.push('The period is not over: its figures are so far, and not judged against the whole previous period.');
   else if (changes.length > 0) {
     const c = changes.reduce((a, x) => (Math.abs(x.relative!) > Math.abs(a.relative!) ? x : a));
     out.push(`Largest change: ${c.label}, ${c.view.text} against the previous period (${c.view.previous}).`);

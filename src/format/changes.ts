@@ -8,7 +8,8 @@
  *   - the tone says whether the move is good for the metric (the catalog's `better`): a failure rate going up is
  *     bad news, a completion rate going up good; `neither` is never coloured;
  *   - while the period is not over (it includes now) its figures are "so far": the change is not judged (no
- *     colour, no percentage), the previous value is shown beside it.
+ *     colour, no percentage), the previous value is shown beside it — unless the period is a week or longer and
+ *     only its last day is still running (what remains is at most a seventh of it: changesJudged).
  */
 import { changePercent } from './change-percent.js';
 import { DASH, isNumber, minus, nf } from './numbers.js';
@@ -75,4 +76,21 @@ export function describeChange(c: ChangeInput, locale?: string): ChangeView {
 /** The tone of a change in percent when only "is higher better" is known (a widget's change). */
 export function changeTone(p: number | null | undefined, higherIsBetter: boolean): Tone {
   return toneOf(p, higherIsBetter ? 'higher' : 'lower');
+}
+
+/** The shortest period whose unfinished last day does not keep its changes from being judged: a week. */
+export const MIN_DAYS_JUDGED_WHILE_RUNNING = 7;
+
+/**
+ * Whether a period's changes are judged (describeChange's `complete`): once it is over, or while only its last day
+ * runs if it spans a week or more. `today` is the local date in the period's timezone; without it, the date of
+ * `as_of` (the summary's period says how far it has run). A period that says nothing of it is judged.
+ */
+export function changesJudged(p: { start_date: string; end_date: string; complete?: boolean | undefined; as_of?: string | undefined }, today?: string): boolean {
+  if (p.complete === true) return true;
+  const now = today ?? p.as_of?.slice(0, 10);
+  if (now === undefined) return p.complete === undefined;
+  if (now > p.end_date) return true;
+  const days = (Date.parse(`${p.end_date}T00:00:00Z`) - Date.parse(`${p.start_date}T00:00:00Z`)) / 86_400_000 + 1;
+  return days >= MIN_DAYS_JUDGED_WHILE_RUNNING && now === p.end_date;
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  changePercent, changeTone, describeChange, formatAgo, formatAmount, formatBucket, formatBucketDate, formatChange, formatCompact, formatCount, formatCountOf, formatDays,
+  changePercent, changesJudged, changeTone, describeChange, formatAgo, formatAmount, formatBucket, formatBucketDate, formatChange, formatCompact, formatCount, formatCountOf, formatDays,
   formatDifference, formatDuration, formatElapsed, formatHours, formatInstant, formatInstantSeconds, formatInterval, formatMetricValue, formatMilliseconds, formatP,
   formatPercent, formatProbability, formatPValue, formatRange, formatRoi, formatShare, formatUsd, toneOf, verdictText, verdictTone,
 } from './index.js';
@@ -202,4 +202,20 @@ test('statistics: p-values, probabilities, shares, counts with their noun, verdi
   assert.equal(formatCountOf(1204, 'execution', 'en-US'), '1,204 executions');
   assert.equal(verdictText('no_difference'), 'No difference');
   assert.deepEqual((['better', 'worse', 'no_difference', 'not_enough_data'] as const).map(verdictTone), ['up', 'down', 'flat', 'flat']);
+});
+
+test('changes are judged once the period is over, or on its last day when it spans a week or more', () => {
+  const asOf = (d: string) => `${d}T09:00:00+00:00`;
+  // Today: never while it runs
+  assert.equal(changesJudged({ start_date: '2026-03-02', end_date: '2026-03-02', complete: false, as_of: asOf('2026-03-02') }), false);
+  // last 7 days on their last day: the day still to come is a seventh of the period at most
+  assert.equal(changesJudged({ start_date: '2026-02-24', end_date: '2026-03-02', complete: false, as_of: asOf('2026-03-02') }), true);
+  // 6 days, or a period ending after today: not yet
+  assert.equal(changesJudged({ start_date: '2026-02-25', end_date: '2026-03-02', complete: false, as_of: asOf('2026-03-02') }), false);
+  assert.equal(changesJudged({ start_date: '2026-02-01', end_date: '2026-03-10', complete: false, as_of: asOf('2026-03-02') }), false);
+  assert.equal(changesJudged({ start_date: '2026-03-01', end_date: '2026-03-01', complete: true }), true);
+  // a platform page's period (no progress fields): by the local date given
+  assert.equal(changesJudged({ start_date: '2026-03-02', end_date: '2026-03-02' }, '2026-03-02'), false);
+  assert.equal(changesJudged({ start_date: '2026-03-01', end_date: '2026-03-01' }, '2026-03-02'), true);
+  assert.equal(changesJudged({ start_date: '2026-03-01', end_date: '2026-03-01' }), true);
 });

@@ -1,17 +1,19 @@
 /** Whether a platform page's period is over, and which of its buckets have begun: fixed instants, by hand. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { begunBuckets, periodComplete } from './period-progress.js';
+import { begunBuckets, periodJudged } from './period-progress.js';
 
 const now = Date.parse('2026-03-02T09:10:00Z');
 
-test('a period is over once its last date is before today in its timezone; the API\'s own answer wins', () => {
-  assert.equal(periodComplete({ end_date: '2026-03-01', timezone: 'UTC' }, now), true);
-  assert.equal(periodComplete({ end_date: '2026-03-02', timezone: 'UTC' }, now), false);
-  // 09:10 UTC is 22:10 on March 1 in Honolulu (−10:00): a period ending March 1 there is still running
-  assert.equal(periodComplete({ end_date: '2026-03-01', timezone: 'Pacific/Honolulu' }, now), false);
-  assert.equal(periodComplete({ end_date: '2026-03-02', timezone: 'UTC', complete: true }, now), true);
-  assert.equal(periodComplete(undefined, now), undefined);
+test('a platform page\'s period is judged once over, or on the last day of a week or longer, by the date in its timezone', () => {
+  assert.equal(periodJudged({ start_date: '2026-03-01', end_date: '2026-03-01', timezone: 'UTC' }, now), true);
+  assert.equal(periodJudged({ start_date: '2026-03-02', end_date: '2026-03-02', timezone: 'UTC' }, now), false);
+  // 09:10 UTC is 22:10 on March 1 in Honolulu (−10:00): a day ending March 1 there is still running
+  assert.equal(periodJudged({ start_date: '2026-03-01', end_date: '2026-03-01', timezone: 'Pacific/Honolulu' }, now), false);
+  assert.equal(periodJudged({ start_date: '2026-02-24', end_date: '2026-03-02', timezone: 'UTC' }, now), true);
+  // the summary's own as_of wins over the clock
+  assert.equal(periodJudged({ start_date: '2026-03-02', end_date: '2026-03-02', timezone: 'UTC', complete: false, as_of: '2026-03-02T09:10:00+00:00' }, Date.parse('2026-03-05T00:00:00Z')), false);
+  assert.equal(periodJudged(undefined, now), undefined);
 });
 
 test('buckets after now are dropped: days by their local start, hours by their instant', () => {

@@ -1,14 +1,14 @@
-/**
- * Whether a period answered by an endpoint that does not say how far it has run (the platform pages') is over: a
- * period whose last date is today or later in its timezone includes now, so its figures are "so far". The
- * workflow summary says it itself (period.complete, src/metrics/period-progress.ts).
- */
+/** How far a page's period has run: whether its changes are judged, and which of its buckets have begun. */
 import { localDate, startOfLocalDay } from './calendar.js';
+import { changesJudged } from './format.js';
 
-export function periodComplete(period: { end_date: string; timezone: string; complete?: boolean | undefined } | undefined, now = Date.now()): boolean | undefined {
+/**
+ * Whether a period's changes are judged (changesJudged, src/format/changes.ts): the workflow summary says how far
+ * its period has run (as_of); a platform page's period does not, and is read against today's date in its timezone.
+ */
+export function periodJudged(period: { start_date: string; end_date: string; timezone: string; complete?: boolean | undefined; as_of?: string | undefined } | undefined, now = Date.now()): boolean | undefined {
   if (!period) return undefined;
-  if (period.complete !== undefined) return period.complete;
-  return period.end_date < localDate(now, period.timezone);
+  return changesJudged(period, period.as_of ? undefined : localDate(now, period.timezone));
 }
 
 /**

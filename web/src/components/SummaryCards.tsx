@@ -1,10 +1,11 @@
 /**
  * The workflow summary's cards: each figure of the period beside its previous value, its change read by the
  * metric catalog's unit and better direction (rates in points, no percentage on a tiny base, "so far" while the
- * period includes now); the counts link to their executions with `href`.
+ * period runs, unless only the last day of a week or longer is left: changesJudged); the counts link to their
+ * executions with `href`.
  */
 import type { SummaryResponse } from '../api.js';
-import { formatCount, formatHours, formatPercent } from '../format.js';
+import { changesJudged, formatCount, formatHours, formatPercent } from '../format.js';
 import { useMetricInfo } from '../metric-catalog.js';
 import { FigureCards, type FigureCard } from './FigureCards.js';
 
@@ -32,7 +33,7 @@ export function SummaryCards({ data, locale, href }: { data: SummaryResponse; lo
     const v = value(data.summary);
     return {
       key, label, value: v, text: text(unit, v, locale),
-      ...(before ? { previous: value(before), unit: m.unit ?? unit, better: m.better, complete: data.period.complete } : {}),
+      ...(before ? { previous: value(before), unit: m.unit ?? unit, better: m.better, complete: changesJudged(data.period) } : {}),
       href: href?.(key),
     };
   });

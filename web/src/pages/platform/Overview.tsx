@@ -9,7 +9,7 @@ import { LazyChart } from '../../components/LazyChart.js';
 import { ErrorState, QueryState, Skeleton } from '../../components/States.js';
 import { formatCount, formatDuration, formatHours, formatPercent, formatRoi, formatUsd } from '../../format.js';
 import { useMetricInfo } from '../../metric-catalog.js';
-import { begunBuckets, periodComplete } from '../../period-progress.js';
+import { begunBuckets, periodJudged } from '../../period-progress.js';
 import type { CostsResponse, ExecutionsResponse, ExecutionsSummaryResponse, RankedWorkflow, RankingsResponse, RoiResponse } from '../../platform-api.js';
 import { linkProps } from '../../router.js';
 import { viewSearch } from '../../view-state.js';
@@ -42,7 +42,7 @@ export function Overview({ search, locale }: { search: string; locale?: string |
   // each card beside its previous value, its change read by the catalog's unit and better direction
   const info = useMetricInfo();
   const prev = summary.data?.comparison?.summary;
-  const complete = periodComplete(summary.data?.period);
+  const complete = periodJudged(summary.data?.period);
   const compared = (metric: string, previous: number | null | undefined, unit: string) => (prev ? { previous: previous ?? null, unit: info(metric).unit ?? unit, better: info(metric).better, complete } : {});
   return (
     <>
