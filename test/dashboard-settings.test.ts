@@ -282,10 +282,19 @@ test('every settings section, its form open and a field refused, has no serious 
   await a11y.keyboard.type('0');
   await a11y.keyboard.press('Enter');
   // the refusal's message is tied to its input, and the page stays clean
+  // the new budget goes after the one saved before (the list had loaded before the form could open)
   await a11y.locator(`${form} .field:has([name="monthly_usd"]) [data-field-error]`).waitFor();
   const describedBy = await a11y.getAttribute(`${form} [name="monthly_usd"]`, 'aria-describedby');
   assert.equal(await a11y.locator(`[id="${describedBy}"]`).innerText(), 'must be > 0');
   assert.deepEqual(await seriousViolations(a11y), []);
+  // on a phone, every section fits the width: nothing scrolls sideways but a table inside its own box
+  await a11y.setViewportSize({ width: 390, height: 844 });
+  for (const section of ['budgets', 'reports', 'api-keys', 'access', 'roi']) {
+    await a11y.goto(`${base}/settings/${section}`);
+    await a11y.waitForSelector('main table, main form');
+    assert.ok(await a11y.evaluate(() => document.documentElement.scrollWidth <= 390), `${section} fits 390 px`);
+  }
+  await a11y.screenshot({ path: path.join(ARTIFACTS, 'settings-phone.png'), fullPage: true });
   await context.close();
   assert.deepEqual(errors.filter((e) => !/status of 400 \(Bad Request\)/.test(e)), []);
 });

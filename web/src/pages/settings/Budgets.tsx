@@ -65,19 +65,21 @@ export function Budgets({ locale }: { locale?: string | undefined }) {
       void client.invalidateQueries({ queryKey: ['platform', 'budgets'] });
     },
   });
+  // the API replaces the whole list: nothing is edited before the list is known, or a save would drop the others
+  const loaded = budgets.data !== undefined;
   const list = budgets.data?.budgets ?? [];
   return (
     <section className="panel" aria-label="Budgets">
       <div className="panel-head">
         <h2>Monthly budgets</h2>
-        {editing === null && (
+        {editing === null && loaded && (
           <button type="button" className="button" onClick={() => setEditing('new')}>
             New budget
           </button>
         )}
       </div>
       <p className="muted small">A budget for the whole account and one per workflow; an alert is sent when the month's spend, or its forecast, crosses a threshold.</p>
-      {editing === 'new' && <BudgetEditor all={list} budget={null} onDone={() => setEditing(null)} />}
+      {editing === 'new' && loaded && <BudgetEditor all={list} budget={null} onDone={() => setEditing(null)} />}
       <QueryState query={budgets} skeleton={120} label="Loading budgets" empty={(d) => d.budgets.length === 0 && editing !== 'new' && 'No budget yet: add one with “New budget”.'}>
         {(d) => (
           <DataTable
