@@ -13,6 +13,7 @@ import { salesforceConnector } from '../src/integrations/salesforce.js';
 import { decryptCredentials, encryptCredentials } from '../src/integrations/secrets.js';
 import { IntegrationStore, type Integration, type Run } from '../src/integrations/store.js';
 import { DEFAULT_RETRY } from '../src/integrations/rate-limited-fetch.js';
+import { IntegrationScheduler } from '../src/integrations/schedule.js';
 import { newRun, runSync, type SyncDeps } from '../src/integrations/sync.js';
 import { mulberry32 } from '../src/stats/seeded-random.js';
 import { HubSpotFake } from './fakes/hubspot-fake.js';
@@ -202,6 +203,35 @@ describe('Salesforce', () => {
     assert.deepEqual(await store.successRate(account, sfi.id, 100), { runs: 3, succeeded: 2, rate: 2 / 3 });
     const [latest] = await store.runs(account, sfi.id, 1);
     assert.equal(latest!.status, 'failed');
+  });
+});
+
+describe('the schedule', () => {
+  test('a tick queues the enabled integrations whose schedule is due, runs them one at a time; a restart fails runs left running', async () => {
+    const due = await integration('hubspot', {}, { access_token: hub.token });
+    const later = { ...due, schedule_minutes: 5 };
+    await store.save(later);
+    const onDemand = await integration('hubspot', {}, { access_token: hub.token });
+    const paused = await store.save({ ...(await integration('hubspot', {}, { access_token: hub.token })), schedule_minutes: 5, enabled: false });
+    const left = newRun(onDemand, 'manual');
+    await store.saveRun({ ...left, status: 'running' });
+    const scheduler = new IntegrationScheduler(deps, { tickMs: 0 });
+    await scheduler.start();
+    assert.deepEqual(pick((await store.runs(account, onDemand.id, 1))[0]!, 'status', 'error'), { status: 'failed', error: 'interrupted: the server stopped before the run finished' });
+    const now = Date.now();
+    await scheduler.tick(now);
+    await scheduler.idle();
+    const runs = async (i: Integration) => store.runs(account, i.id, 10);
+    assert.deepEqual((await runs(due)).map((r) => [r.trigger, r.status]), [['schedule', 'succeeded']]);
+    assert.equal((await runs(paused)).length, 0);
+    assert.equal((await runs(onDemand)).length, 1, 'schedule 0: on demand only');
+    await scheduler.tick(now + 4 * 60_000);
+    await scheduler.idle();
+    assert.equal((await runs(due)).length, 1, 'not due before 5 minutes');
+    await scheduler.tick(now + 6 * 60_000);
+    await scheduler.idle();
+    assert.equal((await runs(due)).length, 2);
+    await scheduler.stop();
   });
 });
 
