@@ -1,12 +1,14 @@
 /**
  * The workflow page's "Unified report" panel in a real browser (Debian's Chromium driven by playwright-core) on a
  * real server: the figures the API gives, the attribution model selector changing the CRM figures, and the empty
- * state naming the integration to connect (this account has a CRM, no GA4). No console errors.
+ * state naming the integration to connect (this account has a CRM, no GA4), the export menu's unified CSV. No
+ * console errors.
  *
  * Data (March 2026): wf-a enrols p1 (Mar 2) and p2 (Mar 5); wf-b enrols p1 on Mar 4. HubSpot deal D1 (p1) won on
  * Mar 20 for 900 USD: first touch wf-a (1 deal, $900), last touch wf-b (0 for wf-a), linear ½ ($450).
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { IntegrationStore } from '../src/integrations/store.js';
@@ -62,7 +64,7 @@ after(async () => {
 
 const cell = (figure: string) => page.locator(`section[aria-label="Unified report"] tr[data-figure="${figure}"] td.num`).innerText();
 
-test('the panel shows the figures, the model changes the CRM ones, and says GA4 is not connected', { timeout: 60_000 }, async (t) => {
+test('the panel shows the figures, the model changes the CRM ones, and says GA4 is not connected', { timeout: 120_000 }, async (t) => {
   if (skipped) return t.skip('Chromium is not installed');
   await page.goto(`${base}/workflows/wf-a?start_date=2026-03-01&end_date=2026-03-31&timezone=UTC`);
   const panel = page.locator('section[aria-label="Unified report"]');
@@ -83,5 +85,14 @@ test('the panel shows the figures, the model changes the CRM ones, and says GA4 
   await panel.locator('select[aria-label="Attribution model"]').selectOption('last_touch');
   await panel.locator('tr[data-figure="deals_won"]', { hasText: 'Last touch' }).waitFor();
   assert.equal(await cell('deals_won'), '0');
+
+  // the export menu downloads the same report as CSV, the CRM figures under each model
+  await page.click('summary:has-text("Export")');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-export="csv-unified"]')]);
+  const csv = fs.readFileSync((await download.path())!, 'utf8').split(/\r?\n/);
+  assert.equal(csv[0], 'section,figure,model,value,currency,source,last_successful_sync_at');
+  for (const line of ['internal,enrolled,,2,,flowlens,', 'crm,deals_won,first_touch,1,,HubSpot (hubspot hs),never', 'crm,deals_won,linear,0.5,,HubSpot (hubspot hs),never', 'ga4,not_connected,,,,,']) {
+    assert.ok(csv.includes(line), `${line} in\n${csv.join('\n')}`);
+  }
   assert.deepEqual(consoleErrors, []);
 });

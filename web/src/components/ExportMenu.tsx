@@ -12,6 +12,7 @@ export function ExportMenu({ workflowId, params }: { workflowId: string; params:
     { label: 'Trends (CSV)', q: { format: 'csv', dataset: 'trends' } },
     { label: 'Funnel (CSV)', q: { format: 'csv', dataset: 'funnel' } },
     { label: 'Actions (CSV)', q: { format: 'csv', dataset: 'actions' } },
+    { label: 'Unified report (CSV)', q: { format: 'csv', dataset: 'unified' } },
     { label: 'All figures (JSON)', q: { format: 'json' } },
     { label: 'Report (PDF)', q: { format: 'pdf' } },
   ];
