@@ -38,3 +38,17 @@ test('reads are bounded: a request time limit and the engine\'s per-query limits
   assert.throws(() => loadConfig({}, { FLOWLENS_REQUEST_TIMEOUT_S: '0' }), /FLOWLENS_REQUEST_TIMEOUT_S must be an integer >= 1/);
   assert.throws(() => loadConfig({}, { FLOWLENS_QUERY_MAX_ROWS: '1e309' }), /FLOWLENS_QUERY_MAX_ROWS/);
 });
+
+test('integrations: the credentials key as 64 hex digits or base64 of 32 bytes, anything else refused; the tick; service origins', () => {
+  const bytes = Buffer.alloc(32, 0xab);
+  assert.equal(loadConfig({}, {}).integrationsKey, undefined);
+  assert.deepEqual(loadConfig({}, { FLOWLENS_INTEGRATIONS_KEY: bytes.toString('hex') }).integrationsKey, bytes);
+  assert.deepEqual(loadConfig({}, { FLOWLENS_INTEGRATIONS_KEY: bytes.toString('base64') }).integrationsKey, bytes);
+  for (const bad of ['short', bytes.toString('hex').slice(2), Buffer.alloc(16).toString('base64')]) {
+    assert.throws(() => loadConfig({}, { FLOWLENS_INTEGRATIONS_KEY: bad }), (e) => e instanceof ConfigError && e.message.includes('FLOWLENS_INTEGRATIONS_KEY'));
+  }
+  checkSetting('FLOWLENS_INTEGRATION_TICK_MS', 'integrationTickMs', 60_000, 5_000, 'often');
+  assert.equal(loadConfig({}, {}).integrationUrls.hubspot, 'https://api.hubapi.com');
+  assert.equal(loadConfig({}, { FLOWLENS_SALESFORCE_LOGIN_URL: 'https://test.salesforce.com' }).integrationUrls.salesforceLogin, 'https://test.salesforce.com');
+  assert.throws(() => loadConfig({}, { FLOWLENS_HUBSPOT_API_URL: 'api.hubapi.com/x' }), (e) => e instanceof ConfigError && e.message.includes('FLOWLENS_HUBSPOT_API_URL'));
+});
