@@ -109,14 +109,16 @@ function RoiEditor({ settings, rows, locale }: { settings: Assumptions; rows: Ro
   const client = useQueryClient();
   const workflows = useWorkflowList();
   const [f, setF] = useState<RoiForm>(() => formOf(settings));
-  // what is sent: the hourly rate (null: none), and a row per workflow given a time, in the catalog's order
-  const timed = workflows.filter((w) => (f.minutes[w.workflow_id] ?? '').trim() !== '');
+  // what is sent: the hourly rate (null: none), and a row per workflow given a time — from the form's own list, so a
+  // save before the workflow list has loaded keeps the times already set
+  const timed = Object.keys(f.minutes).filter((id) => f.minutes[id]!.trim() !== '');
   const num = (s: string) => (Number.isNaN(Number(s)) ? (null as unknown as number) : Number(s));
   const save = useMutation({
     mutationFn: () =>
       settingsApi.saveRoi({
         roi_hourly_rate_usd: f.hourly.trim() === '' ? null : num(f.hourly),
-        roi_time_saved: timed.map((w) => ({ workflow_id: w.workflow_id, seconds_per_execution: num(f.minutes[w.workflow_id]!) * 60 })),
+        // what cannot be read as minutes goes as null, for the API to name (null × 60 would be a silent 0)
+        roi_time_saved: timed.map((id) => ({ workflow_id: id, seconds_per_execution: Number.isNaN(Number(f.minutes[id])) ? num(f.minutes[id]!) : Number(f.minutes[id]) * 60 })),
       }),
     onSuccess: (d) => {
       client.setQueryData(settingsQueries.account().queryKey, d);
@@ -147,7 +149,7 @@ function RoiEditor({ settings, rows, locale }: { settings: Assumptions; rows: Ro
         <p className="muted small">Empty: the time the workflow's catalog gives, if any.</p>
         <div className="form-grid">
           {workflows.map((w) => {
-            const i = timed.findIndex((t) => t.workflow_id === w.workflow_id);
+            const i = timed.indexOf(w.workflow_id);
             const fromCatalog = catalogSeconds(w.workflow_id);
             return (
               <Field key={w.workflow_id} label={w.name} error={i < 0 ? undefined : errorAt(errors, `/roi_time_saved/${i}`)} hint={fromCatalog === null ? undefined : `catalog: ${formatDuration(fromCatalog, locale)}`}>
