@@ -1,8 +1,8 @@
 /**
  * Accessibility of every page (issue 35): axe-core runs inside the page in Debian's Chromium, on the real app
  * with data, once the page has its content; no violation of serious or critical impact is allowed. Pages: sign-in,
- * the workflow list, a workflow page (also at phone width), overview, costs, errors, activity, alerts,
- * experiments, dashboards, settings, and the not-found page.
+ * the workflow list, a workflow page, overview, costs, errors, activity, alerts, experiments, dashboards, settings,
+ * and the not-found page; the first five also at a phone's width (390×844).
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -138,11 +138,13 @@ test('every page has no serious or critical accessibility violation (axe-core)',
     found[name] = await seriousViolations();
   }
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`${base}/workflows/onboarding${q}`);
-  await page.waitForSelector('.funnel-step');
-  found['workflow (phone)'] = await seriousViolations();
+  for (const [name, url, ready] of pages.filter(([n]) => ['workflows', 'workflow', 'overview', 'costs', 'errors'].includes(n))) {
+    await page.goto(`${base}${url}`);
+    await page.waitForSelector(ready);
+    found[`${name} (phone)`] = await seriousViolations();
+  }
   const failing = Object.entries(found).filter(([, v]) => v.length > 0);
   assert.deepEqual(failing, [], failing.map(([p, v]) => `${p}:\n  ${v.join('\n  ')}`).join('\n'));
-  assert.equal(Object.keys(found).length, 13);
+  assert.equal(Object.keys(found).length, 17);
   assert.deepEqual(consoleErrors.filter((e) => !/status of 404/.test(e)), [], 'the not-found page\'s 404 is the only error');
 });
