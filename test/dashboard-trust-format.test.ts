@@ -2,7 +2,8 @@
  * Figures a business owner can trust at a glance (issue 35, points 2–4), in a real browser on data built to show
  * them, every expectation computed by hand:
  *   - Today is not over: "Completed 0" against yesterday's 3 reads "So far · previous period 3", uncoloured — no
- *     red −100%; the bucket list stops at the current hour; the Live badge shows (it does not on a past range).
+ *     red −100%; enrollments compare with yesterday up to the same time of day; the bucket list stops at the
+ *     current hour; the Live badge shows (it does not on a past range).
  *   - A week whose previous week had 1 enrollment: "+24 vs 1" (no +2,400%), the completion rate −20.0 pp in red
  *     (100% → 80%), the previous value beside each change.
  *   - One duration format (47.4 h is "1 d 23 h") in the cards and the PDF, one money format ($17.06, $0.68) in the
@@ -110,11 +111,20 @@ test('Today is in progress: "so far" beside the previous value, no red −100%, 
   assert.equal(await page.getAttribute('[data-figure="completed"]', 'data-value'), '0');
   // the catalog says completed is better higher: the change is still not judged while the day runs
   assert.deepEqual(await change('completed'), { kind: 'in_progress', tone: 'tone-flat', text: 'So far · previous period 3' });
-  assert.deepEqual(await change('total_enrolled'), { kind: 'in_progress', tone: 'tone-flat', text: 'So far · previous period 3' });
   assert.deepEqual(await change('completion_rate'), { kind: 'in_progress', tone: 'tone-flat', text: 'So far · previous period 100.0%' });
+  // enrollments compare like with like: yesterday up to this time of day (its 3 enrolled at 10:00, once past it)
+  const enrolled = await change('total_enrolled');
+  const by = / by [A-Z][a-z]{2} \d{1,2}, \d{2}:\d{2}$/;
+  if (new Date(Date.now() - DAY).getUTCHours() >= 10) {
+    assert.deepEqual([enrolled.kind, enrolled.tone], ['difference', 'tone-down'], JSON.stringify(enrolled)); // 2 against 3: −1
+    assert.match(enrolled.text, new RegExp(`^−1 vs 3${by.source}`));
+  } else {
+    assert.deepEqual([enrolled.kind, enrolled.tone], ['new', 'tone-up'], JSON.stringify(enrolled)); // 2 against none yet
+    assert.match(enrolled.text, new RegExp(`^new vs 0${by.source}`));
+  }
   const summary = await page.locator('section[aria-label="Summary"]').innerText();
   assert.doesNotMatch(summary, /[−-]100/);
-  assert.equal(await page.locator('section[aria-label="Summary"] .tone-down').count(), 0);
+  assert.equal(await page.locator('section[aria-label="Summary"] [data-figure]:not([data-figure="total_enrolled"]) .tone-down').count(), 0);
   // the buckets listed stop at the current hour, marked "so far"
   await page.click('details.buckets summary');
   const hour = new Date().getUTCHours();

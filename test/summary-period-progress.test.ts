@@ -2,6 +2,7 @@
  * The summary's periods say how far they have run (CONTRACT's reading of partial periods): Today is not complete,
  * its trend buckets after now are future (counted in buckets_begun, not drawn), the bucket holding now is in
  * progress; the previous period and a past range are complete. The buckets stay in `trends` (the SPEC's shape).
+ * While the period runs, the comparison also gives the previous period up to the same point (same_elapsed).
  * Expectations are computed by hand from the clock read around the request.
  */
 import assert from 'node:assert/strict';
@@ -45,10 +46,17 @@ test('Today, hourly: not complete; the buckets begun are the hours up to now, th
   const c = r.json.comparison.period;
   assert.deepEqual([c.complete, c.buckets_begun, c.bucket_in_progress], [true, 24, null]);
   assert.equal(r.json.comparison.summary.completed, 1);
+  // like with like: yesterday up to the same time of day (as_of − 24 h); yday-1 enrolled at 12:00 counts once past it
+  const same = r.json.comparison.same_elapsed;
+  const until = Date.parse(p.as_of) - 86_400_000;
+  assert.ok(Math.abs(Date.parse(same.until) - until) < 2000, `${same.until} ≈ ${new Date(until).toISOString()}`);
+  assert.equal(same.total_enrolled, new Date(until).getUTCHours() >= 12 ? 1 : 0);
 });
 
 test('a past range is complete with every bucket begun', async () => {
   const r = await rt.call('GET', `/api/v1/workflows/${WF}/analytics?start_date=2026-03-01&end_date=2026-03-07&granularity=daily`, key);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual([r.json.period.complete, r.json.period.buckets_begun, r.json.period.bucket_in_progress], [true, 7, null]);
+  const compared = await rt.call('GET', `/api/v1/workflows/${WF}/analytics?start_date=2026-03-01&end_date=2026-03-07&compare=previous_period`, key);
+  assert.equal(compared.json.comparison.same_elapsed, undefined, 'a complete period is compared whole');
 });

@@ -82,7 +82,13 @@ const panelResponse = <P extends Record<string, TSchema>, M extends Record<strin
     comparison: Type.Optional(obj({ period: PeriodSchema, ...props, ...more }, 'with compare=previous_period: the period before')),
   });
 
-export const SummaryResponse = panelResponse({ summary: Summary, trends: Type.Array(TrendRow) }, { change_percent: SummaryChange });
+/** While the period runs: the previous period cut at the same elapsed time, like with like for enrollments. */
+export const SameElapsed = obj({
+  until: Type.String({ description: 'the previous period\'s start plus the time elapsed in this one (RFC 3339 in the period\'s timezone)' }),
+  total_enrolled: Type.Integer({ description: 'executions enrolled in the previous period before `until`' }),
+}, 'with compare=previous_period while the period includes now: the previous period up to the same point');
+
+export const SummaryResponse = panelResponse({ summary: Summary, trends: Type.Array(TrendRow) }, { change_percent: SummaryChange, same_elapsed: Type.Optional(SameElapsed) });
 export type SummaryResponse = Static<typeof SummaryResponse>;
 
 // ---- funnel ----

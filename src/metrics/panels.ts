@@ -7,7 +7,8 @@ import type { ActionsResponse, Filters, FunnelResponse, PeriodOut as PeriodBody,
 import type { WorkflowVersion } from '../catalog/catalog.js';
 import type { Store } from '../store/store.js';
 import { actions } from './actions.js';
-import { funnel, totalsOf, type CohortTotals } from './funnel.js';
+import { cohortTotals, funnel, totalsOf, type CohortTotals } from './funnel.js';
+import { rfc3339InZone } from '../time/calendar.js';
 import { previousPeriod, type Period } from './period.js';
 import { periodProgress } from './period-progress.js';
 import type { Scope } from './scope.js';
@@ -41,7 +42,14 @@ const each = <T>(one: (p: Period) => Promise<T>) => async (periods: Period[]) =>
 
 /** The summary with trends; its periods say how far they have run at `now` (withPeriodProgress). */
 export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean, now = new Date()): Promise<SummaryResponse> {
-  const body = await withComparison(scope, period, compare, (periods) => summariesWithTrends(store, scope, periods), (current, before) => ({ change_percent: summaryChanges(current.summary, before.summary) }));
+  const body: SummaryResponse = await withComparison(scope, period, compare, (periods) => summariesWithTrends(store, scope, periods), (current, before) => ({ change_percent: summaryChanges(current.summary, before.summary) }));
+  // while the period runs, its enrollments so far against the previous period's up to the same point (like with like)
+  if (body.comparison && !periodProgress(period, now).complete) {
+    const before = previousPeriod(period);
+    const until = new Date(before.from.getTime() + Math.max(0, now.getTime() - period.from.getTime()));
+    const { total } = await cohortTotals(store, scope, { ...before, to: until });
+    body.comparison = { ...body.comparison, same_elapsed: { until: rfc3339InZone(until.getTime(), period.timezone), total_enrolled: total } };
+  }
   return withPeriodProgress(body, period, now);
 }
 

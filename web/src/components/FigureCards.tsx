@@ -22,6 +22,8 @@ export interface FigureCard {
   better?: string | undefined;
   /** false while the period includes now: the change is "so far", not judged. */
   complete?: boolean | undefined;
+  /** Words after the previous value saying which part of the previous period it covers ("by Mar 1, 09:10"). */
+  previousNote?: string | undefined;
   /** A change in percent given without the previous value (pages that have only that); undefined = none. */
   change?: number | null | undefined;
   higherIsBetter?: boolean;
@@ -37,7 +39,10 @@ function Change({ card, locale }: { card: FigureCard; locale?: string | undefine
     return (
       <div className={`card-change tone-${c.tone}`} title={title} data-change-kind={c.kind}>
         {c.kind === 'in_progress' ? <span className="muted">So far</span> : <span className="change-text">{c.text}</span>}{' '}
-        <span className="muted">{c.kind === 'in_progress' ? '· previous period' : 'vs'} {c.previous}</span>
+        <span className="muted">
+          {c.kind === 'in_progress' ? '· previous period' : 'vs'} {c.previous}
+          {card.previousNote ? ` ${card.previousNote}` : ''}
+        </span>
       </div>
     );
   }

@@ -1,11 +1,11 @@
 /**
  * The workflow summary's cards: each figure of the period beside its previous value, its change read by the
  * metric catalog's unit and better direction (rates in points, no percentage on a tiny base, "so far" while the
- * period runs, unless only the last day of a week or longer is left: changesJudged); the counts link to their
- * executions with `href`.
+ * period runs, unless only the last day of a week or longer is left: changesJudged — enrollments then compare with
+ * the previous period up to the same point, like with like); the counts link to their executions with `href`.
  */
 import type { SummaryResponse } from '../api.js';
-import { changesJudged, formatCount, formatHours, formatPercent } from '../format.js';
+import { changesJudged, formatBucketDate, formatCount, formatHours, formatPercent } from '../format.js';
 import { useMetricInfo } from '../metric-catalog.js';
 import { FigureCards, type FigureCard } from './FigureCards.js';
 
@@ -28,14 +28,16 @@ const text = (unit: string, v: number | null, locale: string | undefined) => (un
 export function SummaryCards({ data, locale, href }: { data: SummaryResponse; locale?: string | undefined; href?: ((figure: string) => string | undefined) | undefined }) {
   const info = useMetricInfo();
   const before = data.comparison?.summary;
+  const judged = changesJudged(data.period);
+  // while the period runs, enrollments compare like with like: the previous period up to the same point
+  const same = judged ? undefined : data.comparison?.same_elapsed;
   const cards: FigureCard[] = FIGURES.map(([key, label, metric, unit, value]) => {
     const m = info(metric);
     const v = value(data.summary);
-    return {
-      key, label, value: v, text: text(unit, v, locale),
-      ...(before ? { previous: value(before), unit: m.unit ?? unit, better: m.better, complete: changesJudged(data.period) } : {}),
-      href: href?.(key),
-    };
+    const compared = key === 'total_enrolled' && same
+      ? { previous: same.total_enrolled, unit: m.unit ?? unit, better: m.better, complete: true, previousNote: `by ${formatBucketDate(same.until, locale)}` }
+      : before ? { previous: value(before), unit: m.unit ?? unit, better: m.better, complete: judged } : {};
+    return { key, label, value: v, text: text(unit, v, locale), ...compared, href: href?.(key) };
   });
   return <FigureCards locale={locale} cards={cards} />;
 }
