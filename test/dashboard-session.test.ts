@@ -229,7 +229,7 @@ describe('serving the app', () => {
     assert.equal(unknown.statusCode, 404, 'only the app\'s pages are the app');
     assert.match(String(unknown.headers['content-type']), /problem\+json/);
     // a browser navigating to an unknown page gets the app (its own not-found page), still with status 404
-    for (const url of ['/no-such-page', '/workflows/x/y', '/settings/nothing?x=1']) {
+    for (const url of ['/no-such-page', '/workflows/x/y', '/reports/nothing?x=1']) {
       const page = await rt.app.inject({ method: 'GET', url, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
       assert.equal(page.statusCode, 404, url);
       assert.match(page.body, /Flowlens test app/, url);
