@@ -150,7 +150,8 @@ test('a funnel step\'s "exited" number opens as many executions; a row opens its
   const exited = 'li[data-step="s2"] a[data-stage="exited"]';
   await page.waitForSelector(exited);
   assert.equal(Number(await page.getAttribute(exited, 'data-value')), s2.exited);
-  assert.equal((await page.innerText(exited)).trim(), `${s2.exited} exited`);
+  // those who left, apart from those still in the step: "−N left (P%)"
+  assert.match((await page.innerText(exited)).trim(), new RegExp(`^−${s2.exited} left \\(\\d+\\.\\d%\\)$`));
   await shot('drilldown-figures');
   await page.click(exited);
   const list = await listed();
