@@ -101,9 +101,16 @@ export class IntegrationScheduler {
           } else {
             const done = await runSync(this.deps, current, next.run, this.abort.signal);
             if (done.status === 'failed') this.log(`integration sync ${current.id} (${current.kind}) failed: ${done.error}`);
+            // deleted while it ran: what the run wrote after the delete's purge goes too
+            if (!(await this.deps.integrations.get(current.account_id, current.id))) {
+              await this.deps.integrations.purge(current.account_id, current.id).catch((err: unknown) => this.log('purging a deleted integration failed', err));
+            }
           }
         } catch (err) {
+          // before the run's first save (its cursor unreadable, the store down): say so in the run
           this.log('integration sync crashed', err);
+          const message = err instanceof Error ? err.message : String(err);
+          await this.deps.integrations.saveRun({ ...next.run, status: 'failed', finished_at: new Date().toISOString(), error: `the run stopped: ${message}` }).catch(() => undefined);
         } finally {
           this.pending.delete(key);
         }
