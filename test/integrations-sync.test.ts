@@ -206,6 +206,17 @@ describe('Salesforce', () => {
   });
 });
 
+describe('Salesforce, a revoked refresh token', () => {
+  test('the token endpoint answers 400 invalid_grant: the run fails saying so, nothing is read', async () => {
+    const revoked = await integration('salesforce', {}, { client_id: '3MVG9-client', client_secret: 'client-secret', refresh_token: 'revoked' });
+    const before = sf.requests.length;
+    const run = await sync(revoked);
+    assert.equal(run.status, 'failed');
+    assert.equal(run.error, 'Salesforce token refresh answered 400 invalid_grant: expired access/refresh token');
+    assert.deepEqual(sf.requests.slice(before).map((r) => [r.path, r.status]), [['/services/oauth2/token', 400]]);
+  });
+});
+
 describe('the schedule', () => {
   test('a tick queues the enabled integrations whose schedule is due, runs them one at a time; a restart fails runs left running', async () => {
     const due = await integration('hubspot', {}, { access_token: hub.token });
