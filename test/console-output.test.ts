@@ -59,6 +59,7 @@ test('the banner ends with the dashboard link, and requests print nothing after 
   assert.match(lines[0]!, /^Flowlens is running at http:/);
   assert.match(lines.at(-1)!, /^ {2}Dashboard: {6}http:\/\/\S+\/ {2}\(sign in with an API key\)$/, banner);
   assert.doesNotMatch(out, /incoming request|request completed/);
+  assert.doesNotMatch(out, /Deprecation/, 'no warning from the logger\'s options');
 });
 
 test('with FLOWLENS_LOG_REQUESTS=1 each request is logged', async () => {

@@ -54,6 +54,9 @@ export async function serve(flags: Flags): Promise<void> {
   const base = address.replace('[::1]', 'localhost');
   // the start-up work's own log lines come before the banner, not after it (at most a few seconds; requests are served meanwhile)
   await Promise.race([rt.warming, new Promise((r) => setTimeout(r, 15_000).unref())]);
+  // the logger writes asynchronously: what it holds goes out before the banner
+  const log = rt.app.log;
+  await new Promise<void>((resolve) => ('flush' in log && typeof log.flush === 'function' ? log.flush(() => resolve()) : resolve()));
   // the sign-in link last, so it is the line a reader's eye lands on (request logs are off unless FLOWLENS_LOG_REQUESTS=1)
   const lines = [
     '',

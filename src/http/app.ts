@@ -40,6 +40,7 @@ import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { registerWeb, webDirectory } from './web.js';
+import { RequestLog } from './request-log.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -51,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     // a request's log lines (incoming, completed) only when asked for: errors and warnings are logged either way
-    disableRequestLogging: !deps.config.logRequests,
+    logController: new RequestLog(deps.config.logRequests),
     bodyLimit: 1024 * 1024,
     // ids are at most 128 characters; percent-encoded they may take three times as many
     routerOptions: { maxParamLength: 512 },

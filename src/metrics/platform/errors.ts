@@ -40,43 +40,39 @@ const FAILURES = (t: Target) => `(
   ) AS s ON f.workflow_id = s.workflow_id AND f.execution_id = s.execution_id
 )`;
 
-const GROUPS_SQL = (t: Target) => `
-SELECT toString(error_type) AS error_type, substring(error_message, 1, 500) AS error_message, ${SOURCE} AS source,
-       count() AS occurrences, countIf(NOT after_step) AS failures, uniqExact(workflow_id, execution_id) AS executions,
+/**
+ * Everything the report shows in one pass over the failures (one join): per type, per type + message + source, per
+ * place (workflow and step) of each of those, and per bucket — grouping sets, told apart by grouping() (0: the
+ * column is one of the row's keys; the standard reading, pinned).
+ */
+const REPORT_SQL = (t: Target, p: Period) => `
+SELECT grouping(error_type) AS g_type, grouping(error_message) AS g_message, grouping(workflow_id) AS g_place, grouping(bucket) AS g_bucket,
+       error_type, error_message, source, workflow_id, step_id, bucket,
+       count() AS occurrences, countIf(NOT after_step) AS failures, countIf(after_step) AS folded,
+       countIf(type = 'execution.failed') AS execution_failures, countIf(type = 'step.failed') AS step_failures,
+       uniqExact(workflow_id, execution_id) AS executions, uniqExact(error_message) AS messages, uniqExact(workflow_id) AS workflow_count,
        toString(min(ts)) AS first_seen, toString(max(ts)) AS last_seen,
        arraySort(groupUniqArray(100)(workflow_id)) AS workflows,
-       arraySort(arrayFilter(s -> s != '', groupUniqArray(100)(toString(step_id)))) AS steps
-FROM ${FAILURES(t)}
-GROUP BY error_type, error_message, source
-ORDER BY failures DESC, occurrences DESC, error_type, error_message, source
-LIMIT {limit:UInt32}`;
+       arraySort(arrayFilter(s -> s != '', groupUniqArray(100)(step_id))) AS steps
+FROM (
+    SELECT toString(error_type) AS error_type, substring(error_message, 1, 500) AS error_message, ${SOURCE} AS source,
+           workflow_id, toString(step_id) AS step_id, ${bucketSql('ts', p.granularity)} AS bucket, ts, execution_id, type, after_step
+    FROM ${FAILURES(t)}
+)
+GROUP BY GROUPING SETS ((error_type), (error_type, error_message, source), (error_type, error_message, source, workflow_id, step_id), (bucket))
+SETTINGS force_grouping_standard_compatibility = 1`;
 
-/** Where each group happened: per workflow and step (none for an execution's own failure). */
-const PLACES_SQL = (t: Target) => `
-SELECT toString(error_type) AS error_type, substring(error_message, 1, 500) AS error_message, ${SOURCE} AS source,
-       workflow_id, toString(step_id) AS step_id, count() AS occurrences, countIf(NOT after_step) AS failures
-FROM ${FAILURES(t)}
-GROUP BY error_type, error_message, source, workflow_id, step_id
-ORDER BY failures DESC, occurrences DESC, workflow_id, step_id
-LIMIT 10000`;
-
-const TYPES_SQL = (t: Target) => `
-SELECT toString(error_type) AS error_type, count() AS occurrences, countIf(NOT after_step) AS failures, countIf(after_step) AS folded,
-       countIf(type = 'execution.failed') AS execution_failures,
-       countIf(type = 'step.failed') AS step_failures, uniqExact(workflow_id, execution_id) AS executions,
-       uniqExact(substring(error_message, 1, 500)) AS messages, uniqExact(workflow_id) AS workflows,
-       toString(min(ts)) AS first_seen, toString(max(ts)) AS last_seen
-FROM ${FAILURES(t)}
-GROUP BY error_type
-ORDER BY failures DESC, occurrences DESC, error_type`;
-
-const TREND_SQL = (t: Target, p: Period) => `
-SELECT ${bucketSql('ts', p.granularity)} AS bucket, count() AS n, countIf(NOT after_step) AS failures
-FROM ${FAILURES(t)}
-GROUP BY bucket`;
-
-interface TypeRow {
+interface ReportRow {
+  g_type: number;
+  g_message: number;
+  g_place: number;
+  g_bucket: number;
   error_type: string;
+  error_message: string;
+  source: string;
+  workflow_id: string;
+  step_id: string;
+  bucket: string;
   occurrences: number;
   failures: number;
   folded: number;
@@ -84,46 +80,28 @@ interface TypeRow {
   step_failures: number;
   executions: number;
   messages: number;
-  workflows: number;
-  first_seen: string;
-  last_seen: string;
-}
-
-interface GroupRow {
-  error_type: string;
-  error_message: string;
-  source: string;
-  occurrences: number;
-  failures: number;
-  executions: number;
+  workflow_count: number;
   first_seen: string;
   last_seen: string;
   workflows: string[];
   steps: string[];
 }
 
-interface PlaceRow {
-  error_type: string;
-  error_message: string;
-  source: string;
-  workflow_id: string;
-  step_id: string;
-  occurrences: number;
-  failures: number;
-}
+/** Most failures first, then most events, then by name. */
+const byFailures = (a: ReportRow, b: ReportRow) =>
+  Number(b.failures) - Number(a.failures) || Number(b.occurrences) - Number(a.occurrences) || a.error_type.localeCompare(b.error_type) ||
+  a.error_message.localeCompare(b.error_message) || a.source.localeCompare(b.source) || a.workflow_id.localeCompare(b.workflow_id) || a.step_id.localeCompare(b.step_id);
 
 const groupKey = (r: { error_type: string; error_message: string; source: string }) => JSON.stringify([r.error_type, r.error_message, r.source]);
 
 export async function errorsReport(store: Store, t: Target, p: Period, limit: number) {
-  const params = { ...targetParams(t, spanOf(p)), limit };
-  const [groups, places, types, trend] = await Promise.all([
-    store.query<GroupRow>(GROUPS_SQL(t), params),
-    store.query<PlaceRow>(PLACES_SQL(t), params),
-    store.query<TypeRow>(TYPES_SQL(t), params),
-    store.query<{ bucket: string; n: number; failures: number }>(TREND_SQL(t, p), params),
-  ]);
+  const rows = await store.query<ReportRow>(REPORT_SQL(t, p), targetParams(t, spanOf(p)));
+  const types = rows.filter((r) => Number(r.g_type) === 0 && Number(r.g_message) === 1).sort(byFailures);
+  const groups = rows.filter((r) => Number(r.g_message) === 0 && Number(r.g_place) === 1).sort(byFailures).slice(0, limit);
+  const places = rows.filter((r) => Number(r.g_place) === 0).sort(byFailures);
+  const trend = rows.filter((r) => Number(r.g_bucket) === 0);
   const names = await catalogNames(store, t.account, [...new Set(places.map((r) => r.workflow_id))]);
-  const placesOf = new Map<string, PlaceRow[]>();
+  const placesOf = new Map<string, ReportRow[]>();
   for (const r of places) placesOf.set(groupKey(r), [...(placesOf.get(groupKey(r)) ?? []), r]);
   const total = types.reduce((s, r) => s + Number(r.occurrences), 0);
   const totalFailures = types.reduce((s, r) => s + Number(r.failures), 0);
@@ -142,7 +120,7 @@ export async function errorsReport(store: Store, t: Target, p: Period, limit: nu
       step_failures: Number(r.step_failures),
       executions: Number(r.executions),
       distinct_messages: Number(r.messages),
-      workflows: Number(r.workflows),
+      workflows: Number(r.workflow_count),
       first_seen: isoUtc(r.first_seen),
       last_seen: isoUtc(r.last_seen),
     })),
@@ -166,6 +144,6 @@ export async function errorsReport(store: Store, t: Target, p: Period, limit: nu
         failures: Number(x.failures),
       })),
     })),
-    buckets: buckets(p).map((b) => ({ date: b.date, errors: Number(byBucket.get(b.key)?.n ?? 0), failures: Number(byBucket.get(b.key)?.failures ?? 0) })),
+    buckets: buckets(p).map((b) => ({ date: b.date, errors: Number(byBucket.get(b.key)?.occurrences ?? 0), failures: Number(byBucket.get(b.key)?.failures ?? 0) })),
   };
 }
