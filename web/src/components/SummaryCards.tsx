@@ -5,7 +5,7 @@
  * the previous period up to the same point, like with like); the counts link to their executions with `href`.
  */
 import type { SummaryResponse } from '../api.js';
-import { changesJudged, formatBucketDate, formatCount, formatHours, formatPercent } from '../format.js';
+import { changesJudged, formatBucketDate, formatMetricValue } from '../format.js';
 import { useMetricInfo } from '../metric-catalog.js';
 import { FigureCards, type FigureCard } from './FigureCards.js';
 
@@ -23,8 +23,6 @@ const FIGURES: Figure[] = [
   ['median_duration_hours', 'Median duration', 'duration_hours_p50', 'hours', (s) => s.duration_hours.p50],
 ];
 
-const text = (unit: string, v: number | null, locale: string | undefined) => (unit === 'percent' ? formatPercent(v, locale) : unit === 'hours' ? formatHours(v, locale) : formatCount(v, locale));
-
 export function SummaryCards({ data, locale, href }: { data: SummaryResponse; locale?: string | undefined; href?: ((figure: string) => string | undefined) | undefined }) {
   const info = useMetricInfo();
   const before = data.comparison?.summary;
@@ -37,7 +35,7 @@ export function SummaryCards({ data, locale, href }: { data: SummaryResponse; lo
     const compared = key === 'total_enrolled' && same
       ? { previous: same.total_enrolled, unit: m.unit ?? unit, better: m.better, complete: true, previousNote: `by ${formatBucketDate(same.until, locale)}` }
       : before ? { previous: value(before), unit: m.unit ?? unit, better: m.better, complete: judged } : {};
-    return { key, label, value: v, text: text(unit, v, locale), ...compared, href: href?.(key) };
+    return { key, label, value: v, text: formatMetricValue(v, unit, locale), ...compared, href: href?.(key) };
   });
   return <FigureCards locale={locale} cards={cards} />;
 }
