@@ -62,28 +62,28 @@ after(async () => {
   await rt?.close();
 });
 
-const cell = (figure: string) => page.locator(`section[aria-label="Unified report"] tr[data-figure="${figure}"] td.num`).innerText();
+const cell = (figure: string) => page.locator(`section[aria-label="Unified report"] tr[data-unified="${figure}"] td.num`).innerText();
 
 test('the panel shows the figures, the model changes the CRM ones, and says GA4 is not connected', { timeout: 120_000 }, async (t) => {
   if (skipped) return t.skip('Chromium is not installed');
   await page.goto(`${base}/workflows/wf-a?start_date=2026-03-01&end_date=2026-03-31&timezone=UTC`);
   const panel = page.locator('section[aria-label="Unified report"]');
-  await panel.locator('tr[data-figure="deals_won"]').waitFor();
+  await panel.locator('tr[data-unified="deals_won"]').waitFor();
   assert.equal(await cell('enrolled'), '2');
-  assert.match(await panel.locator('tr[data-figure="deals_won"]').innerText(), /Linear/);
+  assert.match(await panel.locator('tr[data-unified="deals_won"]').innerText(), /Linear/);
   assert.equal(await cell('deals_won'), '0.5');
   assert.equal(await cell('revenue'), '$450.00');
   assert.match(await panel.locator('[data-empty="ga4"]').innerText(), /Google Analytics 4/);
   assert.equal(await panel.locator('[data-empty="crm"]').count(), 0);
-  assert.equal(await panel.locator('tr[data-figure="sessions"]').count(), 0);
-  assert.match(await panel.locator('tr[data-figure="revenue"]').innerText(), /HubSpot: never synced/);
+  assert.equal(await panel.locator('tr[data-unified="sessions"]').count(), 0);
+  assert.match(await panel.locator('tr[data-unified="revenue"]').innerText(), /HubSpot: never synced/);
 
   await panel.locator('select[aria-label="Attribution model"]').selectOption('first_touch');
-  await panel.locator('tr[data-figure="deals_won"]', { hasText: 'First touch' }).waitFor();
+  await panel.locator('tr[data-unified="deals_won"]', { hasText: 'First touch' }).waitFor();
   assert.equal(await cell('deals_won'), '1');
   assert.equal(await cell('revenue'), '$900.00');
   await panel.locator('select[aria-label="Attribution model"]').selectOption('last_touch');
-  await panel.locator('tr[data-figure="deals_won"]', { hasText: 'Last touch' }).waitFor();
+  await panel.locator('tr[data-unified="deals_won"]', { hasText: 'Last touch' }).waitFor();
   assert.equal(await cell('deals_won'), '0');
 
   // the export menu downloads the same report as CSV, the CRM figures under each model

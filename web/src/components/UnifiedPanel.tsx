@@ -60,7 +60,7 @@ export function UnifiedPanel({ workflowId, params, locale }: { workflowId: strin
 
 function Row({ name, figure, value, source }: { name: string; figure: string; value: string; source?: string }) {
   return (
-    <tr data-figure={figure}>
+    <tr data-unified={figure}>
       <td>{name}</td>
       <td className="num" data-value={value}>
         {value}
