@@ -123,7 +123,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const integrationStore = new IntegrationStore(store);
   const integrationKey = integrationsKey(config.integrationsKey, config.dataDir, (msg) => logger?.warn(msg));
   const connectors = connectorsFor(config);
-  const syncs = new IntegrationScheduler({ integrations: integrationStore, key: integrationKey, connectors }, { tickMs: config.integrationTickMs }, log);
+  const syncs = new IntegrationScheduler({ integrations: integrationStore, key: integrationKey, connectors, pseudonymizer: (account) => accountSettings.pseudonymizer(account) }, { tickMs: config.integrationTickMs }, log);
   const integrations = new Integrations(integrationStore, integrationKey, connectors, syncs);
   const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, integrations, ...(redis ? { redis } : {}) };
   const app = await buildApp(deps);

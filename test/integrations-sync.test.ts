@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { attributeDeals } from '../src/integrations/attribution.js';
 import type { Connector, ExternalRecord, IntegrationKind } from '../src/integrations/connector.js';
 import { hubspotConnector } from '../src/integrations/hubspot.js';
 import { salesforceConnector } from '../src/integrations/salesforce.js';
@@ -214,6 +215,31 @@ describe('Salesforce, a revoked refresh token', () => {
     assert.equal(run.status, 'failed');
     assert.equal(run.error, 'Salesforce token refresh answered 400 invalid_grant: expired access/refresh token');
     assert.deepEqual(sf.requests.slice(before).map((r) => [r.path, r.status]), [['/services/oauth2/token', 400]]);
+  });
+});
+
+describe('an account that pseudonymizes contact ids', () => {
+  test('contact keys are stored as its events store contact ids, so deals are attributed; conversions are not sent', async () => {
+    const { accountId, key } = await rt.newAccount('admin');
+    assert.equal((await rt.call('PUT', '/api/v1/account/settings', key, { pseudonymize_contact_ids: true })).status, 200);
+    const sent = await rt.call('POST', '/api/v1/events', key, [ev.started('wf-p', 'ep1', t(1), { contact_id: 'pz@x' }), ev.goal('wf-p', 'ep1', t(2))]);
+    assert.equal(sent.json.accepted, 2, sent.text);
+    await rt.deps.derived.idle();
+    hub.put('contacts', '301', { email: 'pz@x', firstname: 'Pia' }, t(3));
+    hub.put('deals', '401', { dealname: 'Pia deal', amount: '70', dealstage: 'closedwon', hs_is_closed_won: 'true', closedate: t(4) }, t(4));
+    hub.associations.set('401', ['301']);
+    const id = crypto.randomUUID();
+    const at = new Date(T0 - 60_000).toISOString();
+    const i = await store.save({ account_id: accountId, id, kind: 'hubspot', name: 'p', config: { push_conversions: 'true' }, credentials_enc: encryptCredentials(KEY, id, { access_token: hub.token }), schedule_minutes: 0, enabled: true, created_at: at, updated_at: at });
+    const run = await runSync({ ...deps, pseudonymizer: (a) => rt.deps.accountSettings.pseudonymizer(a) }, i, newRun(i, 'manual'));
+    assert.equal(run.status, 'succeeded', run.error);
+    const [stored] = await rt.deps.store.query<{ contact_id: string }>("SELECT contact_id FROM events WHERE account_id = {a:String} AND type = 'execution.started'", { a: accountId });
+    assert.notEqual(stored!.contact_id, 'pz@x');
+    assert.equal((await store.records(accountId, id, 'contact', ['301'])).get('301')!.contact_key, stored!.contact_id);
+    assert.equal(run.report!.push, null);
+    assert.ok(run.report!.findings.includes('conversions are not sent: this account stores contact ids pseudonymized, which the service cannot match'));
+    const a = await attributeDeals(rt.deps.store, { accountId, from: new Date(T0), to: new Date(T0 + 3_600_000), model: 'last_touch' });
+    assert.deepEqual(a.workflows.map((w) => [w.workflow_id, w.deals_won, w.revenue]), [['wf-p', 1, [{ currency: 'USD', amount: 70 }]]]);
   });
 });
 

@@ -3,7 +3,9 @@
  * by page, checked, merged with what is stored (merge.ts: per field, last modification wins) and written only when
  * something changed (idempotent: running twice over the same answers writes nothing the second time); then, where the
  * connector sends conversions and the integration asks for it (config push_conversions = "true"), the workflow
- * conversions received since the push cursor. Progress and counts are saved in integration_runs after every page.
+ * conversions received since the push cursor (not for an account that pseudonymizes contact ids: the service could not
+ * match them). Contact keys are stored as the account stores contact ids (pseudonymized when it does), so the
+ * attribution joins them. Progress and counts are saved in integration_runs after every page.
  *
  * Cursor: per object, the latest modified_at the run saw (records of a skewed clock excepted); the next run asks
  * from that time minus OVERLAP_MS, so a record written in the service while the previous run read the same
@@ -40,6 +42,11 @@ export interface SyncDeps {
   retry?: RetryPolicy;
   fetchImpl?: typeof fetch;
   now?: () => number;
+  /**
+   * The account's contact-id pseudonymizer (privacy settings), null when it stores ids as sent: contact keys are
+   * stored in the form the account's events store contact ids, so attribution matches them.
+   */
+  pseudonymizer?: (account: string) => Promise<((contactId: string) => string) | null>;
 }
 
 export function newRun(i: Integration, trigger: RunTrigger, now = Date.now()): Run {
@@ -84,7 +91,11 @@ export async function runSync(deps: SyncDeps, i: Integration, queued: Run, signa
       },
       signal,
     };
-    const push = connector.push && i.config.push_conversions === 'true' ? connector.push.bind(connector) : undefined;
+    const pseudonymize = (await deps.pseudonymizer?.(i.account_id)) ?? null;
+    const wantsPush = Boolean(connector.push) && i.config.push_conversions === 'true';
+    // the outside service knows contacts by their real ids, which an account that pseudonymizes does not keep
+    if (wantsPush && pseudonymize) finding('conversions are not sent: this account stores contact ids pseudonymized, which the service cannot match');
+    const push = wantsPush && !pseudonymize ? connector.push!.bind(connector) : undefined;
     const steps = connector.objects.length + (push ? 1 : 0);
     for (const [index, object] of connector.objects.entries()) {
       const since = cursor[object] ? new Date(Date.parse(cursor[object]) - OVERLAP_MS).toISOString() : null;
@@ -101,7 +112,7 @@ export async function runSync(deps: SyncDeps, i: Integration, queued: Run, signa
         const answer = await connector.changes(ctx, object, since, page);
         o.pages++;
         o.fetched += answer.records.length;
-        const accepted = check(answer.records, o, seen, now(), finding);
+        const accepted = check(answer.records, o, seen, now(), finding).map((r) => (pseudonymize && r.contact_key ? { ...r, contact_key: pseudonymize(r.contact_key) } : r));
         const ids = [...new Set(accepted.map((r) => r.external_id))].filter((id) => !seen.has(id));
         const stored = await deps.integrations.records(i.account_id, i.id, object, ids);
         const writes = new Map<string, StoredRecord>();
