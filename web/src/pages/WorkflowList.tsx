@@ -100,7 +100,7 @@ export function WorkflowList({ search, locale }: { search: string; locale?: stri
                     <td className="num" data-figure="currently_active" data-value={w.currently_active}>{formatCount(w.currently_active, locale)}</td>
                     <td className="num" data-figure="completion_rate" data-value={w.completion_rate}>{rate(w, w.completion_rate, locale)}</td>
                     <td className="num" data-figure="conversion_rate" data-value={w.conversion_rate}>{rate(w, w.conversion_rate, locale)}</td>
-                    <td className="num" data-figure="failure_rate" data-value={w.failure_rate} title={`${formatCount(w.failed, locale)} of ${formatCount(w.total_enrolled, locale)} enrolled failed`}>
+                    <td className="num" data-figure="failure_rate" data-value={w.failure_rate} title={`${formatCount(w.failed, locale)} of ${formatCount(w.total_enrolled, locale)} enrolled failed; in the period before: ${w.previous.total_enrolled === 0 ? DASH : formatPercent(w.previous.failure_rate, locale)}`}>
                       {rate(w, w.failure_rate, locale)}
                     </td>
                     <td className="num" data-figure="cost_usd" data-value={w.cost_usd}>{formatUsd(w.cost_usd, locale)}</td>
