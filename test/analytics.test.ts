@@ -149,7 +149,7 @@ describe('summary', () => {
     assert.deepEqual([a.json.summary.total_enrolled, a.json.summary.completed], [2, 1]); // e1, e3
     const v2 = await rt.call('GET', q('', { ...MARCH, version: '2' }), key);
     assert.deepEqual([v2.json.summary.total_enrolled, v2.json.summary.goals_achieved], [1, 1]); // e2
-    assert.deepEqual(v2.json.filters, { version: 2, variant: null });
+    assert.deepEqual(v2.json.filters, { version: 2, variant: null, enrollment_source: null, exit_reason: null });
   });
 
   test('compare=previous_period gives the period before and the change in percent', async () => {

@@ -100,7 +100,7 @@ describe('performance of one workflow', () => {
 
   test('version and variant filters; Asia/Kolkata hourly buckets', async () => {
     const v2 = await rt.call('GET', url('workflows/wf-p/performance', { version: '2' }), admin);
-    assert.deepEqual([v2.json.totals.executions, v2.json.totals.failed, v2.json.filters], [2, 1, { version: 2, variant: null }]);
+    assert.deepEqual([v2.json.totals.executions, v2.json.totals.failed, v2.json.filters], [2, 1, { version: 2, variant: null, enrollment_source: null, exit_reason: null }]);
     const a = await rt.call('GET', url('workflows/wf-p/performance', { variant: 'A' }), admin);
     assert.deepEqual([a.json.totals.executions, a.json.totals.succeeded], [2, 1]); // p1, p3
     const k = await rt.call('GET', url('workflows/wf-p/performance', { start_date: '2026-03-02', end_date: '2026-03-02', timezone: 'Asia/Kolkata', granularity: 'hourly' }), admin);

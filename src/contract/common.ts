@@ -53,8 +53,8 @@ export const PeriodSchema = obj({
 });
 export type PeriodOut = Static<typeof PeriodSchema>;
 
-/** The version and variant filters a workflow's figures were computed with (null: all). */
-export const FiltersSchema = obj({ version: NullInt, variant: NullStr });
+/** The filters a workflow's figures were computed with: version, variant, enrollment source, exit reason (null: all). */
+export const FiltersSchema = obj({ version: NullInt, variant: NullStr, enrollment_source: NullStr, exit_reason: NullStr });
 export type Filters = Static<typeof FiltersSchema>;
 
 /**

@@ -28,8 +28,10 @@ export const PeriodParams = {
 /** The largest workflow version the catalog accepts; a version filter above it can match nothing. */
 export const MAX_VERSION = 1_000_000;
 
-/** The version and variant filters of a workflow's figures. */
+/** The filters of a workflow's figures: version, variant, enrollment source, exit reason (metrics/scope.ts). */
 export const VersionFilter = {
   version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VERSION, description: 'only executions (events) of this workflow version' })),
   variant: Type.Optional(Type.String({ maxLength: 128, description: 'only executions of this A/B variant' })),
+  enrollment_source: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'only executions enrolled from this source (execution.started\'s enrollment_source)' })),
+  exit_reason: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'only executions that exited with this reason' })),
 };

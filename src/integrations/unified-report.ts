@@ -22,7 +22,7 @@ import type { UnifiedResponse, UnifiedSource } from '../contract/unified.js';
 import { PeriodOut } from '../metrics/panels.js';
 import type { Period } from '../metrics/period.js';
 import { cohortCost, r4 } from '../metrics/platform/costs.js';
-import { round2, type Scope } from '../metrics/scope.js';
+import { onlyFilters, round2, type Scope } from '../metrics/scope.js';
 import type { Store } from '../store/store.js';
 import { attributeDeals, type AttributionModel } from './attribution.js';
 import { campaignsOf } from './ga4.js';
@@ -66,7 +66,7 @@ export async function unifiedReport(inputs: UnifiedInputs, scope: Scope, period:
   const integrations = await new IntegrationStore(store).list(scope.account);
   const ga4 = integrations.filter((i) => i.kind === 'ga4');
   const crm = integrations.filter((i) => CRM_KINDS.has(i.kind));
-  const target = { account: scope.account, workflows: [scope.workflow], ...(scope.version !== undefined ? { version: scope.version } : {}), ...(scope.variant !== undefined ? { variant: scope.variant } : {}) };
+  const target = { account: scope.account, workflows: [scope.workflow], ...onlyFilters(scope) };
   const [summary, cost, syncs, traffic, deals] = await Promise.all([
     inputs.summary(),
     cohortCost(store, target, period),

@@ -5,7 +5,7 @@
  * then identical); when they do not (Kolkata's +05:30 days), from the daily rollup for the whole UTC days
  * inside the period, the hourly one for the other whole hours and the raw events for the part-hours at its
  * edges (`rollups+raw`); from the raw events alone for a
- * variant filter (the rollups do not know variants) or a period shorter than its part-hours. Events
+ * variant, enrollment source or exit reason filter (the rollups know only versions) or a period shorter than its part-hours. Events
  * without duration_ms add the duration their timestamps give, kept per event in
  * step_durations_from_timestamps (written with the execution facts), so no join of raw events is needed:
  * the mean and the t-digest percentiles cover the same durations (sent, or derived from timestamps), the
@@ -15,7 +15,7 @@ import type { ActionRow, Actions } from '../contract/index.js';
 import type { Store } from '../store/store.js';
 import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
 import type { Period } from './period.js';
-import { countsOf, filterSql, IN_PERIOD, params, percent, round2, type Scope } from './scope.js';
+import { countsOf, filterSql, IN_PERIOD, params, percent, rollupsKnow, round2, type Scope } from './scope.js';
 
 /** The actions' types are the API contract's (src/contract/analytics.ts); `source` says where the figures were read. */
 export type { ActionRow, Actions };
@@ -106,7 +106,7 @@ function innerSpans(period: Period): Record<'hour_from' | 'day_from' | 'day_to' 
 
 /** The rollup table that gives exactly the raw answer for this request, if any. */
 function usableRollup(scope: Scope, period: Period): (typeof ROLLUPS)[number] | null {
-  if (scope.variant !== undefined) return null;
+  if (!rollupsKnow(scope)) return null;
   return ROLLUPS.find((r) => r.aligned(period.from) && r.aligned(period.to)) ?? null;
 }
 
@@ -116,7 +116,7 @@ function usableRollup(scope: Scope, period: Period): (typeof ROLLUPS)[number] | 
  */
 export async function actions(store: Store, scope: Scope, period: Period, options: { source?: 'raw'; catalog?: Promise<WorkflowVersion | null> } = {}): Promise<Actions> {
   const rollup = options.source === 'raw' ? null : usableRollup(scope, period);
-  const inner = options.source === 'raw' || rollup || scope.variant !== undefined ? null : innerSpans(period);
+  const inner = options.source === 'raw' || rollup || !rollupsKnow(scope) ? null : innerSpans(period);
   const p = { ...params(scope, period), ...inner };
   const [rows, catalog] = await Promise.all([
     store.query<Agg>(rollup ? ROLLUP_SQL(rollup.table, scope) : inner ? SPLIT_SQL(scope) : RAW_SQL(scope), p),

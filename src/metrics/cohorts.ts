@@ -12,7 +12,7 @@ import { FACTS } from '../store/execution-facts.js';
 import { addDays, localDate, nextMonth } from '../time/calendar.js';
 import { STATUS } from './definitions.js';
 import type { Period } from './period.js';
-import { COHORT, factsFilter, params, percent, type Scope } from './scope.js';
+import { COHORT, factsFilter, filtersOut, params, percent, type Scope } from './scope.js';
 
 export const COHORT_UNITS = ['week', 'month'] as const;
 export type CohortUnit = (typeof COHORT_UNITS)[number];
@@ -117,7 +117,7 @@ export async function cohortsAnswer(store: Store, scope: Scope, period: Period, 
   return {
     workflow_id: scope.workflow,
     period: periodOut,
-    filters: { version: scope.version ?? null, variant: scope.variant ?? null },
+    filters: filtersOut(scope),
     cohort: r.unit,
     week_start: r.weekStart,
     metric: r.metric,

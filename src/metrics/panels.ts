@@ -11,7 +11,7 @@ import { cohortTotals, funnel, totalsOf, type CohortTotals } from './funnel.js';
 import { rfc3339InZone } from '../time/calendar.js';
 import { previousPeriod, type Period } from './period.js';
 import { periodProgress } from './period-progress.js';
-import type { Scope } from './scope.js';
+import { filtersOut, type Scope } from './scope.js';
 import { summariesWithTrends, summaryChanges } from './summary.js';
 
 export const PeriodOut = (p: Period): PeriodBody => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
@@ -78,5 +78,5 @@ export async function actionsBody(store: Store, scope: Scope, period: Period, co
 
 
 function filtersOf(scope: Scope): Filters {
-  return { version: scope.version ?? null, variant: scope.variant ?? null };
+  return filtersOut(scope);
 }

@@ -1,6 +1,6 @@
 /**
  * Which executions a figure is about — the one query target of every figure: an account, one workflow (Scope)
- * or several (Target), and the filters (version, variant). Turned here, and only here, into fixed SQL conditions
+ * or several (Target), and the filters (version, variant, enrollment source, exit reason). Turned here, and only here, into fixed SQL conditions
  * and the query parameters they bind; user input only ever travels as parameters. A new filter is one edit:
  * its field in Filters, its condition in filterSql, its parameter in filterParams.
  */
@@ -10,6 +10,24 @@ import type { Period } from './period.js';
 export interface Filters {
   version?: number;
   variant?: string;
+  /** Only executions enrolled from this source (execution.started's enrollment_source). */
+  enrollment_source?: string;
+  /** Only executions that exited with this reason (an exited execution's exit_reason; '' for every other). */
+  exit_reason?: string;
+}
+
+/** The filters as a request may give them (an absent one may be undefined). */
+export type FilterInput = { [K in keyof Filters]?: Filters[K] | undefined };
+
+/** The filter names, in the order answers echo them. */
+export const FILTER_NAMES = ['version', 'variant', 'enrollment_source', 'exit_reason'] as const satisfies readonly (keyof Filters)[];
+
+/** The filters the rollups know (the version only): any other is counted from the execution facts or raw events. */
+export const rollupsKnow = (f: Filters): boolean => f.variant === undefined && f.enrollment_source === undefined && f.exit_reason === undefined;
+
+/** The filters an answer was computed with, every one named (null: all). */
+export function filtersOut(f: Filters): { version: number | null; variant: string | null; enrollment_source: string | null; exit_reason: string | null } {
+  return { version: f.version ?? null, variant: f.variant ?? null, enrollment_source: f.enrollment_source ?? null, exit_reason: f.exit_reason ?? null };
 }
 
 /** One workflow of one account (the SPEC-WFL-009 panels, exports, reports, live streams). */
@@ -25,13 +43,16 @@ export interface Target extends Filters {
   workflows: string[];
 }
 
-/** The scope a request's `version` and `variant` filters give for one workflow. */
-export function scopeOf(account: string, workflow: string, filters: { version?: number | undefined; variant?: string | undefined }): Scope {
+/** The scope a request's filters (version, variant, enrollment_source, exit_reason) give for one workflow. */
+export function scopeOf(account: string, workflow: string, filters: FilterInput): Scope {
   return { account, workflow, ...onlyFilters(filters) };
 }
 
-function onlyFilters(f: { version?: number | undefined; variant?: string | undefined }): Filters {
-  return { ...(f.version !== undefined ? { version: f.version } : {}), ...(f.variant !== undefined ? { variant: f.variant } : {}) };
+/** The filters given, without the absent ones (nor any other field of the request). */
+export function onlyFilters(f: FilterInput): Filters {
+  const out: Record<string, unknown> = {};
+  for (const k of FILTER_NAMES) if (f[k] !== undefined) out[k] = f[k];
+  return out as Filters;
 }
 
 /** The workflows' rows: `{workflow:String}` for a scope, `{workflows:Array(String)}` for a target. */
@@ -39,25 +60,36 @@ export const workflowsSql = (t: Scope | Target): string => ('workflows' in t ? '
 
 /**
  * The filters as conditions on the rows of a table ('1' when there are none):
- * - `facts`: execution_facts rows (the execution's version and variant);
- * - `events`: raw events, or tables kept per event (the event's version; the variant through its execution's
- *   facts row, as events do not carry it);
- * - `rollup`: rollup rows, which know the version only (a request with a variant reads raw events instead).
+ * - `facts`: execution_facts rows (the execution's version, variant, enrollment source and exit reason);
+ * - `events`: raw events, or tables kept per event (the event's version; the others through its execution's
+ *   facts row, as only the execution.started event carries them, or the terminal one);
+ * - `rollup`: rollup rows, which know the version only (a request with another filter reads the execution
+ *   facts or raw events instead: see rollupsKnow).
  */
 export function filterSql(t: Scope | Target, rows: 'facts' | 'events' | 'rollup'): string {
   const conds: string[] = [];
   if (t.version !== undefined) conds.push('workflow_version = {version:UInt32}');
-  if (t.variant !== undefined && rows === 'facts') conds.push('variant = {variant:String}');
-  if (t.variant !== undefined && rows === 'events') {
+  const facts = factsOnly(t);
+  if (facts.length && rows === 'facts') conds.push(...facts);
+  if (facts.length && rows === 'events') {
     conds.push(`(workflow_id, execution_id) IN (SELECT workflow_id, execution_id FROM execution_facts FINAL
-          WHERE account_id = {account:String} AND ${workflowsSql(t)} AND variant = {variant:String})`);
+          WHERE account_id = {account:String} AND ${workflowsSql(t)} AND ${facts.join(' AND ')})`);
   }
   return conds.join(' AND ') || '1';
 }
 
+/** The conditions on columns only the execution facts have. */
+function factsOnly(f: Filters): string[] {
+  const c: string[] = [];
+  if (f.variant !== undefined) c.push('variant = {variant:String}');
+  if (f.enrollment_source !== undefined) c.push('enrollment_source = {enrollment_source:String}');
+  if (f.exit_reason !== undefined) c.push('exit_reason = {exit_reason:String}');
+  return c;
+}
+
 /** The parameters of filterSql's conditions. */
 export function filterParams(f: Filters): Record<string, unknown> {
-  return { ...(f.version !== undefined ? { version: f.version } : {}), ...(f.variant !== undefined ? { variant: f.variant } : {}) };
+  return { ...onlyFilters(f) };
 }
 
 /**
@@ -70,7 +102,7 @@ export const cohortFacts = (t: Scope | Target): string => `(
     WHERE account_id = {account:String} AND ${workflowsSql(t)}
       AND ${IN_PERIOD('enrolled_at')} AND ${filterSql(t, 'facts')})`;
 
-/** Conditions on execution_facts columns (version and variant of the execution). */
+/** Conditions on execution_facts columns (the execution's version, variant, enrollment source, exit reason). */
 export const factsFilter = (s: Scope | Target): string => filterSql(s, 'facts');
 
 /** Column c in [{from}, {to}) (or between the parameters `from` and `to` name). */

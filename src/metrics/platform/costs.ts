@@ -11,7 +11,7 @@
 import type { Store } from '../../store/store.js';
 import { startOfLocalDay } from '../../time/calendar.js';
 import { bucketSql, buckets, type Period } from '../period.js';
-import { cohortFacts, filterSql, percent } from '../scope.js';
+import { cohortFacts, filterSql, percent, rollupsKnow } from '../scope.js';
 import { EVENTS_OF, IN_SPAN, r2, spanOf, targetParams, type Span, type Target } from './target.js';
 
 export const COST_TYPES = "type IN ('step.completed', 'step.failed', 'step.skipped', 'cost.recorded')";
@@ -34,7 +34,7 @@ function boundaries(p: Period): number[] {
 
 /** The coarsest rollup whose buckets never straddle a boundary of the request, or null (raw events). */
 export function rollupFor(t: Target, p: Period): string | null {
-  if (t.variant !== undefined) return null;
+  if (!rollupsKnow(t)) return null;
   const edges = boundaries(p);
   return ROLLUPS.find((r) => edges.every(r.aligned))?.table ?? null;
 }

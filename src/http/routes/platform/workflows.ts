@@ -6,6 +6,7 @@ import { roiAssumptions } from '../../../metrics/platform/roi-assumptions.js';
 import { stepsReport } from '../../../metrics/platform/steps.js';
 import { comparison, performance, rankings } from '../../../metrics/platform/workflows.js';
 import type { Target } from '../../../metrics/platform/target.js';
+import { filtersOut, onlyFilters } from '../../../metrics/scope.js';
 import { badRequest } from '../../problem.js';
 import { VersionFilter } from '../../schemas.js';
 import { PeriodOut, PeriodParams, readConfig, WorkflowFilter, workflowReadConfig, type PlatformContext } from './common.js';
@@ -41,7 +42,7 @@ export const workflowPerformanceRoutes = (ctx: PlatformContext): FastifyPluginAs
       async (request) => {
         const { target: base, period } = await ctx.prepare(request, [request.params.workflow_id]);
         const q = request.query;
-        const target: Target = { ...base, ...(q.version !== undefined ? { version: q.version } : {}), ...(q.variant !== undefined ? { variant: q.variant } : {}) };
+        const target: Target = { ...base, ...onlyFilters(q) };
         const settings = await ctx.deps.accountSettings.get(target.account);
         // the account's assumptions are part of the question: a change to them is a new answer
         return ctx.cached('performance', target, period, [q.hourly_rate_usd ?? null, settings.roi_hourly_rate_usd ?? null, settings.roi_time_saved ?? []], async () => {
@@ -49,7 +50,7 @@ export const workflowPerformanceRoutes = (ctx: PlatformContext): FastifyPluginAs
           return {
             workflow_id: request.params.workflow_id,
             period: PeriodOut(period),
-            filters: { version: q.version ?? null, variant: q.variant ?? null },
+            filters: filtersOut(target),
             totals: perf.totals,
             roi: roi.workflows[0] ?? null,
             trends: perf.trends,
@@ -74,9 +75,9 @@ export const workflowPerformanceRoutes = (ctx: PlatformContext): FastifyPluginAs
       async (request) => {
         const { target: base, period } = await ctx.prepare(request, [request.params.workflow_id]);
         const q = request.query;
-        const target: Target = { ...base, ...(q.version !== undefined ? { version: q.version } : {}), ...(q.variant !== undefined ? { variant: q.variant } : {}) };
+        const target: Target = { ...base, ...onlyFilters(q) };
         const body = await ctx.cached('steps', target, period, null, () => stepsReport(ctx.deps.store, target, period));
-        return { workflow_id: request.params.workflow_id, period: PeriodOut(period), filters: { version: q.version ?? null, variant: q.variant ?? null }, ...body };
+        return { workflow_id: request.params.workflow_id, period: PeriodOut(period), filters: filtersOut(target), ...body };
       },
     );
 
