@@ -121,6 +121,7 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/funnel', url: () => `/api/v1/workflows/wf/analytics/funnel${q}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/actions', url: () => `/api/v1/workflows/wf/analytics/actions${q}`, codes: expect(403, READ_WF) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/cohorts', url: () => `/api/v1/workflows/wf/analytics/cohorts${q}&cohort=month&metric=converted`, codes: expect(403, READ_WF) },
+  { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/segments', url: () => `/api/v1/workflows/wf/analytics/segments${q}&by=attribute&attribute=plan&enrollment_source=api`, codes: expect(403, READ_WF) },
   { method: 'POST', path: '/api/v1/workflows/{workflow_id}/analytics/refresh', url: () => '/api/v1/workflows/wf/analytics/refresh', codes: expect(403, { ...WRITE_WF, admin: 202, owner: 202, sharedMember: 202 }) },
   { method: 'GET', path: '/api/v1/workflows/{workflow_id}/analytics/stream', url: () => '/api/v1/workflows/wf/analytics/stream', codes: expect(403, READ_WF), stream: true },
   { method: 'POST', path: '/api/v1/auth/stream-token', url: () => '/api/v1/auth/stream-token', body: () => ({ workflow_id: 'wf' }), codes: expect(403, { ...READ_WF, admin: 201, owner: 201, sharedMember: 201, viewer: 201 }) },

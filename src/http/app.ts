@@ -20,6 +20,7 @@ import { accessRoutes } from './routes/access.js';
 import { accountRoutes } from './routes/accounts.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { cohortRoutes } from './routes/cohorts.js';
+import { segmentRoutes } from './routes/segments.js';
 import { auditRoutes } from './routes/audit.js';
 import { eventRoutes } from './routes/events.js';
 import { opsRoutes } from './routes/ops.js';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes(deps));
   await app.register(analyticsRoutes(deps));
   await app.register(cohortRoutes(deps));
+  await app.register(segmentRoutes(deps));
   await app.register(accessRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(privacyRoutes(deps));

@@ -17,6 +17,8 @@ import type { Freshness } from '../derived/freshness.js';
 import type { Store } from '../store/store.js';
 import { ResultCache } from './cache.js';
 import { cohortsAnswer, type CohortRequest } from './cohorts.js';
+import { segmentsAnswer, type SegmentRequest } from './segments.js';
+import type { SegmentsResponse } from '../contract/segments.js';
 import { historyOf, type HistoryPanel } from './history.js';
 import type { RetentionHorizons } from '../store/retention.js';
 import type { PeriodOut as PeriodOutBody } from '../contract/common.js';
@@ -154,6 +156,16 @@ export class MetricsQueryService {
     const now = new Date();
     return this.answer('cohorts', { account, workflows: [workflow], ...filters }, period, [r, localDate(now, period.timezone)], () =>
       cohortsAnswer(this.store, scope, period, r, PeriodOut(period), now)).then((body) => this.withHistory(body, period, 'cohort'));
+  }
+
+  /**
+   * A workflow's cohort split into segments (segments.ts: by source, version, variant, exit reason or an
+   * execution.started attribute), once its derived tables are current; kept until it receives events.
+   */
+  async segments(scope: Scope, period: Period, r: SegmentRequest): Promise<SegmentsResponse> {
+    const { account, workflow, ...filters } = scope;
+    return this.answer('segments', { account, workflows: [workflow], ...filters }, period, r, () =>
+      segmentsAnswer(this.store, scope, period, r, PeriodOut(period))).then((body) => this.withHistory(body, period, 'cohort'));
   }
 
   /**
