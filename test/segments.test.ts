@@ -13,6 +13,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
+import { openSse } from './helpers/sse.js';
 
 const W = 'wf-segments';
 const P = 'start_date=2026-11-01&end_date=2026-11-30';
@@ -103,6 +104,28 @@ test('cohorts, drill-down and the CSV export with the filters', async () => {
   const lines = csv.text.trim().split('\n');
   assert.equal(lines.length, 3, csv.text);
   assert.ok(lines.slice(1).every((l) => /(^|,)"?api"?(,|$)/.test(l)), csv.text);
+});
+
+test('the versions compared and the live stream with the filters', async () => {
+  const enrolled = (v: any) => v.versions.map((x: any) => [x.version, x.enrolled]);
+  assert.deepEqual(enrolled(await get('analytics/versions', '')), [[1, 3], [2, 3]]);
+  // v1's three are all bulk, v2 has both api executions; of v2's, C exited unsubscribed
+  assert.deepEqual(enrolled(await get('analytics/versions', 'versions=1,2&enrollment_source=api')), [[1, 0], [2, 2]]);
+  assert.deepEqual(enrolled(await get('analytics/versions', 'versions=1,2&exit_reason=unsubscribed')), [[1, 0], [2, 1]]);
+  await rt.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
+  const snapshot = async (q: string) => {
+    const s = await openSse(`${base}/api/v1/workflows/${W}/analytics/stream?${P}${q}`, { authorization: `Bearer ${key}` });
+    try {
+      assert.equal(s.status, 200);
+      return (await s.next((m) => m.event === 'metrics_update')).data.changes;
+    } finally {
+      s.close();
+    }
+  };
+  const [all, bulk] = [await snapshot(''), await snapshot('&enrollment_source=bulk')];
+  assert.deepEqual([all.total_enrolled, all.completed], [6, 2]);
+  assert.deepEqual([bulk.total_enrolled, bulk.completed], [3, 2]);
 });
 
 /** Each segment as [value, enrolled, completed, completion rate, converted, conversion rate, failed, share]. */

@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import type { Freshness } from '../derived/freshness.js';
 import { parsePeriod, type PeriodQuery } from '../metrics/period.js';
-import type { Scope } from '../metrics/scope.js';
+import { filtersOut, type Scope } from '../metrics/scope.js';
 import type { Store } from '../store/store.js';
 import type { EventBus, WorkflowChanged } from './bus.js';
 import { changesBetween, liveFigures, type Changes, type Figures } from './live-figures.js';
@@ -101,7 +101,7 @@ export class StreamHub {
    * group still has them, otherwise a snapshot of every figure. Returns the function that removes it.
    */
   async open(scope: Scope, query: PeriodQuery, client: StreamClient, lastEventId?: string): Promise<() => void> {
-    const key = JSON.stringify([scope.account, scope.workflow, scope.version ?? null, scope.variant ?? null, query]);
+    const key = JSON.stringify([scope.account, scope.workflow, filtersOut(scope), query]);
     let group = this.groups.get(key);
     if (!group) {
       group = {

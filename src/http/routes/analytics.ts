@@ -35,6 +35,8 @@ export const VersionsQuery = Type.Object(
     ...PeriodParams,
     versions: Type.Optional(Type.String({ maxLength: 80, pattern: '^[1-9][0-9]{0,6}(,[1-9][0-9]{0,6}){1,9}$', description: 'two to ten versions, comma-separated, the first the baseline (default: every version with enrollments in the period, at most 10, ascending)', examples: ['1,2'] })),
     variant: VersionFilter.variant,
+    enrollment_source: VersionFilter.enrollment_source,
+    exit_reason: VersionFilter.exit_reason,
   },
   { additionalProperties: false },
 );
@@ -107,7 +109,7 @@ export const analyticsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
       async (request) => {
         const q = request.query;
-        const scope = scopeOf(principalOf(request).accountId, request.params.workflow_id, { variant: q.variant });
+        const scope = scopeOf(principalOf(request).accountId, request.params.workflow_id, { variant: q.variant, enrollment_source: q.enrollment_source, exit_reason: q.exit_reason });
         const versions = q.versions?.split(',').map(Number);
         if (versions && new Set(versions).size !== versions.length) throw badRequest('A version is named twice', [{ path: '/versions', message: 'each version once' }]);
         return deps.queries.versions(scope, parsePeriod(q), versions);

@@ -67,10 +67,10 @@ export const streamRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       },
       async (request, reply) => {
         const p = principalOf(request);
-        const { access_token: _t, version, variant, ...periodQuery } = request.query;
+        const { access_token: _t, version, variant, enrollment_source, exit_reason, ...periodQuery } = request.query;
         const query = periodQuery.start_date || periodQuery.end_date || periodQuery.range ? periodQuery : { ...periodQuery, range: 'today' };
         parsePeriod(query); // a bad period is a 400 before the stream starts
-        const scope = scopeOf(p.accountId, request.params.workflow_id, { version, variant });
+        const scope = scopeOf(p.accountId, request.params.workflow_id, { version, variant, enrollment_source, exit_reason });
         const lastEventId = request.headers['last-event-id'];
         reply.hijack();
         const res = reply.raw;
