@@ -39,8 +39,9 @@ test('the selection rides in the page\'s URL and comes back the same', () => {
 
 test('the request: the page\'s period, timezone, version and variant; the selection\'s own filters over them', () => {
   const v = { ...defaultView('America/New_York'), range: null, start: '2026-03-08', end: '2026-03-14', version: 2, variant: 'A' };
-  assert.deepEqual(executionsParams(v, { status: 'failed' }), { start_date: '2026-03-08', end_date: '2026-03-14', timezone: 'America/New_York', version: 2, variant: 'A', status: 'failed' });
-  assert.deepEqual(executionsParams(defaultView('UTC'), { variant: 'B' }), { range: 'last_30_days', timezone: 'UTC', version: undefined, variant: 'B' });
+  assert.deepEqual(executionsParams(v, { status: 'failed' }), { start_date: '2026-03-08', end_date: '2026-03-14', timezone: 'America/New_York', version: 2, variant: 'A', enrollment_source: undefined, exit_reason: undefined, status: 'failed' });
+  assert.deepEqual(executionsParams(defaultView('UTC'), { variant: 'B' }), { range: 'last_30_days', timezone: 'UTC', version: undefined, variant: 'B', enrollment_source: undefined, exit_reason: undefined });
+  assert.deepEqual(executionsParams({ ...defaultView('UTC'), enrollmentSource: 'api' }, { exit_reason: 'bounced' }).enrollment_source, 'api');
 });
 
 test('the heading says what was selected and how many', () => {

@@ -59,6 +59,8 @@ export function executionsParams(view: View, d: Drill): Record<string, string | 
     timezone: view.timezone,
     version: view.version ?? undefined,
     variant: view.variant ?? undefined,
+    enrollment_source: view.enrollmentSource ?? undefined,
+    exit_reason: view.exitReason ?? undefined,
     ...d,
   };
 }

@@ -27,10 +27,19 @@ test('a reversed custom range is put in order', () => {
 
 test('the API parameters of a view', () => {
   const v = { ...defaultView('America/New_York'), version: 1 };
-  assert.deepEqual(analyticsParams(v), { range: 'last_30_days', timezone: 'America/New_York', granularity: 'daily', compare: 'previous_period', version: 1, variant: undefined });
+  assert.deepEqual(analyticsParams(v), { range: 'last_30_days', timezone: 'America/New_York', granularity: 'daily', compare: 'previous_period', version: 1, variant: undefined, enrollment_source: undefined, exit_reason: undefined });
   assert.equal(analyticsParams({ ...v, compare: false }).compare, undefined);
   assert.equal(granularityAllowed({ ...v, range: 'last_90_days' }, 'hourly'), false);
   assert.equal(granularityAllowed({ ...v, range: 'last_7_days' }, 'hourly'), true);
+});
+
+test('the source and exit reason filters and the segment: read from the URL, written back, sent to the API', () => {
+  const v = parseView('?range=last_7_days&timezone=UTC&enrollment_source=api&exit_reason=unsubscribed&segment=variant', 'UTC');
+  assert.deepEqual([v.enrollmentSource, v.exitReason, v.segment], ['api', 'unsubscribed', 'variant']);
+  assert.equal(viewSearch(v), '?range=last_7_days&timezone=UTC&enrollment_source=api&exit_reason=unsubscribed&segment=variant');
+  assert.deepEqual([analyticsParams(v).enrollment_source, analyticsParams(v).exit_reason], ['api', 'unsubscribed']);
+  // an unknown segment is no segment
+  assert.equal(parseView('?segment=contact', 'UTC').segment, null);
 });
 
 test('an alert link\'s metric and alert survive the page\'s own rewriting of the URL', () => {

@@ -14,6 +14,14 @@ export type RangeKey = (typeof RANGES)[number]['key'];
 export const GRANULARITIES = ['hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 const METRICS: readonly TrendMetric[] = ['new_enrollments', 'completions', 'conversions'];
+/** What the segments of GET …/analytics/segments can be split by, from the page (attributes are asked by name, through the API). */
+export const SEGMENTS = [
+  { key: 'enrollment_source', label: 'Enrollment source' },
+  { key: 'version', label: 'Version' },
+  { key: 'variant', label: 'Variant' },
+  { key: 'exit_reason', label: 'Exit reason' },
+] as const;
+export type SegmentBy = (typeof SEGMENTS)[number]['key'];
 
 export interface View {
   /** A preset, or null when start and end are given. */
@@ -25,6 +33,12 @@ export interface View {
   granularity: Granularity;
   version: number | null;
   variant: string | null;
+  /** Only executions enrolled from this source (`?enrollment_source=`). */
+  enrollmentSource: string | null;
+  /** Only executions that exited with this reason (`?exit_reason=`). */
+  exitReason: string | null;
+  /** What the workflow page's segments table splits the cohort by (`?segment=`); null: no table. */
+  segment: SegmentBy | null;
   metrics: TrendMetric[];
   area: boolean;
   /** The watched metric of the anomaly chart (`?metric=`, as alert links give it); null: the default. */
@@ -52,7 +66,7 @@ export function browserTimezone(): string {
 }
 
 export function defaultView(timezone = browserTimezone()): View {
-  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, metrics: [...METRICS], area: false, watch: null, alert: null, drill: null, execution: null, workflow: null, sort: null };
+  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, enrollmentSource: null, exitReason: null, segment: null, metrics: [...METRICS], area: false, watch: null, alert: null, drill: null, execution: null, workflow: null, sort: null };
 }
 
 export function parseView(search: string, timezone = browserTimezone()): View {
@@ -74,6 +88,10 @@ export function parseView(search: string, timezone = browserTimezone()): View {
   const version = Number(q.get('version'));
   if (Number.isInteger(version) && version >= 1) v.version = version;
   if (q.get('variant')) v.variant = q.get('variant');
+  if (q.get('enrollment_source')) v.enrollmentSource = q.get('enrollment_source')!.slice(0, 256);
+  if (q.get('exit_reason')) v.exitReason = q.get('exit_reason')!.slice(0, 256);
+  const segment = SEGMENTS.find((s) => s.key === q.get('segment'));
+  if (segment) v.segment = segment.key;
   const metrics = q.get('metrics')?.split(',').filter((m): m is TrendMetric => (METRICS as readonly string[]).includes(m));
   if (metrics && metrics.length > 0) v.metrics = metrics;
   if (q.get('chart') === 'area') v.area = true;
@@ -101,6 +119,9 @@ export function viewSearch(v: View): string {
   if (v.granularity !== 'daily') q.set('granularity', v.granularity);
   if (v.version !== null) q.set('version', String(v.version));
   if (v.variant !== null) q.set('variant', v.variant);
+  if (v.enrollmentSource !== null) q.set('enrollment_source', v.enrollmentSource);
+  if (v.exitReason !== null) q.set('exit_reason', v.exitReason);
+  if (v.segment !== null) q.set('segment', v.segment);
   if (v.metrics.length !== METRICS.length) q.set('metrics', v.metrics.join(','));
   if (v.area) q.set('chart', 'area');
   if (v.watch !== null) q.set('metric', v.watch);
@@ -121,6 +142,8 @@ export function analyticsParams(v: View, withCompare = true): Record<string, str
     ...(withCompare && v.compare ? { compare: 'previous_period' } : {}),
     version: v.version ?? undefined,
     variant: v.variant ?? undefined,
+    enrollment_source: v.enrollmentSource ?? undefined,
+    exit_reason: v.exitReason ?? undefined,
   };
 }
 

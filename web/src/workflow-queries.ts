@@ -27,7 +27,7 @@ export const workflowQueries = {
 
 /** The versions compared are asked for the page's period, timezone and variant only (the version filter and buckets do not apply). */
 function versionsParams(p: Params): Params {
-  return { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, variant: p.variant };
+  return { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, variant: p.variant, enrollment_source: p.enrollment_source, exit_reason: p.exit_reason };
 }
 
 /** The workflow id of an app path (/workflows/{id}), or null. */

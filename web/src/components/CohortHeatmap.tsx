@@ -23,7 +23,7 @@ type Choice = { cohort: 'week' | 'month'; metric: (typeof METRICS)[number]['key'
 
 /** The page's period, timezone and filters (buckets and the comparison do not apply), with the choices made here. */
 function cohortParams(p: Params, c: Choice) {
-  return { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, version: p.version, variant: p.variant, ...c };
+  return { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, version: p.version, variant: p.variant, enrollment_source: p.enrollment_source, exit_reason: p.exit_reason, ...c };
 }
 
 /** A cell's background: the share as the strength of the accent colour (white text past the middle). */

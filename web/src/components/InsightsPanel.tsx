@@ -20,6 +20,8 @@ export function InsightsPanel({ workflowId, view, locale, href }: { workflowId: 
     timezone: view.timezone,
     version: view.version ?? undefined,
     variant: view.variant ?? undefined,
+    enrollment_source: view.enrollmentSource ?? undefined,
+    exit_reason: view.exitReason ?? undefined,
   };
   const insights = useQuery({ ...drilldownQueries.insights(workflowId, params), placeholderData: keepPreviousData });
   return (

@@ -21,7 +21,7 @@ type Model = (typeof MODELS)[number][0];
 
 /** The unified report is asked for the page's period, timezone and filters (no comparison, no buckets). */
 const unifiedQuery = (id: string, p: Params, model: Model) => {
-  const params = { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, version: p.version, variant: p.variant, model };
+  const params = { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, version: p.version, variant: p.variant, enrollment_source: p.enrollment_source, exit_reason: p.exit_reason, model };
   return queryOptions({
     queryKey: ['wf', id, 'unified', params],
     queryFn: ({ signal }) => api<UnifiedResponse>(`/api/v1/workflows/${encodeURIComponent(id)}/analytics/unified${query(params)}`, { signal }),

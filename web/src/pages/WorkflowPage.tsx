@@ -14,6 +14,7 @@ import { ActionsTable } from '../components/ActionsTable.js';
 import { AlertFromLink, LiveAlertNotices } from '../components/AlertNotices.js';
 import { AnomalyPanel } from '../components/AnomalyPanel.js';
 import { CohortHeatmap } from '../components/CohortHeatmap.js';
+import { SegmentsPanel } from '../components/SegmentsPanel.js';
 import { Breakdown } from '../components/Breakdown.js';
 import { DateControls } from '../components/DateControls.js';
 import { Drilldown } from '../components/Drilldown.js';
@@ -113,7 +114,7 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
     <>
       <div className="page-head">
         <div>
-          <a className="small" {...linkProps(`/${viewSearch({ ...view, version: null, variant: null, drill: null, execution: null })}`)}>
+          <a className="small" {...linkProps(`/${viewSearch({ ...view, version: null, variant: null, enrollmentSource: null, exitReason: null, segment: null, drill: null, execution: null })}`)}>
             ← Workflows
           </a>
           <h1>
@@ -276,6 +277,8 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
 
           <VersionsPanel workflowId={workflowId} params={params} locale={locale} />
 
+          <SegmentsPanel workflowId={workflowId} view={view} params={params} onChange={setView} link={pageLink} locale={locale} />
+
           <CohortHeatmap workflowId={workflowId} params={params} locale={locale} />
 
           <UnifiedPanel workflowId={workflowId} params={params} locale={locale} />
@@ -317,6 +320,16 @@ function Filters({ view, detail, onChange }: { view: View; detail: WorkflowDetai
           ))}
         </select>
       </label>
+      {view.enrollmentSource !== null && (
+        <button type="button" className="button small" data-filter="enrollment_source" onClick={() => onChange({ ...view, enrollmentSource: null })} aria-label={`Remove the filter: source ${view.enrollmentSource}`}>
+          Source: {view.enrollmentSource} ✕
+        </button>
+      )}
+      {view.exitReason !== null && (
+        <button type="button" className="button small" data-filter="exit_reason" onClick={() => onChange({ ...view, exitReason: null })} aria-label={`Remove the filter: exit reason ${view.exitReason}`}>
+          Exit reason: {view.exitReason} ✕
+        </button>
+      )}
     </div>
   );
 }

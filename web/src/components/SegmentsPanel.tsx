@@ -1,0 +1,126 @@
+/**
+ * The workflow page's segments (GET …/analytics/segments): "Segment by" none, enrollment source, version,
+ * variant or exit reason (kept in the URL as `?segment=`); when one is chosen, a row per segment of the page's
+ * cohort (period, timezone and filters) with the catalog's figures, the largest first and the rest as "Other".
+ * A segment's value filters the whole page to it (the version, variant, enrollment source or exit reason filter
+ * of the URL).
+ */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { SegmentsResponse } from '../../../src/contract/segments.js';
+import { api, query } from '../api.js';
+import { linkProps } from '../router.js';
+import { formatCount, formatPercent } from '../format.js';
+import { SEGMENTS, type SegmentBy, type View } from '../view-state.js';
+import type { Params } from '../workflow-queries.js';
+import { Empty, QueryState } from './States.js';
+
+const TOP = 10;
+
+/** The page's period, timezone and filters (buckets and the comparison do not apply), and the split. */
+function segmentParams(p: Params, by: SegmentBy) {
+  return { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, version: p.version, variant: p.variant, enrollment_source: p.enrollment_source, exit_reason: p.exit_reason, by, top: TOP };
+}
+
+/** The view filtered to one segment's value. */
+function filteredTo(view: View, by: SegmentBy, value: string): View {
+  if (by === 'version') return { ...view, version: Number(value) };
+  if (by === 'variant') return { ...view, variant: value };
+  if (by === 'enrollment_source') return { ...view, enrollmentSource: value };
+  return { ...view, exitReason: value };
+}
+
+/** What a segment without a value is. */
+const NONE: Record<SegmentBy, string> = { enrollment_source: 'No source', version: 'No version', variant: 'No variant', exit_reason: 'Did not exit' };
+
+export function SegmentsPanel({ workflowId, view, params, onChange, link, locale }: {
+  workflowId: string; view: View; params: Params; onChange: (v: View) => void; link: (v: View) => string; locale?: string | undefined;
+}) {
+  const by = view.segment;
+  const q = by ? segmentParams(params, by) : null;
+  const segments = useQuery({
+    queryKey: ['wf', workflowId, 'segments', q],
+    queryFn: ({ signal }) => api<SegmentsResponse>(`/api/v1/workflows/${encodeURIComponent(workflowId)}/analytics/segments${query(q!)}`, { signal }),
+    enabled: q !== null,
+    placeholderData: keepPreviousData,
+  });
+  return (
+    <section className="panel" aria-label="Segments">
+      <div className="panel-head">
+        <h2>Segments</h2>
+        <div className="chart-controls">
+          <label className="small">
+            Segment by{' '}
+            <select aria-label="Segment by" value={by ?? ''} onChange={(e) => onChange({ ...view, segment: (e.target.value || null) as SegmentBy | null })}>
+              <option value="">None</option>
+              {SEGMENTS.map((s) => <option key={s.key} value={s.key}>{s.label}</option>)}
+            </select>
+          </label>
+        </div>
+      </div>
+      {!by ? (
+        <p className="muted small">Split this period’s enrollments by source, version, variant or exit reason, each with its completion and conversion.</p>
+      ) : (
+        <div className={segments.isPlaceholderData ? 'is-stale' : ''}>
+          <QueryState query={segments} skeleton={160} label="Loading segments" retry>
+            {(d) => (d.totals.enrolled === 0 ? <Empty>No enrollments in this period.</Empty> : <SegmentsTable data={d} by={by} view={view} link={link} locale={locale} />)}
+          </QueryState>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SegmentsTable({ data, by, view, link, locale }: { data: SegmentsResponse; by: SegmentBy; view: View; link: (v: View) => string; locale?: string | undefined }) {
+  const label = SEGMENTS.find((s) => s.key === by)!.label;
+  const figures = (r: SegmentsResponse['totals'] & { share_of_enrolled: number }) => (
+    <>
+      <td className="num">{formatCount(r.enrolled, locale)}</td>
+      <td className="num">{formatPercent(r.share_of_enrolled, locale)}</td>
+      <td className="num">{formatCount(r.completed, locale)}</td>
+      <td className="num">{formatPercent(r.completion_rate, locale)}</td>
+      <td className="num">{formatCount(r.converted, locale)}</td>
+      <td className="num">{formatPercent(r.conversion_rate, locale)}</td>
+      <td className="num">{formatCount(r.failed, locale)}</td>
+    </>
+  );
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={`Segments by ${label.toLowerCase()} (scrolls sideways)`}>
+      <table className="table" aria-label={`Segments by ${label.toLowerCase()}`} data-segment-by={by}>
+        <thead>
+          <tr>
+            <th scope="col">{label}</th>
+            <th scope="col" className="num">Enrolled</th>
+            <th scope="col" className="num">Share</th>
+            <th scope="col" className="num">Completed</th>
+            <th scope="col" className="num">Completion rate</th>
+            <th scope="col" className="num">Converted</th>
+            <th scope="col" className="num">Conversion rate</th>
+            <th scope="col" className="num">Failed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.segments.map((s) => (
+            <tr key={s.value ?? ''} data-segment={s.value ?? ''}>
+              <th scope="row">
+                {s.value === null ? (
+                  <span className="muted">{NONE[by]}</span>
+                ) : (
+                  <a {...linkProps(link(filteredTo(view, by, s.value)))} title={`Show only ${label.toLowerCase()} ${s.value}`}>
+                    {by === 'version' ? `v${s.value}` : s.value}
+                  </a>
+                )}
+              </th>
+              {figures(s)}
+            </tr>
+          ))}
+          {data.other && (
+            <tr data-segment="(other)">
+              <th scope="row" className="muted">Other ({formatCount(data.other.segments, locale)})</th>
+              {figures(data.other)}
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
