@@ -62,7 +62,7 @@ export function SegmentsPanel({ workflowId, view, params, onChange, link, locale
       ) : (
         <div className={segments.isPlaceholderData ? 'is-stale' : ''}>
           <QueryState query={segments} skeleton={160} label="Loading segments" retry>
-            {(d) => (d.totals.enrolled === 0 ? <Empty>No enrollments in this period.</Empty> : <SegmentsTable data={d} by={by} view={view} link={link} locale={locale} />)}
+            {(d) => (d.totals.enrolled === 0 ? <Empty>No enrollments in this period.</Empty> : <SegmentsTable data={d} by={d.by as SegmentBy} view={view} link={link} locale={locale} />)}
           </QueryState>
         </div>
       )}
