@@ -156,6 +156,7 @@ const MATRIX: Row[] = [
   { method: 'GET', path: '/api/v1/analytics/roi', url: () => `/api/v1/analytics/roi${q}`, codes: expect(200, { ingest: 403 }) },
   { method: 'GET', path: '/api/v1/analytics/activity', url: () => `/api/v1/analytics/activity${q}`, codes: expect(403, ADMIN_ONLY) },
   { method: 'GET', path: '/api/v1/analytics/activity/engagement', url: () => `/api/v1/analytics/activity/engagement${q}`, codes: expect(403, ADMIN_ONLY) },
+  { method: 'GET', path: '/api/v1/analytics/activity/cohorts', url: () => `/api/v1/analytics/activity/cohorts${q}&cohort=month`, codes: expect(403, ADMIN_ONLY) },
   { method: 'GET', path: '/api/v1/analytics/activity/users/{user_id}', url: () => '/api/v1/analytics/activity/users/u-viewer', codes: expect(403, { ...ADMIN_ONLY, viewer: 200 }) },
   { method: 'GET', path: '/api/v1/analytics/costs', url: () => `/api/v1/analytics/costs${q}`, codes: expect(200, { ingest: 403 }) },
   { method: 'GET', path: '/api/v1/analytics/costs/breakdown', url: () => `/api/v1/analytics/costs/breakdown${q}&by=user`, codes: expect(200, { ingest: 403 }) },

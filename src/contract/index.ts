@@ -7,6 +7,7 @@ export * from './common.js';
 export * from './analytics.js';
 export * from './cohorts.js';
 export * from './segments.js';
+export * from './activity-cohorts.js';
 export * from './platform.js';
 export * from './roi-assumptions.js';
 export * from './metrics.js';

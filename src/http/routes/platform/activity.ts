@@ -11,6 +11,9 @@ import { userTrail } from '../../../metrics/platform/trail.js';
 import { forbidden } from '../../problem.js';
 import { PeriodOut, PeriodParams, type PlatformContext } from './common.js';
 import { ActivityResponse, EngagementResponse, TrailResponse } from '../../../contract/index.js';
+import { ActivityCohortsResponse } from '../../../contract/activity-cohorts.js';
+import { activityCohorts } from '../../../metrics/platform/activity-cohorts.js';
+import { COHORT_UNITS, WEEK_STARTS } from '../../../metrics/cohorts.js';
 
 const tags = ['platform analytics'];
 const adminRead = { access: { action: 'manage_account' as const }, audit: 'analytics.read', rateLimitGroup: 'analytics' as const, etag: true };
@@ -32,6 +35,29 @@ export const activityRoutes = (ctx: PlatformContext): FastifyPluginAsyncTypebox 
       async (request) => {
         const period = parsePeriod(request.query);
         return { period: PeriodOut(period), ...(await activityReport(ctx.deps.store, principalOf(request).accountId, period)) };
+      },
+    );
+
+    app.get(
+      '/api/v1/analytics/activity/cohorts',
+      {
+        config: adminRead,
+        schema: {
+          tags,
+          summary: 'Users retained by the week or month they were first seen (admins)',
+          description: 'Users first seen (their earliest activity event kept) in the period, grouped by that week or month in timezone; per period since, how many of them were active (any activity event) and their share of the cohort; null where the period has not begun. Activity events are kept for the raw window, so first seen is the earliest one still kept.',
+          querystring: Type.Object({
+            ...PeriodParams,
+            cohort: Type.Optional(Type.Union(COHORT_UNITS.map((v) => Type.Literal(v)), { description: 'week (default) or month first seen, in timezone' })),
+            week_start: Type.Optional(Type.Union(WEEK_STARTS.map((v) => Type.Literal(v)), { description: 'monday (default) or sunday' })),
+          }, { additionalProperties: false }),
+          response: { 200: ActivityCohortsResponse },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const period = parsePeriod(q);
+        return activityCohorts(ctx.deps.store, principalOf(request).accountId, period, { unit: q.cohort ?? 'week', weekStart: q.week_start ?? 'monday' }, PeriodOut(period));
       },
     );
 
