@@ -133,7 +133,9 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   await derived.catchUp();
   let closing: Promise<void> | undefined;
   // in the background, behind any read (read-first lanes): the first dashboards need not wait for it
-  const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, log).then(() => prewarmBlockCache(store, config.engineCacheMb, log, () => closing !== undefined)) : Promise.resolve();
+  // its lines at debug: the logger writes asynchronously, and at info they could land after the start banner
+  const prewarmLog = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.debug(msg));
+  const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, prewarmLog).then(() => prewarmBlockCache(store, config.engineCacheMb, prewarmLog, () => closing !== undefined)) : Promise.resolve();
   scheduler.start();
   experiments.start();
   alerts.start();

@@ -206,8 +206,10 @@ describe('funnel', () => {
     assert.equal(r.status, 200, r.text);
     const steps = r.json.funnel_steps.map((s: any) => ({ ...s }));
     // the SPEC's fields (the fields CONTRACT added are checked by hand in test/funnel-losses.test.ts)
-    const { in_progress, exited, from_previous_rate, from_start_rate, lost_before, lost_before_reasons, ...spec } = steps[0];
+    const { in_progress, exited, from_previous_rate, from_start_rate, lost_before, lost_before_reasons, lost, configured_delay_seconds, ...spec } = steps[0];
     assert.equal(in_progress + exited, spec.dropped_off);
+    assert.equal(lost, exited + lost_before);
+    assert.equal(configured_delay_seconds, null);
     assert.deepEqual([from_previous_rate, from_start_rate, typeof lost_before, typeof lost_before_reasons], [null, 100, 'number', 'object']);
     assert.deepEqual(spec, {
       step_id: 's1', step_name: 'Send welcome email', step_order: 1, step_type: 'action',

@@ -52,8 +52,7 @@ export async function serve(flags: Flags): Promise<void> {
 
   const address = await rt.app.listen({ port: config.port, host: config.host });
   const base = address.replace('[::1]', 'localhost');
-  // the start-up work's own log lines come before the banner, not after it (at most a few seconds; requests are served meanwhile)
-  await Promise.race([rt.warming, new Promise((r) => setTimeout(r, 15_000).unref())]);
+  // the start-up work behind the first requests (the block cache prewarm) logs at debug, so nothing follows the banner
   // the logger writes asynchronously: what it holds goes out before the banner
   const log = rt.app.log;
   await new Promise<void>((resolve) => ('flush' in log && typeof log.flush === 'function' ? log.flush(() => resolve()) : resolve()));
