@@ -63,6 +63,7 @@ test('the heading says what was selected and how many', () => {
   );
   assert.equal(scopeText({ ...defaultView('UTC'), version: 2 }, {}), 'Enrolled last 30 days (UTC) · version 2 · all variants');
   assert.equal(scopeText({ ...defaultView('UTC'), range: null, start: '2026-03-08', end: '2026-03-14' }, { variant: 'B' }), 'Enrolled 2026-03-08 to 2026-03-14 (UTC) · all versions');
+  assert.equal(scopeText({ ...defaultView('UTC'), enrollmentSource: 'api', exitReason: 'bounced' }, {}), 'Enrolled last 30 days (UTC) · all versions · all variants · source api · exited: bounced');
 });
 
 test('a trend bucket\'s window: the bucket\'s start to the next one\'s, in the page\'s timezone (23-hour days, Monday weeks, months)', () => {

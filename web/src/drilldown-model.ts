@@ -112,11 +112,13 @@ export function describeDrill(d: Drill, total: number, names: Names, locale?: st
   return `${formatCountOf(total, 'execution', locale)} ${clauses.join(', ')}`;
 }
 
-/** The page's scope beside the heading: "Enrolled Last 30 days (UTC) · version 2 · variant B". */
+/** The page's scope beside the heading: "Enrolled Last 30 days (UTC) · version 2 · variant B" (and a source or exit reason filter when set). */
 export function scopeText(view: View, d: Drill): string {
   const parts = [`Enrolled ${view.range ? periodText(view).toLowerCase() : periodText(view)} (${view.timezone})`];
   if (!d.version) parts.push(view.version !== null ? `version ${view.version}` : 'all versions');
   if (!d.variant) parts.push(view.variant !== null ? `variant ${view.variant}` : 'all variants');
+  if (view.enrollmentSource !== null && !d.enrollment_source) parts.push(`source ${view.enrollmentSource}`);
+  if (view.exitReason !== null && !d.exit_reason) parts.push(`exited: ${view.exitReason}`);
   return parts.join(' · ');
 }
 
