@@ -46,7 +46,7 @@ export const PeriodSchema = obj({
   granularity: Type.String(),
   // how far the period has run (the summary's periods): a period that includes now is not complete
   complete: Type.Optional(Type.Boolean({ description: 'false while the period includes now: its figures are so far, not comparable with a whole previous period (summary only)' })),
-  as_of: Type.Optional(Type.String({ description: 'the instant the figures were read, RFC 3339 in the period\'s timezone (summary only)' })),
+  as_of: Type.Optional(Type.String({ description: 'how far the figures reach, RFC 3339 in the period\'s timezone: now while the period runs, its end once it is over (summary only)' })),
   buckets_begun: Type.Optional(Type.Integer({ description: 'how many trend buckets have begun by as_of; the later ones are in the future, not zeros (summary only)' })),
   bucket_in_progress: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'the date of the trend bucket holding as_of, still filling (null once complete) (summary only)' })),
   history: Type.Optional(PeriodHistory),

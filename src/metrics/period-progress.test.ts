@@ -21,6 +21,8 @@ test('last 7 days read on their last day, daily: 7 begun, the last in progress; 
 test('a past period is complete; a future one has no bucket begun', () => {
   const p = parsePeriod({ start_date: '2026-03-01', end_date: '2026-03-31' });
   assert.deepEqual(periodProgress(p, new Date('2026-04-01T00:00:00Z')), { complete: true, as_of: '2026-04-01T00:00:00+00:00', buckets_begun: 31, bucket_in_progress: null });
+  // read months later, a past period still reaches its end: the same answer (and ETag) every time
+  assert.deepEqual(periodProgress(p, new Date('2026-12-07T00:27:53Z')), { complete: true, as_of: '2026-04-01T00:00:00+00:00', buckets_begun: 31, bucket_in_progress: null });
   assert.deepEqual(periodProgress(p, new Date('2026-02-28T23:59:59Z')), { complete: false, as_of: '2026-02-28T23:59:59+00:00', buckets_begun: 0, bucket_in_progress: null });
 });
 

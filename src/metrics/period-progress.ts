@@ -10,7 +10,10 @@ import { buckets, type Bucket, type Period } from './period.js';
 export interface PeriodProgress {
   /** false while now is before the period's end. */
   complete: boolean;
-  /** The instant the figures were read (RFC 3339 in the period's timezone). */
+  /**
+   * How far the figures reach (RFC 3339 in the period's timezone): now while the period runs, its end once it is
+   * over — so an answer about a past period stays the same from one request to the next (its ETag too).
+   */
   as_of: string;
   /** How many of the period's buckets have begun by `as_of` (all of them once complete; 0 before the period). */
   buckets_begun: number;
@@ -31,7 +34,7 @@ export function periodProgress(p: Period, now: Date): PeriodProgress {
   const begun = complete ? all.length : all.filter((b) => bucketStart(b, p) <= t).length;
   return {
     complete,
-    as_of: rfc3339InZone(t, p.timezone),
+    as_of: rfc3339InZone(complete ? p.to.getTime() : t, p.timezone),
     buckets_begun: begun,
     bucket_in_progress: !complete && begun > 0 ? all[begun - 1]!.date : null,
   };
