@@ -3,7 +3,9 @@
  * real server, with five executions computed by hand: A, B, C enrolled by bulk (A completed, B converted, C
  * active), D by api (failed), E by api (exited "unsubscribed"). Segment by source: bulk 3 (2 completed, 66.7%),
  * api 2 (1 failed); the source kept in the URL; a segment's value filters the page (its summary counts 2), and
- * the filter's button removes it; segment by exit reason. No console errors. Screenshot in test/artifacts/.
+ * the filter's button removes it; segment by exit reason. And the activity page's users' retention: two users first
+ * seen in the week of Nov 2, one of them back the week after (100%, 50%). No console errors. Screenshots in
+ * test/artifacts/.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -44,6 +46,10 @@ before(async () => {
     ev.started(W, 'E', '2026-11-06T10:00:00Z', { enrollment_source: 'api' }), ev.exited(W, 'E', '2026-11-06T12:00:00Z', 'unsubscribed'),
   ]);
   assert.equal(r.json.accepted, 9);
+  // platform users: u1 first seen Mon 11-02 and back on 11-10 (week 1), u2 first seen 11-03 only
+  const act = (user: string, ts: string) => ({ type: 'activity', user_id: user, session_id: `s-${user}-${ts}`, action: 'view_dashboard', resource: 'app', timestamp: ts, duration_ms: 1000 });
+  const a = await rt.call('POST', '/api/v1/events', key, [act('u1', '2026-11-02T10:00:00Z'), act('u1', '2026-11-10T10:00:00Z'), act('u2', '2026-11-03T10:00:00Z')]);
+  assert.equal(a.json.accepted, 3);
   await rt.deps.derived.idle();
   await rt.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
@@ -99,5 +105,16 @@ test('segment by source: a row per source with its figures; a value filters the 
   await page.waitForFunction(() => !/enrollment_source=/.test(location.search));
   await page.waitForFunction(() => document.querySelector('section[aria-label="Segments"] tbody tr td')?.textContent === '4');
   assert.deepEqual((await shown()).map((r) => r.slice(0, 2)), [['Did not exit', '4'], ['unsubscribed', '1']]);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('the activity page: users retained by the week they were first seen', { timeout: 60_000 }, async (t) => {
+  if (skipped) return t.skip('Chromium is not installed');
+  await page.goto(`${base}/activity?start_date=2026-11-02&end_date=2026-11-15&timezone=UTC`);
+  await page.waitForSelector('section[aria-label="Retention"] table tbody tr');
+  const rows = await page.$$eval('section[aria-label="Retention"] table tbody tr', (trs) =>
+    trs.map((tr) => [tr.querySelector('th')!.textContent!.trim(), ...[...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent!.trim())]));
+  assert.deepEqual(rows, [['2026-11-02', '2', '100%', '50%'], ['2026-11-09', '0', '', '']]);
+  await page.locator('section[aria-label="Retention"]').screenshot({ path: path.join(ARTIFACTS, 'activity-retention.png') });
   assert.deepEqual(consoleErrors, []);
 });

@@ -26,8 +26,8 @@ function cohortParams(p: Params, c: Choice) {
   return { range: p.range, start_date: p.start_date, end_date: p.end_date, timezone: p.timezone, version: p.version, variant: p.variant, enrollment_source: p.enrollment_source, exit_reason: p.exit_reason, ...c };
 }
 
-/** A cell's background: the share as the strength of the accent colour (white text past the middle). */
-function shade(share: number): { background: string; color: string } {
+/** A cell's background: the share as the strength of the accent colour (white text past the middle); the users' retention shades alike. */
+export function shade(share: number): { background: string; color: string } {
   const a = Math.max(0.06, Math.min(1, share / 100));
   return { background: `rgba(37, 99, 235, ${a.toFixed(2)})`, color: a > 0.55 ? '#fff' : 'inherit' };
 }

@@ -12,6 +12,7 @@ import { formatCount, formatDuration } from '../../format.js';
 import type { ActivityResponse, EngagementResponse } from '../../platform-api.js';
 import { dates, PageHead, periodParams } from './common.js';
 import { usePageView } from '../../use-page-view.js';
+import { UserRetention } from '../../components/UserRetention.js';
 
 export function Activity({ search, locale }: { search: string; locale?: string | undefined }) {
   const [view, setView] = usePageView('/activity', search);
@@ -86,6 +87,7 @@ export function Activity({ search, locale }: { search: string; locale?: string |
           )}
         </QueryState>
       </section>
+      <UserRetention params={p} locale={locale} />
     </>
   );
 }
