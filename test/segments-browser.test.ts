@@ -3,7 +3,8 @@
  * real server, with five executions computed by hand: A, B, C enrolled by bulk (A completed, B converted, C
  * active), D by api (failed), E by api (exited "unsubscribed"). Segment by source: bulk 3 (2 completed, 66.7%),
  * api 2 (1 failed); the source kept in the URL; a segment's value filters the page (its summary counts 2), and
- * the filter's button removes it; segment by exit reason. And the activity page's users' retention: two users first
+ * the filter's button removes it; segment by exit reason; by the attribute "plan" typed in (A, B pro, D free, C and
+ * E without). And the activity page's users' retention: two users first
  * seen in the week of Nov 2, one of them back the week after (100%, 50%). No console errors. Screenshots in
  * test/artifacts/.
  */
@@ -39,10 +40,10 @@ before(async () => {
   key = (await rt.call('POST', '/api/v1/api-keys', OPERATOR_KEY, { account_id: accountId, role: 'admin', name: 'dashboard' })).json.key;
   await rt.call('PUT', `/api/v1/workflows/${W}`, key, { name: 'Nurture', version: 1, steps: [] });
   const r = await rt.call('POST', '/api/v1/events', key, [
-    ev.started(W, 'A', '2026-11-02T10:00:00Z', { enrollment_source: 'bulk' }), ev.completed(W, 'A', '2026-11-02T12:00:00Z'),
-    ev.started(W, 'B', '2026-11-03T10:00:00Z', { enrollment_source: 'bulk' }), ev.goal(W, 'B', '2026-11-03T12:00:00Z'),
+    ev.started(W, 'A', '2026-11-02T10:00:00Z', { enrollment_source: 'bulk', metadata: { plan: 'pro' } }), ev.completed(W, 'A', '2026-11-02T12:00:00Z'),
+    ev.started(W, 'B', '2026-11-03T10:00:00Z', { enrollment_source: 'bulk', metadata: { plan: 'pro' } }), ev.goal(W, 'B', '2026-11-03T12:00:00Z'),
     ev.started(W, 'C', '2026-11-04T10:00:00Z', { enrollment_source: 'bulk' }),
-    ev.started(W, 'D', '2026-11-05T10:00:00Z', { enrollment_source: 'api' }), ev.failed(W, 'D', '2026-11-05T12:00:00Z'),
+    ev.started(W, 'D', '2026-11-05T10:00:00Z', { enrollment_source: 'api', metadata: { plan: 'free' } }), ev.failed(W, 'D', '2026-11-05T12:00:00Z'),
     ev.started(W, 'E', '2026-11-06T10:00:00Z', { enrollment_source: 'api' }), ev.exited(W, 'E', '2026-11-06T12:00:00Z', 'unsubscribed'),
   ]);
   assert.equal(r.json.accepted, 9);
@@ -105,6 +106,20 @@ test('segment by source: a row per source with its figures; a value filters the 
   await page.waitForFunction(() => !/enrollment_source=/.test(location.search));
   await page.waitForFunction(() => document.querySelector('section[aria-label="Segments"] tbody tr td')?.textContent === '4');
   assert.deepEqual((await shown()).map((r) => r.slice(0, 2)), [['Did not exit', '4'], ['unsubscribed', '1']]);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('segment by an attribute: the key typed in, kept in the URL; values as text', { timeout: 60_000 }, async (t) => {
+  if (skipped) return t.skip('Chromium is not installed');
+  await page.goto(`${base}/workflows/${W}?start_date=2026-11-01&end_date=2026-11-30&timezone=UTC&segment=attribute`);
+  await page.waitForSelector(`${SECTION} input[aria-label="Attribute key"]`);
+  assert.equal(await page.locator(`${SECTION} table`).count(), 0);
+  await page.fill(`${SECTION} input[aria-label="Attribute key"]`, 'plan');
+  await page.press(`${SECTION} input[aria-label="Attribute key"]`, 'Enter');
+  await page.waitForSelector(`${SECTION} table[data-segment-by="attribute"] tbody tr`);
+  assert.match(page.url(), /[?&]attribute=plan(&|$)/);
+  assert.deepEqual((await shown()).map((r) => r.slice(0, 4)), [['Not set', '2', '40.0%', '0'], ['pro', '2', '40.0%', '2'], ['free', '1', '20.0%', '0']]);
+  assert.equal(await page.locator(`${SECTION} tbody a`).count(), 0);
   assert.deepEqual(consoleErrors, []);
 });
 

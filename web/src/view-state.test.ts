@@ -40,6 +40,11 @@ test('the source and exit reason filters and the segment: read from the URL, wri
   assert.deepEqual([analyticsParams(v).enrollment_source, analyticsParams(v).exit_reason], ['api', 'unsubscribed']);
   // an unknown segment is no segment
   assert.equal(parseView('?segment=contact', 'UTC').segment, null);
+  // an attribute split with its key; a key the API would refuse is dropped
+  const attr = parseView('?segment=attribute&attribute=plan', 'UTC');
+  assert.deepEqual([attr.segment, attr.segmentAttribute], ['attribute', 'plan']);
+  assert.match(viewSearch(attr), /&segment=attribute&attribute=plan$/);
+  assert.equal(parseView("?segment=attribute&attribute=plan'x", 'UTC').segmentAttribute, null);
 });
 
 test('an alert link\'s metric and alert survive the page\'s own rewriting of the URL', () => {

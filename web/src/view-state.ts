@@ -14,13 +14,16 @@ export type RangeKey = (typeof RANGES)[number]['key'];
 export const GRANULARITIES = ['hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 const METRICS: readonly TrendMetric[] = ['new_enrollments', 'completions', 'conversions'];
-/** What the segments of GET …/analytics/segments can be split by, from the page (attributes are asked by name, through the API). */
+/** What the segments of GET …/analytics/segments can be split by (an attribute: a key of execution.started's metadata, named in `segmentAttribute`). */
 export const SEGMENTS = [
   { key: 'enrollment_source', label: 'Enrollment source' },
   { key: 'version', label: 'Version' },
   { key: 'variant', label: 'Variant' },
   { key: 'exit_reason', label: 'Exit reason' },
+  { key: 'attribute', label: 'Attribute' },
 ] as const;
+/** A metadata key the API accepts as an attribute (src/metrics/segments.ts ATTRIBUTE_PATTERN). */
+export const ATTRIBUTE_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
 export type SegmentBy = (typeof SEGMENTS)[number]['key'];
 
 export interface View {
@@ -39,6 +42,8 @@ export interface View {
   exitReason: string | null;
   /** What the workflow page's segments table splits the cohort by (`?segment=`); null: no table. */
   segment: SegmentBy | null;
+  /** With segment = attribute: the metadata key (`?attribute=`). */
+  segmentAttribute: string | null;
   metrics: TrendMetric[];
   area: boolean;
   /** The watched metric of the anomaly chart (`?metric=`, as alert links give it); null: the default. */
@@ -66,7 +71,7 @@ export function browserTimezone(): string {
 }
 
 export function defaultView(timezone = browserTimezone()): View {
-  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, enrollmentSource: null, exitReason: null, segment: null, metrics: [...METRICS], area: false, watch: null, alert: null, drill: null, execution: null, workflow: null, sort: null };
+  return { range: 'last_30_days', start: null, end: null, timezone, compare: true, granularity: 'daily', version: null, variant: null, enrollmentSource: null, exitReason: null, segment: null, segmentAttribute: null, metrics: [...METRICS], area: false, watch: null, alert: null, drill: null, execution: null, workflow: null, sort: null };
 }
 
 export function parseView(search: string, timezone = browserTimezone()): View {
@@ -92,6 +97,8 @@ export function parseView(search: string, timezone = browserTimezone()): View {
   if (q.get('exit_reason')) v.exitReason = q.get('exit_reason')!.slice(0, 256);
   const segment = SEGMENTS.find((s) => s.key === q.get('segment'));
   if (segment) v.segment = segment.key;
+  const attribute = q.get('attribute');
+  if (attribute && ATTRIBUTE_KEY.test(attribute)) v.segmentAttribute = attribute;
   const metrics = q.get('metrics')?.split(',').filter((m): m is TrendMetric => (METRICS as readonly string[]).includes(m));
   if (metrics && metrics.length > 0) v.metrics = metrics;
   if (q.get('chart') === 'area') v.area = true;
@@ -122,6 +129,7 @@ export function viewSearch(v: View): string {
   if (v.enrollmentSource !== null) q.set('enrollment_source', v.enrollmentSource);
   if (v.exitReason !== null) q.set('exit_reason', v.exitReason);
   if (v.segment !== null) q.set('segment', v.segment);
+  if (v.segmentAttribute !== null) q.set('attribute', v.segmentAttribute);
   if (v.metrics.length !== METRICS.length) q.set('metrics', v.metrics.join(','));
   if (v.area) q.set('chart', 'area');
   if (v.watch !== null) q.set('metric', v.watch);

@@ -114,7 +114,7 @@ export function WorkflowPage({ workflowId, search, locale, accent }: { workflowI
     <>
       <div className="page-head">
         <div>
-          <a className="small" {...linkProps(`/${viewSearch({ ...view, version: null, variant: null, enrollmentSource: null, exitReason: null, segment: null, drill: null, execution: null })}`)}>
+          <a className="small" {...linkProps(`/${viewSearch({ ...view, version: null, variant: null, enrollmentSource: null, exitReason: null, segment: null, segmentAttribute: null, drill: null, execution: null })}`)}>
             ← Workflows
           </a>
           <h1>
