@@ -47,6 +47,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: deps.config.logLevel,
+      // through process.stdout, which writes synchronously on Linux (files, terminals, pipes): the lines come out in
+      // the order written, so none lands after the start banner (pino's own asynchronous destination reordered them)
+      stream: process.stdout,
       // a contact deletion names the contact in its URL; logs must not keep it
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/^\/api\/v1\/contacts\/[^?]*/, '/api/v1/contacts/<redacted>') }),
