@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ev, OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
-import { collectPageErrors, launchChromium, requireChromium } from './helpers/services.js';
+import { openBrowserOn, requireChromium } from './helpers/services.js';
 import { ensureWebBuild } from './helpers/web-build.js';
 
 let rt: TestRuntime | undefined;
@@ -55,12 +55,7 @@ before(async () => {
   await rt.call('PUT', '/api/v1/workflows/onboarding', key, { name: 'Onboarding', version: 1, steps: STEPS });
   await rt.call('PUT', '/api/v1/workflows/quiet', key, { name: 'Quiet', version: 1, steps: STEPS });
   assert.deepEqual((await rt.call('POST', '/api/v1/events', key, history())).json.rejected, []);
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
-  browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  collectPageErrors(page, consoleErrors);
+  ({ base, browser, page } = await openBrowserOn(rt.app, chromiumPath, consoleErrors));
   page.on('response', (r) => {
     if (r.status() === 404) notFound.push(new URL(r.url()).pathname);
   });

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ev, OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
-import { collectPageErrors, launchChromium, requireChromium } from './helpers/services.js';
+import { openBrowserOn, requireChromium } from './helpers/services.js';
 import { ensureWebBuild } from './helpers/web-build.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
@@ -90,12 +90,7 @@ before(async () => {
   await register('wf-mail', { name: 'Newsletter', version: 1, steps: [{ step_id: 's_send', name: 'Send issue', order: 1, type: 'action', action_type: 'send_email' }] });
   const res = await rt.call('POST', '/api/v1/events', key, events());
   assert.deepEqual(res.json.rejected, [], res.text);
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
-  browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  collectPageErrors(page, consoleErrors);
+  ({ base, browser, page } = await openBrowserOn(rt.app, chromiumPath, consoleErrors, { viewport: { width: 1440, height: 900 } }));
   await page.goto(`${base}/sign-in#key=${key}`);
   await page.waitForSelector('table[aria-label="Workflows"]');
 });

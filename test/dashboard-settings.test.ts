@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ev, OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
-import { collectPageErrors, launchChromium, requireChromium } from './helpers/services.js';
+import { collectPageErrors, openBrowserOn, requireChromium } from './helpers/services.js';
 import { ensureWebBuild } from './helpers/web-build.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
@@ -78,12 +78,7 @@ before(async () => {
   const sent = await rt.call('POST', '/api/v1/events', adminKey, events);
   assert.equal(sent.status, 200, sent.text);
 
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
-  browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  collectPageErrors(page, consoleErrors);
+  ({ base, browser, page } = await openBrowserOn(rt.app, chromiumPath, consoleErrors));
   await page.goto(`${base}/sign-in#key=${adminKey}`);
   await page.waitForSelector('nav a[href="/settings"]');
 });

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ev, OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
-import { collectPageErrors, launchChromium, requireChromium, requireTool } from './helpers/services.js';
+import { openBrowserOn, requireChromium, requireTool } from './helpers/services.js';
 import { tempDir } from './helpers/store.js';
 import { ensureWebBuild } from './helpers/web-build.js';
 
@@ -89,12 +89,7 @@ before(async () => {
   await rt.call('PUT', '/api/v1/workflows/trust', key, { name: 'Trust', version: 1, steps: STEPS });
   const ingested = await rt.call('POST', '/api/v1/events', key, events());
   assert.deepEqual(ingested.json.rejected, []);
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
-  browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  collectPageErrors(page, errors);
+  ({ base, browser, page } = await openBrowserOn(rt.app, chromiumPath, errors, { viewport: { width: 1440, height: 900 } }));
   await page.goto(`${base}/sign-in#key=${key}`);
   await page.waitForSelector('table[aria-label="Workflows"] tbody tr');
 });

@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { IntegrationStore } from '../src/integrations/store.js';
 import { ev, OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
-import { collectPageErrors, launchChromium, requireChromium } from './helpers/services.js';
+import { openBrowserOn, requireChromium } from './helpers/services.js';
 import { ensureWebBuild } from './helpers/web-build.js';
 
 let rt: TestRuntime | undefined;
@@ -47,12 +47,7 @@ before(async () => {
     { ...rec, object: 'contact', external_id: 'h1', contact_key: 'p1', fields: {} },
     { ...rec, object: 'deal', external_id: 'D1', contact_key: '', fields: { 'flowlens.related': 'h1' }, amount: 900, currency: 'USD', closed_won_at: '2026-03-20T09:00:00.000Z' },
   ]);
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
-  browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  collectPageErrors(page, consoleErrors);
+  ({ base, browser, page } = await openBrowserOn(rt.app, chromiumPath, consoleErrors));
   await page.goto(`${base}/sign-in#key=${key}`);
   await page.waitForSelector('table[aria-label="Workflows"]');
 });

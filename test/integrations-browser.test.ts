@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../src/config/config.js';
 import { HubSpotFake } from './fakes/hubspot-fake.js';
 import { OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
-import { collectPageErrors, launchChromium, requireChromium } from './helpers/services.js';
+import { openBrowserOn, requireChromium } from './helpers/services.js';
 import { ensureWebBuild } from './helpers/web-build.js';
 
 const TOKEN = 'pat-na1-browser-token-0123456789';
@@ -39,12 +39,7 @@ before(async () => {
   const accountId = (await rt.call('POST', '/api/v1/accounts', OPERATOR_KEY, { name: 'CRM' })).json.account_id;
   adminKey = (await rt.call('POST', '/api/v1/api-keys', OPERATOR_KEY, { account_id: accountId, role: 'admin', name: 'dashboard', user_id: 'ada' })).json.key;
   memberKey = (await rt.call('POST', '/api/v1/api-keys', OPERATOR_KEY, { account_id: accountId, role: 'member', name: 'member', user_id: 'mo' })).json.key;
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
-  browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  collectPageErrors(page, consoleErrors);
+  ({ base, browser, page } = await openBrowserOn(rt.app, chromiumPath, consoleErrors));
 });
 
 after(async () => {

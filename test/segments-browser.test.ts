@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ev, OPERATOR_KEY, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
-import { collectPageErrors, launchChromium, requireChromium } from './helpers/services.js';
+import { openBrowserOn, requireChromium } from './helpers/services.js';
 import { ensureWebBuild } from './helpers/web-build.js';
 
 const ARTIFACTS = path.resolve('test/artifacts');
@@ -52,12 +52,7 @@ before(async () => {
   const a = await rt.call('POST', '/api/v1/events', key, [act('u1', '2026-11-02T10:00:00Z'), act('u1', '2026-11-10T10:00:00Z'), act('u2', '2026-11-03T10:00:00Z')]);
   assert.equal(a.json.accepted, 3);
   await rt.deps.derived.idle();
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(rt.app.server.address() as { port: number }).port}`;
-  browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  collectPageErrors(page, consoleErrors);
+  ({ base, browser, page } = await openBrowserOn(rt.app, chromiumPath, consoleErrors));
 });
 
 after(async () => {

@@ -59,6 +59,33 @@ export function collectPageErrors(page: import('playwright-core').Page, errors: 
   page.on('pageerror', (e) => errors.push(String(e)));
 }
 
+/** A browser test's page on a runtime's app: the app served on a free loopback port, the page's console errors collected. */
+export interface BrowserOn {
+  base: string;
+  browser: import('playwright-core').Browser;
+  context: import('playwright-core').BrowserContext;
+  page: import('playwright-core').Page;
+}
+
+/**
+ * Serves `app` on a free port of 127.0.0.1 and opens a page on it in headless Chromium (US English, UTC, 1280×900
+ * unless `options` say otherwise), its console errors and uncaught exceptions collected into `errors`.
+ */
+export async function openBrowserOn(
+  app: { listen: (o: { port: number; host: string }) => Promise<string>; server: { address: () => unknown } },
+  executablePath: string,
+  errors: string[],
+  options: import('playwright-core').BrowserContextOptions = {},
+): Promise<BrowserOn> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const browser = await launchChromium(executablePath);
+  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  collectPageErrors(page, errors);
+  return { base, browser, context, page };
+}
+
 /** A command-line tool some tests need (e.g. poppler's pdftotext), or false with the reason printed. */
 export async function requireTool(name: string, debianPackage: string): Promise<boolean> {
   const { spawnSync } = await import('node:child_process');
