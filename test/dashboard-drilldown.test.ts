@@ -147,6 +147,14 @@ test('a funnel step\'s "exited" number opens as many executions; a row opens its
   assert.equal(Number(await page.getAttribute(exited, 'data-value')), s2.exited);
   // those who left, apart from those still in the step: "−N left (P%)"
   assert.match((await page.innerText(exited)).trim(), new RegExp(`^−${s2.exited} left \\(\\d+\\.\\d%\\)$`));
+  // those still at the condition are "still here", apart and not in red; the loss before it (completed the email,
+  // never reached the condition) is shown where it happens; the badge sits on the step that loses the most
+  assert.ok(s2.in_progress > 0 && s2.lost_before > 0, JSON.stringify(s2));
+  assert.equal((await page.innerText('li[data-step="s2"] .funnel-waiting a[data-stage="in_progress"]')).trim(), `${s2.in_progress} still here`);
+  assert.equal(Number(await page.getAttribute('li[data-step="s2"] .funnel-lost', 'data-lost')), s2.lost_before);
+  assert.equal((await page.innerText('li[data-step="s2"] .funnel-lost')).trim(), `${s2.lost_before} lost before this step`);
+  assert.equal(await page.getAttribute('.funnel-step.is-bottleneck', 'data-step'), funnel.biggest_loss_step);
+  assert.equal(await page.locator('.funnel-step.is-bottleneck .badge-danger').innerText(), 'Biggest loss');
   await shot('drilldown-figures');
   await page.click(exited);
   const list = await listed();
