@@ -61,7 +61,7 @@ GROUP BY cohort
 ORDER BY cohort`;
 
 /** The first day (YYYY-MM-DD) of the week or month a local date falls in. */
-export function cohortStart(date: string, r: CohortRequest): string {
+export function cohortStart(date: string, r: Pick<CohortRequest, 'unit' | 'weekStart'>): string {
   if (r.unit === 'month') return `${date.slice(0, 8)}01`;
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
   const back = r.weekStart === 'sunday' ? weekday : (weekday + 6) % 7;
@@ -70,6 +70,38 @@ export function cohortStart(date: string, r: CohortRequest): string {
 
 const nextStart = (start: string, unit: CohortUnit) => (unit === 'week' ? addDays(start, 7) : nextMonth(start));
 
+/** The cohorts of a period and its columns: shared by the workflow cohorts and the users' retention. */
+export interface CohortGrid {
+  /** The first day of every cohort the period touches, up to today. */
+  starts: string[];
+  /** Periods from the first cohort's to the one today falls in. */
+  total: number;
+  /** Columns shown: `total`, at most MAX_COLUMNS. */
+  columns: number;
+}
+
+export function cohortGrid(period: Period, r: Pick<CohortRequest, 'unit' | 'weekStart'>, now: Date): CohortGrid {
+  const today = localDate(now, period.timezone);
+  const last = period.endDate < today ? period.endDate : today;
+  const starts: string[] = [];
+  for (let s = cohortStart(period.startDate, r); s <= last; s = nextStart(s, r.unit)) starts.push(s);
+  let total = 0;
+  for (let s = starts[0]; s !== undefined && s <= today; s = nextStart(s, r.unit)) total++;
+  return { starts, total, columns: Math.min(total, MAX_COLUMNS[r.unit]) };
+}
+
+/** How many of cohort i's columns have begun: its period k is cohort i + k's start, begun when that is today or earlier. */
+export const columnsBegun = (grid: CohortGrid, i: number): number => Math.max(0, Math.min(grid.columns, grid.total - i));
+
+/** Per column, the size-weighted share over the cohorts that reached it (null when none has). */
+export function averageShares(matrix: { size: number; cells: ({ count: number } | null)[] }[], columns: number): (number | null)[] {
+  return Array.from({ length: columns }, (_, k) => {
+    const reached = matrix.filter((row) => row.cells[k] !== null);
+    const size = reached.reduce((s, row) => s + row.size, 0);
+    return reached.length === 0 ? null : percent(reached.reduce((s, row) => s + row.cells[k]!.count, 0), size);
+  });
+}
+
 /**
  * The matrix: a row per cohort of the period (empty ones too), a column per period since enrolment up to the
  * last one any cohort has begun (at most MAX_COLUMNS). A cell counts the cohort's executions by the end of that
@@ -77,14 +109,8 @@ const nextStart = (start: string, unit: CohortUnit) => (unit === 'week' ? addDay
  * not begun yet.
  */
 export async function cohortMatrix(store: Store, scope: Scope, period: Period, r: CohortRequest, now = new Date()): Promise<CohortsResponse['matrix']> {
-  const today = localDate(now, period.timezone);
-  const last = period.endDate < today ? period.endDate : today;
-  const starts: string[] = [];
-  for (let s = cohortStart(period.startDate, r); s <= last; s = nextStart(s, r.unit)) starts.push(s);
-  // periods from the first cohort's to the one today falls in; columns: as many, at most MAX_COLUMNS
-  let total = 0;
-  for (let s = starts[0]; s !== undefined && s <= today; s = nextStart(s, r.unit)) total++;
-  const columns = Math.min(total, MAX_COLUMNS[r.unit]);
+  const grid = cohortGrid(period, r, now);
+  const { starts, columns } = grid;
   const rows = starts.length === 0 ? [] : await store.query<{ cohort: string; size: number; counts: number[] }>(COHORTS_SQL(r, factsFilter(scope)), {
     ...params(scope, period), columns, week_mode: r.weekStart === 'monday' ? 1 : 0,
   });
@@ -92,8 +118,7 @@ export async function cohortMatrix(store: Store, scope: Scope, period: Period, r
   return starts.map((start, i) => {
     const row = found.get(start);
     const size = Number(row?.size ?? 0);
-    // cohort i's period k is cohort i + k's start: begun when that is today or earlier
-    const begun = Math.max(0, Math.min(columns, total - i));
+    const begun = columnsBegun(grid, i);
     let running = 0;
     const cells = Array.from({ length: columns }, (_, k) => {
       if (k >= begun) return null;
@@ -109,11 +134,7 @@ export async function cohortMatrix(store: Store, scope: Scope, period: Period, r
 export async function cohortsAnswer(store: Store, scope: Scope, period: Period, r: CohortRequest, periodOut: CohortsResponse['period'], now = new Date()): Promise<CohortsResponse> {
   const matrix = await cohortMatrix(store, scope, period, r, now);
   const columns = matrix[0]?.cells.length ?? 0;
-  const average_share = Array.from({ length: columns }, (_, k) => {
-    const reached = matrix.filter((row) => row.cells[k] !== null);
-    const size = reached.reduce((s, row) => s + row.size, 0);
-    return reached.length === 0 ? null : percent(reached.reduce((s, row) => s + row.cells[k]!.count, 0), size);
-  });
+  const average_share = averageShares(matrix, columns);
   return {
     workflow_id: scope.workflow,
     period: periodOut,

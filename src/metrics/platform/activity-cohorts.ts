@@ -8,8 +8,7 @@
  */
 import type { ActivityCohortsResponse } from '../../contract/activity-cohorts.js';
 import type { Store } from '../../store/store.js';
-import { addDays, localDate, nextMonth } from '../../time/calendar.js';
-import { cohortStart, MAX_COLUMNS, type CohortRequest, type CohortUnit } from '../cohorts.js';
+import { averageShares, cohortGrid, columnsBegun, type CohortRequest, type CohortUnit } from '../cohorts.js';
 import type { Period } from '../period.js';
 import { percent } from '../scope.js';
 
@@ -34,17 +33,9 @@ INNER JOIN (
 WHERE k < {columns:UInt32}
 GROUP BY cohort, k`;
 
-const nextStart = (start: string, unit: CohortUnit) => (unit === 'week' ? addDays(start, 7) : nextMonth(start));
-
 export async function activityCohorts(store: Store, account: string, period: Period, r: Omit<CohortRequest, 'metric'>, periodOut: ActivityCohortsResponse['period'], now = new Date()): Promise<ActivityCohortsResponse> {
-  const req = { ...r, metric: 'active' } as CohortRequest;
-  const today = localDate(now, period.timezone);
-  const last = period.endDate < today ? period.endDate : today;
-  const starts: string[] = [];
-  for (let s = cohortStart(period.startDate, req); s <= last; s = nextStart(s, r.unit)) starts.push(s);
-  let total = 0;
-  for (let s = starts[0]; s !== undefined && s <= today; s = nextStart(s, r.unit)) total++;
-  const columns = Math.min(total, MAX_COLUMNS[r.unit]);
+  const grid = cohortGrid(period, r, now);
+  const { starts, columns } = grid;
   const rows = starts.length === 0 ? [] : await store.query<{ cohort: string; k: number; users: number }>(ACTIVITY_COHORTS_SQL(r.unit), {
     account, from: period.from, to: period.to, tz: period.timezone, columns, week_mode: r.weekStart === 'monday' ? 1 : 0,
   });
@@ -52,7 +43,7 @@ export async function activityCohorts(store: Store, account: string, period: Per
   for (const x of rows) counts.set(`${x.cohort}/${Number(x.k)}`, Number(x.users));
   const matrix = starts.map((start, i) => {
     const size = counts.get(`${start}/0`) ?? 0;
-    const begun = Math.max(0, Math.min(columns, total - i));
+    const begun = columnsBegun(grid, i);
     const cells = Array.from({ length: columns }, (_, k) => {
       if (k >= begun) return null;
       const count = counts.get(`${start}/${k}`) ?? 0;
@@ -60,10 +51,6 @@ export async function activityCohorts(store: Store, account: string, period: Per
     });
     return { cohort: start, size, cells };
   });
-  const average_share = Array.from({ length: columns }, (_, k) => {
-    const reached = matrix.filter((row) => row.cells[k] !== null);
-    const size = reached.reduce((s, row) => s + row.size, 0);
-    return reached.length === 0 ? null : percent(reached.reduce((s, row) => s + row.cells[k]!.count, 0), size);
-  });
+  const average_share = averageShares(matrix, columns);
   return { period: periodOut, cohort: r.unit, week_start: r.weekStart, columns, source: 'events (activity; kept for the raw window)', matrix, average_share };
 }
