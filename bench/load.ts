@@ -11,6 +11,7 @@
  *
  *   npx tsx bench/run.ts load --data DIR [--users 1000] [--seconds 60]
  */
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { startServerProcess } from '../test/helpers/server-process.js';
 import { KEEP_ALL, prepareDerived, settle } from './seed.js';
@@ -131,7 +132,6 @@ export async function benchLoad(dataDir: string, users = 1000, seconds = 60, soc
 async function serverRss(pid: number | undefined): Promise<number | null> {
   if (pid === undefined) return null;
   try {
-    const { readFile } = await import('node:fs/promises');
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
     return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
