@@ -38,10 +38,13 @@ const ENDING = `if(${STATUS.exited}, toString(exit_reason), 'failed')`;
  * ≈8 against ≈35 ms of CPU for the whole cohort).
  */
 const PLACE = (id: string) => `transform(${id}, {order:Array(String)}, arrayEnumerate({order:Array(String)}), 0)`;
-/** The place in the catalog's order of the furthest step an execution entered (0: none of them). */
-const FURTHEST_ENTERED = `arrayMax(arrayMap(x -> if(x.started_ms > 0, ${PLACE('x.id')}, 0), steps))`;
-/** FURTHEST_ENTERED × 2, plus 1 when the execution completed that step: both in one pass over its steps. */
+/**
+ * The place in the catalog's order of the furthest step an execution entered, × 2, plus 1 when it completed that
+ * step (0: it entered none of them): both in one pass over its steps.
+ */
 const FURTHEST_CODE = `arrayMax(arrayMap(x -> if(x.started_ms > 0, ${PLACE('x.id')} * 2 + (x.completed = 1), 0), steps))`;
+/** The place in the catalog's order of the furthest step an execution entered (0: none of them). */
+const FURTHEST_ENTERED = `intDiv(${FURTHEST_CODE}, 2)`;
 /**
  * The step s of an execution was the last it got to, in the catalog's order ({order}): it completed s, entered
  * no step placed after it, and ended without completing the workflow. `furthest` is FURTHEST_ENTERED, or a column
