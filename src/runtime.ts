@@ -25,6 +25,9 @@ import { buildApp } from './http/app.js';
 import type { AppDeps } from './http/deps.js';
 import { OpsMetrics } from './http/ops-metrics.js';
 import { IngestBuffer } from './ingest/buffer.js';
+import type { EventIntake } from './ingest/intake.js';
+import { JournaledIntake } from './ingest/journaled-intake.js';
+import { WriteAheadLog } from './ingest/write-ahead-log.js';
 import { RepairJournal } from './ingest/repair-journal.js';
 import { prewarmBlockCache, prewarmMarks } from './store/prewarm.js';
 import { DerivedTables } from './derived/derived-tables.js';
@@ -69,15 +72,20 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const journal = RepairJournal.of(config.dataDir);
   const horizons = () => retentionHorizons(config.retention);
   const derived = new DerivedTables(store, log, journal, horizons);
-  const buffer = new IngestBuffer(store, {
+  const journaled = config.ingestAck === 'journal';
+  const engineWriter = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,
-    maxPendingRows: config.ingestMaxPending,
+    // acknowledged at the journal: the intake bounds the backlog, and the writer must take every acknowledged row
+    ...(journaled ? {} : { maxPendingRows: config.ingestMaxPending }),
     flushIntervalMs: config.ingestFlushIntervalMs,
     onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
     onStored: (rows, entry, more) => derived.touched(rows, entry, more),
     journal,
     horizons,
   });
+  const intake = journaled ? await JournaledIntake.open(store, engineWriter, WriteAheadLog.dirOf(config.dataDir), { maxPendingRows: config.ingestMaxPending, log }) : undefined;
+  const buffer: EventIntake = intake ?? engineWriter;
+  derived.waitForAcknowledged((account) => buffer.ingested(account));
   const jobs = new JobRunner(store, log);
   const audit = new AuditLog(store, log);
   const accountSettings = new AccountSettingsStore(store);
@@ -131,6 +139,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   // before the catch-up, so that the events it settles check the budgets of their accounts
   budgets.start();
   await derived.catchUp();
+  // after the repair: a batch the crash cut short is repaired before the log's rows are looked up in the store
+  intake?.recover();
   let closing: Promise<void> | undefined;
   // in the background, behind any read (read-first lanes): the first dashboards need not wait for it
   // its lines at debug: the logger writes asynchronously, and at info they could land after the start banner

@@ -51,6 +51,12 @@ export interface Config {
   /** Events waiting to be written beyond which ingestion answers 503 + Retry-After. */
   ingestMaxPending: number;
   ingestFlushIntervalMs: number;
+  /**
+   * When a sender is answered: 'journal' once its events are in the write-ahead log on disk (the engine writes them
+   * right after, off the request path; the embedded default), 'stored' once they are in the store (the server
+   * default: instances may share a data directory, and each needs its own log).
+   */
+  ingestAck: 'journal' | 'stored';
   retention: RetentionConfig;
   /** Live streams: heartbeat interval, least time between two updates of one stream, token lifetime. */
   sseHeartbeatMs: number;
@@ -189,6 +195,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     ingestMaxBatch: intFrom('FLOWLENS_INGEST_MAX_BATCH', env.FLOWLENS_INGEST_MAX_BATCH, 100_000, 1),
     ingestMaxPending: intFrom('FLOWLENS_INGEST_MAX_PENDING', env.FLOWLENS_INGEST_MAX_PENDING, 500_000, 1),
     ingestFlushIntervalMs: intFrom('FLOWLENS_INGEST_FLUSH_MS', env.FLOWLENS_INGEST_FLUSH_MS, 20, 0),
+    ingestAck: ingestAck(env.FLOWLENS_INGEST_ACK, clickhouseUrl),
     retention: {
       rawDays: intFrom('FLOWLENS_RETENTION_RAW_DAYS', env.FLOWLENS_RETENTION_RAW_DAYS, 90),
       dailyDays: intFrom('FLOWLENS_RETENTION_DAILY_DAYS', env.FLOWLENS_RETENTION_DAILY_DAYS, 730),
@@ -228,4 +235,10 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     logLevel: env.FLOWLENS_LOG_LEVEL ?? 'info',
     logRequests: flagFrom('FLOWLENS_LOG_REQUESTS', env.FLOWLENS_LOG_REQUESTS),
   };
+}
+
+function ingestAck(value: string | undefined, clickhouseUrl: string | undefined): 'journal' | 'stored' {
+  if (value === undefined || value === '') return clickhouseUrl ? 'stored' : 'journal';
+  if (value === 'journal' || value === 'stored') return value;
+  throw new ConfigError(`FLOWLENS_INGEST_ACK must be journal or stored, got "${value}"`);
 }

@@ -82,6 +82,13 @@ export class DerivedTables implements Freshness {
   ) {}
 
   private listeners: Array<(account: string, workflow: string) => void> = [];
+  /** Events acknowledged and not yet stored (the write-ahead journal's): `settled` waits for them first. */
+  private acknowledged: (account: string) => Promise<void> = () => Promise.resolve();
+
+  /** `settled` first waits until every event of the account acknowledged before the call is stored (EventIntake.ingested). */
+  waitForAcknowledged(ingested: (account: string) => Promise<void>): void {
+    this.acknowledged = ingested;
+  }
 
   /** Calls `listener` whenever a workflow's derived tables reflect newly stored events (or a rebuild). */
   onUpdated(listener: (account: string, workflow: string) => void): void {
@@ -180,8 +187,9 @@ export class DerivedTables implements Freshness {
     this.updated(account, workflow);
   }
 
-  /** Resolves once the facts of this workflow reflect every event stored before the call. */
+  /** Resolves once the facts of this workflow reflect every event acknowledged before the call. */
   async settled(account: string, workflow: string, retried = false): Promise<void> {
+    if (!retried) await this.acknowledged(account);
     const k = key(account, workflow);
     const target = this.generations.get(k) ?? 0;
     for (;;) {

@@ -16,7 +16,7 @@ import type { ReportScheduler } from '../reports/scheduler.js';
 import type { StreamHub } from '../realtime/hub.js';
 import type { KeyStore } from '../auth/keys.js';
 import type { SessionStore } from '../auth/sessions.js';
-import type { IngestBuffer } from '../ingest/buffer.js';
+import type { EventIntake } from '../ingest/intake.js';
 import type { DerivedTables } from '../derived/derived-tables.js';
 import type { JobRunner } from '../jobs/jobs.js';
 import type { OpsMetrics } from './ops-metrics.js';
@@ -25,7 +25,7 @@ import type { Store } from '../store/store.js';
 export interface AppDeps {
   config: Config;
   store: Store;
-  buffer: IngestBuffer;
+  buffer: EventIntake;
   derived: DerivedTables;
   /** The one way figures are asked for: access, freshness, the cache by generation, shared work. */
   queries: MetricsQueryService;

@@ -106,6 +106,9 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
     if (request.routeOptions.config.optionalAuth && !request.principal) return;
     const rule = request.routeOptions.config.access;
     if (!rule) throw new HttpProblem(403, 'This route declares no access rule, so nobody may call it');
+    // read your writes: events acknowledged at the write-ahead log are in the store before the account's next
+    // request is answered (even whether a workflow exists, which authorizing may ask)
+    if (rule.action !== 'ingest' && request.principal) await deps.buffer.ingested(request.principal.accountId);
     await authorize(request, rule, deps.store);
   });
 

@@ -10,17 +10,15 @@ import type { RetentionHorizons } from '../store/retention.js';
 import { Busy } from '../errors/domain-errors.js';
 import { findDuplicates } from './dedupe.js';
 import { batchExtent, type RepairJournal } from './repair-journal.js';
+import type { EventIntake, IngestResult } from './intake.js';
 import type { EventRow } from './validate.js';
 
-export interface IngestResult {
-  accepted: number;
-  duplicates: number;
-  /** Of the accepted, those older than the raw window: counted in the daily and monthly aggregates only. */
-  aggregatedOnly: number;
-}
+export type { IngestResult } from './intake.js';
 
 interface Pending {
   rows: EventRow[];
+  /** Already deduplicated against the store and everything queued (JournaledIntake): no lookup needed. */
+  checked: boolean;
   resolve: (r: IngestResult) => void;
   reject: (e: unknown) => void;
 }
@@ -62,7 +60,7 @@ export class IngestBusyError extends Busy {
   }
 }
 
-export class IngestBuffer {
+export class IngestBuffer implements EventIntake {
   private queue: Pending[] = [];
   private queuedRows = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -75,8 +73,11 @@ export class IngestBuffer {
     private readonly options: IngestBufferOptions,
   ) {}
 
-  /** Queues rows; resolves once they are stored (or recognised as duplicates). */
-  submit(rows: EventRow[]): Promise<IngestResult> {
+  /**
+   * Queues rows; resolves once they are stored (or recognised as duplicates). `checked`: the caller has already
+   * deduplicated them against the store and every row queued before (the write-ahead journal's admission).
+   */
+  submit(rows: EventRow[], options: { checked?: boolean } = {}): Promise<IngestResult> {
     if (this.closed) return Promise.reject(new IngestClosedError());
     if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, aggregatedOnly: 0 });
     const limit = this.options.maxPendingRows;
@@ -84,7 +85,7 @@ export class IngestBuffer {
       return Promise.reject(new IngestBusyError(this.queuedRows));
     }
     return new Promise<IngestResult>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
+      this.queue.push({ rows, checked: options.checked ?? false, resolve, reject });
       this.queuedRows += rows.length;
       if (this.queuedRows >= this.options.maxBatch) this.kick();
       else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.options.flushIntervalMs);
@@ -94,6 +95,11 @@ export class IngestBuffer {
   /** Where the retention windows begin now. */
   horizons(): RetentionHorizons {
     return this.options.horizons?.() ?? { raw: null, daily: null };
+  }
+
+  /** An acknowledgement here means stored: nothing acknowledged is left to wait for. */
+  ingested(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Rows waiting to be written. */
@@ -161,8 +167,11 @@ export class IngestBuffer {
     const all = batch.flatMap((p) => p.rows);
     const started = performance.now();
     try {
-      // The lookup only reads, so one retry is safe.
-      const dup = await this.withRetry(() => findDuplicates(this.store, all));
+      // The lookup only reads, so one retry is safe. Rows the journal's admission checked need none.
+      const unchecked = batch.flatMap((p) => (p.checked ? [] : p.rows));
+      const found = unchecked.length > 0 ? await this.withRetry(() => findDuplicates(this.store, unchecked)) : [];
+      let u = 0;
+      const dup = batch.flatMap((p) => (p.checked ? p.rows.map(() => false) : p.rows.map(() => found[u++]!)));
       const { raw } = this.horizons();
       const old = all.map((r, i) => !dup[i] && isBackfill(r, raw));
       const recent = all.filter((_, i) => !dup[i] && !old[i]);

@@ -2,7 +2,7 @@
  * Ingestion of one request: validate each event, queue the valid ones, answer with what was stored.
  */
 import { TooLarge } from '../errors/domain-errors.js';
-import type { IngestBuffer } from './buffer.js';
+import type { EventIntake } from './intake.js';
 import type { RawItem } from './parse-body.js';
 import { validateEvent, type EventRow, type FieldError } from './validate.js';
 
@@ -18,7 +18,7 @@ export interface IngestResponse {
 }
 
 export async function ingestItems(
-  buffer: IngestBuffer,
+  buffer: EventIntake,
   accountId: string,
   items: RawItem[],
   options: { retain?: boolean; pseudonymize?: ((contactId: string) => string) | null } = {},

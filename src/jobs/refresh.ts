@@ -3,7 +3,7 @@
  * rollups, cohort facts) from its raw events, while ingestion waits, and reports progress.
  */
 import type { DerivedTables } from '../derived/derived-tables.js';
-import type { IngestBuffer } from '../ingest/buffer.js';
+import type { EventIntake } from '../ingest/intake.js';
 import type { Store } from '../store/store.js';
 import type { JobRunner, Job } from './jobs.js';
 
@@ -14,7 +14,7 @@ import type { JobRunner, Job } from './jobs.js';
 const EVENTS_PER_SECOND = 100_000;
 
 export async function queueRefresh(
-  deps: { store: Store; buffer: IngestBuffer; derived: DerivedTables; jobs: JobRunner },
+  deps: { store: Store; buffer: EventIntake; derived: DerivedTables; jobs: JobRunner },
   accountId: string,
   workflowId: string,
 ): Promise<{ job: Job; estimatedSeconds: number }> {

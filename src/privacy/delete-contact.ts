@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { DerivedTables } from '../derived/derived-tables.js';
-import type { IngestBuffer } from '../ingest/buffer.js';
+import type { EventIntake } from '../ingest/intake.js';
 import type { JobRunner, Job } from '../jobs/jobs.js';
 import type { Store } from '../store/store.js';
 
@@ -28,7 +28,7 @@ export async function contactExecutions(store: Store, account: string, contactFo
 }
 
 export async function queueContactDeletion(
-  deps: { store: Store; buffer: IngestBuffer; derived: DerivedTables; jobs: JobRunner },
+  deps: { store: Store; buffer: EventIntake; derived: DerivedTables; jobs: JobRunner },
   account: string,
   contactForms: string[],
   /** What the job record shows instead of the contact id (it must not keep the id it deletes). */

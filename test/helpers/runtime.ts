@@ -9,6 +9,11 @@ export interface TestRuntime extends Runtime {
   dataDir: string;
   /** Creates an account and an admin key in it. */
   newAccount(role?: 'admin' | 'member' | 'viewer' | 'ingest'): Promise<{ accountId: string; key: string }>;
+  /**
+   * Resolves once every event acknowledged so far is in the store (acknowledged at the write-ahead log, the engine
+   * writes it right after): for tests that read the store's tables directly rather than through the API.
+   */
+  stored(): Promise<void>;
   /** app.inject with a Bearer key. */
   call(method: string, url: string, key: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; text: string; headers: Record<string, unknown> }>;
 }
@@ -43,6 +48,7 @@ export async function startTestRuntime(overrides: Partial<Config> = {}, dataDir 
     ...rt,
     dataDir,
     call,
+    stored: () => rt.deps.buffer.ingested(),
     async newAccount(role = 'admin') {
       const acc = await call('POST', '/api/v1/accounts', OPERATOR_KEY, { name: 'Test account' });
       const accountId = acc.json.account_id as string;

@@ -46,6 +46,7 @@ const event = (w: string, i: number) => ({
 });
 
 async function storedIndexes(w: string): Promise<Set<number>> {
+  await rt.stored();
   const rows = await rt.deps.store.query<{ x: string }>('SELECT execution_id AS x FROM events WHERE workflow_id = {w:String}', { w });
   return new Set(rows.map((r) => Number(r.x.slice(2))));
 }

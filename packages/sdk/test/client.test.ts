@@ -27,6 +27,7 @@ let admin: string;
 let serverTakesGzip: boolean;
 
 async function stored(workflowId: string) {
+  await rt.stored();
   return rt.deps.store.query<{ event_id: string; type: string; execution_id: string; step_id: string }>(
     'SELECT event_id, type, execution_id, step_id FROM events WHERE workflow_id = {w:String}',
     { w: workflowId },
@@ -222,6 +223,7 @@ describe('lifecycle helpers', () => {
     assert.deepEqual({ entered: welcome.entered, completed: welcome.completed, avg: welcome.average_time_seconds }, { entered: 10, completed: 8, avg: 1.5 });
     const variantB = await rt.call('GET', `/api/v1/workflows/${W}/analytics?start_date=${day}&end_date=${day}&variant=B`, admin);
     assert.equal(variantB.json.summary.total_enrolled, 5);
+    await rt.stored();
     const [cost] = await rt.deps.store.query<{ usd: number; credits: number; version: number }>(
       "SELECT round(sum(amount_usd), 6) AS usd, sum(credits) AS credits, max(workflow_version) AS version FROM events WHERE workflow_id = {w:String} AND type = 'cost.recorded'",
       { w: W },

@@ -31,6 +31,7 @@ const started = (w: string, i: number) => ({ type: 'execution.started' as const,
 const bodyKey = (r: Recorded) => createHash('sha1').update(r.body).digest('hex');
 
 async function storedCount(w: string) {
+  await rt.stored();
   const [r] = await rt.deps.store.query<{ n: number; ids: number }>('SELECT count() AS n, uniqExact(event_id) AS ids FROM events WHERE workflow_id = {w:String}', { w });
   return { n: Number(r!.n), ids: Number(r!.ids) };
 }

@@ -37,6 +37,7 @@ const batchFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith
 const spooledEvents = (dir: string) => batchFiles(dir).reduce((n, f) => n + (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as unknown[]).length, 0);
 
 async function stored(w: string) {
+  await rt.stored();
   const [r] = await rt.deps.store.query<{ n: number; ids: number; executions: number }>(
     'SELECT count() AS n, uniqExact(event_id) AS ids, uniqExact(execution_id) AS executions FROM events WHERE workflow_id = {w:String}',
     { w },

@@ -31,7 +31,7 @@ export { PeriodOut } from '../../../metrics/panels.js';
 export class PlatformContext {
   constructor(readonly deps: AppDeps) {}
 
-  /** The caller's target, once each workflow's derived tables hold every event stored before the request. */
+  /** The caller's target, once each workflow's derived tables hold every event acknowledged before the request. */
   async target(request: FastifyRequest, named: string[] | undefined, param = 'workflow_id'): Promise<Target> {
     const target = await this.deps.queries.targetFor(principalOf(request), named, param);
     await this.deps.queries.settled(target);

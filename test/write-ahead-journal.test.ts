@@ -1,0 +1,128 @@
+/**
+ * Ingestion acknowledged at the write-ahead log (FLOWLENS_INGEST_ACK=journal, the embedded default): an answer comes
+ * before the engine has the rows, yet no later request of the account sees the store without them; a re-send is a
+ * duplicate while the rows wait; and what a process leaves in the log is written once at the next start — also
+ * when the engine had already stored it.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { IngestBuffer, IngestBusyError } from '../src/ingest/buffer.js';
+import { ingestItems } from '../src/ingest/ingest.js';
+import { JournaledIntake } from '../src/ingest/journaled-intake.js';
+import { itemsFromJson } from '../src/ingest/parse-body.js';
+import { WriteAheadLog } from '../src/ingest/write-ahead-log.js';
+import type { Store } from '../src/store/store.js';
+import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
+import { openTestStore, tempDir } from './helpers/store.js';
+
+const count = async (store: Store, workflow: string) =>
+  Number((await store.query<{ n: number }>('SELECT count() AS n FROM events WHERE workflow_id = {w:String}', { w: workflow }))[0]!.n);
+
+describe('through the API', () => {
+  let rt: TestRuntime;
+  before(async () => {
+    rt = await startTestRuntime();
+  });
+  after(() => rt.close());
+
+  test('acknowledged while the engine writes nothing; a re-send meanwhile is a duplicate; the next read waits for the rows', async () => {
+    assert.equal(rt.deps.config.ingestAck, 'journal', 'the embedded default');
+    const { key } = await rt.newAccount();
+    const day = '2026-03-02';
+    const events = [ev.started('wf-wal', 'x1', `${day}T10:00:00Z`, { event_id: 'w1' }), ev.completed('wf-wal', 'x1', `${day}T10:05:00Z`, { event_id: 'w2' })];
+    let read: Promise<{ status: number; json: any }> | undefined;
+    await rt.deps.buffer.exclusive(async () => {
+      // the engine's writer is held: nothing can reach the store until this ends
+      const first = await rt.call('POST', '/api/v1/events', key, events);
+      assert.deepEqual(first.json, { accepted: 2, duplicates: 0, aggregated_only: 0, rejected: [] });
+      const again = await rt.call('POST', '/api/v1/events', key, [events[1], ev.started('wf-wal', 'x2', `${day}T11:00:00Z`, { event_id: 'w3' })]);
+      assert.deepEqual(again.json, { accepted: 1, duplicates: 1, aggregated_only: 0, rejected: [] }, 'w2 waits in the log and is known');
+      assert.equal(await count(rt.deps.store, 'wf-wal'), 0, 'acknowledged before the engine stored anything');
+      assert.equal(rt.deps.buffer.pendingRows, 3);
+      // a reader of the account asks now: it is answered once the rows are stored, with them
+      read = rt.call('GET', `/api/v1/workflows/wf-wal/analytics?start_date=${day}&end_date=${day}`, key);
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    const answer = await read!;
+    assert.equal(answer.status, 200);
+    assert.equal(answer.json.summary.total_enrolled, 2);
+    assert.equal(answer.json.summary.completed, 1);
+    assert.equal(await count(rt.deps.store, 'wf-wal'), 3, 'each event stored once');
+    assert.equal(rt.deps.buffer.pendingRows, 0);
+  });
+});
+
+describe('what a process leaves in the log', () => {
+  const row = (i: number) => ({ type: 'execution.started', event_id: `r${i}`, workflow_id: 'wf-replay', execution_id: `e${i}`, timestamp: '2026-03-01T10:00:00Z', contact_id: 'c', enrollment_source: 'api' });
+
+  test('acknowledged rows the engine never got are written at the next start, once; a re-send then is all duplicates', async () => {
+    const { store, dataDir } = await openTestStore(tempDir());
+    const dir = WriteAheadLog.dirOf(dataDir);
+    try {
+      // the first process: acknowledges 40 events while its writer is held, then dies (its objects are dropped)
+      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
+      const intake = await JournaledIntake.open(store, writer, dir, { maxPendingRows: 10_000 });
+      // held for good: this process is dead, its writer never runs again
+      void writer.exclusive(() => new Promise<void>(() => {}));
+      const answer = await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 40 }, (_, i) => row(i))));
+      assert.equal(answer.accepted, 40);
+      assert.equal(await count(store, 'wf-replay'), 0);
+
+      // the next process on the same directory: the rows are pending (readers wait), then written by recover()
+      const writer2 = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
+      const intake2 = await JournaledIntake.open(store, writer2, dir, { maxPendingRows: 10_000 });
+      assert.equal(intake2.pendingRows, 40);
+      const waited = intake2.ingested('default');
+      assert.equal(intake2.recover(), 1, 'one record left');
+      await waited;
+      assert.equal(await count(store, 'wf-replay'), 40);
+      const resend = await ingestItems(intake2, 'default', itemsFromJson(Array.from({ length: 40 }, (_, i) => row(i))));
+      assert.deepEqual([resend.accepted, resend.duplicates], [0, 40]);
+      await intake2.drain();
+      assert.deepEqual(intake2.logFiles(), [], 'everything written: the log is empty');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('rows the engine had stored before the process died (the log not yet trimmed) are not stored again', async () => {
+    const { store, dataDir } = await openTestStore(tempDir());
+    const dir = WriteAheadLog.dirOf(dataDir);
+    try {
+      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
+      const intake = await JournaledIntake.open(store, writer, dir, { maxPendingRows: 10_000 });
+      await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 25 }, (_, i) => row(100 + i))));
+      await intake.ingested();
+      assert.equal(await count(store, 'wf-replay'), 25);
+      // died before trimming the log: the record is still there
+      assert.equal(intake.logFiles().length, 1);
+      const writer2 = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
+      const intake2 = await JournaledIntake.open(store, writer2, dir, { maxPendingRows: 10_000 });
+      intake2.recover();
+      await intake2.ingested();
+      assert.equal(await count(store, 'wf-replay'), 25, 'the replay found them stored');
+      await intake2.drain();
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('beyond the backlog limit a submission is refused with 503 and nothing of it is kept', async () => {
+    const { store, dataDir } = await openTestStore(tempDir());
+    try {
+      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
+      const intake = await JournaledIntake.open(store, writer, path.join(dataDir, 'wal-limit'), { maxPendingRows: 30 });
+      let release: () => void = () => {};
+      const held = writer.exclusive(() => new Promise<void>((r) => (release = r)));
+      await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 20 }, (_, i) => row(200 + i))));
+      await assert.rejects(ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 20 }, (_, i) => row(300 + i)))), (err: Error) => err instanceof IngestBusyError);
+      release();
+      await held;
+      await intake.drain();
+      assert.equal(await count(store, 'wf-replay'), 20);
+    } finally {
+      await store.close();
+    }
+  });
+});
