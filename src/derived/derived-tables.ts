@@ -15,6 +15,7 @@ import type { EventRow } from '../ingest/validate.js';
 import { compactFacts } from './compaction.js';
 import type { Freshness } from './freshness.js';
 import { rebuildFromEvents } from './rebuild-from-events.js';
+import { coalesce, executionSpans, TouchLog } from './touched-ranges.js';
 import type { RetentionHorizons } from '../store/retention.js';
 
 interface Pending {
@@ -31,7 +32,16 @@ interface Pending {
    * start that moves one) and retained history change them. Batches of other events skip that write.
    */
   fallback: boolean;
+  /**
+   * The generations (as `generation()` numbers them) of the stored batches this work writes the facts of, and
+   * the hours (epoch ms) of their events; null when too many to list (a backfill): those generations then stay
+   * unknown, touching everything (see TouchLog).
+   */
+  batches?: { gens: number[]; hours: Set<number> | null };
 }
+
+/** Beyond this many distinct event hours in the work of one workflow, its batches count as touching everything. */
+const MAX_HOURS = 5000;
 
 type Scope = { account: string; workflow: string };
 
@@ -41,14 +51,22 @@ const MAX_LISTED = 20_000;
 const GATHER_MS = 1000;
 
 const key = (account: string, workflow: string) => `${account}\u0000${workflow}`;
+const hourOf = (t: number) => Math.floor(t / 3_600_000) * 3_600_000;
 const earlier = (a: Date | null, b: Date | null) => (a === null || b === null ? null : a < b ? a : b);
 
 function merge(a: Pending, b: Pending): Pending {
   const seq = Math.max(a.seq, b.seq);
   const since = earlier(a.since, b.since);
   const fallback = a.fallback || b.fallback;
-  if (a.ids && b.ids && a.ids.size + b.ids.size <= MAX_LISTED) return { ...a, ids: new Set([...a.ids, ...b.ids]), since, seq, fallback };
-  return { ...a, ids: null, since, seq, fallback };
+  const batches = mergeBatches(a.batches, b.batches);
+  if (a.ids && b.ids && a.ids.size + b.ids.size <= MAX_LISTED) return { ...a, ids: new Set([...a.ids, ...b.ids]), since, seq, fallback, batches };
+  return { ...a, ids: null, since, seq, fallback, batches };
+}
+
+function mergeBatches(a: Pending['batches'], b: Pending['batches']): Pending['batches'] {
+  if (!a || !b) return a ?? b;
+  const hours = a.hours && b.hours && a.hours.size + b.hours.size <= MAX_HOURS ? new Set([...a.hours, ...b.hours]) : null;
+  return { gens: [...a.gens, ...b.gens], hours };
 }
 
 export class DerivedTables implements Freshness {
@@ -72,6 +90,10 @@ export class DerivedTables implements Freshness {
   private compactedAt = new Map<string, number>();
   /** Journal entries of stored batches whose facts are not all written: workflow key → generation. */
   private awaiting = new Map<string, Map<string, number>>();
+  /** Bumped by a rebuild of everything: changes every workflow's generation, those this instance never saw included. */
+  private epoch = 0;
+  /** The time ranges each generation of a workflow changed, where known (answers about closed periods outlive the others). */
+  private touches = new TouchLog();
 
   constructor(
     private readonly store: Store,
@@ -118,11 +140,14 @@ export class DerivedTables implements Freshness {
       const t = new Date(isoUtc(String(r.received_at))!);
       const p = work.get(k);
       const fallback = String(r.type).startsWith('step.') || Number(r.retain) === 1;
-      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t, fallback });
+      const at = Date.parse(isoUtc(String(r.ts)) ?? '');
+      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t, fallback, batches: { gens: [], hours: Number.isFinite(at) ? new Set([hourOf(at)]) : null } });
       else {
         p.fallback ||= fallback;
         if (p.since && t < p.since) p.since = t;
         p.ids?.add(String(r.execution_id));
+        const hours = p.batches!.hours;
+        if (hours && (hours.add(hourOf(at)), hours.size > MAX_HOURS || !Number.isFinite(at))) p.batches!.hours = null;
       }
     }
     for (const p of work.values()) if (p.ids && p.ids.size > MAX_LISTED) p.ids = null;
@@ -142,7 +167,9 @@ export class DerivedTables implements Freshness {
       const k = key(p.account, p.workflow);
       const seq = this.bump(k);
       awaited.set(k, seq);
-      this.enqueue(k, { ...p, seq });
+      // the generation this batch ends up as: its changes become known once its facts are written (runOnce)
+      const batches = p.batches ? { gens: [this.generation(p.account, p.workflow)], hours: p.batches.hours } : undefined;
+      this.enqueue(k, { ...p, seq, batches });
     }
     if (!journalEntry) return;
     if (awaited.size === 0) this.journal?.end(journalEntry);
@@ -166,7 +193,17 @@ export class DerivedTables implements Freshness {
    */
   generation(account: string, workflow: string): number {
     const k = key(account, workflow);
-    return (this.generations.get(k) ?? 0) + (this.outsideChanges.get(k) ?? 0);
+    return (this.generations.get(k) ?? 0) + (this.outsideChanges.get(k) ?? 0) + this.epoch;
+  }
+
+  /**
+   * Whether every change of the workflow after generation `since` up to now is a stored batch whose facts are
+   * written and which touched nothing in [from, to) (see touched-ranges.ts). Rebuilds, privacy deletes, catalog
+   * changes, other instances' changes, catch-ups and batches whose facts are not written yet count as touching
+   * everything.
+   */
+  unchangedSince(account: string, workflow: string, since: number, from: Date, to: Date): boolean {
+    return this.touches.unchanged(key(account, workflow), since, this.generation(account, workflow), from.getTime(), to.getTime());
   }
 
   /**
@@ -270,6 +307,7 @@ export class DerivedTables implements Freshness {
     } finally {
       this.rebuilding.delete(k);
       for (const w of scope ? [k] : [...this.generations.keys()]) this.bump(w);
+      if (!scope) this.epoch++;
     }
     if (scope) this.updated(scope.account, scope.workflow);
   }
@@ -391,6 +429,7 @@ export class DerivedTables implements Freshness {
     if (listed.length > 0) {
       try {
         await writeListedFacts(this.store, listed.map(([, p]) => ({ account: p.account, workflow: p.workflow, ids: [...p.ids!], fallback: p.fallback })));
+        await this.recordTouches(listed.map(([, p]) => p));
         for (const [k, p] of listed) this.wrote(k, p);
       } catch (err) {
         for (const [k, p] of listed) this.failed(k, p, err);
@@ -403,6 +442,28 @@ export class DerivedTables implements Freshness {
       } catch (err) {
         this.failed(k, p, err);
       }
+    }
+  }
+
+  /**
+   * The time ranges the batches of `written` (facts just written) touched, recorded by generation before readers
+   * hear they are written. One statement (execution_state by its key); when it fails, those generations stay
+   * unknown (touching everything) and nothing else changes.
+   */
+  private async recordTouches(written: Pending[]): Promise<void> {
+    const known = written.filter((p) => p.batches && p.batches.hours && p.batches.gens.length > 0);
+    if (known.length === 0) return;
+    let spans;
+    try {
+      spans = await executionSpans(this.store, known.flatMap((p) => [...p.ids!].map((id) => [p.account, p.workflow, id] as const)));
+    } catch (err) {
+      this.log('could not read the time spans of the executions written; their answers are recomputed', err);
+      return;
+    }
+    for (const p of known) {
+      const k = key(p.account, p.workflow);
+      const ranges = coalesce(p.batches!.hours!, spans.get(k) ?? []);
+      for (const gen of p.batches!.gens) this.touches.record(k, gen, ranges);
     }
   }
 

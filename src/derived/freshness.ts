@@ -9,6 +9,13 @@ export interface Freshness {
   settled(account: string, workflow: string): Promise<void>;
   /** Changes whenever events of the workflow are stored or rebuilt, or its catalog changes. */
   generation(account: string, workflow: string): number;
+  /**
+   * Whether every change of the workflow after generation `since` is known to have touched nothing in
+   * [from, to) (DerivedTables: stored batches whose facts are written; anything else counts as touching all).
+   * Lets answers about a closed period outlive the generations that did not change it. Optional: without it,
+   * every change invalidates every answer.
+   */
+  unchangedSince?(account: string, workflow: string, since: number, from: Date, to: Date): boolean;
   /** Calls `listener` whenever a workflow's derived tables reflect newly stored events (or a rebuild). */
   onUpdated(listener: (account: string, workflow: string) => void): void;
 }

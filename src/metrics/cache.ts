@@ -4,27 +4,60 @@
  * current, so a figure is never served after an event that could change it was stored. Identical
  * requests in flight share one computation (the embedded engine runs parameterized queries one at
  * a time, so not repeating work is what lets 50 dashboards load at once).
+ *
+ * An answer about a closed period (one that ended before it was computed) may also be kept across
+ * generations: it carries `Keep.stamp`, the generations of its workflows read before the data it was computed
+ * from was waited for, and is served under a newer generation while `Keep.holds(stamp)` says nothing since then
+ * touched its period (MetricsQueryService, Freshness.unchangedSince); it is then re-stamped.
  */
+export interface Keep {
+  /** The workflows' generations, read before waiting for the data the answer is computed from. */
+  stamp: readonly number[];
+  /** Whether an answer computed under `stamp` (of the same workflows) is still exact. */
+  holds: (stamp: readonly number[]) => boolean;
+}
+
+interface Entry {
+  generation: number;
+  value: Promise<unknown>;
+  stamp?: readonly number[];
+}
+
 export class ResultCache {
-  private entries = new Map<string, { generation: number; value: Promise<unknown> }>();
+  private entries = new Map<string, Entry>();
+  /** Answers served under a newer generation than they were computed under (closed periods). */
+  kept = 0;
 
   constructor(private readonly maxEntries = 2000) {}
 
-  get<T>(key: string, generation: number, compute: () => Promise<T>): Promise<T> {
+  /** The value kept for `key`, if it is still exact at `generation` (or, with `keep`, holds since its stamp). */
+  peek<T>(key: string, generation: number, keep?: Keep): Promise<T> | undefined {
     const hit = this.entries.get(key);
-    if (hit && hit.generation === generation) {
-      // refresh its place in the LRU order
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.value as Promise<T>;
+    if (!hit) return undefined;
+    if (hit.generation !== generation) {
+      if (!keep || !hit.stamp || !keep.holds(hit.stamp)) return undefined;
+      this.kept++;
+      hit.generation = generation;
+      hit.stamp = keep.stamp;
     }
-    const value = compute();
-    this.entries.set(key, { generation, value });
+    // refresh its place in the LRU order
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit.value as Promise<T>;
+  }
+
+  /** Keeps `value` for `key` at `generation` (and, with `keep`, past it while it holds); forgotten if it fails. */
+  put<T>(key: string, generation: number, value: Promise<T>, keep?: Keep): Promise<T> {
+    this.entries.set(key, { generation, value, ...(keep ? { stamp: keep.stamp } : {}) });
     value.catch(() => {
       if (this.entries.get(key)?.value === value) this.entries.delete(key);
     });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return value;
+  }
+
+  get<T>(key: string, generation: number, compute: () => Promise<T>, keep?: Keep): Promise<T> {
+    return this.peek<T>(key, generation, keep) ?? this.put(key, generation, compute(), keep);
   }
 
   get size(): number {

@@ -14,6 +14,13 @@ import { periodProgress } from './period-progress.js';
 import { filtersOut, type Scope } from './scope.js';
 import { summariesWithTrends, summaryChanges } from './summary.js';
 
+/**
+ * How a caller keeps each period's part of a panel on its own (the query service: a closed period's part — the
+ * previous period of a compare — outlives the events that do not touch it). Answers `periods`, computing only
+ * those it does not keep, with `compute` (which answers a list of periods, in order).
+ */
+export type PeriodParts = <T>(panel: string, periods: Period[], compute: (missing: Period[]) => Promise<T[]>) => Promise<T[]>;
+
 export const PeriodOut = (p: Period): PeriodBody => ({ start_date: p.startDate, end_date: p.endDate, timezone: p.timezone, granularity: p.granularity });
 
 /**
@@ -22,9 +29,10 @@ export const PeriodOut = (p: Period): PeriodBody => ({ start_date: p.startDate, 
  * `each` makes one from a single-period panel. Properties come in the order of the contract's schemas
  * (the serializer writes them in that order).
  */
-async function withComparison<T extends object, M extends object>(scope: Scope, period: Period, compare: boolean, compute: (periods: Period[]) => Promise<T[]>, more: (now: T, before: T) => M) {
+async function withComparison<T extends object, M extends object>(scope: Scope, period: Period, compare: boolean, compute: (periods: Period[]) => Promise<T[]>, more: (now: T, before: T) => M, parts?: { panel: string; of: PeriodParts }) {
   const before = previousPeriod(period);
-  const [current, previous] = await compute(compare ? [period, before] : [period]);
+  const periods = compare ? [period, before] : [period];
+  const [current, previous] = await (parts ? parts.of(parts.panel, periods, compute) : compute(periods));
   return {
     workflow_id: scope.workflow,
     period: PeriodOut(period),
@@ -40,9 +48,12 @@ const each = <T>(one: (p: Period) => Promise<T>) => async (periods: Period[]) =>
   return out;
 };
 
-/** The summary with trends; its periods say how far they have run at `now` (withPeriodProgress). */
-export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean, now = new Date()): Promise<SummaryResponse> {
-  const body: SummaryResponse = await withComparison(scope, period, compare, (periods) => summariesWithTrends(store, scope, periods), (current, before) => ({ change_percent: summaryChanges(current.summary, before.summary) }));
+/**
+ * The summary with trends; its periods say how far they have run at `now` (withPeriodProgress). `parts`: how the
+ * caller keeps each period's summary and trends (the periods it does not keep are counted in one query).
+ */
+export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean, now = new Date(), parts?: PeriodParts): Promise<SummaryResponse> {
+  const body: SummaryResponse = await withComparison(scope, period, compare, (periods) => summariesWithTrends(store, scope, periods), (current, before) => ({ change_percent: summaryChanges(current.summary, before.summary) }), parts && { panel: 'summary', of: parts });
   // while the period runs, its enrollments so far against the previous period's up to the same point (like with like)
   if (body.comparison && !periodProgress(period, now).complete) {
     const before = previousPeriod(period);
@@ -67,13 +78,13 @@ export function withPeriodProgress(body: SummaryResponse, period: Period, now = 
  * `inputs`: what the caller has already (cached): the scope's workflow version, and a period's cohort totals.
  * Each period reads what is not given.
  */
-export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, inputs: { catalog?: Promise<WorkflowVersion | null>; totals?: (p: Period) => Promise<CohortTotals> | undefined } = {}): Promise<FunnelResponse> {
+export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, inputs: { catalog?: Promise<WorkflowVersion | null>; totals?: (p: Period) => Promise<CohortTotals> | undefined; parts?: PeriodParts } = {}): Promise<FunnelResponse> {
   const one = (p: Period) => funnel(store, scope, p, { catalog: inputs.catalog, totals: inputs.totals?.(p) });
-  return withComparison(scope, period, compare, each(one), () => ({}));
+  return withComparison(scope, period, compare, each(one), () => ({}), inputs.parts && { panel: 'funnel', of: inputs.parts });
 }
 
-export async function actionsBody(store: Store, scope: Scope, period: Period, compare: boolean, catalog?: Promise<WorkflowVersion | null>): Promise<ActionsResponse> {
-  return withComparison(scope, period, compare, each((p) => actions(store, scope, p, { catalog })), () => ({}));
+export async function actionsBody(store: Store, scope: Scope, period: Period, compare: boolean, catalog?: Promise<WorkflowVersion | null>, parts?: PeriodParts): Promise<ActionsResponse> {
+  return withComparison(scope, period, compare, each((p) => actions(store, scope, p, { catalog })), () => ({}), parts && { panel: 'actions', of: parts });
 }
 
 

@@ -15,7 +15,7 @@ import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js'
 import { checkReadable, readableWorkflows } from '../catalog/readable.js';
 import type { Freshness } from '../derived/freshness.js';
 import type { Store } from '../store/store.js';
-import { ResultCache } from './cache.js';
+import { ResultCache, type Keep } from './cache.js';
 import { cohortsAnswer, type CohortRequest } from './cohorts.js';
 import { segmentsAnswer, type SegmentRequest } from './segments.js';
 import type { SegmentsResponse } from '../contract/segments.js';
@@ -26,8 +26,8 @@ import { localDate } from '../time/calendar.js';
 import type { CohortsResponse } from '../contract/cohorts.js';
 import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
 import { workflowsOverview } from './overview.js';
-import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress } from './panels.js';
-import { buckets, type Period } from './period.js';
+import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress, type PeriodParts } from './panels.js';
+import { buckets, previousPeriod, type Period } from './period.js';
 import type { Filters, Scope, Target } from './scope.js';
 import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
 import { COMPARABLE, metric, type ComparableMetric } from './definitions.js';
@@ -91,6 +91,58 @@ export class MetricsQueryService {
     return t.workflows.reduce((sum, w) => sum + this.freshness.generation(t.account, w), 0);
   }
 
+  /** Each workflow's generation, read before waiting for the data (see Keep.stamp). */
+  private stampOf(t: Target): number[] {
+    return t.workflows.map((w) => this.freshness.generation(t.account, w));
+  }
+
+  /**
+   * How an answer about the instants [from, to) of a target is kept past its generation: only when the range is
+   * closed (ended by `now`, so only late events can change it) and inside the raw retention window (nothing of
+   * it expires). It then holds while every change of its workflows since `stamp` touched nothing of the range.
+   * Only for answers whose every figure is placed at an instant of an execution's events in the range, or is
+   * about executions enrolled in it (see src/derived/touched-ranges.ts).
+   */
+  private keepFor(t: Target, stamp: readonly number[], from: Date, to: Date, now = Date.now()): Keep | undefined {
+    const unchanged = this.freshness.unchangedSince?.bind(this.freshness);
+    if (!unchanged || to.getTime() > now) return undefined;
+    const raw = this.horizons().raw;
+    if (raw && from < raw) return undefined;
+    return { stamp, holds: (old) => old.length === t.workflows.length && t.workflows.every((w, i) => unchanged(t.account, w, old[i]!, from, to)) };
+  }
+
+  /** Answers the periods of a panel each on its own (see PeriodParts), those closed kept past their generation. */
+  private periodParts(scope: Scope, stamp: readonly number[], generation: number): PeriodParts {
+    const { account, workflow, ...filters } = scope;
+    const target: Target = { account, workflows: [workflow], ...filters };
+    return async <T>(panel: string, periods: Period[], compute: (missing: Period[]) => Promise<T[]>) => {
+      const now = Date.now();
+      const keyOf = (p: Period) => JSON.stringify([`${panel}.period`, scope, p.from.getTime(), p.to.getTime(), p.timezone, p.granularity]);
+      const keeps = periods.map((p) => this.keepFor(target, stamp, p.from, p.to, now));
+      const found = periods.map((p, i) => this.cache.peek<T>(keyOf(p), generation, keeps[i]));
+      const missing = periods.filter((_, i) => !found[i]);
+      if (missing.length > 0) {
+        const computed = compute(missing);
+        missing.forEach((p, j) => {
+          const i = periods.indexOf(p);
+          found[i] = this.cache.put(keyOf(p), generation, computed.then((all) => all[j]!), keeps[i]);
+        });
+      }
+      return Promise.all(found as Promise<T>[]);
+    };
+  }
+
+  /** A settled target's answer about the instants [from, to), kept past its generation while closed and untouched (keepFor). */
+  private answerKept<T>(name: string, t: Target, range: { from: Date; to: Date }, key: unknown, compute: () => Promise<T>): Promise<T> {
+    const stamp = this.stampOf(t);
+    return this.settled(t).then(() => this.cache.get(JSON.stringify([name, t, key]), this.generation(t), compute, this.keepFor(t, stamp, range.from, range.to)));
+  }
+
+  /** Answers served under a newer generation than they were computed under (closed periods untouched since). */
+  get keptAnswers(): number {
+    return this.cache.kept;
+  }
+
   /** An answer about a target and period, kept until one of its workflows receives events. */
   cached<T>(name: string, t: Target, period: Period, extra: unknown, compute: () => Promise<T>): Promise<T> {
     return this.cachedBy(name, t, [period.startDate, period.endDate, period.timezone, period.granularity, extra], compute);
@@ -143,8 +195,7 @@ export class MetricsQueryService {
    * (series.ts), once the target's derived tables are current; kept until one of its workflows receives events.
    */
   async series(t: Target, name: string, window: SeriesWindow, bucket: Bucket, perWorkflow: boolean): Promise<Map<string, SeriesPoint[]>> {
-    await this.settled(t);
-    return this.cachedBy('series', t, [name, window.from.getTime(), window.to.getTime(), bucket, perWorkflow], () => metricSeries(this.store, t, name, window, bucket, perWorkflow));
+    return this.answerKept('series', t, window, [name, window.from.getTime(), window.to.getTime(), bucket, perWorkflow], () => metricSeries(this.store, t, name, window, bucket, perWorkflow));
   }
 
   /**
@@ -154,7 +205,8 @@ export class MetricsQueryService {
   async cohorts(scope: Scope, period: Period, r: CohortRequest): Promise<CohortsResponse> {
     const { account, workflow, ...filters } = scope;
     const now = new Date();
-    return this.answer('cohorts', { account, workflows: [workflow], ...filters }, period, [r, localDate(now, period.timezone)], () =>
+    const key = [period.startDate, period.endDate, period.timezone, period.granularity, [r, localDate(now, period.timezone)]];
+    return this.answerKept('cohorts', { account, workflows: [workflow], ...filters }, period, key, () =>
       cohortsAnswer(this.store, scope, period, r, PeriodOut(period), now)).then((body) => this.withHistory(body, period, 'cohort'));
   }
 
@@ -164,7 +216,7 @@ export class MetricsQueryService {
    */
   async segments(scope: Scope, period: Period, r: SegmentRequest): Promise<SegmentsResponse> {
     const { account, workflow, ...filters } = scope;
-    return this.answer('segments', { account, workflows: [workflow], ...filters }, period, r, () =>
+    return this.answerKept('segments', { account, workflows: [workflow], ...filters }, period, [period.startDate, period.endDate, period.timezone, period.granularity, r], () =>
       segmentsAnswer(this.store, scope, period, r, PeriodOut(period))).then((body) => this.withHistory(body, period, 'cohort'));
   }
 
@@ -204,25 +256,30 @@ export class MetricsQueryService {
    * comes first counts them; a summary that failed leaves the funnel to count them itself).
    */
   async workflow(scope: Scope, period: Period, compare: boolean): Promise<WorkflowPanels> {
+    const stamp = [this.freshness.generation(scope.account, scope.workflow)];
     await this.freshness.settled(scope.account, scope.workflow);
     const generation = this.freshness.generation(scope.account, scope.workflow);
+    // each period's part kept on its own: the previous period of a compare, closed, outlives the live events
+    const parts = this.periodParts(scope, stamp, generation);
+    const { account, workflow, ...filters } = scope;
+    const whole = this.keepFor({ account, workflows: [workflow], ...filters }, stamp, compare ? previousPeriod(period).from : period.from, period.to);
     const cached = <T>(name: string, compute: () => Promise<T>) =>
-      this.cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, compare ? 'previous_period' : null]), generation, compute);
+      this.cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, compare ? 'previous_period' : null]), generation, compute, whole);
     const totals = (p: Period, compute: () => Promise<CohortTotals>) =>
       this.cache.get(JSON.stringify(['cohort', scope, p.from.getTime(), p.to.getTime()]), generation, compute);
     return {
       summary: () =>
         cached('summary', () => {
-          const body = summaryBody(this.store, scope, period, compare);
+          const body = summaryBody(this.store, scope, period, compare, new Date(), parts);
           void totals(period, async () => totalsOf((await body).summary));
           return body;
         }).then((body) => this.withHistory(withPeriodProgress(body, period), period, 'cohort')),
       funnel: () => {
         const count = (p: Period) => cohortTotals(this.store, scope, p);
         const shared = (p: Period) => totals(p, () => count(p)).catch(() => count(p));
-        return cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), totals: shared })).then((body) => this.withHistory(body, period, 'cohort'));
+        return cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), totals: shared, parts })).then((body) => this.withHistory(body, period, 'cohort'));
       },
-      actions: () => cached('actions', () => actionsBody(this.store, scope, period, compare, this.catalog(scope))).then((body) => this.withHistory(body, period, 'actions')),
+      actions: () => cached('actions', () => actionsBody(this.store, scope, period, compare, this.catalog(scope), parts)).then((body) => this.withHistory(body, period, 'actions')),
     };
   }
 }

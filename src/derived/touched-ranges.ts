@@ -1,0 +1,133 @@
+/**
+ * Which instants a stored batch can have changed the figures of, per workflow, so that answers about a closed
+ * period survive the batches that did not touch it (MetricsQueryService keeps them across generations).
+ *
+ * Every instant a figure of an execution X is placed at is the timestamp of one of X's events: its enrolment
+ * (the first execution.started: cohort figures — summary, funnel, cohorts, segments), its completion and
+ * conversion (trends), each event's own time (actions: rollups and raw events) and the times of its untimed step
+ * events (their durations from timestamps). A batch holding events of X changes X's facts row from old values to
+ * new ones, both among X's event timestamps, and adds its own events at their times. So the batch touches at
+ * most, per execution, [low, high] where
+ * - high = X's latest event time (execution_state.last_event_at, the batch's events included), and
+ * - low = the earliest of X's enrolment, completion, conversion and step start/completion times as
+ *   execution_state holds them after the batch: each is a minimum over X's events, so it is at or before both the
+ *   old and the new value of that figure (an old enrolment superseded by an earlier execution.started, an old
+ *   first completion superseded by an earlier one); a duration from timestamps changes only when an earlier
+ *   step.started came, and only for the step events at or after that start, itself at or after low;
+ * plus the hours of the batch's own events (an event dated before X's enrolment). Ranges are whole UTC hours,
+ * coalesced: a superset of what changed, never less.
+ */
+import type { Store } from '../store/store.js';
+import { stringTuples, stringTuplesValue } from '../store/params.js';
+
+/** A touched time range [from, to) in epoch ms. */
+export type Range = readonly [from: number, to: number];
+
+const HOUR = 3_600_000;
+/** Beyond this many ranges for one write, they are folded into the one range from the first to the last. */
+const MAX_RANGES = 64;
+/** Generations remembered per workflow; an answer older than that is recomputed (as before this existed). */
+const MAX_RUNS = 4096;
+
+/** The hours of `instants` (epoch ms) as coalesced ranges, with `spans` (already hour-aligned) merged in. */
+export function coalesce(hours: Iterable<number>, spans: Iterable<Range> = []): Range[] {
+  const all: [number, number][] = [];
+  for (const t of hours) {
+    const h = Math.floor(t / HOUR) * HOUR;
+    all.push([h, h + HOUR]);
+  }
+  for (const [a, b] of spans) all.push([a, b]);
+  all.sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else out.push([r[0], r[1]]);
+  }
+  if (out.length > MAX_RANGES) return [[out[0]![0], out[out.length - 1]![1]]];
+  return out;
+}
+
+/** Executions named by (account, workflow, execution id) in the parameter {keys:String}. */
+const NAMED = `(account_id, workflow_id, execution_id) IN ${stringTuples('keys', 3)}`;
+const MS = (c: string) => `toUnixTimestamp64Milli(${c})`;
+const EARLIEST = (c: string) => `if(isNull(${c}), high, ${MS(`assumeNotNull(${c})`)})`;
+const EARLIEST_OF_MAP = (c: string) => `if(empty(${c}.2), high, arrayMin(${c}.2))`;
+
+// Per workflow, the hour spans [low, high] of the listed executions (see the top of this file), as whole hours.
+const SPANS_SQL = `
+SELECT account_id, workflow_id, lo * ${HOUR} AS lo_ms, (hi + 1) * ${HOUR} AS hi_ms
+FROM (
+    SELECT account_id, workflow_id, ${MS('max(last_event_at)')} AS high,
+           least(high, ${EARLIEST('min(enrolled_at)')}, ${EARLIEST('min(completed_at)')}, ${EARLIEST('min(first_goal_at)')},
+                 ${EARLIEST_OF_MAP('minMap(step_started_ms)')}, ${EARLIEST_OF_MAP('minMap(step_completed_ms)')}) AS low,
+           intDiv(low, ${HOUR}) AS lo, intDiv(high, ${HOUR}) AS hi
+    FROM execution_state
+    WHERE ${NAMED}
+    GROUP BY account_id, workflow_id, execution_id)
+GROUP BY account_id, workflow_id, lo, hi`;
+
+/** The executions' spans per workflow key (`${account}\u0000${workflow}`), hour-aligned. One statement. */
+export async function executionSpans(store: Store, keys: readonly (readonly [string, string, string])[]): Promise<Map<string, Range[]>> {
+  const out = new Map<string, Range[]>();
+  if (keys.length === 0) return out;
+  const rows = await store.query<{ account_id: string; workflow_id: string; lo_ms: number; hi_ms: number }>(SPANS_SQL, { keys: stringTuplesValue(keys.map((k) => [...k])) });
+  for (const r of rows) {
+    const k = `${r.account_id}\u0000${r.workflow_id}`;
+    const list = out.get(k) ?? [];
+    list.push([Number(r.lo_ms), Number(r.hi_ms)]);
+    out.set(k, list);
+  }
+  return out;
+}
+
+/** Generations lo..hi of a workflow, each of which touched only `ranges`. */
+interface Run {
+  lo: number;
+  hi: number;
+  ranges: readonly Range[];
+}
+
+/**
+ * Per workflow, the generations whose changes are known precisely (a stored batch whose facts are written and
+ * whose touched ranges are known). Every other generation — a rebuild, a privacy delete, a catalog change,
+ * another instance's change, a catch-up or a write of executions received since a time, a batch whose facts are
+ * not written yet — is a gap, which counts as touching everything.
+ */
+export class TouchLog {
+  private runs = new Map<string, Run[]>();
+
+  /** Generation `gen` of workflow `k` changed only `ranges`. */
+  record(k: string, gen: number, ranges: readonly Range[]): void {
+    const runs = this.runs.get(k) ?? [];
+    const last = runs[runs.length - 1];
+    if (last && last.hi + 1 === gen && last.ranges === ranges) last.hi = gen;
+    else if (!last || last.hi < gen) runs.push({ lo: gen, hi: gen, ranges });
+    else if (!runs.some((r) => r.lo <= gen && gen <= r.hi)) {
+      // resolved out of order (a retried write): keep the runs sorted
+      const i = runs.findIndex((r) => r.lo > gen);
+      if (i === -1) runs.push({ lo: gen, hi: gen, ranges });
+      else runs.splice(i, 0, { lo: gen, hi: gen, ranges });
+    }
+    if (runs.length > MAX_RUNS) runs.splice(0, runs.length - MAX_RUNS);
+    this.runs.set(k, runs);
+  }
+
+  /** Whether every generation of `k` after `since` up to `now` is known and touched nothing of [from, to) (epoch ms). */
+  unchanged(k: string, since: number, now: number, from: number, to: number): boolean {
+    if (since === now) return true;
+    if (since > now) return false;
+    const runs = this.runs.get(k);
+    if (!runs) return false;
+    // walk back from `now` to `since + 1`: each generation must be in a run, contiguously
+    let want = now;
+    for (let i = runs.length - 1; i >= 0 && want > since; i--) {
+      const r = runs[i]!;
+      if (r.lo > want) continue;
+      if (r.hi < want) return false; // a gap
+      if (r.ranges.some(([a, b]) => a < to && from < b)) return false;
+      want = r.lo - 1;
+    }
+    return want <= since;
+  }
+}
