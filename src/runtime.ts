@@ -28,6 +28,7 @@ import { IngestBuffer } from './ingest/buffer.js';
 import type { EventIntake } from './ingest/intake.js';
 import { JournaledIntake } from './ingest/journaled-intake.js';
 import { WriteAheadLog } from './ingest/write-ahead-log.js';
+import { StoredIdIndex } from './ingest/stored-ids.js';
 import { RepairJournal } from './ingest/repair-journal.js';
 import { prewarmBlockCache, prewarmMarks } from './store/prewarm.js';
 import { DerivedTables } from './derived/derived-tables.js';
@@ -60,10 +61,13 @@ export interface Runtime {
 export async function startRuntime(config: Config): Promise<Runtime> {
   const ops = new OpsMetrics();
   const opened = openStore(config);
-  const store = limitedStore(
+  // the event ids stored, known in the process (embedded only: this process is the only writer of its directory)
+  const storedIds = opened.kind === 'embedded' ? new StoredIdIndex() : undefined;
+  const limited = limitedStore(
     timedStore(opened.kind === 'embedded' ? readFirstStore(opened) : opened, (kind, seconds) => ops.queryDuration.observe({ kind }, seconds)),
     config.queryLimits,
   );
+  const store = storedIds ? storedIds.observe(limited) : limited;
   await migrate(store);
   useEngineTimezones(await engineTimezones(store));
   await applyRetention(store, config.retention);
@@ -75,6 +79,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const journaled = config.ingestAck === 'journal';
   const engineWriter = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,
+    ...(storedIds ? { mayBeStored: (account: string, id: string) => storedIds.mayHold(account, id) } : {}),
     // acknowledged at the journal: the intake bounds the backlog, and the writer must take every acknowledged row
     ...(journaled ? {} : { maxPendingRows: config.ingestMaxPending }),
     flushIntervalMs: config.ingestFlushIntervalMs,
@@ -83,7 +88,11 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     journal,
     horizons,
   });
-  const intake = journaled ? await JournaledIntake.open(store, engineWriter, WriteAheadLog.dirOf(config.dataDir), { maxPendingRows: config.ingestMaxPending, log }) : undefined;
+  const intake = journaled ? await JournaledIntake.open(store, engineWriter, WriteAheadLog.dirOf(config.dataDir), {
+        maxPendingRows: config.ingestMaxPending,
+        log,
+        ...(storedIds ? { mayBeStored: (account: string, id: string) => storedIds.mayHold(account, id) } : {}),
+      }) : undefined;
   const buffer: EventIntake = intake ?? engineWriter;
   derived.waitForAcknowledged((account) => buffer.ingested(account));
   const jobs = new JobRunner(store, log);
@@ -141,6 +150,15 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   await derived.catchUp();
   // after the repair: a batch the crash cut short is repaired before the log's rows are looked up in the store
   intake?.recover();
+  // in the background: until it is loaded, every id is looked up in the store as before
+  let loadingIds: Promise<void> = Promise.resolve();
+  if (storedIds) {
+    const t = performance.now();
+    loadingIds = storedIds.load(store).then(
+      () => logger?.debug({ ids: storedIds.size, ms: Math.round(performance.now() - t) }, 'event-id index loaded'),
+      (err) => logger?.warn({ err }, 'the event-id index could not be loaded: every id is looked up in the store'),
+    );
+  }
   let closing: Promise<void> | undefined;
   // in the background, behind any read (read-first lanes): the first dashboards need not wait for it
   // its lines at debug: the logger writes asynchronously, and at info they could land after the start banner
@@ -175,6 +193,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         redis?.disconnect();
         await derived.idle().catch((err) => app.log.error({ err }, 'execution facts left behind; they are rewritten at the next start'));
         await prewarming;
+        storedIds?.stop();
+        await loadingIds;
         app.log.info({ ms: Math.round(performance.now() - t) }, 'queued events written');
         await store.close();
         app.log.info({ ms: Math.round(performance.now() - t) }, 'store closed');

@@ -39,6 +39,8 @@ export interface IngestBufferOptions {
   journal?: RepairJournal;
   /** Where the retention windows begin now (none: everything is kept, nothing is backfill). */
   horizons?: () => RetentionHorizons;
+  /** Rules out ids the store cannot hold, so that only the others are looked up (StoredIdIndex.mayHold). */
+  mayBeStored?: (account: string, id: string) => boolean;
 }
 
 /** Whether a stored row is backfill: older than the raw window and not retained (its detail expires as it lands). */
@@ -169,7 +171,7 @@ export class IngestBuffer implements EventIntake {
     try {
       // The lookup only reads, so one retry is safe. Rows the journal's admission checked need none.
       const unchecked = batch.flatMap((p) => (p.checked ? [] : p.rows));
-      const found = unchecked.length > 0 ? await this.withRetry(() => findDuplicates(this.store, unchecked)) : [];
+      const found = unchecked.length > 0 ? await this.withRetry(() => findDuplicates(this.store, unchecked, this.options.mayBeStored)) : [];
       let u = 0;
       const dup = batch.flatMap((p) => (p.checked ? p.rows.map(() => false) : p.rows.map(() => found[u++]!)));
       const { raw } = this.horizons();

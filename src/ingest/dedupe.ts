@@ -22,21 +22,29 @@ export async function storedEventIds(store: Store, accountId: string, ids: strin
      )`,
     { account: accountId, ids: stringListValue(ids) },
     // scattered probes of a large table, rarely of the same blocks twice: kept in the block cache they would only
-    // push out the blocks the dashboards read again
-    { blockCache: false },
+    // push out the blocks the dashboards read again. On the side connection: the insert of the batch before, which
+    // can take a second, does not hold it up (a sender's answer waits for this lookup).
+    { blockCache: false, sideConnection: true },
   );
   return new Set(rows.map((r) => r.id));
 }
 
 /**
- * Splits rows into the ones to store and a per-row duplicate flag. `rows` are in arrival order.
+ * Splits rows into the ones to store and a per-row duplicate flag. `rows` are in arrival order. Only the ids
+ * `mayBeStored` does not rule out are looked up in the store (StoredIdIndex.mayHold; none at all when it rules out
+ * every one).
  */
-export async function findDuplicates(store: Store, rows: readonly EventRow[]): Promise<boolean[]> {
+export async function findDuplicates(
+  store: Store,
+  rows: readonly EventRow[],
+  mayBeStored: (account: string, id: string) => boolean = () => true,
+): Promise<boolean[]> {
   const byAccount = new Map<string, Set<string>>();
   for (const r of rows) {
     const id = r.event_id as string;
     if (!id) continue;
     const account = r.account_id as string;
+    if (!mayBeStored(account, id)) continue;
     let set = byAccount.get(account);
     if (!set) byAccount.set(account, (set = new Set()));
     set.add(id);

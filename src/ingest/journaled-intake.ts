@@ -7,7 +7,8 @@
  * - Admission runs one group at a time: every request that arrived while the previous group was admitted is
  *   checked and appended together, with one fdatasync (group commit).
  * - Deduplication stays exact: an id acknowledged and not yet written is found in `pendingIds`; once it is written
- *   the store's index finds it. An id leaves `pendingIds` only between two admissions, never while one is asking
+ *   the store's index finds it (asked only about the ids StoredIdIndex does not rule out: usually none, so an
+ *   admission rarely waits for the engine at all). An id leaves `pendingIds` only between two admissions, never while one is asking
  *   the store, so no re-send can slip between the two.
  * - Readers stay consistent: `ingested(account)` resolves once every event of the account acknowledged before the
  *   call is in the store, and DerivedTables.settled waits for it, so a figure asked after an acknowledgement counts
@@ -32,6 +33,8 @@ interface Admission {
 export interface JournaledIntakeOptions {
   /** Beyond this many events acknowledged and not yet written (or waiting), new submissions get 503. */
   maxPendingRows: number;
+  /** Rules out ids the store cannot hold, so that only the others are looked up (StoredIdIndex.mayHold). */
+  mayBeStored?: (account: string, id: string) => boolean;
   /** A group admitted at once holds at most this many events. */
   maxGroupRows?: number;
   retryMs?: number;
@@ -216,9 +219,10 @@ export class JournaledIntake implements EventIntake {
       });
       const rest = all.filter((_, i) => !dup[i]);
       // the store and the group itself; the lookup only reads, so one retry is safe
-      const found = await findDuplicates(this.store, rest).catch(async () => {
+      const mayBeStored = this.options.mayBeStored;
+      const found = await findDuplicates(this.store, rest, mayBeStored).catch(async () => {
         await new Promise((r) => setTimeout(r, 100));
-        return findDuplicates(this.store, rest);
+        return findDuplicates(this.store, rest, mayBeStored);
       });
       let k = 0;
       for (let i = 0; i < all.length; i++) if (!dup[i]) dup[i] = found[k++]!;

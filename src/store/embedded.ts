@@ -67,6 +67,9 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryH
   }
   fs.writeFileSync(pidFile, String(process.pid));
   const inFlight = new Set<Promise<unknown>>();
+  /** The side connection (QueryOptions.sideConnection), opened at its first use: it runs beside an insert on the main one. */
+  let side: EngineSession | undefined;
+  const sideSession = () => (side ??= new Session(dataDir, { connectionArgs: sessionArgs }));
   let closed = false;
 
   function track<T>(p: Promise<T>): Promise<T> {
@@ -111,9 +114,9 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryH
    * carries another's rows (the store test checks it). Runs before the failed query's promise settles, so no
    * other statement can come between (the read-first lanes start the next one only then).
    */
-  async function discardPartialOutput(): Promise<void> {
+  async function discardPartialOutput(on: EngineSession): Promise<void> {
     try {
-      await session.queryAsync('SELECT 1', { format: 'JSONEachRow' });
+      await on.queryAsync('SELECT 1', { format: 'JSONEachRow' });
     } catch {
       /* the session is gone: the next statement will say so */
     }
@@ -125,8 +128,9 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryH
     async query<T>(sql: string, params: Params = {}, options: QueryOptions = {}): Promise<T[]> {
       // on a line of its own: a statement may end in a comment
       const text = `${sql}\n${settingsClause(querySettings(options))}`;
+      const on = options.sideConnection ? sideSession() : session;
       try {
-        const result = await track(session.queryBindAsync(text, toEngineParams(params), { format: 'JSONEachRow' }));
+        const result = await track(on.queryBindAsync(text, toEngineParams(params), { format: 'JSONEachRow' }));
         const body = result.text();
         if (body.length === 0) return [];
         return body
@@ -134,7 +138,7 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryH
           .filter((line) => line.length > 0)
           .map((line) => JSON.parse(line) as T);
       } catch (err) {
-        await discardPartialOutput();
+        await discardPartialOutput(on);
         throw wrapError(err);
       }
     },
@@ -173,6 +177,7 @@ export function openEmbeddedStore(dataDir: string, blockCacheMb: number, memoryH
       closed = true;
       await Promise.allSettled([...inFlight]);
       session.close();
+      side?.close();
       fs.rmSync(pidFile, { force: true });
     },
   };

@@ -5,7 +5,8 @@
  * first, then derived-table writes (any other insert or command), then raw event inserts. A read waits
  * for at most the statement already running, and the derived tables a read may wait for
  * (DerivedTables.settled) keep up with ingestion, which is the one to slow down (its senders simply get
- * their answer later). Streams are passed through (they hold the engine while the caller reads them).
+ * their answer later). Streams are passed through (they hold the engine while the caller reads them), and so are
+ * reads on the side connection (QueryOptions.sideConnection: the deduplication lookup).
  * For a ClickHouse server, which runs statements in parallel, the wrapper is not used.
  */
 import type { Store } from './store.js';
@@ -43,7 +44,7 @@ export function readFirstStore(store: Store): Store {
   return {
     kind: store.kind,
     ...(store.cluster ? { cluster: store.cluster } : {}),
-    query: (sql, params, options) => schedule(reads, () => store.query(sql, params, options)),
+    query: (sql, params, options) => (options?.sideConnection ? store.query(sql, params, options) : schedule(reads, () => store.query(sql, params, options))),
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
     insert: (table, rows, options) => schedule(table === 'events' ? ingest : writes, () => store.insert(table, rows, options)),

@@ -17,6 +17,12 @@ export interface QueryOptions {
   blockCache?: boolean;
   /** Engine settings for this statement only (constants, never user input). */
   settings?: Readonly<Record<string, string | number>>;
+  /**
+   * A short read that must not queue behind writes: the embedded store runs it on a connection of its own, beside
+   * whatever its main connection runs (the engine runs it alongside an insert of raw events, which can take a
+   * second; the read-first lanes pass it through). A server runs statements in parallel anyway.
+   */
+  sideConnection?: boolean;
 }
 
 /** The engine settings a query's options give. */
