@@ -4,6 +4,7 @@
  *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
  * npm run bench -- analytics --data DIR --size 10m   the panels on a kept (e.g. scaled) data set, kept in results.json as analytics_10m
  * npm run bench -- load --data DIR [--users 1000] [--seconds 60]   many dashboard users at once: panel p95, error rate, server memory
+ * npm run bench -- history [--enrollments N] [--data DIR] [--repeats N]   two-year trends and a 12×12 cohort matrix at N (default 10M) enrollments generated in the engine
  * npm run bench -- --quick   the CI check: compare at 10k enrollments, fails when a ratio is 5× worse than bench/baseline.json
  * Prints a table and writes bench/results/latest.json (and bench/results.json).
  */
@@ -24,6 +25,7 @@ import { benchRealtime } from './realtime.js';
 import { benchSdk } from './sdk.js';
 import { benchSeed } from './seed.js';
 import { benchLoad } from './load.js';
+import { benchHistory } from './history.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -116,6 +118,14 @@ if (which.includes('load')) {
   process.stderr.write(`load: ${users.toLocaleString('en-US')} dashboard users for ${Number(values.seconds ?? 60)} s…\n`);
   results.load = await benchLoad(values.data, users, Number(values.seconds ?? 60));
   console.log(results.load);
+}
+if (which.includes('history')) {
+  // two years of execution facts generated in the engine (or those of --data DIR of an earlier run), then timed over HTTP
+  const h = await benchHistory({ enrollments: Number(values.enrollments ?? 10_000_000), data: values.data, repeats: Number(values.repeats ?? 20), log: (s) => process.stderr.write(`history: ${s}\n`) });
+  results.history = h;
+  console.log(`${h.enrollments.toLocaleString('en-US')} enrollments, ${(h.dataBytes / 1e9).toFixed(2)} GB on disk, ${h.factsParts} parts${h.generationSeconds !== null ? `, generated in ${h.generationSeconds} s (${h.generationCpuSeconds} s CPU)` : ''}`);
+  console.table(h.inProcess);
+  console.table(h.http);
 }
 if (which.includes('sdk')) {
   const events = Number(values.events ?? 100_000);
