@@ -31,7 +31,7 @@ const query = (panel: string) => `/api/v1/workflows/${W}/analytics${panel}?start
 
 /**
  * The three panels of the compare, how many engine statements computed the previous period, and how many computed
- * figures of any period (the access checks of the requests aside).
+ * figures of a period of the workflow (the requests' access checks and the engine's background reads aside).
  */
 async function compare(): Promise<{ summary: any; funnel: any; actions: any; previous: number; periods: number }> {
   const store = rt.deps.store;
@@ -43,7 +43,7 @@ async function compare(): Promise<{ summary: any; funnel: any; actions: any; pre
     const values = (params ?? {}) as Record<string, unknown>;
     const about = Object.keys(values).some((k) => /^from\d*$/.test(k) && sameInstant(values[k], prev.from) && sameInstant(values[k.replace('from', 'to')], prev.to));
     if (about) previous++;
-    if (Object.keys(values).some((k) => /^from\d*$/.test(k))) periods++;
+    if (values.workflow === W && Object.keys(values).some((k) => /^from\d*$/.test(k))) periods++;
     return original.call(store, sql, params, options);
   }) as typeof store.query;
   try {

@@ -94,6 +94,9 @@ export class DerivedTables implements Freshness {
   private epoch = 0;
   /** The time ranges each generation of a workflow changed, where known (answers about closed periods outlive the others). */
   private touches = new TouchLog();
+  /** Per workflow, stored batches whose facts are written and whose touched ranges are not read yet (null: dropped, see noteTouches). */
+  private unresolved = new Map<string, { account: string; workflow: string; gens: number[]; hours: Set<number>; ids: Set<string> } | null>();
+  private resolving = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -197,13 +200,13 @@ export class DerivedTables implements Freshness {
   }
 
   /**
-   * Whether every change of the workflow after generation `since` up to now is a stored batch whose facts are
-   * written and which touched nothing in [from, to) (see touched-ranges.ts). Rebuilds, privacy deletes, catalog
-   * changes, other instances' changes, catch-ups and batches whose facts are not written yet count as touching
-   * everything.
+   * Whether every change of the workflow after generation `since` up to generation `until` is a stored batch
+   * whose facts are written and which touched nothing in [from, to) (see touched-ranges.ts). Rebuilds, privacy
+   * deletes, catalog changes, other instances' changes, catch-ups and batches whose facts are not written yet
+   * count as touching everything.
    */
-  unchangedSince(account: string, workflow: string, since: number, from: Date, to: Date): boolean {
-    return this.touches.unchanged(key(account, workflow), since, this.generation(account, workflow), from.getTime(), to.getTime());
+  unchangedSince(account: string, workflow: string, since: number, until: number, from: Date, to: Date): boolean {
+    return until <= this.generation(account, workflow) && this.touches.unchanged(key(account, workflow), since, until, from.getTime(), to.getTime());
   }
 
   /**
@@ -224,15 +227,21 @@ export class DerivedTables implements Freshness {
     this.updated(account, workflow);
   }
 
-  /** Resolves once the facts of this workflow reflect every event acknowledged before the call. */
-  async settled(account: string, workflow: string, retried = false): Promise<void> {
+  /**
+   * Resolves once the facts of this workflow reflect every event acknowledged before the call, with the
+   * generation they then reflect at least (changes after it, made while waiting, may not be reflected yet).
+   */
+  async settled(account: string, workflow: string, retried = false): Promise<number> {
     if (!retried) await this.acknowledged(account);
     const k = key(account, workflow);
     const target = this.generations.get(k) ?? 0;
+    let reached = this.generation(account, workflow);
     for (;;) {
       const rebuild = this.rebuilding.get(k) ?? this.rebuilding.get('*');
-      if (rebuild) await rebuild.catch(() => {});
-      else if ((this.written.get(k) ?? 0) >= target || this.failures.has(k)) break;
+      if (rebuild) {
+        await rebuild.catch(() => {});
+        reached = this.generation(account, workflow); // what the reader waited for includes the rebuild
+      } else if ((this.written.get(k) ?? 0) >= target || this.failures.has(k)) break;
       else if (!this.running && !this.pending.has(k)) break; // nothing left that could write it
       else {
         this.kick();
@@ -251,6 +260,7 @@ export class DerivedTables implements Freshness {
       }
       throw failure;
     }
+    return reached;
   }
 
   /** Everything queued is written (and compacted); throws the first write that failed. */
@@ -429,7 +439,7 @@ export class DerivedTables implements Freshness {
     if (listed.length > 0) {
       try {
         await writeListedFacts(this.store, listed.map(([, p]) => ({ account: p.account, workflow: p.workflow, ids: [...p.ids!], fallback: p.fallback })));
-        await this.recordTouches(listed.map(([, p]) => p));
+        this.noteTouches(listed.map(([, p]) => p));
         for (const [k, p] of listed) this.wrote(k, p);
       } catch (err) {
         for (const [k, p] of listed) this.failed(k, p, err);
@@ -446,24 +456,58 @@ export class DerivedTables implements Freshness {
   }
 
   /**
-   * The time ranges the batches of `written` (facts just written) touched, recorded by generation before readers
-   * hear they are written. One statement (execution_state by its key); when it fails, those generations stay
-   * unknown (touching everything) and nothing else changes.
+   * The batches of `written` (facts just written), whose touched ranges are read when a reader needs them
+   * (resolveChanges), not on the write path. Beyond MAX_LISTED executions or MAX_HOURS hours waiting, a
+   * workflow's are dropped: those generations stay unknown (touching everything).
    */
-  private async recordTouches(written: Pending[]): Promise<void> {
-    const known = written.filter((p) => p.batches && p.batches.hours && p.batches.gens.length > 0);
-    if (known.length === 0) return;
-    let spans;
-    try {
-      spans = await executionSpans(this.store, known.flatMap((p) => [...p.ids!].map((id) => [p.account, p.workflow, id] as const)));
-    } catch (err) {
-      this.log('could not read the time spans of the executions written; their answers are recomputed', err);
-      return;
-    }
-    for (const p of known) {
+  private noteTouches(written: Pending[]): void {
+    for (const p of written) {
+      if (!p.batches || p.batches.gens.length === 0 || !p.ids) continue;
       const k = key(p.account, p.workflow);
-      const ranges = coalesce(p.batches!.hours!, spans.get(k) ?? []);
-      for (const gen of p.batches!.gens) this.touches.record(k, gen, ranges);
+      const u = this.unresolved.get(k);
+      if (u === null) continue;
+      const hours = p.batches.hours;
+      if (!hours || (u && (u.ids.size + p.ids.size > MAX_LISTED || u.hours.size + hours.size > MAX_HOURS))) {
+        // too much to read back, or unknown hours: these generations (and those waiting) touch everything
+        if (u) this.unresolved.set(k, null);
+        continue;
+      }
+      if (!u) this.unresolved.set(k, { account: p.account, workflow: p.workflow, gens: [...p.batches.gens], hours: new Set(hours), ids: new Set(p.ids) });
+      else {
+        u.gens.push(...p.batches.gens);
+        for (const h of hours) u.hours.add(h);
+        for (const id of p.ids) u.ids.add(id);
+      }
+    }
+  }
+
+  /**
+   * Reads the time ranges the workflow's stored batches touched whose facts are written and whose ranges are not
+   * known yet (one statement: execution_state by its key, see touched-ranges.ts), so that unchangedSince knows
+   * them. Readers of closed periods call it after `settled`; when it fails, those generations stay unknown.
+   */
+  async resolveChanges(account: string, workflow: string): Promise<void> {
+    const k = key(account, workflow);
+    for (;;) {
+      const running = this.resolving.get(k);
+      if (running) {
+        await running;
+        continue;
+      }
+      const u = this.unresolved.get(k);
+      if (u === undefined) return;
+      this.unresolved.delete(k);
+      if (u === null) return; // dropped: those generations stay unknown
+      const run = executionSpans(this.store, [...u.ids].map((id) => [account, workflow, id] as const)).then(
+        (spans) => {
+          const ranges = coalesce(u.hours, spans.get(k) ?? []);
+          for (const gen of u.gens) this.touches.record(k, gen, ranges);
+        },
+        (err) => this.log('could not read the time spans of the executions written; their answers are recomputed', err),
+      ).finally(() => this.resolving.delete(k));
+      this.resolving.set(k, run);
+      await run;
+      return;
     }
   }
 

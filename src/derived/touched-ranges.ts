@@ -81,6 +81,8 @@ export async function executionSpans(store: Store, keys: readonly (readonly [str
   return out;
 }
 
+const same = (a: readonly Range[], b: readonly Range[]) => a === b || (a.length === b.length && a.every((r, i) => r[0] === b[i]![0] && r[1] === b[i]![1]));
+
 /** Generations lo..hi of a workflow, each of which touched only `ranges`. */
 interface Run {
   lo: number;
@@ -101,7 +103,7 @@ export class TouchLog {
   record(k: string, gen: number, ranges: readonly Range[]): void {
     const runs = this.runs.get(k) ?? [];
     const last = runs[runs.length - 1];
-    if (last && last.hi + 1 === gen && last.ranges === ranges) last.hi = gen;
+    if (last && last.hi + 1 === gen && same(last.ranges, ranges)) last.hi = gen;
     else if (!last || last.hi < gen) runs.push({ lo: gen, hi: gen, ranges });
     else if (!runs.some((r) => r.lo <= gen && gen <= r.hi)) {
       // resolved out of order (a retried write): keep the runs sorted
@@ -115,8 +117,7 @@ export class TouchLog {
 
   /** Whether every generation of `k` after `since` up to `now` is known and touched nothing of [from, to) (epoch ms). */
   unchanged(k: string, since: number, now: number, from: number, to: number): boolean {
-    if (since === now) return true;
-    if (since > now) return false;
+    if (since >= now) return true;
     const runs = this.runs.get(k);
     if (!runs) return false;
     // walk back from `now` to `since + 1`: each generation must be in a run, contiguously

@@ -7,13 +7,16 @@
  *
  * An answer about a closed period (one that ended before it was computed) may also be kept across
  * generations: it carries `Keep.stamp`, the generations of its workflows read before the data it was computed
- * from was waited for, and is served under a newer generation while `Keep.holds(stamp)` says nothing since then
- * touched its period (MetricsQueryService, Freshness.unchangedSince); it is then re-stamped.
+ * from was waited for, and is served under a newer generation while `Keep.holds(stamp)` says nothing between
+ * then and the reader's `Keep.until` touched its period (MetricsQueryService, Freshness.unchangedSince); it is
+ * then re-stamped with `until`.
  */
 export interface Keep {
-  /** The workflows' generations, read before waiting for the data the answer is computed from. */
+  /** The workflows' generations read before waiting for the data: what an answer computed now reflects at least. */
   stamp: readonly number[];
-  /** Whether an answer computed under `stamp` (of the same workflows) is still exact. */
+  /** The workflows' generations once the data was waited for: what an answer served now must reflect. */
+  until: readonly number[];
+  /** Whether an answer that reflects `stamp` (of the same workflows) is exact at `until`: nothing between touched it. */
   holds: (stamp: readonly number[]) => boolean;
 }
 
@@ -36,9 +39,10 @@ export class ResultCache {
     if (!hit) return undefined;
     if (hit.generation !== generation) {
       if (!keep || !hit.stamp || !keep.holds(hit.stamp)) return undefined;
+      // exact at `until`: the answer for `generation` too when that is all of it (no change since)
       this.kept++;
-      hit.generation = generation;
-      hit.stamp = keep.stamp;
+      if (keep.until.reduce((a, b) => a + b, 0) === generation) hit.generation = generation;
+      hit.stamp = keep.until;
     }
     // refresh its place in the LRU order
     this.entries.delete(key);

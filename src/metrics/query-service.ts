@@ -103,22 +103,26 @@ export class MetricsQueryService {
    * Only for answers whose every figure is placed at an instant of an execution's events in the range, or is
    * about executions enrolled in it (see src/derived/touched-ranges.ts).
    */
-  private keepFor(t: Target, stamp: readonly number[], from: Date, to: Date, now = Date.now()): Keep | undefined {
+  private keepFor(t: Target, stamp: readonly number[], until: readonly number[], from: Date, to: Date, now = Date.now()): Keep | undefined {
     const unchanged = this.freshness.unchangedSince?.bind(this.freshness);
     if (!unchanged || to.getTime() > now) return undefined;
     const raw = this.horizons().raw;
     if (raw && from < raw) return undefined;
-    return { stamp, holds: (old) => old.length === t.workflows.length && t.workflows.every((w, i) => unchanged(t.account, w, old[i]!, from, to)) };
+    return {
+      stamp,
+      until,
+      holds: (old) => old.length === t.workflows.length && t.workflows.every((w, i) => old[i]! >= until[i]! || unchanged(t.account, w, old[i]!, until[i]!, from, to)),
+    };
   }
 
   /** Answers the periods of a panel each on its own (see PeriodParts), those closed kept past their generation. */
-  private periodParts(scope: Scope, stamp: readonly number[], generation: number): PeriodParts {
+  private periodParts(scope: Scope, stamp: readonly number[], until: readonly number[] | null, generation: number): PeriodParts {
     const { account, workflow, ...filters } = scope;
     const target: Target = { account, workflows: [workflow], ...filters };
     return async <T>(panel: string, periods: Period[], compute: (missing: Period[]) => Promise<T[]>) => {
       const now = Date.now();
       const keyOf = (p: Period) => JSON.stringify([`${panel}.period`, scope, p.from.getTime(), p.to.getTime(), p.timezone, p.granularity]);
-      const keeps = periods.map((p) => this.keepFor(target, stamp, p.from, p.to, now));
+      const keeps = periods.map((p) => (until ? this.keepFor(target, stamp, until, p.from, p.to, now) : undefined));
       const found = periods.map((p, i) => this.cache.peek<T>(keyOf(p), generation, keeps[i]));
       const missing = periods.filter((_, i) => !found[i]);
       if (missing.length > 0) {
@@ -135,7 +139,18 @@ export class MetricsQueryService {
   /** A settled target's answer about the instants [from, to), kept past its generation while closed and untouched (keepFor). */
   private answerKept<T>(name: string, t: Target, range: { from: Date; to: Date }, key: unknown, compute: () => Promise<T>): Promise<T> {
     const stamp = this.stampOf(t);
-    return this.settled(t).then(() => this.cache.get(JSON.stringify([name, t, key]), this.generation(t), compute, this.keepFor(t, stamp, range.from, range.to)));
+    return Promise.all(t.workflows.map((w) => this.freshness.settled(t.account, w))).then(async (reached) => {
+      const generation = this.generation(t);
+      const until = reached.every((g) => typeof g === 'number') ? (reached as number[]) : null;
+      const keep = until ? this.keepFor(t, stamp, until, range.from, range.to) : undefined;
+      if (keep) await this.changesKnown(t);
+      return this.cache.get(JSON.stringify([name, t, key]), generation, compute, keep);
+    });
+  }
+
+  /** Reads what the target's latest changes touched, when not known yet (Freshness.resolveChanges): before kept answers are checked. */
+  private async changesKnown(t: Target): Promise<void> {
+    if (this.freshness.resolveChanges) await Promise.all(t.workflows.map((w) => this.freshness.resolveChanges!(t.account, w)));
   }
 
   /** Answers served under a newer generation than they were computed under (closed periods untouched since). */
@@ -257,12 +272,16 @@ export class MetricsQueryService {
    */
   async workflow(scope: Scope, period: Period, compare: boolean): Promise<WorkflowPanels> {
     const stamp = [this.freshness.generation(scope.account, scope.workflow)];
-    await this.freshness.settled(scope.account, scope.workflow);
+    const reached = await this.freshness.settled(scope.account, scope.workflow);
     const generation = this.freshness.generation(scope.account, scope.workflow);
     // each period's part kept on its own: the previous period of a compare, closed, outlives the live events
-    const parts = this.periodParts(scope, stamp, generation);
+    const until = typeof reached === 'number' ? [reached] : null;
+    const parts = this.periodParts(scope, stamp, until, generation);
     const { account, workflow, ...filters } = scope;
-    const whole = this.keepFor({ account, workflows: [workflow], ...filters }, stamp, compare ? previousPeriod(period).from : period.from, period.to);
+    const target: Target = { account, workflows: [workflow], ...filters };
+    const whole = until ? this.keepFor(target, stamp, until, compare ? previousPeriod(period).from : period.from, period.to) : undefined;
+    // a closed period is asked (the compare's previous one, or the period itself): what changed since must be known
+    if (until && (compare || period.to.getTime() <= Date.now())) await this.changesKnown(target);
     const cached = <T>(name: string, compute: () => Promise<T>) =>
       this.cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, compare ? 'previous_period' : null]), generation, compute, whole);
     const totals = (p: Period, compute: () => Promise<CohortTotals>) =>
