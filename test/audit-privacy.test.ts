@@ -102,6 +102,7 @@ describe('privacy', () => {
     const other = await rt.newAccount('admin');
     await rt.call('PUT', '/api/v1/account/settings', other.key, { pseudonymize_contact_ids: true });
     await rt.call('POST', '/api/v1/events', other.key, [ev.started('wf', 'e1', '2026-03-02T10:00:00Z', { contact_id: 'alice@example.com' })]);
+    await rt.stored();
     const stored = async (account: string) =>
       (await rt.deps.store.query<{ e: string; c: string }>('SELECT execution_id AS e, contact_id AS c FROM events WHERE account_id = {a:String} ORDER BY e', { a: account })).map((r) => r.c);
     const [a1, a2, b] = await stored(accountId);

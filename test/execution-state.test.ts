@@ -14,6 +14,8 @@ async function send(key: string, events: unknown[]) {
   const res = await rt.call('POST', '/api/v1/events', key, events);
   assert.equal(res.status, 200);
   assert.deepEqual(res.json.rejected, []);
+  // read below straight from the store: the acknowledged events in it first
+  await rt.stored();
 }
 
 describe('execution state', () => {

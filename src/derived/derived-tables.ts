@@ -107,11 +107,14 @@ export class DerivedTables implements Freshness {
   ) {}
 
   private listeners: Array<(account: string, workflow: string) => void> = [];
-  /** Events acknowledged and not yet stored (the write-ahead journal's): `settled` waits for them first. */
-  private acknowledged: (account: string) => Promise<void> = () => Promise.resolve();
+  /** Events acknowledged and not yet stored (the write-ahead journal's): `settled` and `idle` wait for them first. */
+  private acknowledged: (account?: string) => Promise<void> = () => Promise.resolve();
 
-  /** `settled` first waits until every event of the account acknowledged before the call is stored (EventIntake.ingested). */
-  waitForAcknowledged(ingested: (account: string) => Promise<void>): void {
+  /**
+   * `settled` first waits until every event of the account acknowledged before the call is stored, `idle` until every
+   * event of every account is (EventIntake.ingested).
+   */
+  waitForAcknowledged(ingested: (account?: string) => Promise<void>): void {
     this.acknowledged = ingested;
   }
 
@@ -265,6 +268,7 @@ export class DerivedTables implements Freshness {
 
   /** Everything queued is written (and compacted); throws the first write that failed. */
   async idle(): Promise<void> {
+    await this.acknowledged();
     while (this.pending.size > 0 || this.running || this.compacting) {
       this.kick();
       await (this.running ?? this.compacting);
