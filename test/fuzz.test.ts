@@ -92,6 +92,7 @@ const body = fc.oneof(
 );
 
 async function countStored(): Promise<number> {
+  await rt.stored();
   return (await rt.deps.store.query<{ n: number }>('SELECT count() AS n FROM events WHERE account_id = {a:String}', { a: accountId }))[0]!.n;
 }
 
