@@ -26,6 +26,8 @@ import { startServerProcess } from '../test/helpers/server-process.js';
 import { scaleDataDir } from './scale.js';
 import { databaseUrl, dropDatabase, loadPostgres, reachPostgres, type PgLoad } from './postgres/load.js';
 import { differences, flowlensFigures, pgActions, pgFunnel, pgSummary, type Figures } from './postgres/queries.js';
+import { processCpuMs } from './postgres/worker.js';
+import { flowlensFreshness, flowlensMaintenance, perMillion, pgFreshness, pgMaintenance, startPgHttp, type PeerOptions } from './peer.js';
 
 const KEY = 'fl_bench_operator_key';
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -48,6 +50,15 @@ export interface CompareOptions {
   keep?: boolean;
   /** Timed queries for the PostgreSQL reference (default: `repeats`, 5 at 10M where its funnel takes a minute). */
   pgRepeats?: number;
+  /**
+   * The peer comparison's freshness and maintenance (bench/peer.ts; off in --quick). It writes events into both
+   * systems (the same ones), after the latencies are timed.
+   */
+  peer?: boolean;
+  /** The reference's aggregation worker's period (default 5 s: the seed's "polling interval: 5 seconds"). */
+  pgWorkerIntervalMs?: number;
+  /** Freshness trials per system. */
+  freshnessTrials?: number;
   log: (s: string) => void;
 }
 
@@ -158,7 +169,25 @@ export async function benchCompare(o: CompareOptions) {
   const ms: Record<'flowlens' | 'postgres' | 'floor', Record<Panel, number[]>> = {
     flowlens: { summary: [], funnel: [], actions: [] }, postgres: { summary: [], funnel: [], actions: [] }, floor: { summary: [], funnel: [], actions: [] },
   };
+  /** CPU ms per request, of the server process (Flowlens) or of the server process and its backends (PostgreSQL). */
+  const cpu: Record<'flowlens' | 'postgres', Partial<Record<Panel, number>>> = { flowlens: {}, postgres: {} };
   let chBytes: { bytes: number; tables: Record<string, number> };
+  // The peer comparison's writes (bench/peer.ts): new executions today, and late events on a closed day that no
+  // compared period holds, for executions enrolled that day (the same events into both systems).
+  const peer = o.peer ?? false;
+  const lateDay = day(anchor, 30 + o.repeats + 5);
+  const actionStep = demoWorkflows(1)[0]!.registrations.at(-1)!.steps.find((x) => x.type === 'action')!;
+  let peerOptions: PeerOptions | null = null;
+  let flowlensFresh: Awaited<ReturnType<typeof flowlensFreshness>> | null = null;
+  let pgFresh: Awaited<ReturnType<typeof pgFreshness>> | null = null;
+  let pgMaint: Awaited<ReturnType<typeof pgMaintenance>> | null = null;
+  let flMaint: Awaited<ReturnType<typeof flowlensMaintenance>> | null = null;
+  if (peer) {
+    const trials = o.freshnessTrials ?? 10;
+    const late = await db.query('SELECT id FROM workflow_executions WHERE workflow_id = $1 AND enrolled_at >= $2 AND enrolled_at < $3 ORDER BY id LIMIT $4',
+      [workflow, `${lateDay}T00:00:00Z`, `${day(lateDay, -1)}T00:00:00Z`, trials]);
+    peerOptions = { workflow, step: actionStep, lateExecutions: late.rows.map((r) => r.id as string), lateDay, trials, log: o.log };
+  }
   try {
     // 2. The check, PostgreSQL's side (this also warms its caches).
     const s = (await pgPanel.summary(check)) as Awaited<ReturnType<typeof pgSummary>>;
@@ -202,19 +231,57 @@ export async function benchCompare(o: CompareOptions) {
       // A server that just started compacts what its catch-up wrote and merges parts in the background; at
       // 1M that landed on the first panel timed (seen: summary p95 ≈ 1 s, p50 unchanged). Let it finish.
       await settle(settleMs(enrollments));
-      for (const panel of PANELS) for (const p of timed) ms.flowlens[panel].push((await get(`${path_[panel]}?${q(p)}`)).ms);
+      for (const panel of PANELS) {
+        const c0 = processCpuMs(server.child.pid!);
+        for (const p of timed) ms.flowlens[panel].push((await get(`${path_[panel]}?${q(p)}`)).ms);
+        const c1 = processCpuMs(server.child.pid!);
+        if (c0 !== null && c1 !== null) cpu.flowlens[panel] = (c1 - c0) / timed.length;
+      }
+      if (peerOptions) {
+        o.log(`flowlens: freshness, ${peerOptions.trials} new executions and ${peerOptions.lateExecutions.length} late events posted…`);
+        flowlensFresh = await flowlensFreshness(server.url, KEY, peerOptions);
+      }
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
     }
 
-    // 3b. PostgreSQL, warm.
-    for (const panel of PANELS) {
-      for (const p of pgTimed) {
+    // 3b. PostgreSQL over HTTP (a minimal Fastify server over pg, bench/postgres/server.ts), warm: the check
+    // ran its queries first; the same check over HTTP must give the same figures.
+    const pgHttp = await startPgHttp(databaseUrl(database));
+    try {
+      const base = `${pgHttp.url}/api/v1/workflows/${workflow}/analytics`;
+      const get = async (url: string) => {
         const t = performance.now();
-        await pgPanel[panel](p);
-        ms.postgres[panel].push(performance.now() - t);
+        const res = await fetch(url);
+        const body = await res.text();
+        if (!res.ok) throw new Error(`${url}: ${res.status} ${body}`);
+        return { ms: performance.now() - t, body: JSON.parse(body) };
+      };
+      const url: Record<Panel, string> = { summary: base, funnel: `${base}/funnel`, actions: `${base}/actions` };
+      const overHttp = { ...(await get(`${url.summary}?${q(check)}`)).body, funnel: (await get(`${url.funnel}?${q(check)}`)).body, actions: (await get(`${url.actions}?${q(check)}`)).body.actions };
+      const httpDiff = differences(overHttp, pgFigures);
+      if (httpDiff.length) throw new Error(`the reference over HTTP and its queries disagree:\n  ${httpDiff.slice(0, 20).join('\n  ')}`);
+      // CPU: the Fastify process and the backends of its pool (every other session on the database)
+      const backends = (await db.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database])).rows.map((r) => Number(r.pid));
+      const pgCpu = () => [pgHttp.child.pid!, ...backends].reduce<number | null>((sum, pid) => { const c = processCpuMs(pid); return sum === null || c === null ? null : sum + c; }, 0);
+      for (const panel of PANELS) {
+        const c0 = pgCpu();
+        for (const p of pgTimed) ms.postgres[panel].push((await get(`${url[panel]}?${q(p)}`)).ms);
+        const c1 = pgCpu();
+        if (c0 !== null && c1 !== null) cpu.postgres[panel] = (c1 - c0) / pgTimed.length;
       }
+
+      if (peerOptions) {
+        o.log(`postgres: freshness, the aggregation worker every ${(o.pgWorkerIntervalMs ?? 5000) / 1000} s…`);
+        pgFresh = await pgFreshness(pgHttp.url, databaseUrl(database), o.pgWorkerIntervalMs ?? 5000, peerOptions);
+      }
+    } finally {
+      await pgHttp.stop();
+    }
+    if (peerOptions) {
+      o.log('postgres: maintenance, every day re-derived by the worker, then single days…');
+      pgMaint = await pgMaintenance(databaseUrl(database), workflow, check, Array.from({ length: 10 }, (_, i) => day(anchor, 31 + i)), o.log);
     }
 
     // 3c. The floor, in a child process on the same directory (the server has stopped).
@@ -223,6 +290,11 @@ export async function benchCompare(o: CompareOptions) {
     if (floorDiff.length) throw new Error(`the floor and the PostgreSQL reference disagree:\n  ${floorDiff.slice(0, 20).join('\n  ')}`);
     for (const panel of PANELS) ms.floor[panel] = floor.ms[panel]!;
     chBytes = await clickhouseBytes(dataDir);
+    if (peerOptions) {
+      const sample = Math.min(enrollments / copies, 20_000);
+      o.log(`flowlens: maintenance, ${sample.toLocaleString('en-US')} enrollments' events inserted with and without derived writes…`);
+      flMaint = await flowlensMaintenance(sample, meta.now);
+    }
   } finally {
     await db.end();
     if (!o.keep) {
@@ -238,6 +310,8 @@ export async function benchCompare(o: CompareOptions) {
     return {
       panel: LABEL[panel], requests: o.repeats, postgresRequests: pgTimed.length,
       flowlensP50Ms: f.p50, flowlensP95Ms: f.p95, postgresP50Ms: p.p50, postgresP95Ms: p.p95, floorP50Ms: fl.p50, floorP95Ms: fl.p95,
+      flowlensCpuMsPerRequest: cpu.flowlens[panel] === undefined ? null : r1(cpu.flowlens[panel]!),
+      postgresCpuMsPerRequest: cpu.postgres[panel] === undefined ? null : r1(cpu.postgres[panel]!),
       /** PostgreSQL p50 / Flowlens p50: how many times faster Flowlens answers. */
       speedupOverPostgres: ratio(p.p50 / f.p50),
       /** Flowlens p50 / floor p50: what the server adds over the bare aggregation. */
@@ -259,7 +333,66 @@ export async function benchCompare(o: CompareOptions) {
   return {
     size: o.size, enrollments, events, now: meta.now, checkPeriod: check, ...(o.keep ? { dataDir, database } : {}),
     ingest, panels, storage: { clickhouse: chBytes.tables, postgres: load.tables },
+    ...(peerOptions ? { peer: peerSummary(events, flowlensFresh!, pgFresh!, flMaint!, pgMaint!) } : {}),
   };
+}
+
+/**
+ * The peer comparison's table: per system, freshness of new and late events, and the maintenance cost of its
+ * pre-aggregates (CPU per million events, and per late event).
+ */
+function peerSummary(events: number, fl: Awaited<ReturnType<typeof flowlensFreshness>>, pgf: Awaited<ReturnType<typeof pgFreshness>>,
+  flm: Awaited<ReturnType<typeof flowlensMaintenance>>, pgm: Awaited<ReturnType<typeof pgMaintenance>>) {
+  const lateCpu = flm.late.map((x) => x.cpuMs);
+  const lateMs = flm.late.map((x) => x.ms);
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  // events per day of the data set (90 days): what one worker run re-derives when it refreshes today
+  const perDay = events / 90;
+  const runsPerDay = 86_400_000 / pgf.workerIntervalMs;
+  return {
+    freshness: { flowlens: { new: fl.fresh, late: fl.late }, postgres: { new: pgf.fresh, late: pgf.late, workerIntervalMs: pgf.workerIntervalMs, workerRuns: pgf.workerRuns } },
+    maintenance: {
+      flowlens: {
+        how: 'in process: the events inserted into events (all materialized views) + execution facts, minus the same rows into a plain MergeTree; process CPU, idle subtracted',
+        sampleEvents: flm.events, derivedCpuS: r2(flm.derivedCpuS), floorCpuS: r2(flm.floorCpuS), realCpuS: r2(flm.realCpuS),
+        cpuSPerMillionEvents: perMillion(flm.derivedCpuS, flm.events),
+        lateEvent: { what: 'one event inserted (its views) + its execution\'s facts rewritten', cpuMsP50: r1(med(lateCpu)), msP50: r1(med(lateMs)) },
+      },
+      postgres: {
+        how: 'backend CPU (/proc/<pid>/stat, parallel query off) of the worker re-deriving workflow_step_metrics and workflow_analytics',
+        allDays: pgm.allDays, cpuSPerMillionEventsBatch: pgm.allDays.cpuMs === null ? null : perMillion(pgm.allDays.cpuMs / 1000, events),
+        oneDay: pgm.oneDay,
+        /**
+         * The worker re-derives today on every run that finds new events: at the data set's daily rate spread
+         * evenly, runs with work a day = runs × (1 − e^(−events a day ÷ runs)); × one day's re-derive ÷ a day's events.
+         */
+        incremental: pgm.oneDay.cpuP50Ms === null ? null : (() => {
+          const runs = runsPerDay * (1 - Math.exp(-perDay / runsPerDay));
+          return { eventsPerDay: Math.round(perDay), runsWithWorkPerDay: Math.round(runs), cpuSPerDay: r1((runs * pgm.oneDay.cpuP50Ms!) / 1000), cpuSPerMillionEvents: perMillion((runs * pgm.oneDay.cpuP50Ms!) / 1000, perDay) };
+        })(),
+        lateEvent: { what: 'one step event inserted + its day re-derived', cpuMsP50: pgm.oneDay.cpuP50Ms, msP50: pgm.oneDay.p50Ms },
+        workerSetupMs: pgm.workerSetupMs,
+      },
+    },
+  };
+}
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** The peer comparison as rows to print: freshness of each figure, then maintenance, per system. */
+export function peerRows(peer: ReturnType<typeof peerSummary>) {
+  const rows: { system: string; measure: string; p50: number | string | null; p95: number | string | null }[] = [];
+  for (const [system, f] of [['Flowlens', peer.freshness.flowlens], ['PostgreSQL', peer.freshness.postgres]] as const) {
+    for (const [kind, figures] of [['new event', f.new], ['late event', f.late]] as const) {
+      for (const [figure, v] of Object.entries(figures)) rows.push({ system, measure: `freshness ms, ${kind}: ${figure}`, p50: v.p50Ms, p95: v.p95Ms });
+    }
+  }
+  const m = peer.maintenance;
+  rows.push({ system: 'Flowlens', measure: 'derived writes, CPU s per 1M events', p50: m.flowlens.cpuSPerMillionEvents, p95: '' });
+  rows.push({ system: 'Flowlens', measure: 'late event, CPU ms (wall ms)', p50: `${m.flowlens.lateEvent.cpuMsP50} (${m.flowlens.lateEvent.msP50})`, p95: '' });
+  rows.push({ system: 'PostgreSQL', measure: 'every day re-derived at once, CPU s per 1M events', p50: m.postgres.cpuSPerMillionEventsBatch, p95: '' });
+  rows.push({ system: 'PostgreSQL', measure: `worker every ${peer.freshness.postgres.workerIntervalMs / 1000} s, CPU s per 1M events`, p50: m.postgres.incremental?.cpuSPerMillionEvents ?? null, p95: '' });
+  rows.push({ system: 'PostgreSQL', measure: 'late event (its day re-derived), CPU ms (wall ms)', p50: `${m.postgres.lateEvent.cpuMsP50} (${m.postgres.lateEvent.msP50})`, p95: '' });
+  return rows;
 }
 
 function runFloor(dir: string, workflow: string, check: string, periods: string[], settle: number) {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchAlerts } from './alerts.js';
 import { benchAnalytics } from './analytics.js';
-import { benchCompare, checkBaseline, machine } from './compare.js';
+import { benchCompare, checkBaseline, machine, peerRows } from './compare.js';
 import { reachPostgres } from './postgres/load.js';
 import { benchDashboard } from './dashboard.js';
 import { benchDashboards } from './dashboards.js';
@@ -45,10 +45,11 @@ if (which.includes('compare')) {
     process.stderr.write(`${msg}\n`);
   } else {
     process.stderr.write(`compare: Flowlens vs the PostgreSQL reference vs the floor at ${size} enrollments…\n`);
-    const c = await benchCompare({ size, repeats: Number(values.repeats ?? (values.quick ? 15 : 20)), data: values.data, keep: values.keep, pgRepeats: values['pg-repeats'] ? Number(values['pg-repeats']) : undefined, log: (s) => process.stderr.write(`  ${s}\n`) });
+    const c = await benchCompare({ size, repeats: Number(values.repeats ?? (values.quick ? 15 : 20)), data: values.data, keep: values.keep, pgRepeats: values['pg-repeats'] ? Number(values['pg-repeats']) : undefined, peer: !values.quick, log: (s) => process.stderr.write(`  ${s}\n`) });
     results.compare = c;
     console.table(c.ingest);
     console.table(c.panels);
+    if (c.peer) console.table(peerRows(c.peer));
     if (values.quick) {
       const failures = checkBaseline(c, path.join(import.meta.dirname, 'baseline.json'));
       if (failures.length) {
