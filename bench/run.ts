@@ -2,6 +2,7 @@
  * npm run bench [-- ingest|stages|seed|analytics|realtime|exports|platform|dashboard|compare|alerts|sdk|dashboards|load] [--events N] [--senders N] [--enrollments N] [--data DIR] [--repeats N] [--streams N]
  * npm run bench -- compare --size 100k|1m|10m [--repeats N] [--pg-repeats N] [--keep] [--data DIR]   Flowlens vs the PostgreSQL reference vs the floor
  *   (10m: the 1M set seeded, then copied ×10 inside each store by bench/scale.ts)
+ *   then freshness and maintenance cost of both, the reference's aggregation worker every 5 s (bench/peer.ts; not in --quick)
  * npm run bench -- analytics --data DIR --size 10m   the panels on a kept (e.g. scaled) data set, kept in results.json as analytics_10m
  * npm run bench -- load --data DIR [--users 1000] [--seconds 60]   many dashboard users at once: panel p95, error rate, server memory
  * npm run bench -- history [--enrollments N] [--data DIR] [--repeats N]   two-year trends and a 12×12 cohort matrix at N (default 10M) enrollments generated in the engine
