@@ -166,6 +166,18 @@ describe('a kept answer for a closed period', () => {
     await assertFresh(after);
   });
 
+  test('is recomputed after an event dated inside it of an execution enrolled after it (a sender whose clock is behind)', async () => {
+    const before = await compare();
+    // c1 was enrolled two hours ago; one of its action events carries a time in the previous period
+    await post([ev.step('completed', W, 'c1', 'b', inPrev(5, '12:00:00'), { duration_ms: 700 })]);
+    const after = await compare();
+    assert.ok(after.previous > 0, 'the previous period is recomputed');
+    const executions = (x: any, id: string) => x.actions.find((r: { action_id: string }) => r.action_id === id)?.executions ?? 0;
+    assert.equal(executions(after.actions.comparison, 'b'), executions(before.actions.comparison, 'b') + 1, 'actions count by their own time');
+    assert.deepEqual(after.summary.comparison.summary, before.summary.comparison.summary, 'its cohort is the current period');
+    await assertFresh(after);
+  });
+
   test('is kept when an event far outside it arrives', async () => {
     const before = await compare();
     // an execution enrolled 60 days ago, and its completion 59 days ago: both long before the previous period

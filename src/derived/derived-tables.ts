@@ -15,7 +15,7 @@ import type { EventRow } from '../ingest/validate.js';
 import { compactFacts } from './compaction.js';
 import type { Freshness } from './freshness.js';
 import { rebuildFromEvents } from './rebuild-from-events.js';
-import { coalesce, executionSpans, TouchLog } from './touched-ranges.js';
+import { TouchLog, touchedRanges } from './touched-ranges.js';
 import type { RetentionHorizons } from '../store/retention.js';
 
 interface Pending {
@@ -34,14 +34,12 @@ interface Pending {
   fallback: boolean;
   /**
    * The generations (as `generation()` numbers them) of the stored batches this work writes the facts of, and
-   * the hours (epoch ms) of their events; null when too many to list (a backfill): those generations then stay
-   * unknown, touching everything (see TouchLog).
+   * per execution the earliest time (epoch ms) of their events; null when not known (a time that does not
+   * parse, or more than MAX_LISTED executions): those generations then stay unknown, touching everything
+   * (see TouchLog).
    */
-  batches?: { gens: number[]; hours: Set<number> | null };
+  batches?: { gens: number[]; first: Map<string, number> | null };
 }
-
-/** Beyond this many distinct event hours in the work of one workflow, its batches count as touching everything. */
-const MAX_HOURS = 5000;
 
 type Scope = { account: string; workflow: string };
 
@@ -51,7 +49,6 @@ const MAX_LISTED = 20_000;
 const GATHER_MS = 1000;
 
 const key = (account: string, workflow: string) => `${account}\u0000${workflow}`;
-const hourOf = (t: number) => Math.floor(t / 3_600_000) * 3_600_000;
 const earlier = (a: Date | null, b: Date | null) => (a === null || b === null ? null : a < b ? a : b);
 
 function merge(a: Pending, b: Pending): Pending {
@@ -65,8 +62,14 @@ function merge(a: Pending, b: Pending): Pending {
 
 function mergeBatches(a: Pending['batches'], b: Pending['batches']): Pending['batches'] {
   if (!a || !b) return a ?? b;
-  const hours = a.hours && b.hours && a.hours.size + b.hours.size <= MAX_HOURS ? new Set([...a.hours, ...b.hours]) : null;
-  return { gens: [...a.gens, ...b.gens], hours };
+  return { gens: [...a.gens, ...b.gens], first: a.first && b.first ? earliest(a.first, b.first) : null };
+}
+
+/** Per execution, the earlier of two maps' times; null beyond MAX_LISTED executions. */
+function earliest(a: Map<string, number>, b: Map<string, number>): Map<string, number> | null {
+  const out = new Map(a);
+  for (const [id, t] of b) out.set(id, Math.min(t, out.get(id) ?? t));
+  return out.size > MAX_LISTED ? null : out;
 }
 
 export class DerivedTables implements Freshness {
@@ -95,7 +98,7 @@ export class DerivedTables implements Freshness {
   /** The time ranges each generation of a workflow changed, where known (answers about closed periods outlive the others). */
   private touches = new TouchLog();
   /** Per workflow, stored batches whose facts are written and whose touched ranges are not read yet (null: dropped, see noteTouches). */
-  private unresolved = new Map<string, { account: string; workflow: string; gens: number[]; hours: Set<number>; ids: Set<string> } | null>();
+  private unresolved = new Map<string, { gens: number[]; first: Map<string, number> } | null>();
   private resolving = new Map<string, Promise<void>>();
 
   constructor(
@@ -147,16 +150,18 @@ export class DerivedTables implements Freshness {
       const p = work.get(k);
       const fallback = String(r.type).startsWith('step.') || Number(r.retain) === 1;
       const at = Date.parse(isoUtc(String(r.ts)) ?? '');
-      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([String(r.execution_id)]), since: t, fallback, batches: { gens: [], hours: Number.isFinite(at) ? new Set([hourOf(at)]) : null } });
+      const id = String(r.execution_id);
+      if (!p) work.set(k, { account: String(r.account_id), workflow: String(r.workflow_id), ids: new Set([id]), since: t, fallback, batches: { gens: [], first: Number.isFinite(at) ? new Map([[id, at]]) : null } });
       else {
         p.fallback ||= fallback;
         if (p.since && t < p.since) p.since = t;
         p.ids?.add(String(r.execution_id));
-        const hours = p.batches!.hours;
-        if (hours && (hours.add(hourOf(at)), hours.size > MAX_HOURS || !Number.isFinite(at))) p.batches!.hours = null;
+        const first = p.batches!.first;
+        if (first && !Number.isFinite(at)) p.batches!.first = null;
+        else if (first) first.set(id, Math.min(at, first.get(id) ?? at));
       }
     }
-    for (const p of work.values()) if (p.ids && p.ids.size > MAX_LISTED) p.ids = null;
+    for (const p of work.values()) if (p.ids && p.ids.size > MAX_LISTED) [p.ids, p.batches] = [null, undefined];
     this.enqueueAll([...work.values()], journalEntry);
     this.moreComing = more;
     if (more) this.gather();
@@ -174,7 +179,7 @@ export class DerivedTables implements Freshness {
       const seq = this.bump(k);
       awaited.set(k, seq);
       // the generation this batch ends up as: its changes become known once its facts are written (runOnce)
-      const batches = p.batches ? { gens: [this.generation(p.account, p.workflow)], hours: p.batches.hours } : undefined;
+      const batches = p.batches ? { gens: [this.generation(p.account, p.workflow)], first: p.batches.first } : undefined;
       this.enqueue(k, { ...p, seq, batches });
     }
     if (!journalEntry) return;
@@ -461,8 +466,8 @@ export class DerivedTables implements Freshness {
 
   /**
    * The batches of `written` (facts just written), whose touched ranges are read when a reader needs them
-   * (resolveChanges), not on the write path. Beyond MAX_LISTED executions or MAX_HOURS hours waiting, a
-   * workflow's are dropped: those generations stay unknown (touching everything).
+   * (resolveChanges), not on the write path. Beyond MAX_LISTED executions waiting, a workflow's are dropped:
+   * those generations stay unknown (touching everything).
    */
   private noteTouches(written: Pending[]): void {
     for (const p of written) {
@@ -470,18 +475,11 @@ export class DerivedTables implements Freshness {
       const k = key(p.account, p.workflow);
       const u = this.unresolved.get(k);
       if (u === null) continue;
-      const hours = p.batches.hours;
-      if (!hours || (u && (u.ids.size + p.ids.size > MAX_LISTED || u.hours.size + hours.size > MAX_HOURS))) {
-        // too much to read back, or unknown hours: these generations (and those waiting) touch everything
+      const first = p.batches.first && u ? earliest(u.first, p.batches.first) : p.batches.first;
+      // too many to read back, or times unknown: these generations (and those waiting) touch everything
+      if (!first) {
         if (u) this.unresolved.set(k, null);
-        continue;
-      }
-      if (!u) this.unresolved.set(k, { account: p.account, workflow: p.workflow, gens: [...p.batches.gens], hours: new Set(hours), ids: new Set(p.ids) });
-      else {
-        u.gens.push(...p.batches.gens);
-        for (const h of hours) u.hours.add(h);
-        for (const id of p.ids) u.ids.add(id);
-      }
+      } else this.unresolved.set(k, { gens: [...(u?.gens ?? []), ...p.batches.gens], first });
     }
   }
 
@@ -502,9 +500,9 @@ export class DerivedTables implements Freshness {
       if (u === undefined) return;
       this.unresolved.delete(k);
       if (u === null) return; // dropped: those generations stay unknown
-      const run = executionSpans(this.store, [...u.ids].map((id) => [account, workflow, id] as const)).then(
-        (spans) => {
-          const ranges = coalesce(u.hours, spans.get(k) ?? []);
+      const run = touchedRanges(this.store, account, workflow, u.first).then(
+        (ranges) => {
+          if (!ranges) return; // an execution not found: those generations stay unknown
           for (const gen of u.gens) this.touches.record(k, gen, ranges);
         },
         (err) => this.log('could not read the time spans of the executions written; their answers are recomputed', err),

@@ -9,16 +9,15 @@
  * new ones, both among X's event timestamps, and adds its own events at their times. So the batch touches at
  * most, per execution, [low, high] where
  * - high = X's latest event time (execution_state.last_event_at, the batch's events included), and
- * - low = the earliest of X's enrolment, completion, conversion and step start/completion times as
- *   execution_state holds them after the batch: each is a minimum over X's events, so it is at or before both the
- *   old and the new value of that figure (an old enrolment superseded by an earlier execution.started, an old
- *   first completion superseded by an earlier one); a duration from timestamps changes only when an earlier
- *   step.started came, and only for the step events at or after that start, itself at or after low;
- * plus the hours of the batch's own events (an event dated before X's enrolment). Ranges are whole UTC hours,
- * coalesced: a superset of what changed, never less.
+ * - low = the earliest of the batch's events of X and of X's enrolment, completion and conversion times as
+ *   execution_state holds them after the batch: each of those is a minimum over X's events, so it is at or before
+ *   both the old and the new value of that figure (an old enrolment superseded by an earlier execution.started,
+ *   an old first completion superseded by an earlier one); a duration from timestamps changes only when an
+ *   earlier step.started came in the batch, and only for the step events at or after that start.
+ * Ranges are whole UTC hours, coalesced: a superset of what changed, never less.
  */
 import type { Store } from '../store/store.js';
-import { stringTuples, stringTuplesValue } from '../store/params.js';
+import { stringList, stringListValue } from '../store/params.js';
 
 /** A touched time range [from, to) in epoch ms. */
 export type Range = readonly [from: number, to: number];
@@ -48,37 +47,32 @@ export function coalesce(hours: Iterable<number>, spans: Iterable<Range> = []): 
   return out;
 }
 
-/** Executions named by (account, workflow, execution id) in the parameter {keys:String}. */
-const NAMED = `(account_id, workflow_id, execution_id) IN ${stringTuples('keys', 3)}`;
 const MS = (c: string) => `toUnixTimestamp64Milli(${c})`;
 const EARLIEST = (c: string) => `if(isNull(${c}), high, ${MS(`assumeNotNull(${c})`)})`;
-const EARLIEST_OF_MAP = (c: string) => `if(empty(${c}.2), high, arrayMin(${c}.2))`;
 
-// Per workflow, the hour spans [low, high] of the listed executions (see the top of this file), as whole hours.
+// Per listed execution of {account}/{workflow} (ids in {ids:String}): its latest event time and the earliest of its
+// enrolment, completion and conversion times, epoch ms (see the top of this file).
 const SPANS_SQL = `
-SELECT account_id, workflow_id, lo * ${HOUR} AS lo_ms, (hi + 1) * ${HOUR} AS hi_ms
-FROM (
-    SELECT account_id, workflow_id, ${MS('max(last_event_at)')} AS high,
-           least(high, ${EARLIEST('min(enrolled_at)')}, ${EARLIEST('min(completed_at)')}, ${EARLIEST('min(first_goal_at)')},
-                 ${EARLIEST_OF_MAP('minMap(step_started_ms)')}, ${EARLIEST_OF_MAP('minMap(step_completed_ms)')}) AS low,
-           intDiv(low, ${HOUR}) AS lo, intDiv(high, ${HOUR}) AS hi
-    FROM execution_state
-    WHERE ${NAMED}
-    GROUP BY account_id, workflow_id, execution_id)
-GROUP BY account_id, workflow_id, lo, hi`;
+SELECT execution_id, ${MS('max(last_event_at)')} AS high,
+       least(high, ${EARLIEST('min(enrolled_at)')}, ${EARLIEST('min(completed_at)')}, ${EARLIEST('min(first_goal_at)')}) AS low
+FROM execution_state
+WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND execution_id IN ${stringList('ids')}
+GROUP BY execution_id`;
 
-/** The executions' spans per workflow key (`${account}\u0000${workflow}`), hour-aligned. One statement. */
-export async function executionSpans(store: Store, keys: readonly (readonly [string, string, string])[]): Promise<Map<string, Range[]>> {
-  const out = new Map<string, Range[]>();
-  if (keys.length === 0) return out;
-  const rows = await store.query<{ account_id: string; workflow_id: string; lo_ms: number; hi_ms: number }>(SPANS_SQL, { keys: stringTuplesValue(keys.map((k) => [...k])) });
-  for (const r of rows) {
-    const k = `${r.account_id}\u0000${r.workflow_id}`;
-    const list = out.get(k) ?? [];
-    list.push([Number(r.lo_ms), Number(r.hi_ms)]);
-    out.set(k, list);
-  }
-  return out;
+/**
+ * What stored batches of a workflow touched, as coalesced whole hours: per execution, from the earliest of the
+ * batches' events of it (`first`: execution id → epoch ms) and its enrolment, completion and conversion, to its
+ * latest event. One statement. null when an execution is not found (then everything counts as touched).
+ */
+export async function touchedRanges(store: Store, account: string, workflow: string, first: ReadonlyMap<string, number>): Promise<Range[] | null> {
+  if (first.size === 0) return [];
+  const rows = await store.query<{ execution_id: string; high: number; low: number }>(SPANS_SQL, { account, workflow, ids: stringListValue([...first.keys()]) });
+  if (rows.length < first.size) return null;
+  const spans: Range[] = rows.map((r) => {
+    const low = Math.min(Number(r.low), first.get(r.execution_id) ?? -Infinity);
+    return [Math.floor(low / HOUR) * HOUR, (Math.floor(Number(r.high) / HOUR) + 1) * HOUR];
+  });
+  return spans.some(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b)) ? null : coalesce([], spans);
 }
 
 const same = (a: readonly Range[], b: readonly Range[]) => a === b || (a.length === b.length && a.every((r, i) => r[0] === b[i]![0] && r[1] === b[i]![1]));
