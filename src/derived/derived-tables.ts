@@ -43,6 +43,9 @@ interface Pending {
 
 type Scope = { account: string; workflow: string };
 
+/** Executions of stored batches waiting to have their touched ranges read, all workflows together (see noteTouches). */
+const MAX_NOTED = 200_000;
+
 /** Beyond this many touched executions, one scan by receive time is cheaper than a list. */
 const MAX_LISTED = 20_000;
 /** Pending facts wait at most this long for the batches about to be stored before they are written (see gather). */
@@ -100,6 +103,8 @@ export class DerivedTables implements Freshness {
   /** Per workflow, stored batches whose facts are written and whose touched ranges are not read yet (null: dropped, see noteTouches). */
   private unresolved = new Map<string, { gens: number[]; first: Map<string, number> } | null>();
   private resolving = new Map<string, Promise<void>>();
+  /** Executions in `unresolved`, all workflows together (at most MAX_NOTED). */
+  private noted = 0;
 
   constructor(
     private readonly store: Store,
@@ -476,10 +481,15 @@ export class DerivedTables implements Freshness {
       const u = this.unresolved.get(k);
       if (u === null) continue;
       const first = p.batches.first && u ? earliest(u.first, p.batches.first) : p.batches.first;
-      // too many to read back, or times unknown: these generations (and those waiting) touch everything
-      if (!first) {
+      const gens = [...(u?.gens ?? []), ...p.batches.gens];
+      this.noted -= u?.first.size ?? 0;
+      // too many to read back (here or in all), or times unknown: these generations (and those waiting) touch everything
+      if (!first || gens.length > MAX_LISTED || this.noted + first.size > MAX_NOTED) {
         if (u) this.unresolved.set(k, null);
-      } else this.unresolved.set(k, { gens: [...(u?.gens ?? []), ...p.batches.gens], first });
+      } else {
+        this.unresolved.set(k, { gens, first });
+        this.noted += first.size;
+      }
     }
   }
 
@@ -500,6 +510,7 @@ export class DerivedTables implements Freshness {
       if (u === undefined) return;
       this.unresolved.delete(k);
       if (u === null) return; // dropped: those generations stay unknown
+      this.noted -= u.first.size;
       const run = touchedRanges(this.store, account, workflow, u.first).then(
         (ranges) => {
           if (!ranges) return; // an execution not found: those generations stay unknown
