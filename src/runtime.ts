@@ -77,19 +77,24 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const horizons = () => retentionHorizons(config.retention);
   const derived = new DerivedTables(store, log, journal, horizons);
   const journaled = config.ingestAck === 'journal';
+  let intake: JournaledIntake | undefined;
   const engineWriter = new IngestBuffer(store, {
     maxBatch: config.ingestMaxBatch,
     ...(storedIds ? { mayBeStored: (account: string, id: string) => storedIds.mayHold(account, id) } : {}),
     // acknowledged at the journal: the intake bounds the backlog, and the writer must take every acknowledged row
     ...(journaled ? {} : { maxPendingRows: config.ingestMaxPending }),
     flushIntervalMs: config.ingestFlushIntervalMs,
-    onBatch: (rows, seconds) => ops.recordBatch(rows, seconds),
+    onBatch: (rows, seconds) => {
+      ops.recordBatch(rows, seconds);
+      intake?.wrote(rows, seconds);
+    },
     onStored: (rows, entry, more) => derived.touched(rows, entry, more),
     journal,
     horizons,
   });
-  const intake = journaled ? await JournaledIntake.open(store, engineWriter, WriteAheadLog.dirOf(config.dataDir), {
+  intake = journaled ? await JournaledIntake.open(store, engineWriter, WriteAheadLog.dirOf(config.dataDir), {
         maxPendingRows: config.ingestMaxPending,
+        maxLagMs: config.ingestMaxLagMs,
         log,
         ...(storedIds ? { mayBeStored: (account: string, id: string) => storedIds.mayHold(account, id) } : {}),
       }) : undefined;

@@ -108,6 +108,28 @@ describe('what a process leaves in the log', () => {
     }
   });
 
+  test('beyond the writing left that a reader may wait for (the backlog at the recent write rate) a submission is refused', async () => {
+    const { store, dataDir } = await openTestStore(tempDir());
+    try {
+      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
+      const intake = await JournaledIntake.open(store, writer, path.join(dataDir, 'wal-lag'), { maxPendingRows: 100_000, maxLagMs: 1000 });
+      let release: () => void = () => {};
+      const held = writer.exclusive(() => new Promise<void>((r) => (release = r)));
+      intake.wrote(10, 1); // the engine lately wrote 10 events a second
+      await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 20 }, (_, i) => row(400 + i))));
+      assert.equal(intake.lagMs(), 2000);
+      await assert.rejects(ingestItems(intake, 'default', itemsFromJson([row(500)])), (err: Error) => err instanceof IngestBusyError);
+      release();
+      await held;
+      await intake.ingested();
+      assert.equal(intake.lagMs(), 0);
+      assert.equal((await ingestItems(intake, 'default', itemsFromJson([row(500)]))).accepted, 1, 'accepted again once written');
+      await intake.drain();
+    } finally {
+      await store.close();
+    }
+  });
+
   test('beyond the backlog limit a submission is refused with 503 and nothing of it is kept', async () => {
     const { store, dataDir } = await openTestStore(tempDir());
     try {

@@ -57,6 +57,8 @@ export interface Config {
    * default: instances may share a data directory, and each needs its own log).
    */
   ingestAck: 'journal' | 'stored';
+  /** With ingestAck 'journal': beyond this much writing left (backlog ÷ the engine's recent write rate), ingestion answers 503. */
+  ingestMaxLagMs: number;
   retention: RetentionConfig;
   /** Live streams: heartbeat interval, least time between two updates of one stream, token lifetime. */
   sseHeartbeatMs: number;
@@ -196,6 +198,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     ingestMaxPending: intFrom('FLOWLENS_INGEST_MAX_PENDING', env.FLOWLENS_INGEST_MAX_PENDING, 500_000, 1),
     ingestFlushIntervalMs: intFrom('FLOWLENS_INGEST_FLUSH_MS', env.FLOWLENS_INGEST_FLUSH_MS, 20, 0),
     ingestAck: ingestAck(env.FLOWLENS_INGEST_ACK, clickhouseUrl),
+    ingestMaxLagMs: intFrom('FLOWLENS_INGEST_MAX_LAG_MS', env.FLOWLENS_INGEST_MAX_LAG_MS, 2000, 1),
     retention: {
       rawDays: intFrom('FLOWLENS_RETENTION_RAW_DAYS', env.FLOWLENS_RETENTION_RAW_DAYS, 90),
       dailyDays: intFrom('FLOWLENS_RETENTION_DAILY_DAYS', env.FLOWLENS_RETENTION_DAILY_DAYS, 730),

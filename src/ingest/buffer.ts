@@ -99,6 +99,11 @@ export class IngestBuffer implements EventIntake {
     return this.options.horizons?.() ?? { raw: null, daily: null };
   }
 
+  saturated(): boolean {
+    const limit = this.options.maxPendingRows;
+    return limit !== undefined && this.queuedRows >= limit;
+  }
+
   /** An acknowledgement here means stored: nothing acknowledged is left to wait for. */
   ingested(): Promise<void> {
     return Promise.resolve();

@@ -20,6 +20,8 @@ export interface EventIntake {
   horizons(): RetentionHorizons;
   /** Events received and not yet in the store. */
   readonly pendingRows: number;
+  /** Whether a submission now would be refused as saturated (checked before a request's body is read). */
+  saturated(): boolean;
   /** Resolves once every event of the account (of every account when none is named) acknowledged before the call is in the store. */
   ingested(account?: string): Promise<void>;
   /** Runs `fn` once everything acknowledged before is stored, while no batch is written. */

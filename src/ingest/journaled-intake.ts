@@ -33,6 +33,11 @@ interface Admission {
 export interface JournaledIntakeOptions {
   /** Beyond this many events acknowledged and not yet written (or waiting), new submissions get 503. */
   maxPendingRows: number;
+  /**
+   * Beyond this much writing left (the backlog at the engine's recent write rate, `wrote`), new submissions get
+   * 503: a read waits for the account's acknowledged events, so this bounds how long ingestion can make it wait.
+   */
+  maxLagMs?: number;
   /** Rules out ids the store cannot hold, so that only the others are looked up (StoredIdIndex.mayHold). */
   mayBeStored?: (account: string, id: string) => boolean;
   /** A group admitted at once holds at most this many events. */
@@ -62,6 +67,8 @@ export class JournaledIntake implements EventIntake {
   private closed = false;
   /** Records a failed write left to the next start (only while shutting down). */
   private abandoned = new Set<number>();
+  /** Events a second the engine's writer stored lately (moving average over its batches). */
+  private writeRate: number | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -98,12 +105,32 @@ export class JournaledIntake implements EventIntake {
     if (this.closed) return Promise.reject(new IngestClosedError());
     if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, aggregatedOnly: 0 });
     const backlog = this.pendingRows;
-    if (backlog > 0 && backlog + rows.length > this.options.maxPendingRows) return Promise.reject(new IngestBusyError(backlog));
+    if (backlog > 0 && (backlog + rows.length > this.options.maxPendingRows || this.lagging())) return Promise.reject(new IngestBusyError(backlog));
     return new Promise<IngestResult>((resolve, reject) => {
       this.waiting.push({ rows, resolve, reject });
       this.waitingRows += rows.length;
       this.kick();
     });
+  }
+
+  /** The engine's writer stored `rows` in `seconds` (IngestBuffer's onBatch): its recent rate, for the lag. */
+  wrote(rows: number, seconds: number): void {
+    if (rows <= 0 || seconds <= 0) return;
+    const rate = rows / seconds;
+    this.writeRate = this.writeRate === undefined ? rate : 0.7 * this.writeRate + 0.3 * rate;
+  }
+
+  saturated(): boolean {
+    return this.pendingRows >= this.options.maxPendingRows || this.lagging();
+  }
+
+  private lagging(): boolean {
+    return this.lagMs() > (this.options.maxLagMs ?? Infinity);
+  }
+
+  /** How long the engine needs to write the backlog at its recent rate (0 before it wrote anything). */
+  lagMs(): number {
+    return this.writeRate ? (this.pendingRows / this.writeRate) * 1000 : 0;
   }
 
   horizons(): RetentionHorizons {

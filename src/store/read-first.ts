@@ -2,7 +2,8 @@
  * Reads before writes. The embedded engine runs one statement at a time, in the order they arrive, so
  * under heavy ingestion a dashboard's query would wait behind every queued insert and derived-table
  * write. This wrapper hands the engine one statement at a time itself, in three lanes: reads (queries)
- * first, then derived-table writes (any other insert or command), then raw event inserts. A read waits
+ * first, then derived-table writes (any other insert or command), then raw event inserts; a write that has waited
+ * a second goes before the reads queued after it, so a steady stream of reads cannot hold writes forever. A read waits
  * for at most the statement already running, and the derived tables a read may wait for
  * (DerivedTables.settled) keep up with ingestion, which is the one to slow down (its senders simply get
  * their answer later). Streams are passed through (they hold the engine while the caller reads them), and so are
@@ -11,7 +12,17 @@
  */
 import type { Store } from './store.js';
 
-type Task = () => void;
+interface Task {
+  run: () => void;
+  /** When it was queued (performance.now()). */
+  at: number;
+}
+
+/**
+ * A write that has waited this long goes before the reads queued after it: reads come first, but a steady stream
+ * of them (senders retrying every refused request at once, each asking for its key) must not hold writes forever.
+ */
+const MAX_WRITE_WAIT_MS = 1000;
 
 export function readFirstStore(store: Store): Store {
   const reads: Task[] = [];
@@ -19,24 +30,31 @@ export function readFirstStore(store: Store): Store {
   const ingest: Task[] = [];
   let running = false;
 
+  function take(): Task | undefined {
+    const now = performance.now();
+    const starved = [writes, ingest].filter((l) => l.length > 0 && now - l[0]!.at > MAX_WRITE_WAIT_MS).sort((a, b) => a[0]!.at - b[0]!.at)[0];
+    return starved?.shift() ?? reads.shift() ?? writes.shift() ?? ingest.shift();
+  }
+
   function next(): void {
     if (running) return;
-    const task = reads.shift() ?? writes.shift() ?? ingest.shift();
+    const task = take();
     if (!task) return;
     running = true;
-    task();
+    task.run();
   }
 
   function schedule<T>(lane: Task[], fn: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      lane.push(() => {
+      const run = () => {
         fn()
           .then(resolve, reject)
           .finally(() => {
             running = false;
             next();
           });
-      });
+      };
+      lane.push({ at: performance.now(), run });
       next();
     });
   }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../../auth/principal.js';
 import { AnyEventSchema } from '../../ingest/event-schemas.js';
+import { IngestBusyError } from '../../ingest/buffer.js';
 import { ingestItems, MAX_BODY_BYTES } from '../../ingest/ingest.js';
 import { itemsFromJson, itemsFromNdjson } from '../../ingest/parse-body.js';
 import type { AppDeps } from '../deps.js';
@@ -43,10 +44,14 @@ export const eventRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
             '(default 90 days) are counted in the aggregates only (aggregated_only); events older than the daily window (default 2 years) ' +
             'are rejected one by one, with the reason.',
           body: Type.Union([Type.Array(AnyEventSchema), AnyEventSchema, Type.String({ maxLength: MAX_BODY_BYTES, description: 'NDJSON text' })]),
-          response: { 200: IngestResponse, 400: ProblemSchema, 413: ProblemSchema },
+          response: { 200: IngestResponse, 400: ProblemSchema, 413: ProblemSchema, 503: ProblemSchema },
         },
         // The body is validated event by event in ingestItems, so that one bad event rejects only itself.
         validatorCompiler: () => () => true,
+        // saturated: refused before the body is read and parsed, so that senders retrying at once cost next to nothing
+        onRequest: async () => {
+          if (deps.buffer.saturated()) throw new IngestBusyError(deps.buffer.pendingRows);
+        },
         // Content-Encoding: gzip (the SDK sends it): the body is inflated as it arrives; the 10 MB limit counts the
         // inflated bytes, so a small compressed body cannot grow past it.
         preParsing: async (request, _reply, payload) => {
