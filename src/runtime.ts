@@ -95,6 +95,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   intake = journaled ? await JournaledIntake.open(store, engineWriter, WriteAheadLog.dirOf(config.dataDir), {
         maxPendingRows: config.ingestMaxPending,
         maxLagMs: config.ingestMaxLagMs,
+        lagFloorRows: config.ingestMaxBatch,
         log,
         ...(storedIds ? { mayBeStored: (account: string, id: string) => storedIds.mayHold(account, id) } : {}),
       }) : undefined;

@@ -340,7 +340,7 @@ describe('access control', () => {
   });
 
   test('injection-shaped ids and parameters are answered with 4xx problem+json and change nothing', async () => {
-    const before = (await rt.deps.store.query<{ n: number }>('SELECT count() AS n FROM events'))[0]!.n;
+    const before = (await rt.query<{ n: number }>('SELECT count() AS n FROM events'))[0]!.n;
     const nasty = ["x' OR '1'='1", "'; DROP TABLE events; --", '{a:String}', '../../etc/passwd', 'wf\u0000', '%27%20OR%201%3D1', 'wf" OR ""="', 'ö'.repeat(128), 'x'.repeat(129)];
     for (const id of nasty) {
       for (const suffix of ['', '/analytics/funnel', '/access']) {
@@ -353,8 +353,8 @@ describe('access control', () => {
         assert.ok(res.status === 400 || (param === 'variant' && res.status === 200), `${param}=${id}: ${res.status} ${res.text}`);
       }
     }
-    assert.equal((await rt.deps.store.query<{ n: number }>('SELECT count() AS n FROM events'))[0]!.n, before);
-    const tables = await rt.deps.store.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'events'");
+    assert.equal((await rt.query<{ n: number }>('SELECT count() AS n FROM events'))[0]!.n, before);
+    const tables = await rt.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'events'");
     assert.equal(tables.length, 1);
   });
 

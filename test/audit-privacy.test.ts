@@ -104,7 +104,7 @@ describe('privacy', () => {
     await rt.call('POST', '/api/v1/events', other.key, [ev.started('wf', 'e1', '2026-03-02T10:00:00Z', { contact_id: 'alice@example.com' })]);
     await rt.stored();
     const stored = async (account: string) =>
-      (await rt.deps.store.query<{ e: string; c: string }>('SELECT execution_id AS e, contact_id AS c FROM events WHERE account_id = {a:String} ORDER BY e', { a: account })).map((r) => r.c);
+      (await rt.query<{ e: string; c: string }>('SELECT execution_id AS e, contact_id AS c FROM events WHERE account_id = {a:String} ORDER BY e', { a: account })).map((r) => r.c);
     const [a1, a2, b] = await stored(accountId);
     assert.match(a1!, /^ps_[0-9a-f]{32}$/);
     assert.equal(a1, a2);
@@ -151,7 +151,7 @@ describe('privacy', () => {
     const funnel = (await rt.call('GET', `/api/v1/workflows/wf1/analytics/funnel${q}`, admin)).json;
     assert.deepEqual(funnel.funnel_steps.map((s: any) => [s.step_id, s.entered, s.completed]), [['s1', 1, 0]]);
     for (const table of ['events', 'execution_state', 'execution_facts']) {
-      const rows = await rt.deps.store.query(`SELECT 1 FROM ${table} WHERE execution_id IN ('a1', 'a2')`);
+      const rows = await rt.query(`SELECT 1 FROM ${table} WHERE execution_id IN ('a1', 'a2')`);
       assert.equal(rows.length, 0, table);
     }
     // resending the deleted events does not bring them back

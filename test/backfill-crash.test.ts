@@ -76,7 +76,7 @@ test('a backfill batch cut short (some views missed it) is completed at the next
   try {
     await rt.deps.derived.idle();
     assert.deepEqual(await counts(rt.deps.store, 'wf-cut'), { eventIds: 300, daily: 300, monthly: 300, facts: 100, stepEntered: 100 });
-    const raw = Number((await rt.deps.store.query<{ n: number }>("SELECT count() AS n FROM events WHERE workflow_id = 'wf-cut'"))[0]!.n);
+    const raw = Number((await rt.query<{ n: number }>("SELECT count() AS n FROM events WHERE workflow_id = 'wf-cut'"))[0]!.n);
     assert.ok(raw === 300 || raw === 0, `the raw rows were not inserted twice (${raw}; 0 once their TTL ran)`);
     assert.equal(RepairJournal.of(dataDir).pending().length, 0, 'the journal is cleared once completed');
     // the sender retries the batch it never got an answer for: all duplicates

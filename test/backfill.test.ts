@@ -37,7 +37,7 @@ async function optimize() {
   }
 }
 async function n(sql: string): Promise<number> {
-  return Number((await rt.deps.store.query<{ n: number }>(sql, { account: accountId }))[0]!.n);
+  return Number((await rt.query<{ n: number }>(sql, { account: accountId }))[0]!.n);
 }
 const rolled = (table: string, wf: string) => n(`SELECT sum(events) AS n FROM ${table} WHERE account_id = {account:String} AND workflow_id = '${wf}'`);
 const detail = (wf: string) => n(`SELECT count() AS n FROM events WHERE account_id = {account:String} AND workflow_id = '${wf}'`);

@@ -68,7 +68,7 @@ describe('sign-in sessions', () => {
     assert.equal(who.json.signed_in, true);
     assert.equal(who.json.account_id, account);
     // the stored session holds a hash of the id, never the id
-    const stored = await rt.deps.store.query<{ session_hash: string }>('SELECT session_hash FROM sessions');
+    const stored = await rt.query<{ session_hash: string }>('SELECT session_hash FROM sessions');
     assert.ok(stored.every((r) => r.session_hash !== id && /^[0-9a-f]{64}$/.test(r.session_hash)));
   });
 

@@ -324,9 +324,9 @@ describe('public links and the embed page', () => {
     assert.match(link.token, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(link.url, `/embed/${link.token}`);
     assert.equal(link.status, 'active');
-    const stored = await rt.deps.store.query<{ token_hash: string }>('SELECT token_hash FROM dashboard_links FINAL WHERE link_id = {id:String}', { id: link.link_id });
+    const stored = await rt.query<{ token_hash: string }>('SELECT token_hash FROM dashboard_links FINAL WHERE link_id = {id:String}', { id: link.link_id });
     assert.deepEqual(stored, [{ token_hash: hashToken(link.token) }]);
-    assert.doesNotMatch(JSON.stringify(await rt.deps.store.query('SELECT * FROM dashboard_links')), new RegExp(link.token));
+    assert.doesNotMatch(JSON.stringify(await rt.query('SELECT * FROM dashboard_links')), new RegExp(link.token));
     const listed = (await ok('GET', `${base}/${id}/links`, keys.mia)).links;
     assert.equal(listed.length, 1);
     assert.ok(!('token' in listed[0]));

@@ -20,7 +20,7 @@ const PARTITIONS = { execution_facts: '20260202', step_durations_from_timestamps
 type Table = keyof typeof PARTITIONS;
 
 async function parts(table: Table): Promise<number> {
-  const [r] = await rt.deps.store.query<{ n: number }>(
+  const [r] = await rt.query<{ n: number }>(
     `SELECT count() AS n FROM system.parts
      WHERE database = currentDatabase() AND table = {t:String} AND active AND partition_id = {p:String}`,
     { t: table, p: PARTITIONS[table] },

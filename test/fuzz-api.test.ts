@@ -798,7 +798,7 @@ async function settle(): Promise<void> {
 
 async function fingerprint(): Promise<Record<string, string>> {
   await settle();
-  const tables = await rt.deps.store.query<{ name: string }>(
+  const tables = await rt.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View%' ORDER BY name",
   );
   const prints: Record<string, string> = {};
@@ -810,7 +810,7 @@ async function fingerprint(): Promise<Record<string, string>> {
     await rt.deps.store.command(`OPTIMIZE TABLE ${name} FINAL`);
     // cityHash64(tuple(*)), not cityHash64(*): the latter is NULL for a row with any NULL in a Nullable column
     // (most rows of events, execution_facts, api_keys…), and sum() skips NULLs, so those rows would not count
-    const [row] = await rt.deps.store.query<{ n: number; h: string }>(`SELECT count() AS n, toString(sum(cityHash64(tuple(*)))) AS h FROM ${name}`);
+    const [row] = await rt.query<{ n: number; h: string }>(`SELECT count() AS n, toString(sum(cityHash64(tuple(*)))) AS h FROM ${name}`);
     prints[name] = `${row!.n} rows, hash ${row!.h}`;
   }
   return prints;

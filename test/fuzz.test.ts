@@ -93,7 +93,7 @@ const body = fc.oneof(
 
 async function countStored(): Promise<number> {
   await rt.stored();
-  return (await rt.deps.store.query<{ n: number }>('SELECT count() AS n FROM events WHERE account_id = {a:String}', { a: accountId }))[0]!.n;
+  return (await rt.query<{ n: number }>('SELECT count() AS n FROM events WHERE account_id = {a:String}', { a: accountId }))[0]!.n;
 }
 
 function assertProblem(status: number, contentType: unknown, text: string, what: string) {

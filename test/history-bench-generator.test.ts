@@ -37,7 +37,7 @@ const COLUMNS = `execution_id, toString(enrolled_at) AS enrolled_at, workflow_ve
   toString(last_received_at) AS last_received_at, retain, is_deleted`;
 
 async function facts(workflow: string): Promise<Map<string, Fact>> {
-  const rows = await rt.deps.store.query<Omit<Fact, 'steps'> & { steps: [string, number, number, number, number][] }>(
+  const rows = await rt.query<Omit<Fact, 'steps'> & { steps: [string, number, number, number, number][] }>(
     `SELECT ${COLUMNS} FROM execution_facts FINAL WHERE account_id = {a:String} AND workflow_id = {w:String} ORDER BY execution_id`,
     { a: accountId, w: workflow },
   );

@@ -10,7 +10,7 @@ before(async () => {
 after(() => rt.close());
 
 async function count(accountId: string): Promise<number> {
-  const rows = await rt.deps.store.query<{ c: number }>('SELECT count() AS c FROM events WHERE account_id = {a:String}', { a: accountId });
+  const rows = await rt.query<{ c: number }>('SELECT count() AS c FROM events WHERE account_id = {a:String}', { a: accountId });
   return rows[0]!.c;
 }
 

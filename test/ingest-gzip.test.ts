@@ -35,6 +35,6 @@ test('bad gzip is a 400, an unknown encoding a 415, an inflated body over 10 MB 
   assert.ok(bomb.length < 100_000);
   const big = await post(bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
   assert.equal(big.statusCode, 413, big.body);
-  const n = await rt.deps.store.query<{ n: number }>("SELECT count() AS n FROM events WHERE workflow_id = 'wf-gz'");
+  const n = await rt.query<{ n: number }>("SELECT count() AS n FROM events WHERE workflow_id = 'wf-gz'");
   assert.equal(Number(n[0]!.n), 3);
 });

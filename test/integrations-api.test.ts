@@ -51,7 +51,7 @@ test('create: missing credentials and unknown fields are 400 with field errors; 
     assert.ok(!res.text.includes(TOKEN), 'the token never leaves');
   }
   // at rest: the row holds no clear token; it decrypts with the key, for this integration only
-  const [row] = await rt.deps.store.query<{ credentials_enc: string }>('SELECT credentials_enc FROM integrations FINAL WHERE id = {id:String}', { id });
+  const [row] = await rt.query<{ credentials_enc: string }>('SELECT credentials_enc FROM integrations FINAL WHERE id = {id:String}', { id });
   assert.ok(!row!.credentials_enc.includes(TOKEN) && !Buffer.from(row!.credentials_enc, 'base64').toString('latin1').includes(TOKEN));
   assert.deepEqual(decryptCredentials(KEY, id, row!.credentials_enc), { access_token: TOKEN });
   assert.throws(() => decryptCredentials(KEY, 'another-integration', row!.credentials_enc), /do not decrypt/);
@@ -65,7 +65,7 @@ test('change: credentials named are replaced, others kept, an empty one removed 
   const renamed = await rt.call('PATCH', `/api/v1/integrations/${id}`, admin, { name: 'Renamed', enabled: false, credentials: { access_token: 'new' } });
   assert.equal(renamed.status, 200, renamed.text);
   assert.deepEqual([renamed.json.name, renamed.json.enabled, renamed.json.credentials_set], ['Renamed', false, ['access_token', 'extra']]);
-  const [row] = await rt.deps.store.query<{ credentials_enc: string }>('SELECT credentials_enc FROM integrations FINAL WHERE id = {id:String}', { id });
+  const [row] = await rt.query<{ credentials_enc: string }>('SELECT credentials_enc FROM integrations FINAL WHERE id = {id:String}', { id });
   assert.deepEqual(decryptCredentials(KEY, id, row!.credentials_enc), { access_token: 'new', extra: 'kept' });
   const emptied = await rt.call('PATCH', `/api/v1/integrations/${id}`, admin, { credentials: { access_token: '' } });
   assert.equal(emptied.status, 400);
@@ -95,7 +95,7 @@ test('sync now: 202 with the queued run; the run finishes against the fake; hist
   assert.equal(run!.report.objects.length, 2);
   assert.deepEqual(runs.success_rate, { runs: 1, succeeded: 1, rate: 1 });
   assert.equal((await rt.call('GET', `/api/v1/integrations/${id}`, admin)).json.last_run.run_id, accepted.json.run_id);
-  const count = async (table: string) => (await rt.deps.store.query<{ n: number }>(`SELECT count() AS n FROM ${table} WHERE account_id = {a:String} AND integration_id = {i:String}`, { a: account, i: id }))[0]!.n;
+  const count = async (table: string) => (await rt.query<{ n: number }>(`SELECT count() AS n FROM ${table} WHERE account_id = {a:String} AND integration_id = {i:String}`, { a: account, i: id }))[0]!.n;
   assert.equal(await count('external_records'), 1);
   assert.equal((await rt.call('DELETE', `/api/v1/integrations/${id}`, admin)).status, 204);
   assert.deepEqual([await count('external_records'), await count('integration_runs')], [0, 0]);

@@ -141,7 +141,7 @@ describe('HubSpot', () => {
       fetched: { contact: 2, deal: 2 }, updated: { contact: 0, deal: 1 }, unchanged: { contact: 2, deal: 1 }, clock_skew: { contact: 1, deal: 0 },
     });
     assert.equal((await fields(hs, 'deal', '202'))!.fields.amount, '500');
-    const rows = async () => (await rt.deps.store.query<{ n: number }>('SELECT count() AS n FROM external_records WHERE integration_id = {i:String}', { i: hs.id }))[0]!.n;
+    const rows = async () => (await rt.query<{ n: number }>('SELECT count() AS n FROM external_records WHERE integration_id = {i:String}', { i: hs.id }))[0]!.n;
     const before = await rows();
     const run4 = await sync(hs);
     assert.deepEqual(pick(run4, 'updated', 'inserted'), { updated: { contact: 0, deal: 0 }, inserted: { contact: 0, deal: 0 } });
@@ -233,7 +233,7 @@ describe('an account that pseudonymizes contact ids', () => {
     const i = await store.save({ account_id: accountId, id, kind: 'hubspot', name: 'p', config: { push_conversions: 'true' }, credentials_enc: encryptCredentials(KEY, id, { access_token: hub.token }), schedule_minutes: 0, enabled: true, created_at: at, updated_at: at });
     const run = await runSync({ ...deps, pseudonymizer: (a) => rt.deps.accountSettings.pseudonymizer(a) }, i, newRun(i, 'manual'));
     assert.equal(run.status, 'succeeded', run.error);
-    const [stored] = await rt.deps.store.query<{ contact_id: string }>("SELECT contact_id FROM events WHERE account_id = {a:String} AND type = 'execution.started'", { a: accountId });
+    const [stored] = await rt.query<{ contact_id: string }>("SELECT contact_id FROM events WHERE account_id = {a:String} AND type = 'execution.started'", { a: accountId });
     assert.notEqual(stored!.contact_id, 'pz@x');
     assert.equal((await store.records(accountId, id, 'contact', ['301'])).get('301')!.contact_key, stored!.contact_id);
     assert.equal(run.report!.push, null);

@@ -52,7 +52,7 @@ test('dump, load into an empty store, start: same figures, same keys, same dupli
   assert.ok(fs.existsSync(path.join(out, MANIFEST)));
 
   // the same data directory emptied stands for a new, migrated target
-  const all = await rt.deps.store.query<{ name: string }>(
+  const all = await rt.query<{ name: string }>(
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name NOT IN ('schema_migrations', 'retention_applied')",
   );
   for (const { name } of all) await rt.deps.store.command(`TRUNCATE TABLE ${name}`);

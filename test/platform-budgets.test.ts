@@ -194,7 +194,7 @@ describe('budgets', () => {
 let account = '';
 async function accountOf(): Promise<string> {
   if (!account) {
-    const [row] = await rt.deps.store.query<{ account_id: string }>("SELECT account_id FROM cost_budgets FINAL WHERE budgets LIKE '%wf-b%'");
+    const [row] = await rt.query<{ account_id: string }>("SELECT account_id FROM cost_budgets FINAL WHERE budgets LIKE '%wf-b%'");
     account = row!.account_id;
   }
   return account;

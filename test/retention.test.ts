@@ -19,7 +19,7 @@ let key: string;
 const dataDir = tempDir();
 
 async function count(sql: string): Promise<number> {
-  const [r] = await rt.deps.store.query<{ n: number }>(sql, { account: accountId });
+  const [r] = await rt.query<{ n: number }>(sql, { account: accountId });
   return Number(r!.n);
 }
 async function optimize() {
@@ -50,10 +50,10 @@ after(() => rt.close());
 
 test('raw detail older than the raw window goes, retained history and recent rows stay', async () => {
   await optimize();
-  const ids = await rt.deps.store.query<{ execution_id: string }>(
+  const ids = await rt.query<{ execution_id: string }>(
     "SELECT execution_id FROM events WHERE account_id = {account:String} ORDER BY execution_id", { account: accountId });
   assert.deepEqual(ids.map((r) => r.execution_id), ['imported', 'recent']);
-  const facts = await rt.deps.store.query<{ execution_id: string }>(
+  const facts = await rt.query<{ execution_id: string }>(
     "SELECT execution_id FROM execution_facts FINAL WHERE account_id = {account:String} ORDER BY execution_id", { account: accountId });
   // the facts (cohort figures) are kept as long as the daily rollups
   assert.deepEqual(facts.map((r) => r.execution_id), ['imported', 'old', 'recent']);
@@ -76,7 +76,7 @@ test('daily rollups keep 60 days, monthly ones everything', async () => {
 test('a window of 0 removes the TTL at the next start', async () => {
   await rt.close();
   rt = await startTestRuntime({ retention: { rawDays: 0, dailyDays: 0 } }, dataDir);
-  const [row] = await rt.deps.store.query<{ ttl: string }>("SELECT ttl FROM retention_applied FINAL WHERE table_name = 'events'");
+  const [row] = await rt.query<{ ttl: string }>("SELECT ttl FROM retention_applied FINAL WHERE table_name = 'events'");
   assert.equal(row!.ttl, '');
   const res = await rt.call('POST', '/api/v1/events', key, [ev.started('w', 'old2', ago(400))]);
   assert.equal(res.json.accepted, 1);

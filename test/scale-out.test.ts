@@ -71,6 +71,7 @@ test('an instance does not discard its cache on hearing its own announcements', 
     });
   });
   await rt.call('POST', '/api/v1/events', key, [ev.started(W, 'y1', '2026-03-02T10:00:00Z')]);
+  await rt.stored(); // acknowledged at the journal: the batch stored, so that its generation is the one read next
   const g = rt.deps.derived.generation(accountId, W); // the stored batch's generation, its facts queued
   await heard; // its facts are written and announced, and the announcement came back through Redis
   assert.equal(rt.deps.derived.generation(accountId, W), g);

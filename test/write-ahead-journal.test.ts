@@ -130,6 +130,29 @@ describe('what a process leaves in the log', () => {
     }
   });
 
+  test('a backlog that fits in one engine batch is never refused for lag (a slow small write says little about the rate)', async () => {
+    const { store, dataDir } = await openTestStore(tempDir());
+    try {
+      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
+      const intake = await JournaledIntake.open(store, writer, path.join(dataDir, 'wal-floor'), { maxPendingRows: 100_000, maxLagMs: 1000, lagFloorRows: 25 });
+      let release: () => void = () => {};
+      const held = writer.exclusive(() => new Promise<void>((r) => (release = r)));
+      intake.wrote(10, 1);
+      await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 20 }, (_, i) => row(600 + i))));
+      assert.equal(intake.lagMs(), 2000);
+      assert.equal(intake.saturated(), false, '20 events pending, within the floor of 25');
+      assert.equal((await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 5 }, (_, i) => row(700 + i))))).accepted, 5);
+      assert.equal(intake.saturated(), false, '25 pending: still within the floor');
+      await assert.rejects(ingestItems(intake, 'default', itemsFromJson([row(800)])), (err: Error) => err instanceof IngestBusyError, 'a 26th would be beyond the floor and 2.6 s of writing');
+      release();
+      await held;
+      await intake.drain();
+      assert.equal(await count(store, 'wf-replay'), 25);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('beyond the backlog limit a submission is refused with 503 and nothing of it is kept', async () => {
     const { store, dataDir } = await openTestStore(tempDir());
     try {

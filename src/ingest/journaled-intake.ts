@@ -38,6 +38,12 @@ export interface JournaledIntakeOptions {
    * 503: a read waits for the account's acknowledged events, so this bounds how long ingestion can make it wait.
    */
   maxLagMs?: number;
+  /**
+   * The lag bound applies only to a backlog larger than this (the engine writer's batch, which it writes in one
+   * statement whatever its size: a backlog that fits in one batch is one write away, and a rate learned from small
+   * batches is mostly their fixed cost). Default 0.
+   */
+  lagFloorRows?: number;
   /** Rules out ids the store cannot hold, so that only the others are looked up (StoredIdIndex.mayHold). */
   mayBeStored?: (account: string, id: string) => boolean;
   /** A group admitted at once holds at most this many events. */
@@ -45,6 +51,9 @@ export interface JournaledIntakeOptions {
   retryMs?: number;
   log?: (msg: string, err?: unknown) => void;
 }
+
+/** Batches smaller than this do not update the learned write rate (once there is one). */
+const MIN_RATE_BATCH_ROWS = 1000;
 
 const idOf = (r: EventRow) => (typeof r.event_id === 'string' ? r.event_id : '');
 const accountOf = (r: EventRow) => String(r.account_id ?? '');
@@ -105,7 +114,7 @@ export class JournaledIntake implements EventIntake {
     if (this.closed) return Promise.reject(new IngestClosedError());
     if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, aggregatedOnly: 0 });
     const backlog = this.pendingRows;
-    if (backlog > 0 && (backlog + rows.length > this.options.maxPendingRows || this.lagging())) return Promise.reject(new IngestBusyError(backlog));
+    if (backlog > 0 && (backlog + rows.length > this.options.maxPendingRows || this.lagging(rows.length))) return Promise.reject(new IngestBusyError(backlog));
     return new Promise<IngestResult>((resolve, reject) => {
       this.waiting.push({ rows, resolve, reject });
       this.waitingRows += rows.length;
@@ -116,6 +125,8 @@ export class JournaledIntake implements EventIntake {
   /** The engine's writer stored `rows` in `seconds` (IngestBuffer's onBatch): its recent rate, for the lag. */
   wrote(rows: number, seconds: number): void {
     if (rows <= 0 || seconds <= 0) return;
+    // a small batch's time is mostly the statement's fixed cost: it says little about the rate for a backlog
+    if (this.writeRate !== undefined && rows < MIN_RATE_BATCH_ROWS) return;
     const rate = rows / seconds;
     this.writeRate = this.writeRate === undefined ? rate : 0.7 * this.writeRate + 0.3 * rate;
   }
@@ -124,8 +135,11 @@ export class JournaledIntake implements EventIntake {
     return this.pendingRows >= this.options.maxPendingRows || this.lagging();
   }
 
-  private lagging(): boolean {
-    return this.lagMs() > (this.options.maxLagMs ?? Infinity);
+  /** Whether the backlog, with `incoming` more events, is beyond the writing left a reader may wait for. */
+  private lagging(incoming = 0): boolean {
+    const rows = this.pendingRows + incoming;
+    if (rows <= (this.options.lagFloorRows ?? 0) || !this.writeRate) return false;
+    return (rows / this.writeRate) * 1000 > (this.options.maxLagMs ?? Infinity);
   }
 
   /** How long the engine needs to write the backlog at its recent rate (0 before it wrote anything). */

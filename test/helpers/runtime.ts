@@ -14,6 +14,8 @@ export interface TestRuntime extends Runtime {
    * writes it right after): for tests that read the store's tables directly rather than through the API.
    */
   stored(): Promise<void>;
+  /** The store's query once every event acknowledged so far is stored (`stored`): what a test reads directly. */
+  query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   /** app.inject with a Bearer key. */
   call(method: string, url: string, key: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; text: string; headers: Record<string, unknown> }>;
 }
@@ -49,6 +51,10 @@ export async function startTestRuntime(overrides: Partial<Config> = {}, dataDir 
     dataDir,
     call,
     stored: () => rt.deps.buffer.ingested(),
+    async query<T>(sql: string, params?: Record<string, unknown>) {
+      await rt.deps.buffer.ingested();
+      return rt.deps.store.query<T>(sql, params);
+    },
     async newAccount(role = 'admin') {
       const acc = await call('POST', '/api/v1/accounts', OPERATOR_KEY, { name: 'Test account' });
       const accountId = acc.json.account_id as string;

@@ -92,7 +92,7 @@ function UnifiedTable({ data, locale }: { data: UnifiedResponse; locale?: string
           <tbody>
             <Row name="Enrolled" figure="enrolled" value={formatCount(i.enrolled, locale)} source="Flowlens" />
             <Row name="Completed" figure="completed" value={formatCount(i.completed, locale)} source="Flowlens" />
-            <Row name="Converted" figure="converted" value={`${formatCount(i.converted, locale)} (${formatPercent(i.conversion_rate, locale)})`} source="Flowlens" />
+            <Row name="Converted" figure="converted" value={i.enrolled > 0 ? `${formatCount(i.converted, locale)} (${formatPercent(i.conversion_rate, locale)})` : formatCount(i.converted, locale)} source="Flowlens" />
             <Row name="Cost" figure="cost" value={formatUsd(i.cost_usd, locale)} source="Flowlens" />
             {data.ga4 && (
               <>
