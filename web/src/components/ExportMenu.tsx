@@ -2,7 +2,7 @@
  * Downloads of the current view: executions and panels as CSV, everything as JSON, a PDF report. The menu closes
  * on Escape (focus back on its button), on a click or focus outside it, and after a download is chosen.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { query } from '../api.js';
 
 export function ExportMenu({ workflowId, params }: { workflowId: string; params: Record<string, string | number | undefined> }) {
@@ -18,16 +18,17 @@ export function ExportMenu({ workflowId, params }: { workflowId: string; params:
   ];
   const menu = useRef<HTMLDetailsElement>(null);
   const button = useRef<HTMLElement>(null);
-  const [open, setOpen] = useState(false);
   const close = (refocus: boolean) => {
     menu.current?.removeAttribute('open');
     if (refocus) button.current?.focus();
   };
 
+  // listening all the time and asking the element whether it is open (its toggle event is queued: a click right after
+  // opening may come before it)
   useEffect(() => {
-    if (!open) return;
     const outside = (e: Event) => {
-      if (menu.current && e.target instanceof Node && !menu.current.contains(e.target)) close(false);
+      const m = menu.current;
+      if (m?.open && e.target instanceof Node && !m.contains(e.target)) close(false);
     };
     document.addEventListener('pointerdown', outside);
     document.addEventListener('focusin', outside);
@@ -35,15 +36,14 @@ export function ExportMenu({ workflowId, params }: { workflowId: string; params:
       document.removeEventListener('pointerdown', outside);
       document.removeEventListener('focusin', outside);
     };
-  }, [open]);
+  }, []);
 
   return (
     <details
       className="menu"
       ref={menu}
-      onToggle={(e) => setOpen(e.currentTarget.open)}
       onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
+        if (e.key === 'Escape' && e.currentTarget.open) {
           e.preventDefault();
           close(true);
         }
