@@ -14,6 +14,8 @@ export interface IngestBenchResult {
   events: number;
   senders: number;
   batch: number;
+  /** Bodies answered 503 (the intake saturated) and sent again after their Retry-After. */
+  refused503: number;
   seconds: number;
   eventsPerSecond: number;
   p50BatchMs: number;
