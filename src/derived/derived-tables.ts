@@ -148,10 +148,17 @@ export class DerivedTables implements Freshness {
    */
   touched(rows: EventRow[], journalEntry?: string, more = false): void {
     const work = new Map<string, Omit<Pending, 'seq'>>();
+    // a batch's rows share a few receive times (one a request): parsed once each
+    let receivedText = '';
+    let received = new Date(NaN);
     for (const r of rows) {
       if (!r.execution_id || !r.workflow_id) continue;
       const k = key(String(r.account_id), String(r.workflow_id));
-      const t = new Date(isoUtc(String(r.received_at))!);
+      if (String(r.received_at) !== receivedText) {
+        receivedText = String(r.received_at);
+        received = new Date(isoUtc(receivedText)!);
+      }
+      const t = received;
       const p = work.get(k);
       const fallback = String(r.type).startsWith('step.') || Number(r.retain) === 1;
       const at = Date.parse(isoUtc(String(r.ts)) ?? '');

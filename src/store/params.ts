@@ -5,7 +5,8 @@
 import type { Params } from './store.js';
 
 export function formatDateTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
+  const iso = d.toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ (years 0000–9999; beyond, ±YYYYYY-…)
+  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso.replace('T', ' ').replace('Z', '');
 }
 
 export function toEngineParams(params: Params): Record<string, unknown> {
