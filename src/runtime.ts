@@ -148,7 +148,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const connectors = connectorsFor(config);
   const syncs = new IntegrationScheduler({ integrations: integrationStore, key: integrationKey, connectors, pseudonymizer: (account) => accountSettings.pseudonymizer(account) }, { tickMs: config.integrationTickMs }, log);
   const integrations = new Integrations(integrationStore, integrationKey, connectors, syncs);
-  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, integrations, ...(redis ? { redis } : {}) };
+  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, integrations, ...(redis ? { redis } : {}), ...(storedIds ? { eventIdIndex: () => storedIds.state } : {}) };
   const app = await buildApp(deps);
   logger = app.log;
   // before the catch-up, so that the events it settles check the budgets of their accounts

@@ -101,6 +101,7 @@ describe('operations', () => {
     const health = await rt.app.inject({ url: '/healthz' });
     assert.equal(health.statusCode, 200);
     assert.equal(health.json().store, 'embedded');
+    assert.ok(['loading', 'ready'].includes(health.json().event_id_index), 'the event-id index is loading at start, then ready');
     const metrics = await rt.app.inject({ url: '/metrics' });
     assert.match(metrics.body, /flowlens_http_request_duration_seconds/);
     assert.match(metrics.body, /flowlens_events_ingested_total/);

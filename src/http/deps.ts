@@ -26,6 +26,8 @@ export interface AppDeps {
   config: Config;
   store: Store;
   buffer: EventIntake;
+  /** The in-process event-id index's state (embedded store): loading at start, ready, or off (not used). */
+  eventIdIndex?: () => 'loading' | 'ready' | 'off';
   derived: DerivedTables;
   /** The one way figures are asked for: access, freshness, the cache by generation, shared work. */
   queries: MetricsQueryService;

@@ -35,9 +35,11 @@ test('loaded from the store and told of later inserts, it rules out exactly the 
   await store.insert('events', [row('acc-1', 'early-1'), row('acc-1', 'early-2'), row('acc-2', 'early-1')]);
   const index = new StoredIdIndex(4); // tiny: it must grow
   assert.equal(index.mayHold('acc-1', 'anything'), true, 'not loaded yet: every id is "maybe"');
+  assert.equal(index.state, 'loading');
   const observed = index.observe(store);
   await index.load(observed, 8);
   assert.equal(index.ready, true);
+  assert.equal(index.state, 'ready');
   assert.equal(index.mayHold('acc-1', 'early-1'), true);
   assert.equal(index.mayHold('acc-2', 'early-1'), true);
   assert.equal(index.mayHold('acc-2', 'early-2'), false, 'another account stored it, not this one');
@@ -64,4 +66,15 @@ test('beyond its largest size the index gives up rather than grow without bound'
   for (let i = 0; i < 20; i++) index.add('a', `id-${i}`);
   assert.equal(index.mayHold('a', 'id-0'), true);
   assert.equal(index.size, 0);
+});
+
+test('an index with more stored ids than it may hold is not read at all: every id stays "maybe"', async () => {
+  const index = new StoredIdIndex(4, 64); // room for 38 ids; the store holds the 500 and more of the tests above
+  const statements: string[] = [];
+  const counting: Store = { ...store, query: (sql, params, options) => (statements.push(sql), store.query(sql, params, options)) };
+  await index.load(counting, 16);
+  assert.equal(statements.length, 1, 'only the count was asked');
+  assert.equal(index.ready, false);
+  assert.equal(index.state, 'off');
+  assert.equal(index.mayHold('acc-1', 'never'), true);
 });

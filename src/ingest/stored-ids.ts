@@ -13,6 +13,9 @@
 import type { Store } from '../store/store.js';
 import { sipHash128Low64 } from './siphash.js';
 
+/** Slots filled beyond this share make the table grow (and, at maxSlots, give up). */
+const LOAD_FACTOR = 0.6;
+
 export class StoredIdIndex {
   /** Open addressing: slot i holds [low, high] at 2i, 2i+1; [0, 0] is empty. */
   private slots: Uint32Array;
@@ -35,6 +38,12 @@ export class StoredIdIndex {
   /** Whether the index answers (loaded, and nothing happened that it could have missed). */
   get ready(): boolean {
     return this.loaded && !this.unusable;
+  }
+
+  /** Loading (at start, every id "maybe" until done), ready, or off (given up, or the load was stopped). */
+  get state(): 'loading' | 'ready' | 'off' {
+    if (this.unusable || (this.stopped && !this.loaded)) return 'off';
+    return this.loaded ? 'ready' : 'loading';
   }
 
   get size(): number {
@@ -84,27 +93,40 @@ export class StoredIdIndex {
   }
 
   /**
-   * Reads every id of the event-id index, in the background, in 256 slices of the hash range (short statements, each
-   * behind the reads waiting, so that a large index does not hold the engine). Inserts that complete meanwhile are
+   * Reads every id of the event-id index, in the background, in 512 slices of the hash range: statements in the
+   * store's background lane, each run only when no other statement waits, with the event loop free between them,
+   * so that a large index delays a panel by one short statement at most. Each slice comes back as one hex text per
+   * account (16 digits an id: its 64 low bits, little-endian), decoded natively, instead of a JSON row per id. At 1M
+   * enrollments (16.9M ids), measured on the engine: 256 slices of JSON rows took 23 s after a start, each holding
+   * the engine and Node ≈90 ms (the first panels' times doubled); hex slices take 18 ms each in 256 slices, 12.9 ms in
+   * 512 (6.6 s in all), 7.5 ms in 2,048 (15 s: the statement's own cost dominates). An index larger than `maxSlots`
+   * allows is not read at all (the engine lookup serves every row, as before). Inserts that complete meanwhile are
    * recorded by `observe`, so none is missed between the reads and now.
    */
-  async load(store: Store, slices = 256): Promise<void> {
+  async load(store: Store, slices = 512): Promise<void> {
     const width = (1n << 128n) / BigInt(slices);
     try {
+      const [stored] = await store.query<{ n: number }>('SELECT count() AS n FROM event_ids', {}, { background: true });
+      if (Number(stored?.n ?? 0) > this.maxSlots * LOAD_FACTOR) {
+        this.giveUp();
+        return;
+      }
       for (let k = 0; k < slices; k++) {
         if (this.unusable || this.stopped) return;
         const from = width * BigInt(k);
         const to = k === slices - 1 ? (1n << 128n) - 1n : from + width - 1n;
-        const rows = await store.query<{ a: string; lo: number; hi: number }>(
-          `SELECT account_id AS a, toUInt32(bitAnd(id_hash, 4294967295)) AS lo, toUInt32(bitAnd(bitShiftRight(id_hash, 32), 4294967295)) AS hi
-           FROM event_ids WHERE id_hash BETWEEN {from:UInt128} AND {to:UInt128}`,
+        const rows = await store.query<{ a: string; ids: string }>(
+          `SELECT account_id AS a, arrayStringConcat(groupArray(hex(reinterpretAsFixedString(toUInt64(bitAnd(id_hash, toUInt128('18446744073709551615'))))))) AS ids
+           FROM event_ids WHERE id_hash BETWEEN {from:UInt128} AND {to:UInt128} GROUP BY account_id`,
           { from: from.toString(), to: to.toString() },
-          { blockCache: false },
+          { blockCache: false, background: true },
         );
         for (const r of rows) {
           const [alo, ahi] = this.accountKey(r.a);
-          this.put((Number(r.lo) ^ alo) >>> 0, (Number(r.hi) ^ ahi) >>> 0);
+          const bytes = Buffer.from(r.ids, 'hex');
+          for (let o = 0; o + 8 <= bytes.length; o += 8) this.put((bytes.readUInt32LE(o) ^ alo) >>> 0, (bytes.readUInt32LE(o + 4) ^ ahi) >>> 0);
         }
+        await new Promise((resolve) => setImmediate(resolve)); // requests waiting on the event loop first
       }
       this.loaded = true;
     } catch (err) {
@@ -158,7 +180,7 @@ export class StoredIdIndex {
         this.slots[2 * i] = lo;
         this.slots[2 * i + 1] = hi;
         this.count++;
-        if (this.count > (this.mask + 1) * 0.6) this.grow();
+        if (this.count > (this.mask + 1) * LOAD_FACTOR) this.grow();
         return;
       }
     }

@@ -28,12 +28,13 @@ export function readFirstStore(store: Store): Store {
   const reads: Task[] = [];
   const writes: Task[] = [];
   const ingest: Task[] = [];
+  const background: Task[] = [];
   let running = false;
 
   function take(): Task | undefined {
     const now = performance.now();
     const starved = [writes, ingest].filter((l) => l.length > 0 && now - l[0]!.at > MAX_WRITE_WAIT_MS).sort((a, b) => a[0]!.at - b[0]!.at)[0];
-    return starved?.shift() ?? reads.shift() ?? writes.shift() ?? ingest.shift();
+    return starved?.shift() ?? reads.shift() ?? writes.shift() ?? ingest.shift() ?? background.shift();
   }
 
   function next(): void {
@@ -62,7 +63,8 @@ export function readFirstStore(store: Store): Store {
   return {
     kind: store.kind,
     ...(store.cluster ? { cluster: store.cluster } : {}),
-    query: (sql, params, options) => (options?.sideConnection ? store.query(sql, params, options) : schedule(reads, () => store.query(sql, params, options))),
+    query: (sql, params, options) =>
+      options?.sideConnection ? store.query(sql, params, options) : schedule(options?.background ? background : reads, () => store.query(sql, params, options)),
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
     insert: (table, rows, options) => schedule(table === 'events' ? ingest : writes, () => store.insert(table, rows, options)),

@@ -23,6 +23,11 @@ export interface QueryOptions {
    * second; the read-first lanes pass it through). A server runs statements in parallel anyway.
    */
   sideConnection?: boolean;
+  /**
+   * Background work that may wait for everything else (loading the event-id index at start): the embedded store runs
+   * it only when no read or write is queued. A server runs statements in parallel anyway.
+   */
+  background?: boolean;
 }
 
 /** The engine settings a query's options give. */
