@@ -10,17 +10,14 @@ import type { RetentionHorizons } from '../store/retention.js';
 import { Busy } from '../errors/domain-errors.js';
 import { findDuplicates } from './dedupe.js';
 import { batchExtent, type RepairJournal } from './repair-journal.js';
-import type { EventIntake, IngestResult } from './intake.js';
+import { answerEach, takeUpTo, type EventIntake, type IngestResult, type Submission } from './intake.js';
 import type { EventRow } from './validate.js';
 
 export type { IngestResult } from './intake.js';
 
-interface Pending {
-  rows: EventRow[];
+interface Pending extends Submission {
   /** Already deduplicated against the store and everything queued (JournaledIntake): no lookup needed. */
   checked: boolean;
-  resolve: (r: IngestResult) => void;
-  reject: (e: unknown) => void;
 }
 
 export interface IngestBufferOptions {
@@ -157,16 +154,9 @@ export class IngestBuffer implements EventIntake {
   }
 
   private takeBatch(): Pending[] {
-    const batch: Pending[] = [];
-    let rows = 0;
-    while (this.queue.length > 0) {
-      const next = this.queue[0]!;
-      if (batch.length > 0 && rows + next.rows.length > this.options.maxBatch) break;
-      batch.push(this.queue.shift()!);
-      rows += next.rows.length;
-    }
+    const { taken, rows } = takeUpTo(this.queue, this.options.maxBatch);
     this.queuedRows -= rows;
-    return batch;
+    return taken;
   }
 
   private async flushOnce(): Promise<void> {
@@ -174,9 +164,9 @@ export class IngestBuffer implements EventIntake {
     const all = batch.flatMap((p) => p.rows);
     const started = performance.now();
     try {
-      // The lookup only reads, so one retry is safe. Rows the journal's admission checked need none.
+      // Rows the journal's admission checked need no lookup.
       const unchecked = batch.flatMap((p) => (p.checked ? [] : p.rows));
-      const found = unchecked.length > 0 ? await this.withRetry(() => findDuplicates(this.store, unchecked, this.options.mayBeStored)) : [];
+      const found = unchecked.length > 0 ? await findDuplicates(this.store, unchecked, this.options.mayBeStored) : [];
       let u = 0;
       const dup = batch.flatMap((p) => (p.checked ? p.rows.map(() => false) : p.rows.map(() => found[u++]!)));
       const { raw } = this.horizons();
@@ -190,17 +180,7 @@ export class IngestBuffer implements EventIntake {
       if (entry) this.options.journal!.inserted(entry);
       if (recent.length > 0) this.options.onStored?.(recent, entry, backfill.length > 0 || this.queue.length > 0);
       if (backfill.length > 0) await this.insertBackfill(backfill);
-      let offset = 0;
-      for (const p of batch) {
-        let duplicates = 0;
-        let aggregatedOnly = 0;
-        for (let i = 0; i < p.rows.length; i++) {
-          if (dup[offset + i]) duplicates++;
-          else if (old[offset + i]) aggregatedOnly++;
-        }
-        offset += p.rows.length;
-        p.resolve({ accepted: p.rows.length - duplicates, duplicates, aggregatedOnly });
-      }
+      answerEach(batch, dup, (_, i) => old[i]!);
       this.options.onBatch?.(recent.length + backfill.length, (performance.now() - started) / 1000);
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -221,12 +201,4 @@ export class IngestBuffer implements EventIntake {
     this.options.onStored?.(rows, entry, this.queue.length > 0);
   }
 
-  private async withRetry<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-      return fn();
-    }
-  }
 }

@@ -7,13 +7,22 @@ import { stringList, stringListValue } from '../store/params.js';
 import type { EventRow } from './validate.js';
 
 /**
- * The ids among `ids` already stored for the account (a stringList: several times faster in the engine than
+ * The ids among `ids` already stored for the account, asked once more 100 ms later when the engine fails (a stringList: several times faster in the engine than
  * an Array(String) parameter at 100K ids). The inner IN on id_hash lets the primary key of event_ids skip
  * the granules none of them falls in.
  */
 export async function storedEventIds(store: Store, accountId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await store.query<{ id: string }>(
+  // the lookup only reads, so one retry (a moment later) is safe
+  const rows = await lookupStoredIds(store, accountId, ids).catch(async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    return lookupStoredIds(store, accountId, ids);
+  });
+  return new Set(rows.map((r) => r.id));
+}
+
+function lookupStoredIds(store: Store, accountId: string, ids: string[]): Promise<{ id: string }[]> {
+  return store.query<{ id: string }>(
     `SELECT id FROM (SELECT id, reinterpretAsUInt128(sipHash128(id)) AS h FROM ${stringList('ids')})
      WHERE h IN (
        SELECT id_hash FROM event_ids
@@ -26,7 +35,6 @@ export async function storedEventIds(store: Store, accountId: string, ids: strin
     // can take a second, does not hold it up (a sender's answer waits for this lookup).
     { blockCache: false, sideConnection: true },
   );
-  return new Set(rows.map((r) => r.id));
 }
 
 /**

@@ -20,15 +20,10 @@ import type { Store } from '../store/store.js';
 import type { RetentionHorizons } from '../store/retention.js';
 import { IngestBusyError, IngestClosedError, isBackfill, type IngestBuffer, type IngestResult } from './buffer.js';
 import { findDuplicates } from './dedupe.js';
-import type { EventIntake } from './intake.js';
+import { answerEach, takeUpTo, type EventIntake, type Submission } from './intake.js';
 import type { EventRow } from './validate.js';
 import { WriteAheadLog, type WalRecord } from './write-ahead-log.js';
 
-interface Admission {
-  rows: EventRow[];
-  resolve: (r: IngestResult) => void;
-  reject: (e: unknown) => void;
-}
 
 export interface JournaledIntakeOptions {
   /** Beyond this many events acknowledged and not yet written (or waiting), new submissions get 503. */
@@ -59,7 +54,7 @@ const idOf = (r: EventRow) => (typeof r.event_id === 'string' ? r.event_id : '')
 const accountOf = (r: EventRow) => String(r.account_id ?? '');
 
 export class JournaledIntake implements EventIntake {
-  private waiting: Admission[] = [];
+  private waiting: Submission[] = [];
   private waitingRows = 0;
   /** Acknowledged and not yet in the store, by sequence number (ascending: a Map keeps insertion order). */
   private unwritten = new Map<number, EventRow[]>();
@@ -236,17 +231,10 @@ export class JournaledIntake implements EventIntake {
     }
   }
 
-  private takeGroup(): Admission[] {
-    const max = this.options.maxGroupRows ?? 100_000;
-    const group: Admission[] = [];
-    let rows = 0;
-    while (this.waiting.length > 0 && (group.length === 0 || rows + this.waiting[0]!.rows.length <= max)) {
-      const next = this.waiting.shift()!;
-      group.push(next);
-      rows += next.rows.length;
-    }
+  private takeGroup(): Submission[] {
+    const { taken, rows } = takeUpTo(this.waiting, this.options.maxGroupRows ?? 100_000);
     this.waitingRows -= rows;
-    return group;
+    return taken;
   }
 
   private async admitGroup(): Promise<void> {
@@ -259,12 +247,8 @@ export class JournaledIntake implements EventIntake {
         return id !== '' && (this.pendingIds.get(accountOf(r))?.has(id) ?? false);
       });
       const rest = all.filter((_, i) => !dup[i]);
-      // the store and the group itself; the lookup only reads, so one retry is safe
-      const mayBeStored = this.options.mayBeStored;
-      const found = await findDuplicates(this.store, rest, mayBeStored).catch(async () => {
-        await new Promise((r) => setTimeout(r, 100));
-        return findDuplicates(this.store, rest, mayBeStored);
-      });
+      // the store and the group itself
+      const found = await findDuplicates(this.store, rest, this.options.mayBeStored);
       let k = 0;
       for (let i = 0; i < all.length; i++) if (!dup[i]) dup[i] = found[k++]!;
       const fresh = all.filter((_, i) => !dup[i]);
@@ -274,17 +258,7 @@ export class JournaledIntake implements EventIntake {
         this.track(seq, fresh);
       }
       const { raw } = this.horizons();
-      let offset = 0;
-      for (const a of group) {
-        let duplicates = 0;
-        let aggregatedOnly = 0;
-        for (let i = 0; i < a.rows.length; i++) {
-          if (dup[offset + i]) duplicates++;
-          else if (isBackfill(a.rows[i]!, raw)) aggregatedOnly++;
-        }
-        offset += a.rows.length;
-        a.resolve({ accepted: a.rows.length - duplicates, duplicates, aggregatedOnly });
-      }
+      answerEach(group, dup, (row) => isBackfill(row, raw));
       if (fresh.length > 0) this.write(seq, fresh, true);
     } catch (err) {
       // nothing of the group was acknowledged (the append failed or never ran): the senders retry
