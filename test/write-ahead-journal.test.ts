@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { IngestBuffer, IngestBusyError } from '../src/ingest/buffer.js';
 import { ingestItems } from '../src/ingest/ingest.js';
-import { JournaledIntake } from '../src/ingest/journaled-intake.js';
+import { JournaledIntake, type JournaledIntakeOptions } from '../src/ingest/journaled-intake.js';
 import { itemsFromJson } from '../src/ingest/parse-body.js';
 import { WriteAheadLog } from '../src/ingest/write-ahead-log.js';
 import type { Store } from '../src/store/store.js';
@@ -55,119 +55,115 @@ describe('through the API', () => {
 
 describe('what a process leaves in the log', () => {
   const row = (i: number) => ({ type: 'execution.started', event_id: `r${i}`, workflow_id: 'wf-replay', execution_id: `e${i}`, timestamp: '2026-03-01T10:00:00Z', contact_id: 'c', enrollment_source: 'api' });
+  /** Sends `n` events numbered from `from`. */
+  const send = (intake: JournaledIntake, from: number, n = 1) => ingestItems(intake, 'default', itemsFromJson(Array.from({ length: n }, (_, i) => row(from + i))));
+  const busy = (err: Error) => err instanceof IngestBusyError;
 
-  test('acknowledged rows the engine never got are written at the next start, once; a re-send then is all duplicates', async () => {
+  /** Runs `fn` on a store in a fresh directory, closed after. */
+  async function onStore(fn: (store: Store, dataDir: string) => Promise<void>): Promise<void> {
     const { store, dataDir } = await openTestStore(tempDir());
-    const dir = WriteAheadLog.dirOf(dataDir);
     try {
+      await fn(store, dataDir);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** A journaled intake on the log in `dir`, with an engine writer of its own (a process's). */
+  async function journal(store: Store, dir: string, options: JournaledIntakeOptions) {
+    const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
+    return { writer, intake: await JournaledIntake.open(store, writer, dir, options) };
+  }
+
+  /** Holds the writer (no batch is written) until the returned function lets it go and waits for it. */
+  function hold(writer: IngestBuffer): () => Promise<void> {
+    let release: () => void = () => {};
+    const held = writer.exclusive(() => new Promise<void>((r) => (release = r)));
+    return async () => {
+      release();
+      await held;
+    };
+  }
+
+  test('acknowledged rows the engine never got are written at the next start, once; a re-send then is all duplicates', () =>
+    onStore(async (store, dataDir) => {
+      const dir = WriteAheadLog.dirOf(dataDir);
       // the first process: acknowledges 40 events while its writer is held, then dies (its objects are dropped)
-      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
-      const intake = await JournaledIntake.open(store, writer, dir, { maxPendingRows: 10_000 });
+      const { writer, intake } = await journal(store, dir, { maxPendingRows: 10_000 });
       // held for good: this process is dead, its writer never runs again
       void writer.exclusive(() => new Promise<void>(() => {}));
-      const answer = await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 40 }, (_, i) => row(i))));
+      const answer = await send(intake, 0, 40);
       assert.equal(answer.accepted, 40);
       assert.equal(await count(store, 'wf-replay'), 0);
 
       // the next process on the same directory: the rows are pending (readers wait), then written by recover()
-      const writer2 = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
-      const intake2 = await JournaledIntake.open(store, writer2, dir, { maxPendingRows: 10_000 });
+      const { intake: intake2 } = await journal(store, dir, { maxPendingRows: 10_000 });
       assert.equal(intake2.pendingRows, 40);
       const waited = intake2.ingested('default');
       assert.equal(intake2.recover(), 1, 'one record left');
       await waited;
       assert.equal(await count(store, 'wf-replay'), 40);
-      const resend = await ingestItems(intake2, 'default', itemsFromJson(Array.from({ length: 40 }, (_, i) => row(i))));
+      const resend = await send(intake2, 0, 40);
       assert.deepEqual([resend.accepted, resend.duplicates], [0, 40]);
       await intake2.drain();
       assert.deepEqual(intake2.logFiles(), [], 'everything written: the log is empty');
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  test('rows the engine had stored before the process died (the log not yet trimmed) are not stored again', async () => {
-    const { store, dataDir } = await openTestStore(tempDir());
-    const dir = WriteAheadLog.dirOf(dataDir);
-    try {
-      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
-      const intake = await JournaledIntake.open(store, writer, dir, { maxPendingRows: 10_000 });
-      await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 25 }, (_, i) => row(100 + i))));
+  test('rows the engine had stored before the process died (the log not yet trimmed) are not stored again', () =>
+    onStore(async (store, dataDir) => {
+      const dir = WriteAheadLog.dirOf(dataDir);
+      const { intake } = await journal(store, dir, { maxPendingRows: 10_000 });
+      await send(intake, 100, 25);
       await intake.ingested();
       assert.equal(await count(store, 'wf-replay'), 25);
       // died before trimming the log: the record is still there
       assert.equal(intake.logFiles().length, 1);
-      const writer2 = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
-      const intake2 = await JournaledIntake.open(store, writer2, dir, { maxPendingRows: 10_000 });
+      const { intake: intake2 } = await journal(store, dir, { maxPendingRows: 10_000 });
       intake2.recover();
       await intake2.ingested();
       assert.equal(await count(store, 'wf-replay'), 25, 'the replay found them stored');
       await intake2.drain();
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  test('beyond the writing left that a reader may wait for (the backlog at the recent write rate) a submission is refused', async () => {
-    const { store, dataDir } = await openTestStore(tempDir());
-    try {
-      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
-      const intake = await JournaledIntake.open(store, writer, path.join(dataDir, 'wal-lag'), { maxPendingRows: 100_000, maxLagMs: 1000 });
-      let release: () => void = () => {};
-      const held = writer.exclusive(() => new Promise<void>((r) => (release = r)));
+  test('beyond the writing left that a reader may wait for (the backlog at the recent write rate) a submission is refused', () =>
+    onStore(async (store, dataDir) => {
+      const { writer, intake } = await journal(store, path.join(dataDir, 'wal-lag'), { maxPendingRows: 100_000, maxLagMs: 1000 });
+      const release = hold(writer);
       intake.wrote(10, 1); // the engine lately wrote 10 events a second
-      await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 20 }, (_, i) => row(400 + i))));
+      await send(intake, 400, 20);
       assert.equal(intake.lagMs(), 2000);
-      await assert.rejects(ingestItems(intake, 'default', itemsFromJson([row(500)])), (err: Error) => err instanceof IngestBusyError);
-      release();
-      await held;
+      await assert.rejects(send(intake, 500), busy);
+      await release();
       await intake.ingested();
       assert.equal(intake.lagMs(), 0);
-      assert.equal((await ingestItems(intake, 'default', itemsFromJson([row(500)]))).accepted, 1, 'accepted again once written');
+      assert.equal((await send(intake, 500)).accepted, 1, 'accepted again once written');
       await intake.drain();
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  test('a backlog that fits in one engine batch is never refused for lag (a slow small write says little about the rate)', async () => {
-    const { store, dataDir } = await openTestStore(tempDir());
-    try {
-      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
-      const intake = await JournaledIntake.open(store, writer, path.join(dataDir, 'wal-floor'), { maxPendingRows: 100_000, maxLagMs: 1000, lagFloorRows: 25 });
-      let release: () => void = () => {};
-      const held = writer.exclusive(() => new Promise<void>((r) => (release = r)));
+  test('a backlog that fits in one engine batch is never refused for lag (a slow small write says little about the rate)', () =>
+    onStore(async (store, dataDir) => {
+      const { writer, intake } = await journal(store, path.join(dataDir, 'wal-floor'), { maxPendingRows: 100_000, maxLagMs: 1000, lagFloorRows: 25 });
+      const release = hold(writer);
       intake.wrote(10, 1);
-      await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 20 }, (_, i) => row(600 + i))));
+      await send(intake, 600, 20);
       assert.equal(intake.lagMs(), 2000);
       assert.equal(intake.saturated(), false, '20 events pending, within the floor of 25');
-      assert.equal((await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 5 }, (_, i) => row(700 + i))))).accepted, 5);
+      assert.equal((await send(intake, 700, 5)).accepted, 5);
       assert.equal(intake.saturated(), false, '25 pending: still within the floor');
-      await assert.rejects(ingestItems(intake, 'default', itemsFromJson([row(800)])), (err: Error) => err instanceof IngestBusyError, 'a 26th would be beyond the floor and 2.6 s of writing');
-      release();
-      await held;
+      await assert.rejects(send(intake, 800), busy, 'a 26th would be beyond the floor and 2.6 s of writing');
+      await release();
       await intake.drain();
       assert.equal(await count(store, 'wf-replay'), 25);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  test('beyond the backlog limit a submission is refused with 503 and nothing of it is kept', async () => {
-    const { store, dataDir } = await openTestStore(tempDir());
-    try {
-      const writer = new IngestBuffer(store, { maxBatch: 100_000, flushIntervalMs: 0 });
-      const intake = await JournaledIntake.open(store, writer, path.join(dataDir, 'wal-limit'), { maxPendingRows: 30 });
-      let release: () => void = () => {};
-      const held = writer.exclusive(() => new Promise<void>((r) => (release = r)));
-      await ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 20 }, (_, i) => row(200 + i))));
-      await assert.rejects(ingestItems(intake, 'default', itemsFromJson(Array.from({ length: 20 }, (_, i) => row(300 + i)))), (err: Error) => err instanceof IngestBusyError);
-      release();
-      await held;
+  test('beyond the backlog limit a submission is refused with 503 and nothing of it is kept', () =>
+    onStore(async (store, dataDir) => {
+      const { writer, intake } = await journal(store, path.join(dataDir, 'wal-limit'), { maxPendingRows: 30 });
+      const release = hold(writer);
+      await send(intake, 200, 20);
+      await assert.rejects(send(intake, 300, 20), busy);
+      await release();
       await intake.drain();
       assert.equal(await count(store, 'wf-replay'), 20);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 });
