@@ -148,17 +148,10 @@ export class DerivedTables implements Freshness {
    */
   touched(rows: EventRow[], journalEntry?: string, more = false): void {
     const work = new Map<string, Omit<Pending, 'seq'>>();
-    // a batch's rows share a few receive times (one a request): parsed once each
-    let receivedText = '';
-    let received = new Date(NaN);
     for (const r of rows) {
       if (!r.execution_id || !r.workflow_id) continue;
       const k = key(String(r.account_id), String(r.workflow_id));
-      if (String(r.received_at) !== receivedText) {
-        receivedText = String(r.received_at);
-        received = new Date(isoUtc(receivedText)!);
-      }
-      const t = received;
+      const t = new Date(isoUtc(String(r.received_at))!);
       const p = work.get(k);
       const fallback = String(r.type).startsWith('step.') || Number(r.retain) === 1;
       const at = Date.parse(isoUtc(String(r.ts)) ?? '');
@@ -167,7 +160,7 @@ export class DerivedTables implements Freshness {
       else {
         p.fallback ||= fallback;
         if (p.since && t < p.since) p.since = t;
-        p.ids?.add(String(r.execution_id));
+        p.ids?.add(id);
         const first = p.batches!.first;
         if (first && !Number.isFinite(at)) p.batches!.first = null;
         else if (first) first.set(id, Math.min(at, first.get(id) ?? at));

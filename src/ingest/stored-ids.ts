@@ -37,7 +37,7 @@ export class StoredIdIndex {
 
   /** Whether the index answers (loaded, and nothing happened that it could have missed). */
   get ready(): boolean {
-    return this.loaded && !this.unusable;
+    return this.state === 'ready';
   }
 
   /** Loading (at start, every id "maybe" until done), ready, or off (given up, or the load was stopped). */

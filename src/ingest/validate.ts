@@ -78,13 +78,6 @@ export function validateEvent(input: unknown, accountId: string, receivedAt: Dat
   return { ok: true, row: toRow(event, accountId, new Date(time), receivedAt, metadata, options.retain ? 1 : 0) };
 }
 
-/** The receive time as stored: one Date for a whole request, so formatted once, not per event. */
-let lastReceived: { at: Date; text: string } | undefined;
-function receivedText(at: Date): string {
-  if (lastReceived?.at !== at) lastReceived = { at, text: formatDateTime(at) };
-  return lastReceived.text;
-}
-
 function toRow(e: FlowEvent, accountId: string, ts: Date, receivedAt: Date, metadata: string, retain: number): EventRow {
   const row: EventRow = {
     account_id: accountId,
@@ -94,7 +87,7 @@ function toRow(e: FlowEvent, accountId: string, ts: Date, receivedAt: Date, meta
     type: e.type,
     event_id: e.event_id ?? '',
     ts: formatDateTime(ts),
-    received_at: receivedText(receivedAt),
+    received_at: formatDateTime(receivedAt),
     metadata,
     retain,
   };
