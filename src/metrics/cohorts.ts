@@ -35,7 +35,7 @@ export const MAX_COLUMNS: Record<CohortUnit, number> = { week: 53, month: 36 };
  * active (ended: completed, converted, failed or exited); facts written before migration 024 have no end
  * time, their last received event stands in for it.
  */
-const EVENT_AT: Record<CohortMetric, string> = {
+export const EVENT_AT: Record<CohortMetric, string> = {
   completed: `if(${STATUS.succeeded}, completed_at, NULL)`,
   converted: `if(${STATUS.converted}, goal_achieved_at, NULL)`,
   errored: `if(${STATUS.failed}, coalesce(ended_at, last_received_at), NULL)`,
@@ -59,6 +59,20 @@ FROM (
     WHERE ${COHORT} AND ${filter})
 GROUP BY cohort
 ORDER BY cohort`;
+
+/** A cohort of COHORTS_SQL: its first day, its size, and per period since enrolment (k in [0, columns)) how many did it then. */
+export interface CohortRow {
+  cohort: string;
+  size: number;
+  counts: number[];
+}
+
+/** Where a matrix's rows come from: COHORTS_SQL by default; monthly matrices from per-day states (cohort-month-keys.ts). */
+export type CohortRows = (scope: Scope, period: Period, r: CohortRequest, columns: number) => Promise<CohortRow[]>;
+
+/** The rows of a matrix in one pass over the facts of its period. */
+export const cohortRowsOnePass = (store: Store): CohortRows => (scope, period, r, columns) =>
+  store.query<CohortRow>(COHORTS_SQL(r, factsFilter(scope)), { ...params(scope, period), columns, week_mode: r.weekStart === 'monday' ? 1 : 0 });
 
 /** The first day (YYYY-MM-DD) of the week or month a local date falls in. */
 export function cohortStart(date: string, r: Pick<CohortRequest, 'unit' | 'weekStart'>): string {
@@ -108,12 +122,10 @@ export function averageShares(matrix: { size: number; cells: ({ count: number } 
  * period (cumulative; `active`: still active then) with their share of the cohort; null where the period has
  * not begun yet.
  */
-export async function cohortMatrix(store: Store, scope: Scope, period: Period, r: CohortRequest, now = new Date()): Promise<CohortsResponse['matrix']> {
+export async function cohortMatrix(store: Store, scope: Scope, period: Period, r: CohortRequest, now = new Date(), rowsOf: CohortRows = cohortRowsOnePass(store)): Promise<CohortsResponse['matrix']> {
   const grid = cohortGrid(period, r, now);
   const { starts, columns } = grid;
-  const rows = starts.length === 0 ? [] : await store.query<{ cohort: string; size: number; counts: number[] }>(COHORTS_SQL(r, factsFilter(scope)), {
-    ...params(scope, period), columns, week_mode: r.weekStart === 'monday' ? 1 : 0,
-  });
+  const rows = starts.length === 0 ? [] : await rowsOf(scope, period, r, columns);
   const found = new Map(rows.map((x) => [x.cohort, x]));
   return starts.map((start, i) => {
     const row = found.get(start);
@@ -131,8 +143,8 @@ export async function cohortMatrix(store: Store, scope: Scope, period: Period, r
 }
 
 /** The answer of GET …/analytics/cohorts: the matrix and, per column, the size-weighted share over the cohorts that reached it. */
-export async function cohortsAnswer(store: Store, scope: Scope, period: Period, r: CohortRequest, periodOut: CohortsResponse['period'], now = new Date()): Promise<CohortsResponse> {
-  const matrix = await cohortMatrix(store, scope, period, r, now);
+export async function cohortsAnswer(store: Store, scope: Scope, period: Period, r: CohortRequest, periodOut: CohortsResponse['period'], now = new Date(), rowsOf?: CohortRows): Promise<CohortsResponse> {
+  const matrix = await cohortMatrix(store, scope, period, r, now, rowsOf);
   const columns = matrix[0]?.cells.length ?? 0;
   const average_share = averageShares(matrix, columns);
   return {

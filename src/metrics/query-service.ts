@@ -16,7 +16,8 @@ import { checkReadable, readableWorkflows } from '../catalog/readable.js';
 import type { Freshness } from '../derived/freshness.js';
 import type { Store } from '../store/store.js';
 import { ResultCache, type Keep } from './cache.js';
-import { cohortsAnswer, type CohortRequest } from './cohorts.js';
+import { cohortsAnswer, type CohortRequest, type CohortRows } from './cohorts.js';
+import { DAY_MS, MONTH_KEYS_SQL, monthRows, rangeParams, splitPeriod, type KeyedCount } from './cohort-month-keys.js';
 import { segmentsAnswer, type SegmentRequest } from './segments.js';
 import type { SegmentsResponse } from '../contract/segments.js';
 import { historyOf, type HistoryPanel } from './history.js';
@@ -28,7 +29,7 @@ import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress, type PeriodParts } from './panels.js';
 import { buckets, previousPeriod, type Period } from './period.js';
-import type { Filters, Scope, Target } from './scope.js';
+import { factsFilter, filterParams, type Filters, type Scope, type Target } from './scope.js';
 import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
 import { COMPARABLE, metric, type ComparableMetric } from './definitions.js';
 import { metricSeries, type Bucket, type SeriesPoint, type SeriesWindow } from './series.js';
@@ -44,6 +45,14 @@ export interface GroupsAnswer {
   ranks: Partial<Record<ComparableMetric, RankFigures>>;
 }
 
+/** A target once its data is waited for: what answers computed now reflect (see keepFor). */
+interface Settled {
+  target: Target;
+  stamp: readonly number[];
+  until: readonly number[] | null;
+  generation: number;
+}
+
 /** The panels of one workflow over one period, each answered once per generation. */
 export interface WorkflowPanels {
   summary(): Promise<SummaryResponse>;
@@ -54,6 +63,8 @@ export interface WorkflowPanels {
 export class MetricsQueryService {
   /** Every panel, platform page and catalog read shares one cache (a dashboard asks a few dozen answers). */
   private readonly cache = new ResultCache(4000);
+  /** Per-day states of monthly cohort matrices (cohort-month-keys.ts): a day of one workflow, filter and metric each. */
+  private readonly dayStates = new ResultCache(50_000);
 
   constructor(
     readonly store: Store,
@@ -101,13 +112,14 @@ export class MetricsQueryService {
    * closed (ended by `now`, so only late events can change it) and inside the raw retention window (nothing of
    * it expires). It then holds while every change of its workflows since `stamp` touched nothing of the range.
    * Only for answers whose every figure is placed at an instant of an execution's events in the range, or is
-   * about executions enrolled in it (see src/derived/touched-ranges.ts).
+   * about executions enrolled in it (see src/derived/touched-ranges.ts). `within: 'daily'` for figures of the
+   * execution facts only, which are kept (and stay exact) for the daily window.
    */
-  private keepFor(t: Target, stamp: readonly number[], until: readonly number[], from: Date, to: Date, now = Date.now()): Keep | undefined {
+  private keepFor(t: Target, stamp: readonly number[], until: readonly number[], from: Date, to: Date, now = Date.now(), within: keyof RetentionHorizons = 'raw'): Keep | undefined {
     const unchanged = this.freshness.unchangedSince?.bind(this.freshness);
     if (!unchanged || to.getTime() > now) return undefined;
-    const raw = this.horizons().raw;
-    if (raw && from < raw) return undefined;
+    const horizon = this.horizons()[within];
+    if (horizon && from < horizon) return undefined;
     return {
       stamp,
       until,
@@ -137,15 +149,60 @@ export class MetricsQueryService {
   }
 
   /** A settled target's answer about the instants [from, to), kept past its generation while closed and untouched (keepFor). */
-  private answerKept<T>(name: string, t: Target, range: { from: Date; to: Date }, key: unknown, compute: () => Promise<T>): Promise<T> {
+  private answerKept<T>(name: string, t: Target, range: { from: Date; to: Date }, key: unknown, compute: (ctx: Settled) => Promise<T>): Promise<T> {
     const stamp = this.stampOf(t);
     return Promise.all(t.workflows.map((w) => this.freshness.settled(t.account, w))).then(async (reached) => {
       const generation = this.generation(t);
       const until = reached.every((g) => typeof g === 'number') ? (reached as number[]) : null;
       const keep = until ? this.keepFor(t, stamp, until, range.from, range.to) : undefined;
       if (keep) await this.changesKnown(t);
-      return this.cache.get(JSON.stringify([name, t, key]), generation, compute, keep);
+      return this.cache.get(JSON.stringify([name, t, key]), generation, () => compute({ target: t, stamp, until, generation }), keep);
     });
+  }
+
+  /**
+   * A monthly matrix's rows from per-day states (cohort-month-keys.ts): each closed UTC day of the daily window
+   * kept across generations while no stored batch touched it, the rest of the period counted afresh, the days
+   * not kept yet in the same statement.
+   */
+  private monthRowsFromDays(ctx: Settled): CohortRows {
+    return async (scope, period, r, columns) => {
+      const now = Date.now();
+      const daily = this.horizons().daily;
+      const { days, rest } = splitPeriod(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
+      const keyOf = (day: number) => JSON.stringify(['cohort.day', scope, r.metric, day]);
+      const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily') : undefined));
+      if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
+      const states = days.map((d, i) => this.dayStates.peek<KeyedCount[]>(keyOf(d), ctx.generation, keeps[i]));
+      const missing = days.filter((_, i) => !states[i]);
+      const ranges: [number, number][] = [...rest];
+      if (missing.length > 0) ranges.push([missing[0]! * DAY_MS, (missing[missing.length - 1]! + 1) * DAY_MS]);
+      const counted = ranges.length === 0 ? Promise.resolve({ byDay: new Map<number, KeyedCount[]>(), rest: [] as KeyedCount[] }) : (async () => {
+        const rows = await this.store.query<{ day: number; ek: number; vk: number; n: number }>(MONTH_KEYS_SQL(r.metric, factsFilter(scope), ranges.length), {
+          account: scope.account, workflow: scope.workflow, ...filterParams(scope), ...rangeParams(ranges),
+        });
+        const wanted = new Set(missing);
+        const kept = new Set(days);
+        const byDay = new Map<number, KeyedCount[]>();
+        const restCounts: KeyedCount[] = [];
+        for (const x of rows) {
+          const day = Number(x.day);
+          const c: KeyedCount = [Number(x.ek), Number(x.vk), Number(x.n)];
+          if (wanted.has(day)) {
+            const state = byDay.get(day);
+            if (state) state.push(c);
+            else byDay.set(day, [c]);
+          }
+          else if (!kept.has(day)) restCounts.push(c);
+        }
+        return { byDay, rest: restCounts };
+      })();
+      days.forEach((d, i) => {
+        if (!states[i]) states[i] = this.dayStates.put(keyOf(d), ctx.generation, counted.then((x) => x.byDay.get(d) ?? []), keeps[i]);
+      });
+      const all = await Promise.all(states as Promise<KeyedCount[]>[]);
+      return monthRows([...all.flat(), ...(await counted).rest], period.timezone, columns);
+    };
   }
 
   /** Reads what the target's latest changes touched, when not known yet (Freshness.resolveChanges): before kept answers are checked. */
@@ -221,8 +278,8 @@ export class MetricsQueryService {
     const { account, workflow, ...filters } = scope;
     const now = new Date();
     const key = [period.startDate, period.endDate, period.timezone, period.granularity, [r, localDate(now, period.timezone)]];
-    return this.answerKept('cohorts', { account, workflows: [workflow], ...filters }, period, key, () =>
-      cohortsAnswer(this.store, scope, period, r, PeriodOut(period), now)).then((body) => this.withHistory(body, period, 'cohort'));
+    return this.answerKept('cohorts', { account, workflows: [workflow], ...filters }, period, key, (ctx) =>
+      cohortsAnswer(this.store, scope, period, r, PeriodOut(period), now, r.unit === 'month' ? this.monthRowsFromDays(ctx) : undefined)).then((body) => this.withHistory(body, period, 'cohort'));
   }
 
   /**
