@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cohortMatrix, COHORT_METRICS, type CohortRequest } from '../src/metrics/cohorts.js';
-import { DAY_MS, KEY_SQL, keyOf, localMonth } from '../src/metrics/cohort-month-keys.js';
+import { DAY_MS, dayRanges, KEY_SQL, keyOf, localMonth, splitPeriod } from '../src/metrics/cohort-month-keys.js';
 import { parsePeriod } from '../src/metrics/period.js';
 import { addDays, localDate } from '../src/time/calendar.js';
 import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
@@ -73,6 +73,18 @@ describe('the key of an instant keeps its local month', () => {
     assert.equal(keyOf(Date.parse('2026-02-28T23:59:00Z')), Date.parse('2026-02-28T23:45:00Z'));
     assert.equal(keyOf(Date.parse('2028-02-28T23:59:00Z')), Date.parse('2028-02-28T00:00:00Z')); // a leap year: the 29th is the last
   });
+});
+
+test('a period splits into whole closed UTC days of the window and the rest; days to read go in runs, the closest joined', () => {
+  const h = 3_600_000;
+  // Kolkata's 3 days from 18:30 UTC, now in the second day's afternoon, the window from the first whole day
+  assert.deepEqual(splitPeriod(10 * DAY_MS - 5.5 * h, 13 * DAY_MS - 5.5 * h, 11 * DAY_MS + 15 * h, 0), { days: [10], rest: [[10 * DAY_MS - 5.5 * h, 10 * DAY_MS], [11 * DAY_MS, 13 * DAY_MS - 5.5 * h]] });
+  // the window begins on day 12: days before it are counted afresh
+  assert.deepEqual(splitPeriod(10 * DAY_MS, 15 * DAY_MS, 20 * DAY_MS, 11.5 * DAY_MS), { days: [12, 13, 14], rest: [[10 * DAY_MS, 12 * DAY_MS]] });
+  assert.deepEqual(splitPeriod(10 * DAY_MS, 11 * DAY_MS, 10 * DAY_MS + h, null), { days: [], rest: [[10 * DAY_MS, 11 * DAY_MS]] });
+  assert.deepEqual(dayRanges([3, 4, 5, 9, 300]), [[3 * DAY_MS, 6 * DAY_MS], [9 * DAY_MS, 10 * DAY_MS], [300 * DAY_MS, 301 * DAY_MS]]);
+  assert.deepEqual(dayRanges([1, 3, 10, 11, 30], 2), [[1 * DAY_MS, 12 * DAY_MS], [30 * DAY_MS, 31 * DAY_MS]]);
+  assert.deepEqual(dayRanges([]), []);
 });
 
 const W = 'wf-month-keys';

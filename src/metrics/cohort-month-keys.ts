@@ -26,9 +26,15 @@ const QUARTER_HOUR_MS = 900_000;
 export type KeyedCount = readonly [ek: number, vk: number, n: number];
 
 const MS = (t: string) => `toUnixTimestamp64Milli(${t})`;
-/** The key of an instant column (see the top of this file), epoch ms. */
-export const KEY_SQL = (t: string) =>
-  `if(toDayOfMonth(${t}) = 1 OR toDayOfMonth(${t} + toIntervalDay(1)) = 1, intDiv(${MS(t)}, ${QUARTER_HOUR_MS}) * ${QUARTER_HOUR_MS}, intDiv(${MS(t)}, ${DAY_MS}) * ${DAY_MS})`;
+/**
+ * The key of an instant column (see the top of this file), epoch ms. The UTC day is tested through its day number
+ * (toDate of an integer is a table lookup): a third cheaper than taking the day of month of the instant and of the
+ * instant a day later (10M enrolments, a year: ≈500 against ≈650 ms).
+ */
+export const KEY_SQL = (t: string) => {
+  const day = `intDiv(${MS(t)}, ${DAY_MS})`;
+  return `if(toDayOfMonth(toDate(${day})) > 1 AND toDayOfMonth(toDate(${day} + 1)) > 1, ${day} * ${DAY_MS}, intDiv(${MS(t)}, ${QUARTER_HOUR_MS}) * ${QUARTER_HOUR_MS})`;
+};
 
 /** The same key in JS (for tests). */
 export function keyOf(ms: number): number {
@@ -74,6 +80,26 @@ export function splitPeriod(from: number, to: number, now: number, keepFrom: num
   if (from < first * DAY_MS) rest.push([from, first * DAY_MS]);
   if (last * DAY_MS < to) rest.push([last * DAY_MS, to]);
   return { days, rest };
+}
+
+/**
+ * Day numbers (sorted) as ranges of epoch ms: one per run of consecutive days, at most `max` (the closest runs
+ * joined, days between them read again), so a late event on an old day does not have every day since read again.
+ */
+export function dayRanges(days: readonly number[], max = 8): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const d of days) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === d) last[1] = d + 1;
+    else runs.push([d, d + 1]);
+  }
+  while (runs.length > max) {
+    let best = 1;
+    for (let i = 2; i < runs.length; i++) if (runs[i]![0] - runs[i - 1]![1] < runs[best]![0] - runs[best - 1]![1]) best = i;
+    runs[best - 1]![1] = runs[best]![1];
+    runs.splice(best, 1);
+  }
+  return runs.map(([a, b]) => [a * DAY_MS, b * DAY_MS]);
 }
 
 /** Months since year 0 (year × 12 + month − 1) of a local date's month. */

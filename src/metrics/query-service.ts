@@ -17,7 +17,7 @@ import type { Freshness } from '../derived/freshness.js';
 import type { Store } from '../store/store.js';
 import { ResultCache, type Keep } from './cache.js';
 import { cohortsAnswer, type CohortRequest, type CohortRows } from './cohorts.js';
-import { DAY_MS, MONTH_KEYS_SQL, monthRows, rangeParams, splitPeriod, type KeyedCount } from './cohort-month-keys.js';
+import { DAY_MS, dayRanges, MONTH_KEYS_SQL, monthRows, rangeParams, splitPeriod, type KeyedCount } from './cohort-month-keys.js';
 import { segmentsAnswer, type SegmentRequest } from './segments.js';
 import type { SegmentsResponse } from '../contract/segments.js';
 import { historyOf, type HistoryPanel } from './history.js';
@@ -163,7 +163,7 @@ export class MetricsQueryService {
   /**
    * A monthly matrix's rows from per-day states (cohort-month-keys.ts): each closed UTC day of the daily window
    * kept across generations while no stored batch touched it, the rest of the period counted afresh, the days
-   * not kept yet in the same statement.
+   * not kept yet (in runs: dayRanges) in the same statement.
    */
   private monthRowsFromDays(ctx: Settled): CohortRows {
     return async (scope, period, r, columns) => {
@@ -175,8 +175,7 @@ export class MetricsQueryService {
       if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
       const states = days.map((d, i) => this.dayStates.peek<KeyedCount[]>(keyOf(d), ctx.generation, keeps[i]));
       const missing = days.filter((_, i) => !states[i]);
-      const ranges: [number, number][] = [...rest];
-      if (missing.length > 0) ranges.push([missing[0]! * DAY_MS, (missing[missing.length - 1]! + 1) * DAY_MS]);
+      const ranges: [number, number][] = [...rest, ...dayRanges(missing)];
       const counted = ranges.length === 0 ? Promise.resolve({ byDay: new Map<number, KeyedCount[]>(), rest: [] as KeyedCount[] }) : (async () => {
         const rows = await this.store.query<{ day: number; ek: number; vk: number; n: number }>(MONTH_KEYS_SQL(r.metric, factsFilter(scope), ranges.length), {
           account: scope.account, workflow: scope.workflow, ...filterParams(scope), ...rangeParams(ranges),
