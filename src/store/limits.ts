@@ -38,7 +38,7 @@ export function limitedStore(store: Store, limits: ReadLimits): Store {
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
     insert: (table, rows, options) => store.insert(table, rows, options),
-    command: (sql, params) => store.command(sql, params),
+    command: (sql, params, options) => store.command(sql, params, options),
     close: () => store.close(),
   };
 }

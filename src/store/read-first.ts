@@ -68,7 +68,7 @@ export function readFirstStore(store: Store): Store {
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
     insert: (table, rows, options) => schedule(table === 'events' ? ingest : writes, () => store.insert(table, rows, options)),
-    command: (sql, params) => schedule(writes, () => store.command(sql, params)),
+    command: (sql, params, options) => schedule(options?.background ? background : writes, () => store.command(sql, params, options)),
     close: () => store.close(),
   };
 }

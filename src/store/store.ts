@@ -30,6 +30,10 @@ export interface QueryOptions {
   background?: boolean;
 }
 
+export interface CommandOptions {
+  background?: boolean;
+}
+
 /** The engine settings a query's options give. */
 export function querySettings(options: QueryOptions): Record<string, string | number> {
   return {
@@ -57,8 +61,11 @@ export interface Store {
    * only where they are missing — how a backfill batch cut short by a crash is completed.
    */
   insert(table: string, rows: readonly Row[], options?: InsertOptions): Promise<void>;
-  /** Runs a statement without a result (DDL, ALTER, INSERT ... SELECT). */
-  command(sql: string, params?: Params): Promise<void>;
+  /**
+   * Runs a statement without a result (DDL, ALTER, INSERT ... SELECT). `background`: housekeeping that may wait for
+   * everything else (merging the facts' weeks): the embedded store runs it only when no read or write is queued.
+   */
+  command(sql: string, params?: Params, options?: CommandOptions): Promise<void>;
   /** Waits for work in flight and releases the engine. */
   close(): Promise<void>;
 }

@@ -17,7 +17,7 @@ export function timedStore(store: Store, observe: (kind: string, seconds: number
     stream: (sql, params) => store.stream(sql, params),
     streamText: (sql, params, format) => store.streamText(sql, params, format),
     insert: (table, rows, options) => time('insert', () => store.insert(table, rows, options)),
-    command: (sql, params) => time('command', () => store.command(sql, params)),
+    command: (sql, params, options) => time('command', () => store.command(sql, params, options)),
     close: () => store.close(),
   };
 }
