@@ -16,8 +16,10 @@
  * one-pass statement (COHORTS_SQL) gives, which `test/cohort-month-keys.test.ts` checks across timezones.
  */
 import { FACTS } from '../store/execution-facts.js';
+import type { Store } from '../store/store.js';
 import { startOfLocalDay } from '../time/calendar.js';
 import { EVENT_AT, type CohortMetric, type CohortRow } from './cohorts.js';
+import { factsFilter, filterParams, type Scope } from './scope.js';
 
 export const DAY_MS = 86_400_000;
 const QUARTER_HOUR_MS = 900_000;
@@ -65,6 +67,32 @@ GROUP BY day, ek, vk`;
 /** The ranges' parameters of MONTH_KEYS_SQL. */
 export function rangeParams(ranges: readonly (readonly [number, number])[]): Record<string, Date> {
   return Object.fromEntries(ranges.flatMap(([a, b], i) => [[`r${i}_from`, new Date(a)], [`r${i}_to`, new Date(b)]]));
+}
+
+/**
+ * The keyed counts of the executions enrolled in `ranges` (epoch ms) of a scope: those of the days `wanted` (to keep)
+ * by day, and those of days that are not `kept` (the period's rest); days kept already and read again only as part
+ * of a range are left out.
+ */
+export async function countMonthKeys(store: Store, scope: Scope, metric: CohortMetric, ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[]): Promise<{ byDay: Map<number, KeyedCount[]>; rest: KeyedCount[] }> {
+  const byDay = new Map<number, KeyedCount[]>();
+  const rest: KeyedCount[] = [];
+  if (ranges.length === 0) return { byDay, rest };
+  const rows = await store.query<{ day: number; ek: number; vk: number; n: number }>(MONTH_KEYS_SQL(metric, factsFilter(scope), ranges.length), {
+    account: scope.account, workflow: scope.workflow, ...filterParams(scope), ...rangeParams(ranges),
+  });
+  const toKeep = new Set(wanted);
+  const keptDays = new Set(kept);
+  for (const x of rows) {
+    const day = Number(x.day);
+    const c: KeyedCount = [Number(x.ek), Number(x.vk), Number(x.n)];
+    if (toKeep.has(day)) {
+      const state = byDay.get(day);
+      if (state) state.push(c);
+      else byDay.set(day, [c]);
+    } else if (!keptDays.has(day)) rest.push(c);
+  }
+  return { byDay, rest };
 }
 
 /**

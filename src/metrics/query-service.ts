@@ -17,7 +17,7 @@ import type { Freshness } from '../derived/freshness.js';
 import type { Store } from '../store/store.js';
 import { ResultCache, type Keep } from './cache.js';
 import { cohortsAnswer, type CohortRequest, type CohortRows } from './cohorts.js';
-import { DAY_MS, dayRanges, MONTH_KEYS_SQL, monthRows, rangeParams, splitPeriod, type KeyedCount } from './cohort-month-keys.js';
+import { countMonthKeys, DAY_MS, dayRanges, monthRows, splitPeriod, type KeyedCount } from './cohort-month-keys.js';
 import { segmentsAnswer, type SegmentRequest } from './segments.js';
 import type { SegmentsResponse } from '../contract/segments.js';
 import { historyOf, type HistoryPanel } from './history.js';
@@ -29,7 +29,7 @@ import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress, type PeriodParts } from './panels.js';
 import { buckets, previousPeriod, type Period } from './period.js';
-import { factsFilter, filterParams, type Filters, type Scope, type Target } from './scope.js';
+import type { Filters, Scope, Target } from './scope.js';
 import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
 import { COMPARABLE, metric, type ComparableMetric } from './definitions.js';
 import { metricSeries, type Bucket, type SeriesPoint, type SeriesWindow } from './series.js';
@@ -176,26 +176,7 @@ export class MetricsQueryService {
       const states = days.map((d, i) => this.dayStates.peek<KeyedCount[]>(keyOf(d), ctx.generation, keeps[i]));
       const missing = days.filter((_, i) => !states[i]);
       const ranges: [number, number][] = [...rest, ...dayRanges(missing)];
-      const counted = ranges.length === 0 ? Promise.resolve({ byDay: new Map<number, KeyedCount[]>(), rest: [] as KeyedCount[] }) : (async () => {
-        const rows = await this.store.query<{ day: number; ek: number; vk: number; n: number }>(MONTH_KEYS_SQL(r.metric, factsFilter(scope), ranges.length), {
-          account: scope.account, workflow: scope.workflow, ...filterParams(scope), ...rangeParams(ranges),
-        });
-        const wanted = new Set(missing);
-        const kept = new Set(days);
-        const byDay = new Map<number, KeyedCount[]>();
-        const restCounts: KeyedCount[] = [];
-        for (const x of rows) {
-          const day = Number(x.day);
-          const c: KeyedCount = [Number(x.ek), Number(x.vk), Number(x.n)];
-          if (wanted.has(day)) {
-            const state = byDay.get(day);
-            if (state) state.push(c);
-            else byDay.set(day, [c]);
-          }
-          else if (!kept.has(day)) restCounts.push(c);
-        }
-        return { byDay, rest: restCounts };
-      })();
+      const counted = countMonthKeys(this.store, scope, r.metric, ranges, missing, days);
       days.forEach((d, i) => {
         if (!states[i]) states[i] = this.dayStates.put(keyOf(d), ctx.generation, counted.then((x) => x.byDay.get(d) ?? []), keeps[i]);
       });
