@@ -119,11 +119,13 @@ describe('analytics stream', () => {
     await rt.call('POST', '/api/v1/events', admin, [ev.started('wf', 'r2', today())]);
     await new Promise((r) => setTimeout(r, 300));
     const again = await openSse(streamUrl(), { ...bearer(admin), 'last-event-id': snap.id! });
-    const a = await again.next();
-    const b = await again.next();
-    assert.ok(!a.data.snapshot && !b.data.snapshot, 'replayed updates, not a snapshot');
-    assert.equal(a.data.changes.new_enrollments_delta + b.data.changes.new_enrollments_delta, 2);
-    assert.equal(b.data.changes.total_enrolled, snap.data.changes.total_enrolled + 2);
+    // one update per stored write: two, or one when both acknowledged events were stored in the same engine write
+    // (the journal's writer takes whatever is pending, which on a loaded machine can be both)
+    const updates = [await again.next()];
+    while (updates.reduce((sum, u) => sum + u.data.changes.new_enrollments_delta, 0) < 2 && updates.length < 2) updates.push(await again.next());
+    assert.ok(updates.every((u) => !u.data.snapshot), 'replayed updates, not a snapshot');
+    assert.equal(updates.reduce((sum, u) => sum + u.data.changes.new_enrollments_delta, 0), 2);
+    assert.equal(updates[updates.length - 1]!.data.changes.total_enrolled, snap.data.changes.total_enrolled + 2);
     again.close();
     const unknown = await openSse(streamUrl(), { ...bearer(admin), 'last-event-id': 'deadbeef-3' });
     assert.equal((await unknown.next()).data.snapshot, true);
