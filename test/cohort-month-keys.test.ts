@@ -12,9 +12,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cohortMatrix, COHORT_METRICS, type CohortRequest } from '../src/metrics/cohorts.js';
-import { DAY_MS, dayRanges, KEY_SQL, keyOf, localMonth, splitPeriod } from '../src/metrics/cohort-month-keys.js';
+import { dayRanges, KEY_SQL, keyOf, localMonth, splitPeriod } from '../src/metrics/cohort-month-keys.js';
 import { parsePeriod } from '../src/metrics/period.js';
-import { addDays, localDate } from '../src/time/calendar.js';
+import { addDays, DAY_MS, localDate } from '../src/time/calendar.js';
 import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
 
 const ZONES = [

@@ -17,11 +17,10 @@
  */
 import { FACTS } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
-import { startOfLocalDay } from '../time/calendar.js';
+import { DAY_MS, startOfLocalDay } from '../time/calendar.js';
 import { EVENT_AT, type CohortMetric, type CohortRow } from './cohorts.js';
 import { factsFilter, filterParams, type Scope } from './scope.js';
 
-export const DAY_MS = 86_400_000;
 const QUARTER_HOUR_MS = 900_000;
 
 /** One count of a day's state: executions enrolled at key `ek` whose event is at key `vk` (−1: none yet). */

@@ -4,7 +4,8 @@
  * Used by the analytics periods (metrics/period.ts), the scheduled reports and the cost forecast.
  */
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a UTC day. */
+export const DAY_MS = 86_400_000;
 
 /** Calendar arithmetic on YYYY-MM-DD strings (no timezone involved). */
 export function addDays(date: string, n: number): string {
