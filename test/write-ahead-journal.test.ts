@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { IngestBuffer, IngestBusyError } from '../src/ingest/buffer.js';
 import { ingestItems } from '../src/ingest/ingest.js';
+import { afterAcknowledged } from '../src/ingest/read-point.js';
 import { JournaledIntake, type JournaledIntakeOptions } from '../src/ingest/journaled-intake.js';
 import { itemsFromJson } from '../src/ingest/parse-body.js';
 import { WriteAheadLog } from '../src/ingest/write-ahead-log.js';
@@ -50,6 +51,28 @@ describe('through the API', () => {
     assert.equal(answer.json.summary.completed, 1);
     assert.equal(await count(rt.deps.store, 'wf-wal'), 3, 'each event stored once');
     assert.equal(rt.deps.buffer.pendingRows, 0);
+  });
+
+  test("a request waits once, for what was acknowledged before it came; work outside a request waits for everything", async () => {
+    const { key, accountId } = await rt.newAccount();
+    const day = '2026-03-03';
+    await rt.call('POST', '/api/v1/events', key, [ev.started('wf-once', 'o1', `${day}T10:00:00Z`)]);
+    const first = await rt.call('GET', `/api/v1/workflows/wf-once/analytics?start_date=${day}&end_date=${day}`, key);
+    assert.equal(first.json.summary.total_enrolled, 1);
+    const within = (ms: number, p: Promise<unknown>) =>
+      Promise.race([p.then(() => 'settled'), new Promise((r) => setTimeout(() => r('waiting'), ms))]);
+    await rt.deps.buffer.exclusive(async () => {
+      // acknowledged now, and held unwritten: a request that came before it need not wait for it
+      const late = await rt.call('POST', '/api/v1/events', key, [ev.started('wf-once', 'o2', `${day}T11:00:00Z`)]);
+      assert.equal(late.json.accepted, 1);
+      assert.equal(await within(5000, afterAcknowledged(accountId, () => rt.deps.derived.settled(accountId, 'wf-once'))), 'settled',
+        'inside a request (the guard waited before the event came) the facts are settled without it');
+      assert.equal(await within(300, rt.deps.derived.settled(accountId, 'wf-once')), 'waiting', 'outside a request: waits for the acknowledged event');
+      assert.equal(await within(300, afterAcknowledged('another-account', () => rt.deps.derived.settled(accountId, 'wf-once'))), 'waiting',
+        "a request of another account waited for nothing of this one's");
+    });
+    const next = await rt.call('GET', `/api/v1/workflows/wf-once/analytics?start_date=${day}&end_date=${day}`, key);
+    assert.equal(next.json.summary.total_enrolled, 2, 'the next request counts it');
   });
 });
 

@@ -12,6 +12,7 @@ import { workflowsWithoutFacts, writeFacts, writeListedFacts } from '../store/ex
 import { isoUtc } from '../store/params.js';
 import type { RepairJournal } from '../ingest/repair-journal.js';
 import type { EventRow } from '../ingest/validate.js';
+import { acknowledgedAwaited, detached } from '../ingest/read-point.js';
 import { compactFacts } from './compaction.js';
 import type { Freshness } from './freshness.js';
 import { rebuildFromEvents } from './rebuild-from-events.js';
@@ -134,7 +135,8 @@ export class DerivedTables implements Freshness {
   private updated(account: string, workflow: string): void {
     for (const l of this.listeners) {
       try {
-        l(account, workflow);
+        // what listeners start (live updates, alert checks) belongs to no request that caused the change
+        detached(() => l(account, workflow));
       } catch (err) {
         this.log('an update listener failed', err);
       }
@@ -245,7 +247,8 @@ export class DerivedTables implements Freshness {
    * generation they then reflect at least (changes after it, made while waiting, may not be reflected yet).
    */
   async settled(account: string, workflow: string, retried = false): Promise<number> {
-    if (!retried) await this.acknowledged(account);
+    // inside a request, the guard waited for what was acknowledged before it came (read-point.ts)
+    if (!retried && !acknowledgedAwaited(account)) await this.acknowledged(account);
     const k = key(account, workflow);
     const target = this.generations.get(k) ?? 0;
     let reached = this.generation(account, workflow);
@@ -434,7 +437,8 @@ export class DerivedTables implements Freshness {
       this.gatherTimer = undefined;
     }
     if (this.running || this.pending.size === 0) return;
-    this.running = this.runOnce().finally(() => {
+    // the write, and what follows it (listeners, compaction), belong to no request that kicked it
+    this.running = detached(() => this.runOnce()).finally(() => {
       this.running = undefined;
       if (this.pending.size > 0 && this.moreComing) this.gather();
       else if (this.pending.size > 0) this.kick();

@@ -10,6 +10,7 @@ import { SESSION_COOKIE, type Session } from '../auth/sessions.js';
 import { principalFromKey, type Principal } from '../auth/principal.js';
 import { StreamTokenError, verifyStreamToken } from '../realtime/stream-token.js';
 import type { AppDeps } from './deps.js';
+import { afterAcknowledged } from '../ingest/read-point.js';
 import { forbidden, HttpProblem } from './problem.js';
 
 declare module 'fastify' {
@@ -110,6 +111,13 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
     // request is answered (even whether a workflow exists, which authorizing may ask)
     if (rule.action !== 'ingest' && request.principal) await deps.buffer.ingested(request.principal.accountId);
     await authorize(request, rule, deps.store);
+  });
+
+  // ... and only those: the waits further down do not wait again for events acknowledged since (read-point.ts)
+  app.addHook('preHandler', (request, _reply, done) => {
+    const rule = request.routeOptions.config?.access;
+    if (isApi(request) && request.principal && rule && rule.action !== 'ingest') afterAcknowledged(request.principal.accountId, done);
+    else done();
   });
 
   app.addHook('onResponse', async (request, reply) => recordAudit(deps, request, reply.statusCode, reply.elapsedTime));

@@ -2,6 +2,7 @@
  * Background jobs (refresh now; exports and reports later): a row per job in ClickHouse's `jobs`
  * table, updated as it runs, read by GET /api/v1/jobs/{id}. Runs in this process, one at a time.
  */
+import { detached } from '../ingest/read-point.js';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { isoUtc } from '../store/params.js';
@@ -49,7 +50,8 @@ export class JobRunner {
       params: JSON.stringify(params), result: '', error: '', created_at: now, updated_at: now,
     };
     await this.save(row);
-    this.chain = this.chain.then(() => this.run(row, work));
+    // a job runs as its own, not as the request that queued it: it waits for events acknowledged meanwhile (read-point.ts)
+    this.chain = this.chain.then(() => detached(() => this.run(row, work)));
     return toJob(row);
   }
 
