@@ -9,7 +9,7 @@ import { formatMetricValue } from '../format/index.js';
 import { metric } from '../metrics/definitions.js';
 import { BUCKET_MS, type SeriesPoint } from '../metrics/series.js';
 import { relativeChange, seasonalAnomalies, seasonalVerdict, staticThreshold, type AnomalyPoint, type Verdict } from '../stats/anomaly.js';
-import { offsetMs } from '../time/calendar.js';
+import { offsetMs, DAY_MS } from '../time/calendar.js';
 import type { AlertRule } from './rules.js';
 
 export interface Evaluation {
@@ -25,7 +25,6 @@ export interface Evaluation {
   summary: string;
 }
 
-const DAY_MS = 86_400_000;
 const WEEKS = 8;
 
 /** How many buckets of history a rule's detector reads before the bucket it judges. */

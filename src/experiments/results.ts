@@ -20,11 +20,11 @@ import { chiSquareGoodnessOfFit, momentsOf } from '../stats/hypothesis.js';
 import { alwaysValidPValues, confidenceSequence, defaultTau2, type Look } from '../stats/sequential.js';
 import { evaluate } from './decide.js';
 import type { Experiment } from './model.js';
+import { DAY_MS } from '../time/calendar.js';
 
 export const SRM_THRESHOLD = 0.001;
 /** The window of a running experiment reaches this far: the cohort is the same as up to now, and the answer stays cached until new events. */
 const OPEN_END = new Date('2299-12-30T00:00:00Z');
-const DAY_MS = 86_400_000;
 
 export type ExperimentResults = ExperimentResultsResponse;
 type Arm = ExperimentResults['arms'][number];

@@ -16,6 +16,7 @@ import type { Store } from '../store/store.js';
 import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
 import type { Period } from './period.js';
 import { countsOf, filterSql, IN_PERIOD, params, percent, rollupsKnow, round2, type Scope } from './scope.js';
+import { DAY_MS } from '../time/calendar.js';
 
 /** The actions' types are the API contract's (src/contract/analytics.ts); `source` says where the figures were read. */
 export type { ActionRow, Actions };
@@ -91,15 +92,14 @@ const SPLIT_SQL = (s: Scope) =>
   );
 
 const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 /** The whole UTC hours and days inside the period, when it has whole hours and its edges are not all whole hours. */
 function innerSpans(period: Period): Record<'hour_from' | 'day_from' | 'day_to' | 'hour_to', Date> | null {
   const hourFrom = Math.ceil(period.from.getTime() / HOUR) * HOUR;
   const hourTo = Math.floor(period.to.getTime() / HOUR) * HOUR;
   if (hourFrom >= hourTo) return null;
-  let dayFrom = Math.ceil(hourFrom / DAY) * DAY;
-  let dayTo = Math.floor(hourTo / DAY) * DAY;
+  let dayFrom = Math.ceil(hourFrom / DAY_MS) * DAY_MS;
+  let dayTo = Math.floor(hourTo / DAY_MS) * DAY_MS;
   if (dayFrom >= dayTo) dayFrom = dayTo = hourFrom;
   return { hour_from: new Date(hourFrom), day_from: new Date(dayFrom), day_to: new Date(dayTo), hour_to: new Date(hourTo) };
 }

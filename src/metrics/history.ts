@@ -8,10 +8,10 @@
 import type { PeriodHistory } from '../contract/common.js';
 import type { RetentionHorizons } from '../store/retention.js';
 import type { Period } from './period.js';
+import { DAY_MS } from '../time/calendar.js';
 
 export type HistoryPanel = 'cohort' | 'actions';
 
-const DAY_MS = 86_400_000;
 const date = (d: Date) => d.toISOString().slice(0, 10);
 
 export function historyOf(period: Period, h: RetentionHorizons, panel: HistoryPanel): PeriodHistory | undefined {
