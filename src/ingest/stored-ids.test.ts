@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { openTestStore, tempDir } from '../../test/helpers/store.js';
 import type { Store } from '../store/store.js';
 import { sipHash128Low64 } from './siphash.js';
-import { StoredIdIndex } from './stored-ids.js';
+import { slicesFor, StoredIdIndex } from './stored-ids.js';
 
 let store: Store;
 before(async () => {
@@ -77,4 +77,16 @@ test('an index with more stored ids than it may hold is not read at all: every i
   assert.equal(index.ready, false);
   assert.equal(index.state, 'off');
   assert.equal(index.mayHold('acc-1', 'never'), true);
+});
+
+test('an index is read in slices of about 32,768 ids, from one for a small store to 512 for 16.9M ids', async () => {
+  assert.deepEqual([0, 1, 32_768, 32_769, 100_000, 1_000_000, 16_900_000, 100_000_000].map(slicesFor), [1, 1, 1, 2, 4, 32, 512, 512]);
+  const index = new StoredIdIndex(4);
+  const statements: string[] = [];
+  const counting: Store = { ...store, query: (sql, params, options) => (statements.push(sql), store.query(sql, params, options)) };
+  await index.load(counting);
+  assert.equal(statements.length, 2, 'the count, then the one slice a store of a few hundred ids needs');
+  assert.equal(index.ready, true);
+  for (const [account, id] of [['acc-1', 'early-1'], ['acc-1', 'early-2'], ['acc-2', 'early-1']] as const) assert.equal(index.mayHold(account, id), true);
+  assert.equal(index.mayHold('acc-2', 'early-2'), false);
 });

@@ -16,6 +16,16 @@ import { sipHash128Low64 } from './siphash.js';
 /** Slots filled beyond this share make the table grow (and, at maxSlots, give up). */
 const LOAD_FACTOR = 0.6;
 
+/** About this many ids a slice of the load (16.9M ids in 512 slices, measured). */
+const IDS_PER_SLICE = 32_768;
+
+/** How many slices `load` reads an index of `ids` ids in: a power of two from 1 to 512, each of about IDS_PER_SLICE ids. */
+export function slicesFor(ids: number): number {
+  let slices = 1;
+  while (slices < 512 && slices * IDS_PER_SLICE < ids) slices *= 2;
+  return slices;
+}
+
 export class StoredIdIndex {
   /** Open addressing: slot i holds [low, high] at 2i, 2i+1; [0, 0] is empty. */
   private slots: Uint32Array;
@@ -101,16 +111,20 @@ export class StoredIdIndex {
    * the engine and Node ≈90 ms (the first panels' times doubled); hex slices take 18 ms each in 256 slices, 12.9 ms in
    * 512 (6.6 s in all), 7.5 ms in 2,048 (15 s: the statement's own cost dominates). An index larger than `maxSlots`
    * allows is not read at all (the engine lookup serves every row, as before). Inserts that complete meanwhile are
-   * recorded by `observe`, so none is missed between the reads and now.
+   * recorded by `observe`, so none is missed between the reads and now. A smaller index is read in fewer slices of
+   * about as many ids (slicesFor): 512 statements cost ≈3–7 s whatever they hold, and a store of 100,000 ids was
+   * loaded only seconds after a start.
    */
-  async load(store: Store, slices = 512): Promise<void> {
-    const width = (1n << 128n) / BigInt(slices);
+  async load(store: Store, slices?: number): Promise<void> {
     try {
       const [stored] = await store.query<{ n: number }>('SELECT count() AS n FROM event_ids', {}, { background: true });
-      if (Number(stored?.n ?? 0) > this.maxSlots * LOAD_FACTOR) {
+      const n = Number(stored?.n ?? 0);
+      if (n > this.maxSlots * LOAD_FACTOR) {
         this.giveUp();
         return;
       }
+      slices ??= slicesFor(n);
+      const width = (1n << 128n) / BigInt(slices);
       for (let k = 0; k < slices; k++) {
         if (this.unusable || this.stopped) return;
         const from = width * BigInt(k);
