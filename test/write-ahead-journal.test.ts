@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { IngestBuffer, IngestBusyError } from '../src/ingest/buffer.js';
 import { ingestItems } from '../src/ingest/ingest.js';
-import { afterAcknowledged } from '../src/ingest/read-point.js';
+import { acknowledgedAwaited, afterAcknowledged } from '../src/ingest/read-point.js';
 import { JournaledIntake, type JournaledIntakeOptions } from '../src/ingest/journaled-intake.js';
 import { itemsFromJson } from '../src/ingest/parse-body.js';
 import { WriteAheadLog } from '../src/ingest/write-ahead-log.js';
@@ -73,6 +73,22 @@ describe('through the API', () => {
     });
     const next = await rt.call('GET', `/api/v1/workflows/wf-once/analytics?start_date=${day}&end_date=${day}`, key);
     assert.equal(next.json.summary.total_enrolled, 2, 'the next request counts it');
+  });
+
+  test("the guard runs a request's handler in the scope of what it waited for", async () => {
+    const { key, accountId } = await rt.newAccount();
+    await rt.call('POST', '/api/v1/events', key, [ev.started('wf-scope', 's1', '2026-03-04T10:00:00Z')]);
+    const derived = rt.deps.derived;
+    const settled = derived.settled.bind(derived);
+    const inScope: boolean[] = [];
+    derived.settled = ((a: string, w: string, retried?: boolean) => (inScope.push(acknowledgedAwaited(a)), settled(a, w, retried))) as typeof settled;
+    try {
+      assert.equal((await rt.call('GET', '/api/v1/workflows/wf-scope/analytics?start_date=2026-03-04&end_date=2026-03-04', key)).status, 200);
+    } finally {
+      derived.settled = settled;
+    }
+    assert.ok(inScope.length > 0 && inScope.every(Boolean), `settled ran inside the request's scope: ${inScope}`);
+    assert.equal(acknowledgedAwaited(accountId), false, 'and nothing outside it');
   });
 });
 

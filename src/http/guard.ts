@@ -33,6 +33,8 @@ declare module 'fastify' {
     apiKey?: ApiKeyRecord;
     /** Set when the caller was authenticated by the dashboard's session cookie, not a Bearer key. */
     session?: Session;
+    /** The account whose acknowledged events the guard waited for before the handler (read-point.ts). */
+    acknowledgedFor?: string;
   }
 }
 
@@ -109,14 +111,16 @@ export function registerGuards(app: FastifyInstance, deps: AppDeps): void {
     if (!rule) throw new HttpProblem(403, 'This route declares no access rule, so nobody may call it');
     // read your writes: events acknowledged at the write-ahead log are in the store before the account's next
     // request is answered (even whether a workflow exists, which authorizing may ask)
-    if (rule.action !== 'ingest' && request.principal) await deps.buffer.ingested(request.principal.accountId);
+    if (rule.action !== 'ingest' && request.principal) {
+      await deps.buffer.ingested(request.principal.accountId);
+      request.acknowledgedFor = request.principal.accountId;
+    }
     await authorize(request, rule, deps.store);
   });
 
   // ... and only those: the waits further down do not wait again for events acknowledged since (read-point.ts)
   app.addHook('preHandler', (request, _reply, done) => {
-    const rule = request.routeOptions.config?.access;
-    if (isApi(request) && request.principal && rule && rule.action !== 'ingest') afterAcknowledged(request.principal.accountId, done);
+    if (request.acknowledgedFor !== undefined) afterAcknowledged(request.acknowledgedFor, done);
     else done();
   });
 
