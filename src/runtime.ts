@@ -153,7 +153,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   logger = app.log;
   // before the catch-up, so that the events it settles check the budgets of their accounts
   budgets.start();
-  await derived.catchUp();
+  // a batch the last run's crash cut short is completed from the write-ahead log's records when they hold it
+  await derived.catchUp(intake ? (seq) => intake.unwrittenRecord(seq) : undefined);
   // after the repair: a batch the crash cut short is repaired before the log's rows are looked up in the store
   intake?.recover();
   // in the background: until it is loaded, every id is looked up in the store as before

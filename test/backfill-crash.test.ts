@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batchExtent, RepairJournal } from '../src/ingest/repair-journal.js';
-import { validateEvent } from '../src/ingest/validate.js';
 import type { Store } from '../src/store/store.js';
-import { ev, OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
+import { hundredExecutions, validRows } from './helpers/crash-batches.js';
+import { OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { openTestStore, tempDir } from './helpers/store.js';
 
@@ -21,17 +21,7 @@ const RETENTION = { rawDays: 90, dailyDays: 730 };
 
 /** 100 executions × (started, step started, step completed) = 300 events, 120 to 200 days old. */
 function batch(wf: string, sender: number, n: number) {
-  const events: unknown[] = [];
-  for (let i = 0; i < 100; i++) {
-    const ex = `s${sender}-b${n}-e${i}`;
-    const t = new Date(Date.now() - (120 + ((n * 7 + i) % 80)) * DAY).toISOString();
-    events.push(
-      ev.started(wf, ex, t, { event_id: `${ex}-1` }),
-      ev.step('started', wf, ex, 's1', t, { event_id: `${ex}-2` }),
-      ev.step('completed', wf, ex, 's1', t, { event_id: `${ex}-3`, duration_ms: 10 }),
-    );
-  }
-  return events;
+  return hundredExecutions(wf, `s${sender}-b${n}`, (i) => new Date(Date.now() - (120 + ((n * 7 + i) % 80)) * DAY));
 }
 
 /**
@@ -55,12 +45,7 @@ test('a backfill batch cut short (some views missed it) is completed at the next
   {
     const { store } = await openTestStore(dataDir);
     const journal = RepairJournal.of(dataDir);
-    const at = new Date();
-    const rows = events.map((e) => {
-      const v = validateEvent(e, 'default', at);
-      assert.ok(v.ok);
-      return v.row;
-    });
+    const rows = validRows(events);
     // the crash: the raw rows and their ids landed, the rollups and the execution state did not
     const entry = journal.begin({ kind: 'backfill', ...batchExtent(rows), rows });
     const missed = ['workflow_events_hourly_mv', 'execution_state_mv'];

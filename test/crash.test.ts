@@ -10,9 +10,9 @@ import { ingestItems } from '../src/ingest/ingest.js';
 import { itemsFromJson } from '../src/ingest/parse-body.js';
 import { storeSink } from '../src/ingest/sinks.js';
 import { batchExtent, RepairJournal } from '../src/ingest/repair-journal.js';
-import { validateEvent } from '../src/ingest/validate.js';
 import type { Store } from '../src/store/store.js';
-import { ev, OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
+import { hundredExecutions, validRows } from './helpers/crash-batches.js';
+import { OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { openTestStore, tempDir } from './helpers/store.js';
 
@@ -22,17 +22,7 @@ const SENDERS = 3;
 
 /** 100 executions × (started, step started, step completed) = 300 events, ids unique per sender and batch. */
 function batch(sender: number, n: number) {
-  const events: unknown[] = [];
-  for (let i = 0; i < 100; i++) {
-    const ex = `s${sender}-b${n}-e${i}`;
-    const t = new Date(Date.UTC(2026, 2, 1 + (n % 28), i % 24, 0, 0)).toISOString();
-    events.push(
-      ev.started('wf-crash', ex, t, { event_id: `${ex}-1` }),
-      ev.step('started', 'wf-crash', ex, 's1', t, { event_id: `${ex}-2` }),
-      ev.step('completed', 'wf-crash', ex, 's1', t, { event_id: `${ex}-3`, duration_ms: 10 }),
-    );
-  }
-  return events;
+  return hundredExecutions('wf-crash', `s${sender}-b${n}`, (i) => new Date(Date.UTC(2026, 2, 1 + (n % 28), i % 24, 0, 0)));
 }
 
 /** Figures every derived table must agree on with the raw events. */
@@ -139,13 +129,7 @@ test('a batch cut short after the raw insert is repaired at the next start, and 
     await buffer.drain();
     // the crash: the second half's raw rows landed but none of the views' rows did (views detached),
     // and the journal entry written before the insert was never removed
-    const rows: Record<string, string | number | null>[] = [];
-    const at = new Date();
-    for (const e of events.slice(150)) {
-      const v = validateEvent(e, 'default', at);
-      assert.ok(v.ok);
-      rows.push(v.row);
-    }
+    const rows = validRows(events.slice(150));
     const views = ['event_ids_mv', 'execution_state_mv', 'workflow_events_hourly_mv', 'workflows_seen_mv'];
     for (const v of views) await store.command(`DETACH TABLE ${v}`);
     journal.begin({ kind: 'batch', ...batchExtent(rows) });

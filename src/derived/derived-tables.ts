@@ -10,10 +10,11 @@
 import type { Store } from '../store/store.js';
 import { workflowsWithoutFacts, writeFacts, writeListedFacts } from '../store/execution-facts.js';
 import { isoUtc } from '../store/params.js';
-import type { RepairJournal } from '../ingest/repair-journal.js';
+import { rowsFromLog, type RepairJournal } from '../ingest/repair-journal.js';
 import type { EventRow } from '../ingest/validate.js';
 import { acknowledgedAwaited, detached } from '../ingest/read-point.js';
 import { compactFacts } from './compaction.js';
+import { completeBatch } from './complete-batch.js';
 import type { Freshness } from './freshness.js';
 import { rebuildFromEvents } from './rebuild-from-events.js';
 import { TouchLog, touchedRanges } from './touched-ranges.js';
@@ -294,10 +295,11 @@ export class DerivedTables implements Freshness {
    * At start: repair writes a crash cut short, rebuild what a migration cleared, and write the facts the
    * last run left unwritten: those of batches whose 'facts' journal entry is still there (a process
    * killed between an insert and its facts), and all of a workflow that has none (a migration cleared
-   * them). Nothing else is rewritten, so a restart costs the same at any size.
+   * them). Nothing else is rewritten, so a restart costs the same at any size. `logRecord`: the rows of a write-ahead
+   * log record the last run left (JournaledIntake.unwrittenRecord), from which a batch cut short is completed.
    */
-  async catchUp(): Promise<void> {
-    await this.repair();
+  async catchUp(logRecord?: (seq: number) => readonly EventRow[] | undefined): Promise<void> {
+    await this.repair(logRecord);
     const [state] = await this.store.query<{ n: number }>('SELECT count() AS n FROM (SELECT 1 FROM execution_state LIMIT 1)');
     const [raw] = await this.store.query<{ n: number }>("SELECT count() AS n FROM (SELECT 1 FROM events WHERE execution_id != '' LIMIT 1)");
     if (state!.n === 0 && raw!.n > 0) {
@@ -374,11 +376,12 @@ export class DerivedTables implements Freshness {
   }
 
   /**
-   * Repairs what writes cut short by a crash left half-done (see RepairJournal): completes the
-   * event-id index from the batch's stored events, then rebuilds each workflow concerned. Runs at start,
+   * Repairs what writes cut short by a crash left half-done (see RepairJournal): completes a batch whose rows the
+   * write-ahead log still holds by inserting them again with its token (completeBatch); for any other, completes
+   * the event-id index from the batch's stored events, then rebuilds each workflow concerned. Runs at start,
    * before any request is served.
    */
-  private async repair(): Promise<void> {
+  private async repair(logRecord?: (seq: number) => readonly EventRow[] | undefined): Promise<void> {
     // 'facts' entries name complete inserts: catchUp writes their facts, nothing needs a rebuild
     for (const e of (this.journal?.pending() ?? []).filter((x) => x.kind === 'backfill')) {
       // the same rows with the same token: added only to the tables the crash kept them from (IngestBuffer.insertBackfill)
@@ -386,6 +389,13 @@ export class DerivedTables implements Freshness {
       await this.store.insert('events', e.rows ?? [], { dedupToken: e.id });
       // stored: its facts are written like those of any stored batch (catchUp)
       this.journal!.inserted(e.id);
+    }
+    for (const e of (this.journal?.pending() ?? []).filter((x) => x.kind === 'batch' && x.wal && x.received)) {
+      const rows = logRecord ? rowsFromLog(e.wal!, logRecord) : null;
+      if (!rows) continue;
+      this.log(`completing batch ${e.id} (${rows.length} events) a crash cut short, from the write-ahead log`);
+      // 'rebuild': some raw rows were missing even so; now stored, they are counted by the rebuild below
+      if ((await completeBatch(this.store, e.id, rows, e.received!)) === 'complete') this.journal!.inserted(e.id);
     }
     const entries = (this.journal?.pending() ?? []).filter((e) => e.kind !== 'facts');
     if (entries.length === 0) return;

@@ -9,7 +9,7 @@ import type { Store } from '../store/store.js';
 import type { RetentionHorizons } from '../store/retention.js';
 import { Busy } from '../errors/domain-errors.js';
 import { findDuplicates } from './dedupe.js';
-import { batchExtent, type RepairJournal } from './repair-journal.js';
+import { batchExtent, rowsDigest, type LogSource, type RepairJournal } from './repair-journal.js';
 import { answerEach, takeUpTo, type EventIntake, type IngestResult, type Submission } from './intake.js';
 import type { EventRow } from './validate.js';
 
@@ -18,6 +18,8 @@ export type { IngestResult } from './intake.js';
 interface Pending extends Submission {
   /** Already deduplicated against the store and everything queued (JournaledIntake): no lookup needed. */
   checked: boolean;
+  /** The write-ahead log record the rows are (JournaledIntake): a batch made only of such rows is repaired from the log. */
+  seq?: number;
 }
 
 export interface IngestBufferOptions {
@@ -74,9 +76,10 @@ export class IngestBuffer implements EventIntake {
 
   /**
    * Queues rows; resolves once they are stored (or recognised as duplicates). `checked`: the caller has already
-   * deduplicated them against the store and every row queued before (the write-ahead journal's admission).
+   * deduplicated them against the store and every row queued before (the write-ahead journal's admission). `seq`:
+   * the write-ahead log record they are, kept until they are stored (a crash mid-insert is repaired from it).
    */
-  submit(rows: EventRow[], options: { checked?: boolean } = {}): Promise<IngestResult> {
+  submit(rows: EventRow[], options: { checked?: boolean; seq?: number } = {}): Promise<IngestResult> {
     if (this.closed) return Promise.reject(new IngestClosedError());
     if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, aggregatedOnly: 0 });
     const limit = this.options.maxPendingRows;
@@ -84,7 +87,7 @@ export class IngestBuffer implements EventIntake {
       return Promise.reject(new IngestBusyError(this.queuedRows));
     }
     return new Promise<IngestResult>((resolve, reject) => {
-      this.queue.push({ rows, checked: options.checked ?? false, resolve, reject });
+      this.queue.push({ rows, checked: options.checked ?? false, ...(options.seq !== undefined ? { seq: options.seq } : {}), resolve, reject });
       this.queuedRows += rows.length;
       if (this.queuedRows >= this.options.maxBatch) this.kick();
       else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.options.flushIntervalMs);
@@ -175,8 +178,14 @@ export class IngestBuffer implements EventIntake {
       const backfill = all.filter((_, i) => old[i]);
       // Not retried: a failed insert may have written some parts; the sender retries and event ids dedupe.
       // The journal entry stays behind if the insert fails or the process dies: the next start repairs.
-      const entry = recent.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(recent) }) : undefined;
-      await this.store.insert('events', recent);
+      const wal = recent.length > 0 ? logSource(batch, (i) => dup[i]! || old[i]!, recent) : undefined;
+      const entry = recent.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(recent), ...(wal ? { wal } : {}) }) : undefined;
+      // rows the log keeps: inserted with the entry's id as token, so that the repair can insert them again (DerivedTables.repair)
+      await this.store.insert('events', recent, entry && wal ? { dedupToken: entry } : undefined).catch((err: unknown) => {
+        // retried as another insert (JournaledIntake): the log's rows no longer say what this one left; a rebuild will
+        if (entry && wal) this.options.journal!.failed(entry);
+        throw err;
+      });
       if (entry) this.options.journal!.inserted(entry);
       if (recent.length > 0) this.options.onStored?.(recent, entry, backfill.length > 0 || this.queue.length > 0);
       if (backfill.length > 0) await this.insertBackfill(backfill);
@@ -201,4 +210,20 @@ export class IngestBuffer implements EventIntake {
     this.options.onStored?.(rows, entry, this.queue.length > 0);
   }
 
+}
+
+/**
+ * Where a batch's inserted rows are found again when every submission of it is a write-ahead log record (undefined
+ * otherwise): the records in order, with the indices of their rows left out of the insert.
+ */
+function logSource(batch: readonly Pending[], leftOut: (i: number) => boolean, inserted: readonly EventRow[]): LogSource | undefined {
+  if (!batch.every((p) => p.seq !== undefined)) return undefined;
+  let offset = 0;
+  const records = batch.map((p) => {
+    const skip: number[] = [];
+    for (let i = 0; i < p.rows.length; i++) if (leftOut(offset + i)) skip.push(i);
+    offset += p.rows.length;
+    return { seq: p.seq!, ...(skip.length > 0 ? { skip } : {}) };
+  });
+  return { records, digest: rowsDigest(inserted) };
 }

@@ -105,6 +105,14 @@ export class JournaledIntake implements EventIntake {
     return left.length;
   }
 
+  /**
+   * The rows of a log record acknowledged and not yet written (those the last run left, before and while `recover`
+   * writes them): what the repair of a batch a crash cut short inserts again (DerivedTables.catchUp).
+   */
+  unwrittenRecord(seq: number): readonly EventRow[] | undefined {
+    return this.unwritten.get(seq);
+  }
+
   submit(rows: EventRow[]): Promise<IngestResult> {
     if (this.closed) return Promise.reject(new IngestClosedError());
     if (rows.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, aggregatedOnly: 0 });
@@ -268,7 +276,7 @@ export class JournaledIntake implements EventIntake {
 
   /** Hands a record to the engine's writer; retried until it is stored. */
   private write(seq: number, rows: EventRow[], checked: boolean): void {
-    this.buffer.submit(rows, { checked }).then(
+    this.buffer.submit(rows, { checked, seq }).then(
       () => this.written(seq),
       (err) => {
         if (this.closed) {

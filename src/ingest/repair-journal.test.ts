@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../test/helpers/store.js';
-import { batchExtent, RepairJournal } from './repair-journal.js';
+import { batchExtent, RepairJournal, rowsDigest, rowsFromLog } from './repair-journal.js';
 
 function tempJournal() {
   const dataDir = tempDir('flowlens-journal-test-');
@@ -59,4 +59,28 @@ test('an entry another process already repaired and removed is left alone', () =
   journal.inserted(id);
   journal.end(id);
   assert.deepEqual(fs.readdirSync(dir), []);
+});
+
+test("a batch of log records: its rows are found again only while the log holds them as they were; a failed insert forgets them", () => {
+  const { journal } = tempJournal();
+  const row = (id: string, seq: number) => ({ account_id: 'a', workflow_id: 'w', event_id: id, execution_id: 'x', type: 'execution.started', ts: '2026-03-01 10:00:00.000', received_at: `2026-03-01 10:00:0${seq}.000` });
+  const records = new Map([
+    [1, [row('e1', 1), row('dup', 1), row('e2', 1)]],
+    [2, [row('e3', 2)]],
+  ]);
+  const inserted = [row('e1', 1), row('e2', 1), row('e3', 2)];
+  const source = { records: [{ seq: 1, skip: [1] }, { seq: 2 }], digest: rowsDigest(inserted) };
+  assert.deepEqual(rowsFromLog(source, (seq) => records.get(seq)), inserted, 'the records in order, less the rows left out');
+  assert.equal(rowsFromLog(source, (seq) => (seq === 2 ? undefined : records.get(seq))), null, 'a record the log no longer holds');
+  // the log started again at 1 after a clean stop: the same numbers, other rows
+  assert.equal(rowsFromLog(source, (seq) => (seq === 2 ? [row('other', 2)] : records.get(seq))), null, 'other rows under the same number');
+
+  const id = journal.begin({ kind: 'batch', ...batchExtent(inserted), wal: source });
+  assert.deepEqual(journal.pending()[0]!.wal, source);
+  journal.failed(id);
+  const [after] = journal.pending();
+  assert.equal(after!.kind, 'batch', 'still repaired at the next start');
+  assert.equal(after!.wal, undefined, 'by a rebuild: the rows were written again by another insert');
+  journal.inserted(id);
+  assert.equal(journal.pending()[0]!.kind, 'facts');
 });

@@ -1,10 +1,13 @@
 /**
  * A small journal that makes a crash mid-write repairable. Before a batch is inserted (or a workflow's
  * derived tables are rebuilt) an entry naming the workflows concerned is written to a file.
- * - A process killed during the insert (kill -9, power loss of the process) leaves a 'batch' entry, and
- *   the next start repairs exactly those workflows: the derived tables fed by materialized views may hold
- *   part of the batch, so they are rebuilt from the raw events, and the event-id index is completed so
- *   that the sender's retry is deduplicated against what did land.
+ * - A process killed during the insert (kill -9, power loss of the process) leaves a 'batch' entry. When the
+ *   batch came from the write-ahead log (`wal`: its records, less the rows not inserted), its rows are still
+ *   there at the next start, and the batch was inserted with the entry's id as deduplication token: the repair
+ *   inserts the same rows with the same token, which completes only the tables the crash kept them from
+ *   (DerivedTables.repair), so a restart costs a batch. Otherwise the derived tables fed by materialized views
+ *   may hold part of the batch, so the workflows concerned are rebuilt from the raw events, and the event-id
+ *   index is completed so that the sender's retry is deduplicated against what did land.
  * - A 'backfill' entry (rows older than the raw window, whose detail expires as it lands) holds the rows:
  *   the next start inserts them again with the same deduplication token, which completes every table the
  *   insert had not reached and adds nothing to those it had (IngestBuffer.insertBackfill).
@@ -15,6 +18,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EventRow } from './validate.js';
 
 export interface JournalScope {
   account: string;
@@ -30,7 +34,38 @@ export interface JournalEntry {
   received?: [string, string];
   /** For backfill: the rows themselves (their detail expires as it lands), inserted again by the repair. */
   rows?: Array<Record<string, string | number | null>>;
+  /** For a batch of write-ahead log records: where its rows are found again (rowsFromLog). */
+  wal?: LogSource;
   at: string;
+}
+
+/**
+ * A batch's rows as records of the write-ahead log: each record's rows in order, less those at `skip` (duplicates
+ * and backfill, not in the insert), and a digest of the result, so that a record number the log has since given
+ * to other rows (it starts again at 1 after a clean stop) is never taken for the batch's.
+ */
+export interface LogSource {
+  records: Array<{ seq: number; skip?: number[] }>;
+  digest: string;
+}
+
+/** What identifies a batch's rows, in order: each row's account, id, execution, type and times. */
+export function rowsDigest(rows: readonly EventRow[]): string {
+  const hash = crypto.createHash('sha1');
+  for (const r of rows) hash.update(`${r.account_id}\t${r.event_id}\t${r.execution_id}\t${r.type}\t${r.ts}\t${r.received_at}\n`);
+  return hash.digest('hex');
+}
+
+/** The batch's rows, in the order they were inserted, from the log's records; null when the log no longer holds them. */
+export function rowsFromLog(source: LogSource, record: (seq: number) => readonly EventRow[] | undefined): EventRow[] | null {
+  const rows: EventRow[] = [];
+  for (const { seq, skip } of source.records) {
+    const all = record(seq);
+    if (!all) return null;
+    const skipped = new Set(skip ?? []);
+    all.forEach((r, i) => skipped.has(i) || rows.push(r));
+  }
+  return rowsDigest(rows) === source.digest ? rows : null;
 }
 
 export class RepairJournal {
@@ -57,6 +92,10 @@ export class RepairJournal {
 
   /** The batch's insert is complete: only its execution facts are left to write. */
   inserted(id: string): void {
+    this.rewrite(id, (entry) => ({ ...entry, kind: 'facts', rows: undefined, wal: undefined }));
+  }
+
+  private rewrite(id: string, change: (entry: JournalEntry) => JournalEntry): void {
     const file = path.join(this.dir, `${id}.json`);
     let text: string;
     try {
@@ -66,10 +105,18 @@ export class RepairJournal {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    const entry = JSON.parse(text) as JournalEntry;
-    // write then rename: a crash leaves either the 'batch' entry or the 'facts' one, never a torn file
-    fs.writeFileSync(`${file}.next`, JSON.stringify({ ...entry, kind: 'facts', rows: undefined }));
+    // write then rename: a crash leaves either the entry as it was or the new one, never a torn file
+    fs.writeFileSync(`${file}.next`, JSON.stringify(change(JSON.parse(text) as JournalEntry)));
     fs.renameSync(`${file}.next`, file);
+  }
+
+  /**
+   * The batch's insert failed (the process lives on): its records are written again by another insert, so its rows
+   * in the log no longer tell what the engine holds of it. The entry stays, without them: the next start repairs it
+   * by a rebuild of its workflows.
+   */
+  failed(id: string): void {
+    this.rewrite(id, (entry) => ({ ...entry, wal: undefined }));
   }
 
   end(id: string): void {

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     mayBeStored: (a, i) => ids.mayHold(a, i),
   });
   const intake = await JournaledIntake.open(store, writer, WriteAheadLog.dirOf(dataDir), { maxPendingRows: 200_000, mayBeStored: (a, i) => ids.mayHold(a, i) });
-  await derived.catchUp();
+  await derived.catchUp((seq) => intake.unwrittenRecord(seq));
   intake.recover();
   await ids.load(store);
   if (process.env.JOURNAL_DRAIN === '1') {
