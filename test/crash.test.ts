@@ -101,7 +101,7 @@ test(`SIGKILL during heavy ingestion, ${CYCLES} times: every acknowledged event 
     console.log(
       `crash test: ${CYCLES} SIGKILL cycles, ${acknowledged.size} events acknowledged (per cycle ${perCycle.join(', ')}), ` +
         `${sent} requests of which ${unacknowledgedAttempts} unacknowledged and retried, ${lost.length} acknowledged events lost, ` +
-        `${c.events - c.distinctIds} stored twice`,
+        `${c.events - c.distinctIds} stored twice; counts ${JSON.stringify(c)}`,
     );
     assert.ok(acknowledged.size > 0 && perCycle.every((n) => n > 0), `ingestion made progress in every cycle: ${perCycle}`);
     assert.deepEqual(lost.slice(0, 5), [], `${lost.length} acknowledged events are missing`);
