@@ -116,27 +116,59 @@ test('the raw table holding the token without the rows: the rows are stored and 
   }
 });
 
-test('an insert of log records that fails leaves its entry to a rebuild: the records are written again by another insert', { timeout: 60_000 }, async () => {
+/** The store, but its first `failures` inserts into events go wrong: `midway` plays what each wrote before it failed. */
+function failingInserts(store: Store, failures: number, midway: (rows: readonly EventRow[], token?: string) => Promise<void> = async () => {}) {
+  const tokens: Array<string | undefined> = [];
+  const failing: Store = Object.assign(Object.create(store) as Store, {
+    insert: async (table: string, rows: readonly EventRow[], options?: { dedupToken?: string }) => {
+      tokens.push(options?.dedupToken);
+      if (tokens.length <= failures) {
+        await midway(rows, options?.dedupToken);
+        throw new Error('refused');
+      }
+      return store.insert(table, rows, options);
+    },
+  });
+  return { failing, tokens };
+}
+
+test('an insert of log records that fails midway is tried again with its token: only the tables it missed get the rows', { timeout: 60_000 }, async () => {
   const dataDir = tempDir();
   const { store } = await openTestStore(dataDir);
   try {
     const journal = RepairJournal.of(dataDir);
-    let fail = true;
-    // the engine refuses the first insert (a full disk, say) after it began
-    const failing: Store = Object.assign(Object.create(store) as Store, {
-      insert: (table: string, rows: readonly EventRow[], options?: { dedupToken?: string }) => {
-        if (fail) {
-          fail = false;
-          return Promise.reject(new Error('refused'));
-        }
-        return store.insert(table, rows, options);
-      },
+    // the engine stores the raw rows and some views' rows, then the insert fails
+    const { failing, tokens } = failingInserts(store, 1, async (rows, token) => {
+      const missed = ['workflow_events_hourly_mv', 'workflows_seen_mv'];
+      for (const v of missed) await store.command(`DETACH TABLE ${v}`);
+      await store.insert('events', rows, { dedupToken: token! });
+      for (const v of missed) await store.command(`ATTACH TABLE ${v}`);
     });
-    const buffer = new IngestBuffer(failing, { maxBatch: 100_000, flushIntervalMs: 0, journal });
+    const buffer = new IngestBuffer(failing, { maxBatch: 100_000, flushIntervalMs: 0, journal, retryMs: 10 });
+    const answer = await buffer.submit(validRows(batch('wf-retry').slice(0, 30)), { checked: true, seq: 3 });
+    assert.equal(answer.accepted, 30);
+    assert.equal(tokens.length, 2);
+    assert.ok(tokens[0] && tokens[0] === tokens[1], 'the same token again');
+    const c = await counts(store, 'wf-retry');
+    assert.deepEqual([c.events, c.eventIds, c.executions, c.hourly, c.monthly, c.seen], [30, 30, 10, 30, 30, 30]);
+    assert.deepEqual(journal.pending().map((e) => e.kind), ['facts'], 'stored: only its facts are left');
+  } finally {
+    await store.close();
+  }
+});
+
+test('an insert of log records that keeps failing is given up; its entry forgets the records, written again by another insert', { timeout: 60_000 }, async () => {
+  const dataDir = tempDir();
+  const { store } = await openTestStore(dataDir);
+  try {
+    const journal = RepairJournal.of(dataDir);
+    const { failing, tokens } = failingInserts(store, 3);
+    const buffer = new IngestBuffer(failing, { maxBatch: 100_000, flushIntervalMs: 0, journal, retryMs: 10 });
     const rows = validRows(batch('wf-fail').slice(0, 30));
     await assert.rejects(buffer.submit(rows, { checked: true, seq: 7 }), /refused/);
+    assert.equal(tokens.length, 3, 'three attempts');
     const [entry] = journal.pending();
-    assert.deepEqual([entry!.kind, entry!.wal], ['batch', undefined]);
+    assert.deepEqual([entry!.kind, entry!.wal], ['batch', undefined], 'repaired by a rebuild at the next start');
     // the retry (JournaledIntake writes the record again) is another insert, with an entry of its own
     await buffer.submit(rows, { checked: false, seq: 7 });
     assert.deepEqual(journal.pending().map((e) => e.kind), ['batch', 'facts']);

@@ -40,7 +40,12 @@ export interface IngestBufferOptions {
   horizons?: () => RetentionHorizons;
   /** Rules out ids the store cannot hold, so that only the others are looked up (StoredIdIndex.mayHold). */
   mayBeStored?: (account: string, id: string) => boolean;
+  /** A failed insert of write-ahead log records is tried again this long after, with its token (default 500 ms). */
+  retryMs?: number;
 }
+
+/** Attempts at an insert of write-ahead log records with its token before it is given up (see flushOnce). */
+const TOKEN_ATTEMPTS = 3;
 
 /** Whether a stored row is backfill: older than the raw window and not retained (its detail expires as it lands). */
 export function isBackfill(row: EventRow, raw: Date | null): boolean {
@@ -180,12 +185,8 @@ export class IngestBuffer implements EventIntake {
       // The journal entry stays behind if the insert fails or the process dies: the next start repairs.
       const wal = recent.length > 0 ? logSource(batch, (i) => dup[i]! || old[i]!, recent) : undefined;
       const entry = recent.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(recent), ...(wal ? { wal } : {}) }) : undefined;
-      // rows the log keeps: inserted with the entry's id as token, so that the repair can insert them again (DerivedTables.repair)
-      await this.store.insert('events', recent, entry && wal ? { dedupToken: entry } : undefined).catch((err: unknown) => {
-        // retried as another insert (JournaledIntake): the log's rows no longer say what this one left; a rebuild will
-        if (entry && wal) this.options.journal!.failed(entry);
-        throw err;
-      });
+      if (entry && wal) await this.insertWithToken(recent, entry);
+      else await this.store.insert('events', recent);
       if (entry) this.options.journal!.inserted(entry);
       if (recent.length > 0) this.options.onStored?.(recent, entry, backfill.length > 0 || this.queue.length > 0);
       if (backfill.length > 0) await this.insertBackfill(backfill);
@@ -193,6 +194,27 @@ export class IngestBuffer implements EventIntake {
       this.options.onBatch?.(recent.length + backfill.length, (performance.now() - started) / 1000);
     } catch (err) {
       for (const p of batch) p.reject(err);
+    }
+  }
+
+  /**
+   * Rows the write-ahead log keeps: inserted with the journal entry's id as token, so that the repair at the next
+   * start can insert them again (DerivedTables.repair) — and so can a retry here: an insert that failed midway (some
+   * tables have the rows, others not) is tried again with the same token, which completes only what it missed. After
+   * the last attempt the caller retries the records as another insert (JournaledIntake), so the entry forgets them:
+   * the next start repairs it by a rebuild.
+   */
+  private async insertWithToken(rows: EventRow[], entry: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.insert('events', rows, { dedupToken: entry });
+      } catch (err) {
+        if (attempt >= TOKEN_ATTEMPTS || this.closed) {
+          this.options.journal!.failed(entry);
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, this.options.retryMs ?? 500));
+      }
     }
   }
 
