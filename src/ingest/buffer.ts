@@ -44,7 +44,7 @@ export interface IngestBufferOptions {
   retryMs?: number;
 }
 
-/** Attempts at an insert of write-ahead log records with its token before it is given up (see flushOnce). */
+/** Attempts at an insert of write-ahead log records with its token before it is given up (insertWithToken). */
 const TOKEN_ATTEMPTS = 3;
 
 /** Whether a stored row is backfill: older than the raw window and not retained (its detail expires as it lands). */
@@ -181,8 +181,9 @@ export class IngestBuffer implements EventIntake {
       const old = all.map((r, i) => !dup[i] && isBackfill(r, raw));
       const recent = all.filter((_, i) => !dup[i] && !old[i]);
       const backfill = all.filter((_, i) => old[i]);
-      // Not retried: a failed insert may have written some parts; the sender retries and event ids dedupe.
-      // The journal entry stays behind if the insert fails or the process dies: the next start repairs.
+      // A failed insert may have written some parts. Rows of the write-ahead log are tried again with the same token
+      // (insertWithToken); others are not: the sender retries and event ids dedupe. The journal entry stays behind if
+      // the insert fails for good or the process dies: the next start repairs.
       const wal = recent.length > 0 ? logSource(batch, (i) => dup[i]! || old[i]!, recent) : undefined;
       const entry = recent.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(recent), ...(wal ? { wal } : {}) }) : undefined;
       if (entry && wal) await this.insertWithToken(recent, entry);
