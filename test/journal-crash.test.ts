@@ -85,7 +85,16 @@ test(`kill -9 of a process ingesting through the write-ahead journal, ${CYCLES} 
     assert.equal(await q("SELECT count() AS n FROM event_ids FINAL WHERE account_id = 'default'"), distinct, 'the event-id index lists every stored event once');
     assert.equal(await q("SELECT sum(events) AS n FROM workflow_events_hourly WHERE workflow_id = 'wf-journal'"), events, 'hourly rollups count every event once');
     assert.equal(await q("SELECT sum(events) AS n FROM workflows_seen WHERE workflow_id = 'wf-journal'"), events, 'workflows_seen counts every event once');
+    // fed in turn from the hourly rollups: a repair's insert reaches them through it
+    assert.equal(await q("SELECT sum(events) AS n FROM workflow_events_daily WHERE workflow_id = 'wf-journal'"), events, 'daily rollups count every event once');
+    assert.equal(await q("SELECT sum(events) AS n FROM workflow_events_monthly WHERE workflow_id = 'wf-journal'"), events, 'monthly rollups count every event once');
     const executions = await q("SELECT uniqExact(execution_id) AS n FROM events WHERE workflow_id = 'wf-journal'");
+    assert.equal(await q("SELECT count() AS n FROM (SELECT execution_id FROM execution_state WHERE workflow_id = 'wf-journal' GROUP BY execution_id)"), executions, 'execution_state has every execution');
+    assert.equal(
+      await q("SELECT countIf(e IS NOT NULL) AS n FROM (SELECT min(enrolled_at) AS e FROM execution_state WHERE workflow_id = 'wf-journal' GROUP BY execution_id)"),
+      executions,
+      'every execution counts its start once',
+    );
     assert.equal(await q("SELECT count() AS n FROM execution_facts FINAL WHERE workflow_id = 'wf-journal'"), executions, 'every execution has its facts once');
   } finally {
     await store.close();
