@@ -91,6 +91,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
     onStored: (rows, entry, more) => derived.touched(rows, entry, more),
     journal,
     horizons,
+    log,
   });
   intake = journaled ? await JournaledIntake.open(store, engineWriter, WriteAheadLog.dirOf(config.dataDir), {
         maxPendingRows: config.ingestMaxPending,

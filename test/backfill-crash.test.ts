@@ -7,9 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { IngestBuffer } from '../src/ingest/buffer.js';
 import { batchExtent, RepairJournal } from '../src/ingest/repair-journal.js';
+import { retentionHorizons } from '../src/store/retention.js';
 import type { Store } from '../src/store/store.js';
 import { hundredExecutions, validRows } from './helpers/crash-batches.js';
+import { failingInserts } from './helpers/failing-inserts.js';
 import { OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { openTestStore, tempDir } from './helpers/store.js';
@@ -65,6 +68,76 @@ test('a backfill batch cut short (some views missed it) is completed at the next
     assert.ok(raw === 300 || raw === 0, `the raw rows were not inserted twice (${raw}; 0 once their TTL ran)`);
     assert.equal(RepairJournal.of(dataDir).pending().length, 0, 'the journal is cleared once completed');
     // the sender retries the batch it never got an answer for: all duplicates
+    const retry = await rt.call('POST', '/api/v1/events', OPERATOR_KEY, events);
+    assert.deepEqual(retry.json, { accepted: 0, duplicates: 300, aggregated_only: 0, rejected: [] });
+  } finally {
+    await rt.close();
+  }
+});
+
+/** The views a half-done insert had not reached (those feeding the rollups and the cohort figures). */
+const MISSED = ['workflow_events_hourly_mv', 'execution_state_mv'];
+
+test('a backfill insert that fails, again and again, is tried with its token until it is stored: counted once', { timeout: 60_000 }, async () => {
+  const dataDir = tempDir();
+  const { store } = await openTestStore(dataDir);
+  try {
+    const journal = RepairJournal.of(dataDir);
+    // the first attempt stores the raw rows and their ids, not the rollups; the next four store nothing
+    const { failing, tokens } = failingInserts(store, 5, async (rows, token, attempt) => {
+      if (attempt > 1) return;
+      for (const v of MISSED) await store.command(`DETACH TABLE ${v}`);
+      await store.insert('events', rows, { dedupToken: token! });
+      for (const v of MISSED) await store.command(`ATTACH TABLE ${v}`);
+    });
+    const buffer = new IngestBuffer(failing, { maxBatch: 100_000, flushIntervalMs: 0, journal, retryMs: 5, horizons: () => retentionHorizons(RETENTION) });
+    const answer = await buffer.submit(validRows(batch('wf-failing', 8, 0)), { checked: true });
+    assert.deepEqual([answer.accepted, answer.aggregatedOnly], [300, 300], 'acknowledged once stored, as aggregated only');
+    assert.equal(tokens.length, 6, 'tried until stored, beyond the three attempts a recent batch gets');
+    assert.ok(tokens.every((t) => t && t === tokens[0]), 'the same token every time');
+    const c = await counts(store, 'wf-failing');
+    assert.deepEqual([c.eventIds, c.daily, c.monthly], [300, 300, 300]);
+    const raw = Number((await store.query<{ n: number }>("SELECT count() AS n FROM events WHERE workflow_id = 'wf-failing'"))[0]!.n);
+    assert.ok(raw === 300 || raw === 0, `the raw rows were not inserted twice (${raw}; 0 once their TTL ran)`);
+    assert.deepEqual(journal.pending().map((e) => e.kind), ['facts'], 'stored: only its facts are left');
+  } finally {
+    await store.close();
+  }
+});
+
+test('a backfill insert still failing at shutdown keeps its entry: the next start completes it, the retry is all duplicates', { timeout: 120_000 }, async () => {
+  const dataDir = tempDir();
+  const events = batch('wf-shutdown', 8, 1);
+  {
+    const { store } = await openTestStore(dataDir);
+    const journal = RepairJournal.of(dataDir);
+    const { failing, tokens } = failingInserts(store, Infinity, async (rows, token, attempt) => {
+      if (attempt > 1) return;
+      for (const v of MISSED) await store.command(`DETACH TABLE ${v}`);
+      await store.insert('events', rows, { dedupToken: token! });
+      for (const v of MISSED) await store.command(`ATTACH TABLE ${v}`);
+    });
+    const buffer = new IngestBuffer(failing, { maxBatch: 100_000, flushIntervalMs: 0, journal, retryMs: 5, horizons: () => retentionHorizons(RETENTION) });
+    try {
+      const answer = buffer.submit(validRows(events), { checked: true });
+      let settled = false;
+      void answer.catch(() => {}).finally(() => (settled = true));
+      while (tokens.length < 4 && !settled) await new Promise((r) => setTimeout(r, 5));
+      assert.ok(!settled, 'still trying after three attempts');
+      await buffer.drain();
+      await assert.rejects(answer, /refused/, 'not acknowledged: the sender sends it again');
+      const [entry] = journal.pending();
+      assert.deepEqual([entry!.kind, entry!.id, entry!.rows?.length], ['backfill', tokens[0], 300], 'the entry keeps the rows and the token');
+      assert.equal((await counts(store, 'wf-shutdown')).daily, 0);
+    } finally {
+      await buffer.drain();
+      await store.close();
+    }
+  }
+  const rt = await startTestRuntime({ retention: RETENTION }, dataDir);
+  try {
+    await rt.deps.derived.idle();
+    assert.deepEqual(await counts(rt.deps.store, 'wf-shutdown'), { eventIds: 300, daily: 300, monthly: 300, facts: 100, stepEntered: 100 });
     const retry = await rt.call('POST', '/api/v1/events', OPERATOR_KEY, events);
     assert.deepEqual(retry.json, { accepted: 0, duplicates: 300, aggregated_only: 0, rejected: [] });
   } finally {

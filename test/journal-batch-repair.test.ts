@@ -15,6 +15,7 @@ import type { EventRow } from '../src/ingest/validate.js';
 import { WriteAheadLog } from '../src/ingest/write-ahead-log.js';
 import type { Store } from '../src/store/store.js';
 import { hundredExecutions, validRows } from './helpers/crash-batches.js';
+import { failingInserts } from './helpers/failing-inserts.js';
 import { OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
 import { openTestStore, tempDir } from './helpers/store.js';
 
@@ -115,22 +116,6 @@ test('the raw table holding the token without the rows: the rows are stored and 
     await rt.close();
   }
 });
-
-/** The store, but its first `failures` inserts into events go wrong: `midway` plays what each wrote before it failed. */
-function failingInserts(store: Store, failures: number, midway: (rows: readonly EventRow[], token?: string) => Promise<void> = async () => {}) {
-  const tokens: Array<string | undefined> = [];
-  const failing: Store = Object.assign(Object.create(store) as Store, {
-    insert: async (table: string, rows: readonly EventRow[], options?: { dedupToken?: string }) => {
-      tokens.push(options?.dedupToken);
-      if (tokens.length <= failures) {
-        await midway(rows, options?.dedupToken);
-        throw new Error('refused');
-      }
-      return store.insert(table, rows, options);
-    },
-  });
-  return { failing, tokens };
-}
 
 test('an insert of log records that fails midway is tried again with its token: only the tables it missed get the rows', { timeout: 60_000 }, async () => {
   const dataDir = tempDir();

@@ -40,12 +40,17 @@ export interface IngestBufferOptions {
   horizons?: () => RetentionHorizons;
   /** Rules out ids the store cannot hold, so that only the others are looked up (StoredIdIndex.mayHold). */
   mayBeStored?: (account: string, id: string) => boolean;
-  /** A failed insert of write-ahead log records is tried again this long after, with its token (default 500 ms). */
+  /** A failed insert is tried again this long after, with its token (default 500 ms; backfill waits longer each time). */
   retryMs?: number;
+  /** Told of each failed insert that is tried again. */
+  log?: (msg: string, err?: unknown) => void;
 }
 
 /** Attempts at an insert of write-ahead log records with its token before it is given up (insertWithToken). */
 const TOKEN_ATTEMPTS = 3;
+
+/** A backfill insert failing again and again waits at most this many times `retryMs` between attempts. */
+const BACKFILL_MAX_WAIT = 10;
 
 /** Whether a stored row is backfill: older than the raw window and not retained (its detail expires as it lands). */
 export function isBackfill(row: EventRow, raw: Date | null): boolean {
@@ -181,13 +186,13 @@ export class IngestBuffer implements EventIntake {
       const old = all.map((r, i) => !dup[i] && isBackfill(r, raw));
       const recent = all.filter((_, i) => !dup[i] && !old[i]);
       const backfill = all.filter((_, i) => old[i]);
-      // A failed insert may have written some parts. Rows of the write-ahead log are tried again with the same token
-      // (insertWithToken); others are not: the sender retries and event ids dedupe. The journal entry stays behind if
-      // the insert fails for good or the process dies: the next start repairs.
+      // A failed insert may have written some parts. Rows of the write-ahead log and backfill are tried again with the
+      // same token (insertWithToken, insertBackfill); other recent rows are not: the sender retries and event ids
+      // dedupe. The journal entry stays behind if the insert fails for good or the process dies: the next start repairs.
       const wal = recent.length > 0 ? logSource(batch, (i) => dup[i]! || old[i]!, recent) : undefined;
       const entry = recent.length > 0 ? this.options.journal?.begin({ kind: 'batch', ...batchExtent(recent), ...(wal ? { wal } : {}) }) : undefined;
       if (entry && wal) await this.insertWithToken(recent, entry);
-      else await this.store.insert('events', recent);
+      else if (recent.length > 0) await this.store.insert('events', recent);
       if (entry) this.options.journal!.inserted(entry);
       if (recent.length > 0) this.options.onStored?.(recent, entry, backfill.length > 0 || this.queue.length > 0);
       if (backfill.length > 0) await this.insertBackfill(backfill);
@@ -206,16 +211,11 @@ export class IngestBuffer implements EventIntake {
    * the next start repairs it by a rebuild.
    */
   private async insertWithToken(rows: EventRow[], entry: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.store.insert('events', rows, { dedupToken: entry });
-      } catch (err) {
-        if (attempt >= TOKEN_ATTEMPTS || this.closed) {
-          this.options.journal!.failed(entry);
-          throw err;
-        }
-        await new Promise((r) => setTimeout(r, this.options.retryMs ?? 500));
-      }
+    try {
+      await this.insertRetrying(rows, entry, (attempt) => attempt >= TOKEN_ATTEMPTS);
+    } catch (err) {
+      this.options.journal!.failed(entry);
+      throw err;
     }
   }
 
@@ -224,13 +224,34 @@ export class IngestBuffer implements EventIntake {
    * repaired from the raw events as a recent batch is: the journal entry holds the rows themselves, and the
    * insert carries a deduplication token (the entry's id), so the repair inserts the same rows with the same
    * token and each table the insert feeds adds them only if it missed them (migration 023).
+   * A failed insert is tried again with the same token for as long as the process takes events: given up, the
+   * sender's retry would be another insert with another token, and the entry's repair at the next start would
+   * then add the rows a second time to every table that retry reached. Only a shutdown stops it: the entry stays
+   * and the next start completes it, before the unanswered senders (or the write-ahead log) send the rows again.
    */
   private async insertBackfill(rows: EventRow[]): Promise<void> {
     const journal = this.options.journal;
     const entry = journal?.begin({ kind: 'backfill', ...batchExtent(rows), rows });
-    await this.store.insert('events', rows, { dedupToken: entry ?? `backfill-${crypto.randomUUID()}` });
+    await this.insertRetrying(rows, entry ?? `backfill-${crypto.randomUUID()}`, () => false);
     if (entry) journal!.inserted(entry);
     this.options.onStored?.(rows, entry, this.queue.length > 0);
+  }
+
+  /**
+   * Inserts with a deduplication token; a failed attempt (which may have written some tables, not others) is tried
+   * again with the same token, which completes only what it missed, until `giveUp` or a shutdown.
+   */
+  private async insertRetrying(rows: EventRow[], token: string, giveUp: (attempt: number) => boolean): Promise<void> {
+    const wait = this.options.retryMs ?? 500;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.insert('events', rows, { dedupToken: token });
+      } catch (err) {
+        if (giveUp(attempt) || this.closed) throw err;
+        this.options.log?.(`insert of ${rows.length} events failed (attempt ${attempt}); trying again with its token`, err);
+        await new Promise((r) => setTimeout(r, wait * Math.min(attempt, BACKFILL_MAX_WAIT)));
+      }
+    }
   }
 
 }
