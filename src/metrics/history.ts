@@ -2,23 +2,31 @@
  * What a panel's answer says about history (issue 31) when its period reaches back before the raw window:
  * where its figures come from, at what resolution, and what can no longer be given. Within the daily window the
  * cohort panels (summary, trends, funnel, cohorts) read the execution facts, kept per execution: exact at any
- * day boundary, percentiles included. The actions panel reads the daily rollups for whole UTC days: a part
+ * day boundary. The funnel's and cohorts' percentiles are exact; the summary of such a period is answered from
+ * per-day states (summary-days.ts), its percentiles within 0.5 % (logarithmic buckets). The actions panel reads the daily rollups for whole UTC days: a part
  * day before the raw window (a timezone off UTC's days) has no hourly rollups or raw events left.
  */
 import type { PeriodHistory } from '../contract/common.js';
 import type { RetentionHorizons } from '../store/retention.js';
 import type { Period } from './period.js';
 import { DAY_MS } from '../time/calendar.js';
+import { RELATIVE_ERROR } from '../stats/log-buckets.js';
 
-export type HistoryPanel = 'cohort' | 'actions';
+export type HistoryPanel = 'summary' | 'cohort' | 'actions';
 
 const date = (d: Date) => d.toISOString().slice(0, 10);
+
+const SOURCES: Record<HistoryPanel, string> = {
+  summary: `execution_facts: one row per execution, kept for the daily window, counted per UTC day; counts and trends exact at any day boundary of the timezone, duration and time-to-conversion percentiles within ${RELATIVE_ERROR * 100} % (logarithmic buckets)`,
+  cohort: 'execution_facts: one row per execution, kept for the daily window; exact at any day boundary of the timezone, percentiles exact',
+  actions: 'workflow_events_daily for whole UTC days before raw_detail_since (the raw detail after it); duration percentiles from t-digest states',
+};
 
 export function historyOf(period: Period, h: RetentionHorizons, panel: HistoryPanel): PeriodHistory | undefined {
   if (!h.raw || period.from.getTime() >= h.raw.getTime()) return undefined;
   const beforeDaily = h.daily !== null && period.from.getTime() < h.daily.getTime();
   const unavailable: string[] = [];
-  if (panel === 'cohort') {
+  if (panel !== 'actions') {
     if (beforeDaily) unavailable.push(`executions enrolled before ${date(h.daily!)}: their cohort figures expired with the daily window (the monthly event counts remain)`);
   } else {
     if (beforeDaily) unavailable.push(`action runs before ${date(h.daily!)}: the daily rollups expired (the monthly ones remain)`);
@@ -28,10 +36,8 @@ export function historyOf(period: Period, h: RetentionHorizons, panel: HistoryPa
   return {
     raw_detail_since: h.raw.toISOString(),
     daily_since: h.daily ? h.daily.toISOString() : null,
-    source: panel === 'cohort'
-      ? 'execution_facts: one row per execution, kept for the daily window; exact at any day boundary of the timezone, percentiles exact'
-      : 'workflow_events_daily for whole UTC days before raw_detail_since (the raw detail after it); duration percentiles from t-digest states',
-    resolution: panel === 'cohort' ? 'execution' : 'utc_day',
+    source: SOURCES[panel],
+    resolution: panel === 'actions' ? 'utc_day' : 'execution',
     unavailable,
   };
 }

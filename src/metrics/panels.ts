@@ -12,7 +12,7 @@ import { rfc3339InZone } from '../time/calendar.js';
 import { previousPeriod, type Period } from './period.js';
 import { periodProgress } from './period-progress.js';
 import { filtersOut, type Scope } from './scope.js';
-import { summariesWithTrends, summaryChanges } from './summary.js';
+import { summariesWithTrends, summaryChanges, type SummaryAndTrends } from './summary.js';
 
 /**
  * How a caller keeps each period's part of a panel on its own (the query service: a closed period's part — the
@@ -50,10 +50,11 @@ const each = <T>(one: (p: Period) => Promise<T>) => async (periods: Period[]) =>
 
 /**
  * The summary with trends; its periods say how far they have run at `now` (withPeriodProgress). `parts`: how the
- * caller keeps each period's summary and trends (the periods it does not keep are counted in one query).
+ * caller keeps each period's summary and trends (the periods it does not keep are counted in one query); `count`: how
+ * the periods' summaries are counted (the query service answers history periods from day states, summary-days.ts).
  */
-export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean, now = new Date(), parts?: PeriodParts): Promise<SummaryResponse> {
-  const body: SummaryResponse = await withComparison(scope, period, compare, (periods) => summariesWithTrends(store, scope, periods), (current, before) => ({ change_percent: summaryChanges(current.summary, before.summary) }), parts && { panel: 'summary', of: parts });
+export async function summaryBody(store: Store, scope: Scope, period: Period, compare: boolean, now = new Date(), parts?: PeriodParts, count: (periods: Period[]) => Promise<SummaryAndTrends[]> = (periods) => summariesWithTrends(store, scope, periods)): Promise<SummaryResponse> {
+  const body: SummaryResponse = await withComparison(scope, period, compare, count, (current, before) => ({ change_percent: summaryChanges(current.summary, before.summary) }), parts && { panel: 'summary', of: parts });
   // while the period runs, its enrollments so far against the previous period's up to the same point (like with like)
   if (body.comparison && !periodProgress(period, now).complete) {
     const before = previousPeriod(period);

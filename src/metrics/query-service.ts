@@ -18,6 +18,8 @@ import type { Store } from '../store/store.js';
 import { ResultCache, type Keep } from './cache.js';
 import { cohortsAnswer, type CohortRequest, type CohortRows } from './cohorts.js';
 import { countMonthKeys, dayRanges, monthRows, splitPeriod, type KeyedCount } from './cohort-month-keys.js';
+import { countDays, emptyDayState, summaryFromDays, type DayState } from './summary-days.js';
+import { summariesWithTrends, type SummaryAndTrends } from './summary.js';
 import { segmentsAnswer, type SegmentRequest } from './segments.js';
 import type { SegmentsResponse } from '../contract/segments.js';
 import { historyOf, type HistoryPanel } from './history.js';
@@ -65,6 +67,11 @@ export class MetricsQueryService {
   private readonly cache = new ResultCache(4000);
   /** Per-day states of monthly cohort matrices (cohort-month-keys.ts): a day of one workflow, filter and metric each. */
   private readonly dayStates = new ResultCache(50_000);
+  /**
+   * Per-day states of history periods' summaries (summary-days.ts): a day of one workflow and filter each, ≈10 KB
+   * at 10M enrollments (its percentile buckets and quarter hours), so fewer: two years of six workflows or filters.
+   */
+  private readonly summaryDays = new ResultCache(4_400);
 
   constructor(
     readonly store: Store,
@@ -183,6 +190,37 @@ export class MetricsQueryService {
       const all = await Promise.all(states as Promise<KeyedCount[]>[]);
       return monthRows([...all.flat(), ...(await counted).rest], period.timezone, columns);
     };
+  }
+
+  /**
+   * The summaries and trends of periods of one timezone and granularity: those reaching back before the raw window
+   * (history, hour and longer buckets) from per-day states (summary-days.ts), kept like the monthly matrix's; the
+   * others in one pass over the facts (summary.ts).
+   */
+  private summaries(ctx: Settled, scope: Scope, periods: Period[]): Promise<SummaryAndTrends[]> {
+    const h = this.horizons();
+    const fromDays = periods.map((p) => p.granularity !== 'minute' && historyOf(p, h, 'summary') !== undefined);
+    const onePass = periods.filter((_, i) => !fromDays[i]);
+    const counted = onePass.length > 0 ? summariesWithTrends(this.store, scope, onePass) : Promise.resolve([]);
+    return Promise.all(periods.map(async (p, i) => (fromDays[i] ? this.summaryFromDayStates(ctx, scope, p) : (await counted)[onePass.indexOf(p)]!)));
+  }
+
+  /** A period's summary and trends from the states of its closed UTC days of the daily window and the rest counted afresh. */
+  private async summaryFromDayStates(ctx: Settled, scope: Scope, period: Period): Promise<SummaryAndTrends> {
+    const now = Date.now();
+    const daily = this.horizons().daily;
+    const { days, rest } = splitPeriod(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
+    const keyOf = (day: number) => JSON.stringify(['summary.day', scope, day]);
+    const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily') : undefined));
+    if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
+    const states = days.map((d, i) => this.summaryDays.peek<DayState>(keyOf(d), ctx.generation, keeps[i]));
+    const missing = days.filter((_, i) => !states[i]);
+    const counted = countDays(this.store, scope, [...rest, ...dayRanges(missing)], missing, days);
+    days.forEach((d, i) => {
+      if (!states[i]) states[i] = this.summaryDays.put(keyOf(d), ctx.generation, counted.then((x) => x.byDay.get(d) ?? emptyDayState()), keeps[i]);
+    });
+    const all = await Promise.all(states as Promise<DayState>[]);
+    return summaryFromDays([...all, (await counted).rest], period);
   }
 
   /** Reads what the target's latest changes touched, when not known yet (Freshness.resolveChanges): before kept answers are checked. */
@@ -326,10 +364,10 @@ export class MetricsQueryService {
     return {
       summary: () =>
         cached('summary', () => {
-          const body = summaryBody(this.store, scope, period, compare, new Date(), parts);
+          const body = summaryBody(this.store, scope, period, compare, new Date(), parts, (periods) => this.summaries({ target, stamp, until, generation }, scope, periods));
           void totals(period, async () => totalsOf((await body).summary));
           return body;
-        }).then((body) => this.withHistory(withPeriodProgress(body, period), period, 'cohort')),
+        }).then((body) => this.withHistory(withPeriodProgress(body, period), period, 'summary')),
       funnel: () => {
         const count = (p: Period) => cohortTotals(this.store, scope, p);
         const shared = (p: Period) => totals(p, () => count(p)).catch(() => count(p));

@@ -17,8 +17,8 @@ export type { Percentiles, Summary, SummaryAndTrends };
 type Outcome = [status: string, exit_reason: string, error_type: string, source: string, goal_types: string[]];
 type Combo = [...Outcome, n: number];
 
-/** One period's columns of the SUMMARY_SQL row (the first period's names; the i-th's end in i). */
-interface Row {
+/** One period's columns of the SUMMARY_SQL row (the first period's names; the i-th's end in i); summary-days.ts makes one from day states. */
+export interface SummaryRow {
   total: number;
   /** Each outcome (the JSON array of execution_facts.outcome, migration 018) with its count. */
   outcomes: [outcome: string, n: number][];
@@ -103,14 +103,15 @@ export async function summariesWithTrends(store: Store, scope: Scope, periods: P
   periods.forEach((p, i) => Object.assign(values, { [`from${periodSuffix(i)}`]: p.from, [`to${periodSuffix(i)}`]: p.to, [`buckets${periodSuffix(i)}`]: all[i]!.length }));
   const [r] = await store.query<Record<string, unknown>>(SUMMARY_SQL(periods, factsFilter(scope)), values);
   return periods.map((_, i) => {
-    const row = Object.fromEntries(COLUMNS.map((c) => [c, r![`${c}${periodSuffix(i)}`]])) as unknown as Row;
-    return { summary: summaryOf(row), trends: trendRows(all[i]!, row.e, row.c, row.v) };
+    const row = Object.fromEntries(COLUMNS.map((c) => [c, r![`${c}${periodSuffix(i)}`]])) as unknown as SummaryRow;
+    return { summary: summaryFromRow(row), trends: trendRows(all[i]!, row.e, row.c, row.v) };
   });
 }
 
 const COLUMNS = ['total', 'outcomes', 'dur_sum', 'dur_q', 'conv_sum', 'conv_q', 'goal_value', 'e', 'c', 'v'] as const;
 
-function summaryOf(row: Row): Summary {
+/** The summary of a period's row: counts and breakdowns summed over its outcomes. */
+export function summaryFromRow(row: SummaryRow): Summary {
   const combos = row.outcomes.map(([outcome, n]) => [...(JSON.parse(outcome) as Outcome), Number(n)] as Combo);
   const count = (group: StatusGroup) => combos.reduce((sum, c) => sum + (inStatus(group, c[0]) ? Number(c[5]) : 0), 0);
   const total = Number(row.total);
