@@ -34,6 +34,8 @@ import { cohortMatrix } from '../src/metrics/cohorts.js';
 import { parsePeriod } from '../src/metrics/period.js';
 import { scopeOf } from '../src/metrics/scope.js';
 import { summariesWithTrends } from '../src/metrics/summary.js';
+import type { Summary, TrendRow } from '../src/contract/index.js';
+import { RELATIVE_ERROR } from '../src/stats/log-buckets.js';
 import { startRuntime } from '../src/runtime.js';
 import type { Store } from '../src/store/store.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
@@ -293,6 +295,19 @@ function fail(what: string, flowlens: unknown, direct: unknown): never {
   throw new Error(`history bench: ${what} differs — Flowlens ${JSON.stringify(flowlens)}, direct SQL ${JSON.stringify(direct)}`);
 }
 
+/** The day-state answer against the one-pass statement's: every count and trend equal, percentiles within the stated error. */
+function sameSummary(served: { summary: Summary; trends: TrendRow[] }, direct: { summary: Summary; trends: TrendRow[] }): void {
+  const strip = (x: Summary) => ({ ...x, duration_hours: null, time_to_conversion_percentiles_hours: null });
+  if (JSON.stringify(strip(served.summary)) !== JSON.stringify(strip(direct.summary))) fail('the summary from day states', strip(served.summary), strip(direct.summary));
+  if (JSON.stringify(served.trends) !== JSON.stringify(direct.trends)) fail('the trends from day states', served.trends, direct.trends);
+  for (const k of ['duration_hours', 'time_to_conversion_percentiles_hours'] as const) {
+    for (const q of ['p50', 'p90', 'p95'] as const) {
+      const [a, b] = [served.summary[k][q], direct.summary[k][q]];
+      if (a === null || b === null || Math.abs(a - b) > RELATIVE_ERROR * Math.abs(b) + 0.01) fail(`${k}.${q} from day states`, a, b);
+    }
+  }
+}
+
 export interface HistoryBenchResult {
   enrollments: number;
   dataDir: string;
@@ -309,6 +324,8 @@ export interface HistoryBenchResult {
   http: Record<string, { p50Ms: number; p95Ms: number; serverCpuMsPerRequest: number }>;
   /** The server's first monthly matrix: it computes the day states the timed ones reuse. */
   firstMatrixMs: number;
+  /** The server's first two-year summary: it computes the day states of the days its warm-up did not (summary-days.ts). */
+  firstTrendsMs: number;
 }
 
 export async function benchHistory(opts: { enrollments: number; data?: string; repeats: number; log: (s: string) => void }): Promise<HistoryBenchResult> {
@@ -364,7 +381,12 @@ export async function benchHistory(opts: { enrollments: number; data?: string; r
       const cr = cohortRequest(repeats + i);
       const tp = parsePeriod({ start_date: tr.start, end_date: tr.end, timezone: tr.tz, granularity: 'weekly' });
       const cp = parsePeriod({ start_date: cr.start, end_date: cr.end, timezone: cr.tz });
-      record('trends: Flowlens statement', await timed(() => summariesWithTrends(store, scope, [tp])));
+      const statement = await timed(() => summariesWithTrends(store, scope, [tp]));
+      record('trends: Flowlens statement', statement);
+      // what the API answers a period reaching back before the raw window with: per-day states (summary-days.ts)
+      const fromDays = await timed(async () => (await rt.deps.queries.workflow(scope, tp, false)).summary());
+      record('trends: Flowlens, day states', fromDays);
+      sameSummary(fromDays.value, statement.value[0]!);
       record('trends: direct-SQL floor', await timed(() => store.query(FLOOR_TRENDS, { account: ACCOUNT, workflow: WORKFLOW, start: tr.start, end_next: nextDay(tr.end), tz: tr.tz })));
       const monthly = { unit: 'month', metric: 'completed', weekStart: 'monday' } as const;
       const m = await timed(() => cohortMatrix(store, scope, cp, monthly));
@@ -389,6 +411,7 @@ export async function benchHistory(opts: { enrollments: number; data?: string; r
   const server = await startServerProcess(dataDir, { ...env, FLOWLENS_RATE_LIMIT_PER_MINUTE: '0' });
   const http: HistoryBenchResult['http'] = {};
   let firstMatrixMs = 0;
+  let firstTrendsMs = 0;
   try {
     const get = async (p: string) => {
       const t = performance.now();
@@ -403,6 +426,8 @@ export async function benchHistory(opts: { enrollments: number; data?: string; r
 
     // correctness of request 0 of each, against the direct SQL
     const t0 = await get(trendsUrl(trendsRequest(0)));
+    firstTrendsMs = Math.round(t0.ms);
+    log(`first two-year trends over HTTP (computes the day states the warm-up did not): ${firstTrendsMs} ms`);
     const summary = t0.body.summary as { total_enrolled: number; completed: number };
     const trends = t0.body.trends as { new_enrollments: number; completions: number; conversions: number }[];
     const sum = (k: 'new_enrollments' | 'completions' | 'conversions') => trends.reduce((s, r) => s + r[k], 0);
@@ -443,7 +468,7 @@ export async function benchHistory(opts: { enrollments: number; data?: string; r
     enrollments: generated.enrollments, dataDir, dataBytes, factsRows: facts.rows, factsParts: facts.parts, generatedAt: generated.generatedAt,
     generationSeconds: generated.fresh ? generated.generationSeconds : null,
     generationCpuSeconds: generated.fresh ? generated.generationCpuSeconds : null,
-    requests: repeats, machine: '2-core, shared', inProcess, http, firstMatrixMs,
+    requests: repeats, machine: '2-core, shared', inProcess, http, firstMatrixMs, firstTrendsMs,
   };
 }
 
