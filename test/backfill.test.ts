@@ -144,6 +144,8 @@ test('an answer reaching back before the raw window says where that part comes f
   assert.deepEqual(h.unavailable, []);
   const funnel = (await rt.call('GET', `/api/v1/workflows/wf-span/analytics/funnel?${q('UTC')}`, key)).json;
   assert.equal(funnel.period.history.resolution, 'execution');
+  assert.equal(funnel.period.history.percentile_error, null, 'the funnel\'s percentiles stay exact');
+  assert.equal(h.percentile_error, 0.005, 'the summary\'s from day states');
   const utc = (await rt.call('GET', `/api/v1/workflows/wf-span/analytics/actions?${q('UTC')}`, key)).json;
   assert.equal(utc.period.history.resolution, 'utc_day');
   assert.deepEqual(utc.period.history.unavailable, []);

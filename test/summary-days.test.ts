@@ -117,6 +117,7 @@ test('day states give the one-pass statement\'s figures: five timezones, four gr
     assert.ok(direct.summary.total_enrolled > 300 && direct.summary.completed > 100, 'the period holds the executions');
     assert.ok(ranges.length > 0 && onePass === 0, 'answered from day states');
     assert.match(served.period.history!.source, /percentiles within 0\.5 %/);
+    assert.equal(served.period.history!.percentile_error, RELATIVE_ERROR);
     i++;
   }
 });

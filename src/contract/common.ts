@@ -34,6 +34,7 @@ export const PeriodHistory = obj({
   daily_since: Type.Union([Type.String(), Type.Null()], { description: 'the daily rollups and the execution facts are kept from this instant on (null: forever)' }),
   source: Type.String({ description: 'what the part of the period before raw_detail_since is answered from' }),
   resolution: Type.Union([Type.Literal('execution'), Type.Literal('utc_day')], { description: 'execution: per execution, exact at any day boundary; utc_day: whole UTC days' }),
+  percentile_error: Type.Union([Type.Number(), Type.Null()], { description: 'the stated relative error of the answer\'s percentiles (0.005: within 0.5 % of the exact value); null: exact' }),
   unavailable: Type.Array(Type.String(), { description: 'what the answer cannot include any more' }),
 }, 'history: the part of the period before the raw window');
 export type PeriodHistory = Static<typeof PeriodHistory>;

@@ -22,6 +22,9 @@ const SOURCES: Record<HistoryPanel, string> = {
   actions: 'workflow_events_daily for whole UTC days before raw_detail_since (the raw detail after it); duration percentiles from t-digest states',
 };
 
+/** The percentiles' stated relative error: the summary's buckets; ClickHouse's documented bound for t-digest. */
+const PERCENTILE_ERROR: Record<HistoryPanel, number | null> = { summary: RELATIVE_ERROR, cohort: null, actions: 0.01 };
+
 export function historyOf(period: Period, h: RetentionHorizons, panel: HistoryPanel): PeriodHistory | undefined {
   if (!h.raw || period.from.getTime() >= h.raw.getTime()) return undefined;
   const beforeDaily = h.daily !== null && period.from.getTime() < h.daily.getTime();
@@ -38,6 +41,7 @@ export function historyOf(period: Period, h: RetentionHorizons, panel: HistoryPa
     daily_since: h.daily ? h.daily.toISOString() : null,
     source: SOURCES[panel],
     resolution: panel === 'actions' ? 'utc_day' : 'execution',
+    percentile_error: PERCENTILE_ERROR[panel],
     unavailable,
   };
 }

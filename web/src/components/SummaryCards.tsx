@@ -3,6 +3,7 @@
  * metric catalog's unit and better direction (rates in points, no percentage on a tiny base, "so far" while the
  * period runs, unless only the last day of a week or longer is left: changesJudged — enrollments then compare with
  * the previous period up to the same point, like with like); the counts link to their executions with `href`.
+ * A history period's median says how close it is (percentileNote).
  */
 import type { SummaryResponse } from '../api.js';
 import { changesJudged, formatBucketDate, formatMetricValue } from '../format.js';
@@ -23,19 +24,29 @@ const FIGURES: Figure[] = [
   ['median_duration_hours', 'Median duration', 'duration_hours_p50', 'hours', (s) => s.duration_hours.p50],
 ];
 
+/**
+ * What the median's card says when its period reaches back before the raw window: the server answers such a
+ * period from per-day states, its percentiles within a stated relative error (period.history.percentile_error).
+ */
+export function percentileNote(period: SummaryResponse['period']): string | undefined {
+  const error = period.history?.percentile_error;
+  return error ? `within ${+(error * 100).toFixed(2)} % (daily history)` : undefined;
+}
+
 export function SummaryCards({ data, locale, href }: { data: SummaryResponse; locale?: string | undefined; href?: ((figure: string) => string | undefined) | undefined }) {
   const info = useMetricInfo();
   const before = data.comparison?.summary;
   const judged = changesJudged(data.period);
   // while the period runs, enrollments compare like with like: the previous period up to the same point
   const same = judged ? undefined : data.comparison?.same_elapsed;
+  const approximate = percentileNote(data.period);
   const cards: FigureCard[] = FIGURES.map(([key, label, metric, unit, value]) => {
     const m = info(metric);
     const v = value(data.summary);
     const compared = key === 'total_enrolled' && same
       ? { previous: same.total_enrolled, unit: m.unit ?? unit, better: m.better, complete: true, previousNote: `by ${formatBucketDate(same.until, locale)}` }
       : before ? { previous: value(before), unit: m.unit ?? unit, better: m.better, complete: judged } : {};
-    return { key, label, value: v, text: formatMetricValue(v, unit, locale), ...compared, href: href?.(key) };
+    return { key, label, value: v, text: formatMetricValue(v, unit, locale), ...compared, href: href?.(key), ...(key === 'median_duration_hours' && approximate ? { note: approximate } : {}) };
   });
   return <FigureCards locale={locale} cards={cards} />;
 }
