@@ -68,7 +68,7 @@ export class MetricsQueryService {
   /** Per-day states of monthly cohort matrices (cohort-month-keys.ts): a day of one workflow, filter and metric each. */
   private readonly dayStates = new ResultCache(50_000);
   /**
-   * Per-day states of history periods' summaries (summary-days.ts): a day of one workflow and filter each, ≈10 KB
+   * Per-day states of history periods' summaries (summary-days.ts): a day of one workflow and filter each, ≈16 KB
    * at 10M enrollments (its percentile buckets and quarter hours), so fewer: two years of six workflows or filters.
    */
   private readonly summaryDays = new ResultCache(4_400);
