@@ -285,7 +285,7 @@ function goodQueryValue(p: Parameter): fc.Arbitrary<string> {
     // mostly March 2026 (the seeded data, with both DST switches), sometimes the edges of what the store holds
     start_date: fc.oneof({ weight: 6, arbitrary: march(1, 15) }, { weight: 1, arbitrary: fc.constantFrom(...EDGE_DATES) }),
     end_date: fc.oneof({ weight: 6, arbitrary: march(15, 31) }, { weight: 1, arbitrary: fc.constantFrom(...EDGE_DATES) }),
-    range: fc.constantFrom('today', 'last_7_days', 'last_30_days', 'last_90_days'),
+    range: fc.constantFrom('today', 'last_7_days', 'last_30_days', 'last_90_days', 'last_365_days'),
     timezone: fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'utc', 'europe/paris', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns'),
     granularity: fc.constantFrom('minute', 'hourly', 'daily', 'weekly', 'monthly'),
     workflow_id: fc.constantFrom(WORKFLOW, WORKFLOW, 'wf-none'),

@@ -147,7 +147,7 @@ describe('fuzzing', () => {
       {
         start_date: dates,
         end_date: dates,
-        range: sometimesBad(fc.constantFrom('today', 'last_7_days', 'last_30_days', 'last_90_days')),
+        range: sometimesBad(fc.constantFrom('today', 'last_7_days', 'last_30_days', 'last_90_days', 'last_365_days')),
         timezone: sometimesBad(fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Europe/Paris', 'Etc/GMT+12', 'Pacific/Chatham')),
         granularity: sometimesBad(fc.constantFrom('hourly', 'daily', 'weekly', 'monthly')),
         compare: sometimesBad(fc.constantFrom('previous_period', 'none')),

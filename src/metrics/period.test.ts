@@ -25,6 +25,9 @@ test('ranges end today in the timezone; the previous period is as long and just 
   const prev = previousPeriod(p);
   assert.deepEqual([prev.startDate, prev.endDate, prev.days], ['2026-11-11', '2026-11-17', 7]);
   assert.equal(parsePeriod({ range: 'today' }, now).startDate, '2026-11-23');
+  // a year: 365 days up to today (2026-11-24 in Kolkata), across no leap day
+  const year = parsePeriod({ range: 'last_365_days', timezone: 'Asia/Kolkata', granularity: 'weekly' }, now);
+  assert.deepEqual([year.startDate, year.endDate, year.days], ['2025-11-25', '2026-11-24', 365]);
 });
 
 test('dates outside what the store holds are a 400 naming the field', () => {

@@ -10,7 +10,7 @@ import { resolveTimezone } from '../time/timezones.js';
 
 export const GRANULARITIES = ['minute', 'hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
-export const RANGES = ['today', 'last_7_days', 'last_30_days', 'last_90_days'] as const;
+export const RANGES = ['today', 'last_7_days', 'last_30_days', 'last_90_days', 'last_365_days'] as const;
 export const MAX_DAYS = 732;
 export const MAX_BUCKETS = 50_000;
 /** The dates a period may span: the engine's DateTime64 holds 1900-01-01 to 2299-12-31. */
@@ -61,7 +61,7 @@ export function parsePeriod(q: PeriodQuery, now = new Date()): Period {
     else if (startDate !== undefined || endDate !== undefined) errors.push({ path: '/range', message: 'give either range or start_date and end_date, not both' });
     else if (errors.length === 0) {
       endDate = localDate(now, timezone);
-      const days = { today: 1, last_7_days: 7, last_30_days: 30, last_90_days: 90 }[q.range as (typeof RANGES)[number]];
+      const days = { today: 1, last_7_days: 7, last_30_days: 30, last_90_days: 90, last_365_days: 365 }[q.range as (typeof RANGES)[number]];
       startDate = addDays(endDate, -(days - 1));
     }
   } else {

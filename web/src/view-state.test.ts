@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyticsParams, anomalyBucket, defaultView, granularityAllowed, parseView, viewSearch } from './view-state.js';
+import { analyticsParams, anomalyBucket, defaultView, granularityAllowed, granularityForRange, parseView, viewSearch } from './view-state.js';
 
 test('a view survives the URL: what is written is read back', () => {
   const v = { ...defaultView('Asia/Kolkata'), range: null, start: '2026-11-01', end: '2026-11-07', compare: false, granularity: 'weekly' as const, version: 2, variant: 'B', metrics: ['completions' as const], area: true };
@@ -31,6 +31,11 @@ test('the API parameters of a view', () => {
   assert.equal(analyticsParams({ ...v, compare: false }).compare, undefined);
   assert.equal(granularityAllowed({ ...v, range: 'last_90_days' }, 'hourly'), false);
   assert.equal(granularityAllowed({ ...v, range: 'last_7_days' }, 'hourly'), true);
+  assert.deepEqual(
+    (['hourly', 'daily', 'weekly', 'monthly'] as const).map((g) => [granularityForRange('today', g), granularityForRange('last_30_days', g), granularityForRange('last_365_days', g)]),
+    [['hourly', 'daily', 'weekly'], ['hourly', 'daily', 'weekly'], ['hourly', 'weekly', 'weekly'], ['hourly', 'monthly', 'monthly']],
+    'today by the hour, a year by the week at least, never hourly beyond a day',
+  );
 });
 
 test('the source and exit reason filters and the segment: read from the URL, written back, sent to the API', () => {

@@ -9,6 +9,8 @@ export const RANGES = [
   { key: 'last_7_days', label: 'Last 7 days', days: 7 },
   { key: 'last_30_days', label: 'Last 30 days', days: 30 },
   { key: 'last_90_days', label: 'Last 90 days', days: 90 },
+  // beyond the raw window: the summary is answered from per-day states (percentiles within 0.5 %)
+  { key: 'last_365_days', label: 'Last 365 days', days: 365 },
 ] as const;
 export type RangeKey = (typeof RANGES)[number]['key'];
 export const GRANULARITIES = ['hourly', 'daily', 'weekly', 'monthly'] as const;
@@ -161,6 +163,13 @@ export function periodDays(v: View): number {
 }
 
 /** Hourly buckets only for short periods (the API refuses more than 50,000 buckets; a chart needs far fewer). */
+/** The buckets a preset is shown in: today by the hour; a year by the week (365 days read as noise); else as chosen, never hourly. */
+export function granularityForRange(range: RangeKey, current: Granularity): Granularity {
+  if (range === 'today') return 'hourly';
+  if (range === 'last_365_days' && (current === 'hourly' || current === 'daily')) return 'weekly';
+  return current === 'hourly' ? 'daily' : current;
+}
+
 export function granularityAllowed(v: View, g: Granularity): boolean {
   if (g !== 'hourly') return true;
   return periodDays(v) <= 31;

@@ -1,6 +1,6 @@
 /** Period presets, a custom range, the timezone and the comparison toggle. */
 import { useState } from 'react';
-import { RANGES, type RangeKey, type View } from '../view-state.js';
+import { granularityForRange, RANGES, type RangeKey, type View } from '../view-state.js';
 
 // Chromium lists canonical ICU names (Asia/Calcutta); the usual IANA names are offered whatever the browser lists
 const COMMON = ['UTC', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'America/Sao_Paulo', 'Europe/London', 'Europe/Paris', 'Europe/Berlin', 'Africa/Johannesburg', 'Asia/Dubai', 'Asia/Kolkata', 'Asia/Singapore', 'Asia/Tokyo', 'Australia/Sydney'];
@@ -17,7 +17,7 @@ export function DateControls({ view, onChange, showCompare = true }: { view: Vie
   const validRange = start !== '' && end !== '' && start <= end;
   const pick = (key: RangeKey) => {
     setCustom(false);
-    onChange({ ...view, range: key, start: null, end: null, granularity: key === 'today' ? 'hourly' : view.granularity === 'hourly' ? 'daily' : view.granularity });
+    onChange({ ...view, range: key, start: null, end: null, granularity: granularityForRange(key, view.granularity) });
   };
   return (
     <div className="controls" role="group" aria-label="Period">

@@ -13,6 +13,7 @@ const RANGES = [
   ['last_7_days', 'Last 7 days'],
   ['last_30_days', 'Last 30 days'],
   ['last_90_days', 'Last 90 days'],
+  ['last_365_days', 'Last 365 days'],
 ] as const;
 const BREAKDOWNS = [
   ['outcome', 'Outcome'],
