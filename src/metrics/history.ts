@@ -3,8 +3,9 @@
  * where its figures come from, at what resolution, and what can no longer be given. Within the daily window the
  * cohort panels (summary, trends, funnel, cohorts) read the execution facts, kept per execution: exact at any
  * day boundary. The funnel's and cohorts' percentiles are exact; the summary of such a period is answered from
- * per-day states (summary-days.ts), its percentiles within 0.5 % (logarithmic buckets). The actions panel reads the daily rollups for whole UTC days: a part
- * day before the raw window (a timezone off UTC's days) has no hourly rollups or raw events left.
+ * per-day states (summary-days.ts), its percentiles within 0.5 % (logarithmic buckets). The actions panel reads the
+ * daily rollups for whole UTC days: a part day before the raw window (a timezone off UTC's days) has no hourly
+ * rollups or raw events left.
  */
 import type { PeriodHistory } from '../contract/common.js';
 import type { RetentionHorizons } from '../store/retention.js';
