@@ -51,8 +51,7 @@ export function keyOf(ms: number): number {
  * enrolment day (epoch day number).
  */
 export const MONTH_KEYS_SQL = (metric: CohortMetric, filter: string, ranges: number) => {
-  const within = Array.from({ length: ranges }, (_, i) =>
-    `(enrolled_at >= {r${i}_from:DateTime64(3, 'UTC')} AND enrolled_at < {r${i}_to:DateTime64(3, 'UTC')})`).join(' OR ');
+  const within = IN_RANGES('enrolled_at', ranges);
   return `
 SELECT day, ek, vk, count() AS n
 FROM (
@@ -63,7 +62,11 @@ FROM (
 GROUP BY day, ek, vk`;
 };
 
-/** The ranges' parameters of MONTH_KEYS_SQL. */
+/** Whether an instant column lies in any of `ranges` ranges [{r<i>_from}, {r<i>_to}) (parameters: rangeParams). */
+export const IN_RANGES = (column: string, ranges: number) =>
+  `(${Array.from({ length: ranges }, (_, i) => `(${column} >= {r${i}_from:DateTime64(3, 'UTC')} AND ${column} < {r${i}_to:DateTime64(3, 'UTC')})`).join(' OR ')})`;
+
+/** The ranges' parameters of IN_RANGES. */
 export function rangeParams(ranges: readonly (readonly [number, number])[]): Record<string, Date> {
   return Object.fromEntries(ranges.flatMap(([a, b], i) => [[`r${i}_from`, new Date(a)], [`r${i}_to`, new Date(b)]]));
 }

@@ -168,59 +168,53 @@ export class MetricsQueryService {
   }
 
   /**
-   * A monthly matrix's rows from per-day states (cohort-month-keys.ts): each closed UTC day of the daily window
-   * kept across generations while no stored batch touched it, the rest of the period counted afresh, the days
-   * not kept yet (in runs: dayRanges) in the same statement.
+   * A period's per-day states (cohort-month-keys.ts, summary-days.ts): each closed UTC day of the daily window kept in
+   * `cache` under `name` across generations while no stored batch touched it; `count` counts, in one go, the rest of
+   * the period (its edges, today, days before the window) and the days not kept yet (in runs: dayRanges). Gives
+   * every day's state, in order, and the rest's.
    */
+  private async dayStatesOf<S, R>(ctx: Settled, cache: ResultCache, name: unknown[], period: Period, empty: () => S,
+    count: (ranges: [number, number][], missing: number[], days: number[]) => Promise<{ byDay: Map<number, S>; rest: R }>): Promise<{ days: S[]; rest: R }> {
+    const now = Date.now();
+    const daily = this.horizons().daily;
+    const { days, rest } = splitPeriod(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
+    const keyOf = (day: number) => JSON.stringify([...name, day]);
+    const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily') : undefined));
+    if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
+    const states = days.map((d, i) => cache.peek<S>(keyOf(d), ctx.generation, keeps[i]));
+    const missing = days.filter((_, i) => !states[i]);
+    const counted = count([...rest, ...dayRanges(missing)], missing, days);
+    days.forEach((d, i) => {
+      if (!states[i]) states[i] = cache.put(keyOf(d), ctx.generation, counted.then((x) => x.byDay.get(d) ?? empty()), keeps[i]);
+    });
+    return { days: await Promise.all(states as Promise<S>[]), rest: (await counted).rest };
+  }
+
+  /** A monthly matrix's rows from per-day states (cohort-month-keys.ts, dayStatesOf). */
   private monthRowsFromDays(ctx: Settled): CohortRows {
     return async (scope, period, r, columns) => {
-      const now = Date.now();
-      const daily = this.horizons().daily;
-      const { days, rest } = splitPeriod(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
-      const keyOf = (day: number) => JSON.stringify(['cohort.day', scope, r.metric, day]);
-      const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily') : undefined));
-      if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
-      const states = days.map((d, i) => this.dayStates.peek<KeyedCount[]>(keyOf(d), ctx.generation, keeps[i]));
-      const missing = days.filter((_, i) => !states[i]);
-      const ranges: [number, number][] = [...rest, ...dayRanges(missing)];
-      const counted = countMonthKeys(this.store, scope, r.metric, ranges, missing, days);
-      days.forEach((d, i) => {
-        if (!states[i]) states[i] = this.dayStates.put(keyOf(d), ctx.generation, counted.then((x) => x.byDay.get(d) ?? []), keeps[i]);
-      });
-      const all = await Promise.all(states as Promise<KeyedCount[]>[]);
-      return monthRows([...all.flat(), ...(await counted).rest], period.timezone, columns);
+      const { days, rest } = await this.dayStatesOf<KeyedCount[], KeyedCount[]>(ctx, this.dayStates, ['cohort.day', scope, r.metric], period, () => [],
+        (ranges, missing, days) => countMonthKeys(this.store, scope, r.metric, ranges, missing, days));
+      return monthRows([...days.flat(), ...rest], period.timezone, columns);
     };
   }
 
   /**
    * The summaries and trends of periods of one timezone and granularity: those reaching back before the raw window
-   * (history, hour and longer buckets) from per-day states (summary-days.ts), kept like the monthly matrix's; the
-   * others in one pass over the facts (summary.ts).
+   * (history, hour and longer buckets) from per-day states (summary-days.ts, dayStatesOf); the others in one pass
+   * over the facts (summary.ts).
    */
   private summaries(ctx: Settled, scope: Scope, periods: Period[]): Promise<SummaryAndTrends[]> {
     const h = this.horizons();
     const fromDays = periods.map((p) => p.granularity !== 'minute' && historyOf(p, h, 'summary') !== undefined);
     const onePass = periods.filter((_, i) => !fromDays[i]);
     const counted = onePass.length > 0 ? summariesWithTrends(this.store, scope, onePass) : Promise.resolve([]);
-    return Promise.all(periods.map(async (p, i) => (fromDays[i] ? this.summaryFromDayStates(ctx, scope, p) : (await counted)[onePass.indexOf(p)]!)));
-  }
-
-  /** A period's summary and trends from the states of its closed UTC days of the daily window and the rest counted afresh. */
-  private async summaryFromDayStates(ctx: Settled, scope: Scope, period: Period): Promise<SummaryAndTrends> {
-    const now = Date.now();
-    const daily = this.horizons().daily;
-    const { days, rest } = splitPeriod(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
-    const keyOf = (day: number) => JSON.stringify(['summary.day', scope, day]);
-    const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily') : undefined));
-    if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
-    const states = days.map((d, i) => this.summaryDays.peek<DayState>(keyOf(d), ctx.generation, keeps[i]));
-    const missing = days.filter((_, i) => !states[i]);
-    const counted = countDays(this.store, scope, [...rest, ...dayRanges(missing)], missing, days);
-    days.forEach((d, i) => {
-      if (!states[i]) states[i] = this.summaryDays.put(keyOf(d), ctx.generation, counted.then((x) => x.byDay.get(d) ?? emptyDayState()), keeps[i]);
-    });
-    const all = await Promise.all(states as Promise<DayState>[]);
-    return summaryFromDays([...all, (await counted).rest], period);
+    return Promise.all(periods.map(async (p, i) => {
+      if (!fromDays[i]) return (await counted)[onePass.indexOf(p)]!;
+      const { days, rest } = await this.dayStatesOf<DayState, DayState>(ctx, this.summaryDays, ['summary.day', scope], p, emptyDayState,
+        (ranges, missing, days) => countDays(this.store, scope, ranges, missing, days));
+      return summaryFromDays([...days, rest], p);
+    }));
   }
 
   /** Reads what the target's latest changes touched, when not known yet (Freshness.resolveChanges): before kept answers are checked. */

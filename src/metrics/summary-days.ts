@@ -18,7 +18,7 @@ import { FACTS, NEAR } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 import { BUCKET_KEY_SQL, BucketCounts, type PackedBuckets } from '../stats/log-buckets.js';
 import { DAY_MS, startOfLocalDay } from '../time/calendar.js';
-import { rangeParams } from './cohort-month-keys.js';
+import { IN_RANGES, rangeParams } from './cohort-month-keys.js';
 import { HOURS, STATUS } from './definitions.js';
 import { buckets, type Period } from './period.js';
 import { factsFilter, filterParams, type Scope } from './scope.js';
@@ -70,8 +70,6 @@ function packed({ durCounts, convCounts, momentList, ...state }: Counting): DayS
 }
 
 const MS = (t: string) => `toUnixTimestamp64Milli(${t})`;
-const within = (column: string, ranges: number) =>
-  `(${Array.from({ length: ranges }, (_, i) => `(${column} >= {r${i}_from:DateTime64(3, 'UTC')} AND ${column} < {r${i}_to:DateTime64(3, 'UTC')})`).join(' OR ')})`;
 const DUR = HOURS('enrolled_at', 'completed_at');
 const CONV = HOURS('enrolled_at', 'goal_achieved_at');
 
@@ -84,7 +82,7 @@ SELECT intDiv(${MS('enrolled_at')}, ${DAY_MS}) AS day, toString(outcome) AS outc
        sumMapIf([${BUCKET_KEY_SQL(CONV)}], [toUInt64(1)], ${STATUS.converted}) AS conv_b,
        sum(goal_value) AS value
 FROM ${FACTS}
-WHERE ${within('enrolled_at', ranges)} AND ${filter}
+WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter}
 GROUP BY day, outcome`;
 
 /**
@@ -99,10 +97,10 @@ FROM (
             if(${STATUS.succeeded} AND completed_at IS NOT NULL, ${MS('assumeNotNull(completed_at)')}, -1),
             if(${STATUS.converted} AND goal_achieved_at IS NOT NULL, ${MS('assumeNotNull(goal_achieved_at)')}, -1)] AS moments
     FROM ${FACTS}
-    WHERE (${within('enrolled_at', ranges)} OR ${within('completed_at', ranges)} OR ${within('goal_achieved_at', ranges)})
+    WHERE (${IN_RANGES('enrolled_at', ranges)} OR ${IN_RANGES('completed_at', ranges)} OR ${IN_RANGES('goal_achieved_at', ranges)})
       AND (${Array.from({ length: ranges }, (_, i) => NEAR(`r${i}_from`, `r${i}_to`)).join(' OR ')}) AND ${filter})
 ARRAY JOIN moments AS at, [0, 1, 2] AS kind
-WHERE at >= 0 AND ${within('fromUnixTimestamp64Milli(at)', ranges)}
+WHERE at >= 0 AND ${IN_RANGES('fromUnixTimestamp64Milli(at)', ranges)}
 GROUP BY kind, q`;
 
 /**
