@@ -49,8 +49,8 @@ export interface IngestBufferOptions {
 /** Attempts at an insert of write-ahead log records with its token before it is given up (insertWithToken). */
 const TOKEN_ATTEMPTS = 3;
 
-/** A backfill insert failing again and again waits at most this many times `retryMs` between attempts. */
-const BACKFILL_MAX_WAIT = 10;
+/** A failed insert waits `retryMs` times its attempt's number before the next, at most this many times (backfill tries on). */
+const MAX_WAIT_STEPS = 10;
 
 /** Whether a stored row is backfill: older than the raw window and not retained (its detail expires as it lands). */
 export function isBackfill(row: EventRow, raw: Date | null): boolean {
@@ -249,7 +249,7 @@ export class IngestBuffer implements EventIntake {
       } catch (err) {
         if (giveUp(attempt) || this.closed) throw err;
         this.options.log?.(`insert of ${rows.length} events failed (attempt ${attempt}); trying again with its token`, err);
-        await new Promise((r) => setTimeout(r, wait * Math.min(attempt, BACKFILL_MAX_WAIT)));
+        await new Promise((r) => setTimeout(r, wait * Math.min(attempt, MAX_WAIT_STEPS)));
       }
     }
   }

@@ -85,16 +85,15 @@ export class BucketCounts {
     const indices = levels.map((level) => (level < 1 ? Math.floor(level * this.n) : this.n - 1));
     const out = levels.map(() => NaN);
     let seen = 0;
-    let last = 0;
+    // every index is below n, so the counts reach past each of them
     for (const [k, c] of this.entries()) {
       seen += c;
-      last = k;
       indices.forEach((index, i) => {
         if (Number.isNaN(out[i]!) && seen > index) out[i] = representative(k);
       });
-      if (out.every((v) => !Number.isNaN(v))) return out;
+      if (seen > Math.max(...indices)) break;
     }
-    return out.map((v) => (Number.isNaN(v) ? representative(last) : v));
+    return out;
   }
 }
 
