@@ -12,7 +12,7 @@ import { batchExtent, RepairJournal } from '../src/ingest/repair-journal.js';
 import { retentionHorizons } from '../src/store/retention.js';
 import type { Store } from '../src/store/store.js';
 import { hundredExecutions, validRows } from './helpers/crash-batches.js';
-import { failingInserts } from './helpers/failing-inserts.js';
+import { failingInserts, insertMissedBy } from './helpers/failing-inserts.js';
 import { OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { openTestStore, tempDir } from './helpers/store.js';
@@ -42,6 +42,9 @@ async function counts(store: Store, wf: string) {
   };
 }
 
+/** The views a half-done insert had not reached (those feeding the rollups and the cohort figures). */
+const MISSED = ['workflow_events_hourly_mv', 'execution_state_mv'];
+
 test('a backfill batch cut short (some views missed it) is completed at the next start, nothing counted twice', { timeout: 120_000 }, async () => {
   const dataDir = tempDir();
   const events = batch('wf-cut', 9, 0);
@@ -51,10 +54,7 @@ test('a backfill batch cut short (some views missed it) is completed at the next
     const rows = validRows(events);
     // the crash: the raw rows and their ids landed, the rollups and the execution state did not
     const entry = journal.begin({ kind: 'backfill', ...batchExtent(rows), rows });
-    const missed = ['workflow_events_hourly_mv', 'execution_state_mv'];
-    for (const v of missed) await store.command(`DETACH TABLE ${v}`);
-    await store.insert('events', rows, { dedupToken: entry });
-    for (const v of missed) await store.command(`ATTACH TABLE ${v}`);
+    await insertMissedBy(store, MISSED, rows, entry);
     const c = await counts(store, 'wf-cut');
     assert.equal(c.eventIds, 300);
     assert.equal(c.daily, 0, 'the aggregates missed the batch');
@@ -75,9 +75,6 @@ test('a backfill batch cut short (some views missed it) is completed at the next
   }
 });
 
-/** The views a half-done insert had not reached (those feeding the rollups and the cohort figures). */
-const MISSED = ['workflow_events_hourly_mv', 'execution_state_mv'];
-
 test('a backfill insert that fails, again and again, is tried with its token until it is stored: counted once', { timeout: 60_000 }, async () => {
   const dataDir = tempDir();
   const { store } = await openTestStore(dataDir);
@@ -85,10 +82,7 @@ test('a backfill insert that fails, again and again, is tried with its token unt
     const journal = RepairJournal.of(dataDir);
     // the first attempt stores the raw rows and their ids, not the rollups; the next four store nothing
     const { failing, tokens } = failingInserts(store, 5, async (rows, token, attempt) => {
-      if (attempt > 1) return;
-      for (const v of MISSED) await store.command(`DETACH TABLE ${v}`);
-      await store.insert('events', rows, { dedupToken: token! });
-      for (const v of MISSED) await store.command(`ATTACH TABLE ${v}`);
+      if (attempt === 1) await insertMissedBy(store, MISSED, rows, token);
     });
     const buffer = new IngestBuffer(failing, { maxBatch: 100_000, flushIntervalMs: 0, journal, retryMs: 5, horizons: () => retentionHorizons(RETENTION) });
     const answer = await buffer.submit(validRows(batch('wf-failing', 8, 0)), { checked: true });
@@ -112,10 +106,7 @@ test('a backfill insert still failing at shutdown keeps its entry: the next star
     const { store } = await openTestStore(dataDir);
     const journal = RepairJournal.of(dataDir);
     const { failing, tokens } = failingInserts(store, Infinity, async (rows, token, attempt) => {
-      if (attempt > 1) return;
-      for (const v of MISSED) await store.command(`DETACH TABLE ${v}`);
-      await store.insert('events', rows, { dedupToken: token! });
-      for (const v of MISSED) await store.command(`ATTACH TABLE ${v}`);
+      if (attempt === 1) await insertMissedBy(store, MISSED, rows, token);
     });
     const buffer = new IngestBuffer(failing, { maxBatch: 100_000, flushIntervalMs: 0, journal, retryMs: 5, horizons: () => retentionHorizons(RETENTION) });
     try {

@@ -12,6 +12,7 @@ import { storeSink } from '../src/ingest/sinks.js';
 import { batchExtent, RepairJournal } from '../src/ingest/repair-journal.js';
 import type { Store } from '../src/store/store.js';
 import { hundredExecutions, validRows } from './helpers/crash-batches.js';
+import { insertMissedBy } from './helpers/failing-inserts.js';
 import { OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
 import { openTestStore, tempDir } from './helpers/store.js';
@@ -131,10 +132,8 @@ test('a batch cut short after the raw insert is repaired at the next start, and 
     // and the journal entry written before the insert was never removed
     const rows = validRows(events.slice(150));
     const views = ['event_ids_mv', 'execution_state_mv', 'workflow_events_hourly_mv', 'workflows_seen_mv'];
-    for (const v of views) await store.command(`DETACH TABLE ${v}`);
     journal.begin({ kind: 'batch', ...batchExtent(rows) });
-    await store.insert('events', rows);
-    for (const v of views) await store.command(`ATTACH TABLE ${v}`);
+    await insertMissedBy(store, views, rows);
     const c = await consistency(store);
     assert.equal(c.events, 300);
     assert.notEqual(c.hourly, 300, 'half-counted before the repair');

@@ -15,7 +15,7 @@ import type { EventRow } from '../src/ingest/validate.js';
 import { WriteAheadLog } from '../src/ingest/write-ahead-log.js';
 import type { Store } from '../src/store/store.js';
 import { hundredExecutions, validRows } from './helpers/crash-batches.js';
-import { failingInserts } from './helpers/failing-inserts.js';
+import { failingInserts, insertMissedBy } from './helpers/failing-inserts.js';
 import { OPERATOR_KEY, startTestRuntime } from './helpers/runtime.js';
 import { openTestStore, tempDir } from './helpers/store.js';
 
@@ -70,10 +70,7 @@ test('a batch cut short is completed from the write-ahead log with its token: th
   const dataDir = tempDir();
   const events = await crashMidInsert(dataDir, 'wf-cut', async (store, rows, token) => {
     // the raw rows and their ids landed; the execution state and the rollups did not
-    const missed = ['execution_state_mv', 'workflow_events_hourly_mv', 'workflows_seen_mv'];
-    for (const v of missed) await store.command(`DETACH TABLE ${v}`);
-    await store.insert('events', rows, { dedupToken: token });
-    for (const v of missed) await store.command(`ATTACH TABLE ${v}`);
+    await insertMissedBy(store, ['execution_state_mv', 'workflow_events_hourly_mv', 'workflows_seen_mv'], rows, token);
     const c = await counts(store, 'wf-cut');
     assert.deepEqual([c.events, c.eventIds, c.hourly], [300, 300, 150], 'half-counted before the repair');
   });
@@ -98,9 +95,7 @@ test('the raw table holding the token without the rows: the rows are stored and 
   const dataDir = tempDir();
   const events = await crashMidInsert(dataDir, 'wf-lost', async (store, rows, token) => {
     // the token reached events' deduplication log, the rows never became visible, no view got them
-    for (const v of VIEWS) await store.command(`DETACH TABLE ${v}`);
-    await store.insert('events', rows, { dedupToken: token });
-    for (const v of VIEWS) await store.command(`ATTACH TABLE ${v}`);
+    await insertMissedBy(store, VIEWS, rows, token);
     await store.command("ALTER TABLE events DELETE WHERE workflow_id = 'wf-lost' AND received_at >= {at:DateTime64(3, 'UTC')}", { at: rows[0]!.received_at });
     assert.equal((await counts(store, 'wf-lost')).events, 150);
   });
@@ -123,12 +118,7 @@ test('an insert of log records that fails midway is tried again with its token: 
   try {
     const journal = RepairJournal.of(dataDir);
     // the engine stores the raw rows and some views' rows, then the insert fails
-    const { failing, tokens } = failingInserts(store, 1, async (rows, token) => {
-      const missed = ['workflow_events_hourly_mv', 'workflows_seen_mv'];
-      for (const v of missed) await store.command(`DETACH TABLE ${v}`);
-      await store.insert('events', rows, { dedupToken: token! });
-      for (const v of missed) await store.command(`ATTACH TABLE ${v}`);
-    });
+    const { failing, tokens } = failingInserts(store, 1, (rows, token) => insertMissedBy(store, ['workflow_events_hourly_mv', 'workflows_seen_mv'], rows, token));
     const buffer = new IngestBuffer(failing, { maxBatch: 100_000, flushIntervalMs: 0, journal, retryMs: 10 });
     const answer = await buffer.submit(validRows(batch('wf-retry').slice(0, 30)), { checked: true, seq: 3 });
     assert.equal(answer.accepted, 30);

@@ -1,4 +1,4 @@
-/** A real store whose inserts into events go wrong on demand: the failed-insert tests' engine error. */
+/** A real store whose inserts into events go wrong on demand, and inserts that some views miss: the failed-insert and crash tests' engine errors. */
 import type { EventRow } from '../../src/ingest/validate.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -23,4 +23,14 @@ export function failingInserts(
     },
   });
   return { failing, tokens };
+}
+
+/** An insert that the materialized views `views` miss (detached while it runs): what a crash or an engine error midway leaves. */
+export async function insertMissedBy(store: Store, views: readonly string[], rows: readonly EventRow[], token?: string): Promise<void> {
+  for (const v of views) await store.command(`DETACH TABLE ${v}`);
+  try {
+    await store.insert('events', rows, token ? { dedupToken: token } : undefined);
+  } finally {
+    for (const v of views) await store.command(`ATTACH TABLE ${v}`);
+  }
 }
