@@ -1,9 +1,10 @@
 /**
- * A batch of write-ahead log records cut short by a crash is completed at the next start from the log: its rows are
- * inserted again with the batch's deduplication token, so only the tables that missed them get them and nothing else
- * of the workflow is rewritten (a restart costs a batch, not a rebuild). When the raw table holds the token without
- * the rows (the kill fell between ClickHouse's deduplication log and the part), the rows are stored and the workflow
- * is rebuilt as before. Either way every table counts every event once and the sender's retry is all duplicates.
+ * A batch of write-ahead log records cut short by a crash before any of its rows reached the raw table is completed
+ * at the next start from the log, and nothing else of the workflow is rewritten (a restart costs a batch, not a
+ * rebuild) — also when the raw table kept the batch's token without its rows. Once its raw rows landed, the views'
+ * tables may hold part of it and a token may not have survived the kill: the rows are not inserted again and the
+ * workflow is rebuilt, as before. Either way every table counts every event once and the sender's retry is all
+ * duplicates.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -66,7 +67,7 @@ async function crashMidInsert(dataDir: string, wf: string, cut: (store: Store, r
   return events;
 }
 
-test('a batch cut short is completed from the write-ahead log with its token: the tables that missed it get it, nothing else is rebuilt', { timeout: 120_000 }, async () => {
+test('a batch cut short after its raw rows landed is not inserted again: the workflow is rebuilt, every table counts it once', { timeout: 120_000 }, async () => {
   const dataDir = tempDir();
   const events = await crashMidInsert(dataDir, 'wf-cut', async (store, rows, token) => {
     // the raw rows and their ids landed; the execution state and the rollups did not
@@ -77,8 +78,8 @@ test('a batch cut short is completed from the write-ahead log with its token: th
   const rt = await startTestRuntime({}, dataDir);
   try {
     await rt.deps.derived.idle();
-    assert.deepEqual(await counts(rt.deps.store, 'wf-cut'), { events: 300, eventIds: 300, executions: 100, hourly: 300, monthly: 300, seen: 300 + 1000 },
-      'completed where it was missing, once; the planted row is still there: the workflow was not rebuilt');
+    assert.deepEqual(await counts(rt.deps.store, 'wf-cut'), { events: 300, eventIds: 300, executions: 100, hourly: 300, monthly: 300, seen: 300 },
+      'stored once and counted once; the rebuild recomputed workflows_seen (the planted row is gone)');
     assert.equal(RepairJournal.of(dataDir).pending().length, 0, 'the journal is cleared once the facts are written');
     const facts = await rt.query<{ n: number }>("SELECT count() AS n FROM execution_facts FINAL WHERE workflow_id = 'wf-cut'");
     assert.equal(Number(facts[0]!.n), 100);
@@ -91,7 +92,7 @@ test('a batch cut short is completed from the write-ahead log with its token: th
   }
 });
 
-test('the raw table holding the token without the rows: the rows are stored and the workflow rebuilt, every table counts them once', { timeout: 120_000 }, async () => {
+test('a batch none of whose rows reached the raw table (its token did): inserted from the log, nothing else is rebuilt', { timeout: 120_000 }, async () => {
   const dataDir = tempDir();
   const events = await crashMidInsert(dataDir, 'wf-lost', async (store, rows, token) => {
     // the token reached events' deduplication log, the rows never became visible, no view got them
@@ -102,8 +103,8 @@ test('the raw table holding the token without the rows: the rows are stored and 
   const rt = await startTestRuntime({}, dataDir);
   try {
     await rt.deps.derived.idle();
-    assert.deepEqual(await counts(rt.deps.store, 'wf-lost'), { events: 300, eventIds: 300, executions: 100, hourly: 300, monthly: 300, seen: 300 },
-      'stored once and counted once; the rebuild recomputed workflows_seen (the planted row is gone)');
+    assert.deepEqual(await counts(rt.deps.store, 'wf-lost'), { events: 300, eventIds: 300, executions: 100, hourly: 300, monthly: 300, seen: 300 + 1000 },
+      'stored once and counted once; the planted row is still there: the workflow was not rebuilt');
     assert.equal(RepairJournal.of(dataDir).pending().length, 0);
     const retry = await rt.call('POST', '/api/v1/events', OPERATOR_KEY, events.slice(150));
     assert.deepEqual(retry.json, { accepted: 0, duplicates: 150, aggregated_only: 0, rejected: [] });

@@ -376,8 +376,8 @@ export class DerivedTables implements Freshness {
   }
 
   /**
-   * Repairs what writes cut short by a crash left half-done (see RepairJournal): completes a batch whose rows the
-   * write-ahead log still holds by inserting them again with its token (completeBatch); for any other, completes
+   * Repairs what writes cut short by a crash left half-done (see RepairJournal): a batch whose rows the write-ahead
+   * log still holds and none of which reached `events` is inserted from the log (completeBatch); for any other, completes
    * the event-id index from the batch's stored events, then rebuilds each workflow concerned. Runs at start,
    * before any request is served.
    */
@@ -394,8 +394,8 @@ export class DerivedTables implements Freshness {
       const rows = logRecord ? rowsFromLog(e.wal!, logRecord) : null;
       if (!rows) continue;
       this.log(`completing batch ${e.id} (${rows.length} events) a crash cut short, from the write-ahead log`);
-      // 'rebuild': some raw rows were missing even so; now stored, they are counted by the rebuild below
-      if ((await completeBatch(this.store, e.id, rows, e.received!)) === 'complete') this.journal!.inserted(e.id);
+      // 'rebuild': some raw rows had landed (the missing ones are stored now); the rebuild below counts them
+      if ((await completeBatch(this.store, rows, e.received!)) === 'complete') this.journal!.inserted(e.id);
     }
     const entries = (this.journal?.pending() ?? []).filter((e) => e.kind !== 'facts');
     if (entries.length === 0) return;

@@ -3,11 +3,10 @@
  * derived tables are rebuilt) an entry naming the workflows concerned is written to a file.
  * - A process killed during the insert (kill -9, power loss of the process) leaves a 'batch' entry. When the
  *   batch came from the write-ahead log (`wal`: its records, less the rows not inserted), its rows are still
- *   there at the next start, and the batch was inserted with the entry's id as deduplication token: the repair
- *   inserts the same rows with the same token, which completes only the tables the crash kept them from
- *   (DerivedTables.repair), so a restart costs a batch. Otherwise the derived tables fed by materialized views
- *   may hold part of the batch, so the workflows concerned are rebuilt from the raw events, and the event-id
- *   index is completed so that the sender's retry is deduplicated against what did land.
+ *   there at the next start: if none reached `events`, none reached any table, and the repair inserts them
+ *   (completeBatch), so a restart costs a batch. Otherwise the derived tables fed by materialized views may hold
+ *   part of the batch, so the workflows concerned are rebuilt from the raw events, and the event-id index is
+ *   completed so that the sender's retry is deduplicated against what did land.
  * - A 'backfill' entry (rows older than the raw window, whose detail expires as it lands) holds the rows:
  *   the next start inserts them again with the same deduplication token, which completes every table the
  *   insert had not reached and adds nothing to those it had (IngestBuffer.insertBackfill).
