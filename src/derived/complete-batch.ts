@@ -3,12 +3,14 @@
  * before the tables its materialized views feed, so a batch none of whose rows reached `events` reached no table:
  * it is inserted now and the repair costs a batch, not a rebuild of the workflows it touched.
  *
- * Once some of its rows are in `events`, the views' tables may hold part of it, and the insert deduplication token
- * cannot be trusted to add the rows only where they are missing: after a kill -9 a table can hold the batch's part
- * without the token in its deduplication log (the log is written through a buffer the kill discards), and inserting
- * again with the token then stores the rows twice (seen once in twenty-odd runs of the journal's kill -9 test:
- * 11,100 events stored twice). The rows `events` lacks are then inserted (no token) and the caller rebuilds the
- * workflows concerned from the raw events, as for any other batch. A batch with rows that carry no event id cannot
+ * Once some of its rows are in `events`, the views' tables may hold part of the batch, and the insert deduplication token
+ * is not trusted to add the rows only where they are missing: one run in about twenty of the journal's kill -9 test
+ * stored a batch twice that way (11,100 events) while the repair re-inserted with the token. The cause is not
+ * established: the engine (chdb 3.4, ClickHouse 26.7) writes a token's record to its deduplication log before the part
+ * is committed, so a kill -9 cannot leave a visible part without its token, and 30 kill -9 cycles of token inserts
+ * into a table and its view, each re-inserted after the kill, stored every block once (2026-12-07). The rows `events`
+ * lacks are then inserted (no token) and the caller rebuilds the workflows concerned from the raw events, as for any
+ * other batch, which holds whatever the cause. A batch with rows that carry no event id cannot
  * be checked row by row: rebuilt too, as before.
  */
 import type { EventRow } from '../ingest/validate.js';
