@@ -41,6 +41,8 @@ export interface GroupCounts {
   successes: Partial<Record<ComparableMetric, number>>;
   /** Mean metrics: the moments of the per-execution values. */
   moments: Partial<Record<ComparableMetric, MomentSums>>;
+  /** Percentile metrics: the executions that have a value (what rankFigures ranks). */
+  measured?: Partial<Record<ComparableMetric, number>>;
 }
 
 export interface GroupDay extends GroupCounts {
@@ -73,8 +75,8 @@ function aggregates(metrics: readonly ComparableMetric[]): string[] {
     const m = metric(name);
     const kind = kindOf(m);
     if (kind === 'rate') return [`countIf(${rateCondition(m)}) AS s${i}`];
-    if (kind === 'percentile') return [];
     const { value, where } = perExecution(m);
+    if (kind === 'percentile') return [`countIf(${where}) AS n${i}`];
     return [`countIf(${where}) AS n${i}`, `sumIf(${value}, ${where}) AS m${i}`, `sumIf(pow(${value}, 2), ${where}) AS q${i}`];
   });
 }
@@ -88,7 +90,7 @@ const paramsOf = (scope: Scope, window: Window, groups: readonly string[]) => ({
   account: scope.account, workflow: scope.workflow, from: window.from, to: window.to, tz: window.timezone, groups, ...filterParams(scope),
 });
 
-/** Per day and group: enrolled, rate numerators and mean moments of `metrics` (percentiles: see rankFigures). */
+/** Per day and group: enrolled, rate numerators, mean moments and how many executions each percentile ranks (see rankFigures). */
 export async function dailyGroupCounts(store: Store, scope: Scope, window: Window, by: GroupBy, groups: readonly string[], metrics: readonly ComparableMetric[]): Promise<GroupDay[]> {
   const rows = await store.query<Record<string, number | string>>(
     `SELECT toString(toDate(enrolled_at, {tz:String})) AS day, ${GROUP_SQL[by]} AS grp, count() AS enrolled${aggregates(metrics).map((a) => `, ${a}`).join('')}
@@ -102,6 +104,7 @@ export async function dailyGroupCounts(store: Store, scope: Scope, window: Windo
       const kind = kindOf(metric(name));
       if (kind === 'rate') out.successes[name] = Number(r[`s${i}`]);
       if (kind === 'mean') out.moments[name] = { n: Number(r[`n${i}`]), sum: Number(r[`m${i}`]), sum_of_squares: Number(r[`q${i}`]) };
+      if (kind === 'percentile') (out.measured ??= {})[name] = Number(r[`n${i}`]);
     });
     return out;
   });
@@ -126,6 +129,7 @@ export function addCounts(a: GroupCounts, b: GroupCounts): void {
     m.sum += v.sum;
     m.sum_of_squares += v.sum_of_squares;
   }
+  for (const [k, v] of Object.entries(b.measured ?? {}) as Array<[ComparableMetric, number]>) (a.measured ??= {})[k] = (a.measured[k] ?? 0) + v;
 }
 
 /** A group's order statistics of a percentile metric's per-execution values. */
@@ -151,23 +155,18 @@ export interface RankFigures {
 }
 
 /**
- * A percentile metric's order statistics per group and the rank sums against the first group.
- * `ranks(n)` gives the 1-based ranks [low, high] of a group of n values whose values are wanted (the median's
- * interval); a first statement counts the groups' values, a second reads the ranks.
+ * A percentile metric's order statistics per group and the rank sums against the first group, in one statement.
+ * `n`: each group's count of values (GroupCounts.measured, counted with the groups' other figures);
+ * `ranks(n)` gives the 1-based ranks [low, high] of a group of n values whose values are wanted (the median's interval).
  */
 export async function rankFigures(
   store: Store, scope: Scope, window: Window, by: GroupBy, groups: readonly string[], name: ComparableMetric,
-  ranks: (n: number) => { low: number; high: number },
+  n: readonly number[], ranks: (n: number) => { low: number; high: number },
 ): Promise<RankFigures> {
   const { value, where } = perExecution(metric(name));
   const params = paramsOf(scope, window, groups);
   const k = groups.length;
   const idx = [...Array(k).keys()];
-  const counted = await store.query<{ grp: string; n: number }>(
-    `SELECT ${GROUP_SQL[by]} AS grp, countIf(${where}) AS n ${cohortRows(scope, by)} GROUP BY grp`,
-    params,
-  );
-  const n = groups.map((g) => Number(counted.find((r) => r.grp === g)?.n ?? 0));
   const wanted = n.map((x) => (x > 0 ? ranks(x) : { low: 0, high: 0 }));
   const rankParams = Object.fromEntries(idx.flatMap((i) => [[`mid${i}`, Math.floor(n[i]! / 2) + 1], [`lo${i}`, wanted[i]!.low], [`hi${i}`, wanted[i]!.high]]));
   // h: per distinct value, the executions of each group (c0…), and the running counts up to it (r0…)

@@ -268,9 +268,12 @@ export class MetricsQueryService {
     const key = JSON.stringify(['groups', scope, window.from.getTime(), window.to.getTime(), window.timezone, by, groups, metrics]);
     return this.cache.get(key, this.freshness.generation(scope.account, scope.workflow), async () => {
       const days = await dailyGroupCounts(this.store, scope, window, by, groups, metrics);
+      const totals = totalsByGroup(days, groups);
       const ranks: Partial<Record<ComparableMetric, RankFigures>> = {};
-      for (const m of metrics.filter((x) => metric(x).kind === 'percentile')) ranks[m] = await rankFigures(this.store, scope, window, by, groups, m, medianRanks);
-      return { days, totals: totalsByGroup(days, groups), ranks };
+      for (const m of metrics.filter((x) => metric(x).kind === 'percentile')) {
+        ranks[m] = await rankFigures(this.store, scope, window, by, groups, m, totals.map((t) => t.measured?.[m] ?? 0), medianRanks);
+      }
+      return { days, totals, ranks };
     });
   }
 
