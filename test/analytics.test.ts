@@ -446,7 +446,7 @@ describe('cache', () => {
     assert.equal(await readsOf(async () => assert.equal(await stepName('2026-03-06'), 'Send again')), 0);
   });
 
-  test('the funnel takes its cohort totals from the summary of the same period and filters, and counts them itself otherwise', async () => {
+  test('the funnel counts its cohort totals with its steps, per filter, the same as the summary, whether or not the summary answers', async () => {
     const W = 'wf-cache-totals';
     // t1 (A) and t2 (B) complete, t3 (A) stays active: all enrolled on March 2nd; t4 (A) on March 3rd
     await rt.call('POST', '/api/v1/events', key, [
@@ -463,24 +463,21 @@ describe('cache', () => {
       });
       return [f!.total_enrolled, f!.overall_conversion, counts];
     };
-    await rt.call('GET', url('', '&variant=A&granularity=hourly'), key);
-    assert.deepEqual(await funnelOf('&variant=A'), [2, 50, 0], 'variant A: t1 and t3, one completed; from the summary');
-    assert.deepEqual(await funnelOf(''), [3, 66.67, 1], 'no filter: t1, t2, t3, two completed; its own count');
-    assert.deepEqual(await funnelOf('&variant=B'), [1, 100, 1]);
-    assert.deepEqual(await funnelOf('&variant=A&compare=previous_period'), [2, 50, 1], 'the day before has no summary yet');
-    // a summary that fails (its statement refused here) while a funnel of its period waits for its totals
-    // leaves the funnel to count them itself: March 3rd, variant A is t4 alone, still active
+    const summary = (await rt.call('GET', url('', '&variant=A&granularity=hourly'), key)).json.summary;
+    assert.deepEqual(await funnelOf('&variant=A'), [summary.total_enrolled, 50, 0], 'variant A: t1 and t3, one completed; as the summary');
+    assert.deepEqual(await funnelOf(''), [3, 66.67, 0], 'no filter: t1, t2, t3, two completed');
+    assert.deepEqual(await funnelOf('&variant=B'), [1, 100, 0]);
+    assert.deepEqual(await funnelOf('&variant=A&compare=previous_period'), [2, 50, 0], 'no statement of their own for the day before either');
+    // a summary that fails (its statement refused here) does not hold up the funnel of its period:
+    // March 3rd, variant A is t4 alone, still active
     const march3 = (panel: string) => `/api/v1/workflows/${W}/analytics${panel}?start_date=2026-03-03&end_date=2026-03-03&variant=A`;
-    let counted = 0;
     await watchingStatements((sql) => {
       if (sql.includes('outcomes')) throw new Error('summary refused by the test');
-      if (sql.includes('SELECT count() AS total, countIf(')) counted++;
     }, async () => {
       const [summary, funnel] = await Promise.all([rt.call('GET', march3(''), key), rt.call('GET', march3('/funnel'), key)]);
       assert.equal(summary.status, 500);
       assert.deepEqual([funnel.status, funnel.json.total_enrolled, funnel.json.overall_conversion], [200, 1, 0]);
     });
-    assert.equal(counted, 1);
   });
 });
 

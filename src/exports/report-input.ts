@@ -1,7 +1,7 @@
 /** Gathers what a PDF report shows for a workflow and period (the panels, with the previous period). */
 import { getWorkflowVersion } from '../catalog/catalog.js';
 import { actions } from '../metrics/actions.js';
-import { funnel, totalsOf } from '../metrics/funnel.js';
+import { funnel } from '../metrics/funnel.js';
 import { PeriodOut } from '../metrics/panels.js';
 import { previousPeriod, type Period } from '../metrics/period.js';
 import { periodProgress } from '../metrics/period-progress.js';
@@ -38,7 +38,7 @@ export async function reportInput(store: Store, scope: Scope, period: Period, te
     changes: summaryChanges(now.summary, prev.summary),
     trends: now.trends,
     previousTrends: prev.trends,
-    funnel: await funnel(store, scope, period, { catalog, totals: Promise.resolve(totalsOf(now.summary)) }),
+    funnel: await funnel(store, scope, period, { catalog }),
     actions: a.actions,
     ...(template === 'detailed' ? { unified: await unifiedAllModels(store, scope, period, now.summary) } : {}),
     template,

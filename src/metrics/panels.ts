@@ -7,7 +7,7 @@ import type { ActionsResponse, Filters, FunnelResponse, PeriodOut as PeriodBody,
 import type { WorkflowVersion } from '../catalog/catalog.js';
 import type { Store } from '../store/store.js';
 import { actions } from './actions.js';
-import { cohortTotals, funnel, totalsOf, type CohortTotals } from './funnel.js';
+import { cohortTotals, funnel, type FunnelCounter } from './funnel.js';
 import { rfc3339InZone } from '../time/calendar.js';
 import { previousPeriod, type Period } from './period.js';
 import { periodProgress } from './period-progress.js';
@@ -76,11 +76,11 @@ export function withPeriodProgress(body: SummaryResponse, period: Period, now = 
 }
 
 /**
- * `inputs`: what the caller has already (cached): the scope's workflow version, and a period's cohort totals.
- * Each period reads what is not given.
+ * `inputs`: what the caller has already (cached) or keeps: the scope's workflow version, and how a period's counts
+ * are had (the query service merges kept per-day states, funnel-days.ts). Each period reads what is not given.
  */
-export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, inputs: { catalog?: Promise<WorkflowVersion | null>; totals?: (p: Period) => Promise<CohortTotals> | undefined; parts?: PeriodParts } = {}): Promise<FunnelResponse> {
-  const one = (p: Period) => funnel(store, scope, p, { catalog: inputs.catalog, totals: inputs.totals?.(p) });
+export async function funnelBody(store: Store, scope: Scope, period: Period, compare: boolean, inputs: { catalog?: Promise<WorkflowVersion | null>; counts?: FunnelCounter; parts?: PeriodParts } = {}): Promise<FunnelResponse> {
+  const one = (p: Period) => funnel(store, scope, p, { ...(inputs.catalog ? { catalog: inputs.catalog } : {}), ...(inputs.counts ? { counts: inputs.counts } : {}) });
   return withComparison(scope, period, compare, each(one), () => ({}), inputs.parts && { panel: 'funnel', of: inputs.parts });
 }
 

@@ -3,7 +3,8 @@
  * (or checks the ones it named), waits until the derived tables hold every event stored before the question
  * (Freshness.settled), keeps answers by data generation (ResultCache: an answer is never served after an event
  * that could change it was stored), and shares the work panels have in common — the workflow's catalog read
- * once per generation, a period's cohort totals counted by whichever of the summary and the funnel comes first.
+ * once per generation, and per-day states that any new window reuses (the funnel's counts, history summaries, the
+ * monthly cohort matrix).
  * Route handlers only parse, call and shape; the JSON export, the platform pages and the coming dashboards and
  * alerts ask through it too. (Live streams count every figure in one statement of their own, live-figures.ts,
  * and the stream test checks they agree with the panels.)
@@ -27,7 +28,8 @@ import type { RetentionHorizons } from '../store/retention.js';
 import type { PeriodOut as PeriodOutBody } from '../contract/common.js';
 import { DAY_MS, localDate } from '../time/calendar.js';
 import type { CohortsResponse } from '../contract/cohorts.js';
-import { cohortTotals, totalsOf, type CohortTotals } from './funnel.js';
+import type { FunnelCounter } from './funnel.js';
+import { countFunnelDays, emptyFunnelCounts, mergeFunnelCounts, type FunnelCounts } from './funnel-days.js';
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress, type PeriodParts } from './panels.js';
 import { buckets, previousPeriod, type Period } from './period.js';
@@ -72,6 +74,8 @@ export class MetricsQueryService {
    * at 10M enrollments (its percentile buckets and quarter hours), so fewer: two years of six workflows or filters.
    */
   private readonly summaryDays = new ResultCache(4_400);
+  /** Per-day states of funnels (funnel-days.ts): a day of one workflow, filter and catalog order each, ≈1–2 KB. */
+  private readonly funnelDays = new ResultCache(20_000);
 
   constructor(
     readonly store: Store,
@@ -122,7 +126,7 @@ export class MetricsQueryService {
    * about executions enrolled in it (see src/derived/touched-ranges.ts). `within: 'daily'` for figures of the
    * execution facts only, which are kept (and stay exact) for the daily window.
    */
-  private keepFor(t: Target, stamp: readonly number[], until: readonly number[], from: Date, to: Date, now = Date.now(), within: keyof RetentionHorizons = 'raw'): Keep | undefined {
+  private keepFor(t: Target, stamp: readonly number[], until: readonly number[], from: Date, to: Date, now = Date.now(), within: keyof RetentionHorizons = 'raw', cohort = false): Keep | undefined {
     const unchanged = this.freshness.unchangedSince?.bind(this.freshness);
     if (!unchanged || to.getTime() > now) return undefined;
     const horizon = this.horizons()[within];
@@ -130,7 +134,7 @@ export class MetricsQueryService {
     return {
       stamp,
       until,
-      holds: (old) => old.length === t.workflows.length && t.workflows.every((w, i) => old[i]! >= until[i]! || unchanged(t.account, w, old[i]!, until[i]!, from, to)),
+      holds: (old) => old.length === t.workflows.length && t.workflows.every((w, i) => old[i]! >= until[i]! || unchanged(t.account, w, old[i]!, until[i]!, from, to, cohort)),
     };
   }
 
@@ -169,17 +173,18 @@ export class MetricsQueryService {
 
   /**
    * A period's per-day states (cohort-month-keys.ts, summary-days.ts): each closed UTC day of the daily window kept in
-   * `cache` under `name` across generations while no stored batch touched it; `count` counts, in one go, the rest of
+   * `cache` under `name` across generations while no stored batch touched it (its cohort figures only, with `cohort`:
+   * states of executions by enrolment day); `count` counts, in one go, the rest of
    * the period (its edges, today, days before the window) and the days not kept yet (in runs: dayRanges). Gives
    * every day's state, in order, and the rest's.
    */
   private async dayStatesOf<S, R>(ctx: Settled, cache: ResultCache, name: unknown[], period: Period, empty: () => S,
-    count: (ranges: [number, number][], missing: number[], days: number[]) => Promise<{ byDay: Map<number, S>; rest: R }>): Promise<{ days: S[]; rest: R }> {
+    count: (ranges: [number, number][], missing: number[], days: number[]) => Promise<{ byDay: Map<number, S>; rest: R }>, cohort = false): Promise<{ days: S[]; rest: R }> {
     const now = Date.now();
     const daily = this.horizons().daily;
     const { days, rest } = splitPeriod(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
     const keyOf = (day: number) => JSON.stringify([...name, day]);
-    const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily') : undefined));
+    const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily', cohort) : undefined));
     if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
     const states = days.map((d, i) => cache.peek<S>(keyOf(d), ctx.generation, keeps[i]));
     const missing = days.filter((_, i) => !states[i]);
@@ -215,6 +220,15 @@ export class MetricsQueryService {
         (ranges, missing, days) => countDays(this.store, scope, ranges, missing, days));
       return summaryFromDays([...days, rest], p);
     }));
+  }
+
+  /** A funnel's counts from per-day states (funnel-days.ts, dayStatesOf), kept per catalog order: the losses depend on it. */
+  private funnelCounts(ctx: Settled, scope: Scope): FunnelCounter {
+    return async (p, order) => {
+      const { days, rest } = await this.dayStatesOf<FunnelCounts, FunnelCounts>(ctx, this.funnelDays, ['funnel.day', scope, order], p, emptyFunnelCounts,
+        (ranges, missing, days) => countFunnelDays(this.store, scope, order, ranges, missing, days), true);
+      return mergeFunnelCounts([...days, rest]);
+    };
   }
 
   /** Reads what the target's latest changes touched, when not known yet (Freshness.resolveChanges): before kept answers are checked. */
@@ -339,8 +353,7 @@ export class MetricsQueryService {
 
   /**
    * The panels of one workflow (the SPEC-WFL-009 summary, funnel and actions), once its facts are current. A
-   * dashboard asks all three for the same period: the summary's cohort totals serve the funnel (whichever
-   * comes first counts them; a summary that failed leaves the funnel to count them itself).
+   * dashboard asks all three for the same period. The funnel's counts come from per-day states (funnelCounts).
    */
   async workflow(scope: Scope, period: Period, compare: boolean): Promise<WorkflowPanels> {
     const stamp = [this.freshness.generation(scope.account, scope.workflow)];
@@ -356,20 +369,14 @@ export class MetricsQueryService {
     if (until && (compare || period.to.getTime() <= Date.now())) await this.changesKnown(target);
     const cached = <T>(name: string, compute: () => Promise<T>) =>
       this.cache.get(JSON.stringify([name, scope, period.startDate, period.endDate, period.timezone, period.granularity, compare ? 'previous_period' : null]), generation, compute, whole);
-    const totals = (p: Period, compute: () => Promise<CohortTotals>) =>
-      this.cache.get(JSON.stringify(['cohort', scope, p.from.getTime(), p.to.getTime()]), generation, compute);
     return {
       summary: () =>
         cached('summary', () => {
-          const body = summaryBody(this.store, scope, period, compare, new Date(), parts, (periods) => this.summaries({ target, stamp, until, generation }, scope, periods));
-          void totals(period, async () => totalsOf((await body).summary));
-          return body;
+          return summaryBody(this.store, scope, period, compare, new Date(), parts, (periods) => this.summaries({ target, stamp, until, generation }, scope, periods));
         }).then((body) => this.withHistory(withPeriodProgress(body, period), period, 'summary')),
-      funnel: () => {
-        const count = (p: Period) => cohortTotals(this.store, scope, p);
-        const shared = (p: Period) => totals(p, () => count(p)).catch(() => count(p));
-        return cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), totals: shared, parts })).then((body) => this.withHistory(body, period, 'cohort'));
-      },
+      funnel: () =>
+        cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), counts: this.funnelCounts({ target, stamp, until, generation }, scope), parts }))
+          .then((body) => this.withHistory(body, period, 'cohort')),
       actions: () => cached('actions', () => actionsBody(this.store, scope, period, compare, this.catalog(scope), parts)).then((body) => this.withHistory(body, period, 'actions')),
     };
   }

@@ -1,0 +1,158 @@
+/**
+ * The funnel's counts from per-UTC-day states that any window and timezone reuses (issue 30: a new window of the
+ * funnel panel should cost what its new days cost). The state of day d — the executions enrolled in it — holds:
+ * - the cohort's size and how many of it completed;
+ * - per step: entered, completed, still in it, the sum and count of its times, the first time it was entered;
+ * - per step of the catalog's order: the executions lost after it, by how they ended (funnel.ts LOSSES_SQL).
+ * Every one adds up (or, for the first entry, takes the minimum) across days, so a period's counts are its days'
+ * states merged with the state of its rest (edges off UTC midnight, today, days not kept yet), all counted in one
+ * statement. What does not add up, the steps' exact p50 and p95 time, is counted over the period each time
+ * (funnel.ts). The states of closed days are kept across data generations while no stored batch touched the day
+ * (MetricsQueryService.dayStatesOf, as the summary's history states and the monthly cohort matrix's).
+ */
+import type { Store } from '../store/store.js';
+import { FACTS } from '../store/execution-facts.js';
+import { DAY_MS } from '../time/calendar.js';
+import { IN_RANGES, rangeParams } from './cohort-month-keys.js';
+import { STATUS } from './definitions.js';
+import { ENDED, ENDING, FURTHEST_CODE, STEP_STAGES } from './funnel-sql.js';
+import { factsFilter, filterParams, type Scope } from './scope.js';
+
+/** One step's counts (of a day, a period's rest, or a whole period). */
+export interface StepCounts {
+  entered: number;
+  completed: number;
+  in_progress: number;
+  time_sum: number;
+  time_n: number;
+  /** The first time (epoch ms) an execution entered it; Infinity when none did. */
+  first_seen: number;
+}
+
+/** The executions lost after a step, and how they ended (exit reason, or 'failed'). */
+export interface StepLosses {
+  n: number;
+  reasons: Map<string, number>;
+}
+
+export interface FunnelCounts {
+  total: number;
+  completed: number;
+  steps: Map<string, StepCounts>;
+  /** By the step of the catalog order counted with (the order is part of what the states are kept under). */
+  losses: Map<string, StepLosses>;
+}
+
+export const emptyFunnelCounts = (): FunnelCounts => ({ total: 0, completed: 0, steps: new Map(), losses: new Map() });
+
+const UTC_DAY = `intDiv(toUnixTimestamp64Milli(enrolled_at), ${DAY_MS})`;
+
+/**
+ * The counts of the executions enrolled in the ranges (IN_RANGES, epoch ms), per UTC day of enrolment: the cohort
+ * (`part` 'cohort'), each step ('step') and the losses after each step of {order} ('loss'), in one statement.
+ */
+export const FUNNEL_DAYS_SQL = (filter: string, ranges: number) => `
+SELECT 'cohort' AS part, ${UTC_DAY} AS day, '' AS step_id, count() AS a, countIf(${STATUS.succeeded}) AS b, toUInt64(0) AS c,
+       toFloat64(0) AS time_sum, toUInt64(0) AS time_n, toInt64(0) AS first_seen, CAST(([], []), 'Tuple(Array(String), Array(UInt64))') AS reasons
+FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter}
+GROUP BY day
+UNION ALL
+SELECT 'step', day, s.id, countIf(${STEP_STAGES.entered}), countIf(${STEP_STAGES.completed}), countIf(${STEP_STAGES.in_progress}),
+       sum(s.time_sum), sum(s.time_n), minIf(s.started_ms, s.started_ms > 0), CAST(([], []), 'Tuple(Array(String), Array(UInt64))')
+FROM (SELECT ${UTC_DAY} AS day, steps, status FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter})
+ARRAY JOIN steps AS s
+GROUP BY day, s.id
+UNION ALL
+SELECT 'loss', day, {order:Array(String)}[intDiv(furthest_code, 2)], sum(n), toUInt64(0), toUInt64(0), toFloat64(0), toUInt64(0), toInt64(0),
+       CAST(sumMap([ending], [n]), 'Tuple(Array(String), Array(UInt64))')
+FROM (SELECT ${UTC_DAY} AS day, ${FURTHEST_CODE} AS furthest_code, ${ENDING} AS ending, count() AS n
+      FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter} AND ${ENDED} GROUP BY day, furthest_code, ending)
+WHERE furthest_code >= 3 AND furthest_code % 2 = 1
+GROUP BY day, furthest_code`;
+
+interface Row {
+  part: 'cohort' | 'step' | 'loss';
+  day: number;
+  step_id: string;
+  a: number;
+  b: number;
+  c: number;
+  time_sum: number;
+  time_n: number;
+  first_seen: number;
+  reasons: [string[], number[]];
+}
+
+/** Adds one step's counts into a period's. */
+function addStep(into: Map<string, StepCounts>, id: string, s: StepCounts): void {
+  const t = into.get(id);
+  if (!t) {
+    into.set(id, { ...s });
+    return;
+  }
+  t.entered += s.entered;
+  t.completed += s.completed;
+  t.in_progress += s.in_progress;
+  t.time_sum += s.time_sum;
+  t.time_n += s.time_n;
+  t.first_seen = Math.min(t.first_seen, s.first_seen);
+}
+
+function addLosses(into: Map<string, StepLosses>, id: string, l: StepLosses): void {
+  const t = into.get(id) ?? { n: 0, reasons: new Map<string, number>() };
+  t.n += l.n;
+  for (const [r, n] of l.reasons) t.reasons.set(r, (t.reasons.get(r) ?? 0) + n);
+  into.set(id, t);
+}
+
+/** Adds counts into counts (days merged into a period). */
+export function addFunnelCounts(into: FunnelCounts, c: FunnelCounts): void {
+  into.total += c.total;
+  into.completed += c.completed;
+  for (const [id, s] of c.steps) addStep(into.steps, id, s);
+  for (const [id, l] of c.losses) addLosses(into.losses, id, l);
+}
+
+/** Counts merged: a period's, from its days' states and its rest's. */
+export function mergeFunnelCounts(parts: readonly FunnelCounts[]): FunnelCounts {
+  const out = emptyFunnelCounts();
+  for (const p of parts) addFunnelCounts(out, p);
+  return out;
+}
+
+/**
+ * The states of the days `wanted` (to keep), and the counts of what the ranges hold outside the days `kept` (the
+ * period's rest), with the losses after the steps of `order`.
+ */
+export async function countFunnelDays(store: Store, scope: Scope, order: readonly string[], ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[]): Promise<{ byDay: Map<number, FunnelCounts>; rest: FunnelCounts }> {
+  const byDay = new Map<number, FunnelCounts>();
+  const rest = emptyFunnelCounts();
+  if (ranges.length === 0) return { byDay, rest };
+  const toKeep = new Set(wanted);
+  const keptDays = new Set(kept);
+  const stateOf = (day: number) => {
+    if (toKeep.has(day)) {
+      let s = byDay.get(day);
+      if (!s) byDay.set(day, (s = emptyFunnelCounts()));
+      return s;
+    }
+    return keptDays.has(day) ? undefined : rest;
+  };
+  const rows = await store.query<Row>(FUNNEL_DAYS_SQL(factsFilter(scope), ranges.length), {
+    account: scope.account, workflow: scope.workflow, order, ...filterParams(scope), ...rangeParams(ranges),
+  });
+  for (const r of rows) {
+    const s = stateOf(Number(r.day));
+    if (!s) continue;
+    if (r.part === 'cohort') {
+      s.total += Number(r.a);
+      s.completed += Number(r.b);
+    } else if (r.part === 'step') {
+      const first = Number(r.first_seen);
+      addStep(s.steps, r.step_id, { entered: Number(r.a), completed: Number(r.b), in_progress: Number(r.c), time_sum: Number(r.time_sum), time_n: Number(r.time_n), first_seen: Number(r.a) > 0 ? first : Infinity });
+    } else {
+      addLosses(s.losses, r.step_id, { n: Number(r.a), reasons: new Map(r.reasons[0].map((k, i) => [k, Number(r.reasons[1][i])])) });
+    }
+  }
+  return { byDay, rest };
+}
