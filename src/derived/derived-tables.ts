@@ -217,12 +217,13 @@ export class DerivedTables implements Freshness {
 
   /**
    * Whether every change of the workflow after generation `since` up to generation `until` is a stored batch
-   * whose facts are written and which touched nothing in [from, to) (see touched-ranges.ts). Rebuilds, privacy
+   * whose facts are written and which touched nothing in [from, to) (of cohort figures, with `cohort`; see
+   * touched-ranges.ts). Rebuilds, privacy
    * deletes, catalog changes, other instances' changes, catch-ups and batches whose facts are not written yet
    * count as touching everything.
    */
-  unchangedSince(account: string, workflow: string, since: number, until: number, from: Date, to: Date): boolean {
-    return until <= this.generation(account, workflow) && this.touches.unchanged(key(account, workflow), since, until, from.getTime(), to.getTime());
+  unchangedSince(account: string, workflow: string, since: number, until: number, from: Date, to: Date, cohort = false): boolean {
+    return until <= this.generation(account, workflow) && this.touches.unchanged(key(account, workflow), since, until, from.getTime(), to.getTime(), cohort);
   }
 
   /**
@@ -526,9 +527,9 @@ export class DerivedTables implements Freshness {
       if (u === null) return; // dropped: those generations stay unknown
       this.noted -= u.first.size;
       const run = touchedRanges(this.store, account, workflow, u.first).then(
-        (ranges) => {
-          if (!ranges) return; // an execution not found: those generations stay unknown
-          for (const gen of u.gens) this.touches.record(k, gen, ranges);
+        (touched) => {
+          if (!touched) return; // an execution not found: those generations stay unknown
+          for (const gen of u.gens) this.touches.record(k, gen, touched.all, touched.cohort);
         },
         (err) => this.log('could not read the time spans of the executions written; their answers are recomputed', err),
       ).finally(() => this.resolving.delete(k));

@@ -15,10 +15,11 @@ export interface Freshness {
   /**
    * Whether every change of the workflow after generation `since` up to generation `until` is known to have
    * touched nothing in [from, to) (DerivedTables: stored batches whose facts are written; anything else counts as
-   * touching all). Lets answers about a closed period outlive the generations that did not change it. Optional:
-   * without it, every change invalidates every answer.
+   * touching all) — with `cohort`, nothing of the figures placed at an execution's enrolment (a cohort's counts). Lets
+   * answers about a closed period outlive the generations that did not change it. Optional: without it, every
+   * change invalidates every answer.
    */
-  unchangedSince?(account: string, workflow: string, since: number, until: number, from: Date, to: Date): boolean;
+  unchangedSince?(account: string, workflow: string, since: number, until: number, from: Date, to: Date, cohort?: boolean): boolean;
   /** Makes the changes unchangedSince knows complete up to what `settled` waited for (reading them costs a statement). */
   resolveChanges?(account: string, workflow: string): Promise<void>;
   /** Calls `listener` whenever a workflow's derived tables reflect newly stored events (or a rebuild). */

@@ -32,3 +32,16 @@ test('an answer holds only while every later generation is known and touched not
   log.record(k, 4, live);
   assert.equal(log.unchanged(k, 1, 5, 10 * H, 20 * H), true);
 });
+
+test('of cohort figures, a generation touched only its executions\' enrolment hours', () => {
+  const log = new TouchLog();
+  const k = 'acc\u0000wf';
+  // a late event of an execution enrolled at hour 10: its span is hours 10 to 100, its enrolment hour 10
+  log.record(k, 1, [[10 * H, 101 * H]], [[10 * H, 11 * H]]);
+  assert.equal(log.unchanged(k, 0, 1, 50 * H, 74 * H), false, 'a day it spans: its figures may have moved');
+  assert.equal(log.unchanged(k, 0, 1, 50 * H, 74 * H, true), true, 'no execution enrolled that day changed');
+  assert.equal(log.unchanged(k, 0, 1, 0, 24 * H, true), false, 'its enrolment day did');
+  // a generation recorded with one list touches cohort figures as much as any
+  log.record(k, 2, [[60 * H, 61 * H]]);
+  assert.equal(log.unchanged(k, 1, 2, 50 * H, 74 * H, true), false);
+});

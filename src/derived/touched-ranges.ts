@@ -15,6 +15,11 @@
  *   an old first completion superseded by an earlier one); a duration from timestamps changes only when an
  *   earlier step.started came in the batch, and only for the step events at or after that start.
  * Ranges are whole UTC hours, coalesced: a superset of what changed, never less.
+ *
+ * Figures placed at the enrolment alone (a cohort's: the funnel's counts by enrolment day) are touched by less: per
+ * execution, the hours of its execution.started events, the earliest of which is its enrolment before and after the
+ * batch (execution_state.start_times holds them all). An execution without one (no enrolment: in no cohort) counts
+ * with its whole span, as above.
  */
 import type { Store } from '../store/store.js';
 import { stringList, stringListValue } from '../store/params.js';
@@ -54,34 +59,44 @@ const EARLIEST = (c: string) => `if(isNull(${c}), high, ${MS(`assumeNotNull(${c}
 // enrolment, completion and conversion times, epoch ms (see the top of this file).
 const SPANS_SQL = `
 SELECT execution_id, ${MS('max(last_event_at)')} AS high,
-       least(high, ${EARLIEST('min(enrolled_at)')}, ${EARLIEST('min(completed_at)')}, ${EARLIEST('min(first_goal_at)')}) AS low
+       least(high, ${EARLIEST('min(enrolled_at)')}, ${EARLIEST('min(completed_at)')}, ${EARLIEST('min(first_goal_at)')}) AS low,
+       groupUniqArrayArray(start_times) AS starts, if(length(starts) = 0, -1, ${MS('arrayMin(starts)')}) AS first_start,
+       if(length(starts) = 0, -1, ${MS('arrayMax(starts)')}) AS last_start
 FROM execution_state
 WHERE account_id = {account:String} AND workflow_id = {workflow:String} AND execution_id IN ${stringList('ids')}
 GROUP BY execution_id`;
 
+/** What a write touched: every figure's instants (`all`), and those of the figures placed at the enrolment (`cohort`). */
+export interface Touched {
+  all: readonly Range[];
+  cohort: readonly Range[];
+}
+
 /**
  * What stored batches of a workflow touched, as coalesced whole hours: per execution, from the earliest of the
  * batches' events of it (`first`: execution id → epoch ms) and its enrolment, completion and conversion, to its
- * latest event. One statement. null when an execution is not found (then everything counts as touched).
+ * latest event; for cohort figures, its execution.started hours. One statement. null when an execution is not found
+ * (then everything counts as touched).
  */
-export async function touchedRanges(store: Store, account: string, workflow: string, first: ReadonlyMap<string, number>): Promise<Range[] | null> {
-  if (first.size === 0) return [];
-  const rows = await store.query<{ execution_id: string; high: number; low: number }>(SPANS_SQL, { account, workflow, ids: stringListValue([...first.keys()]) });
+export async function touchedRanges(store: Store, account: string, workflow: string, first: ReadonlyMap<string, number>): Promise<Touched | null> {
+  if (first.size === 0) return { all: [], cohort: [] };
+  const rows = await store.query<{ execution_id: string; high: number; low: number; first_start: number; last_start: number }>(SPANS_SQL, { account, workflow, ids: stringListValue([...first.keys()]) });
   if (rows.length < first.size) return null;
-  const spans: Range[] = rows.map((r) => {
-    const low = Math.min(Number(r.low), first.get(r.execution_id) ?? -Infinity);
-    return [Math.floor(low / HOUR) * HOUR, (Math.floor(Number(r.high) / HOUR) + 1) * HOUR];
-  });
-  return spans.some(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b)) ? null : coalesce([], spans);
+  const hours = (a: number, b: number): Range => [Math.floor(a / HOUR) * HOUR, (Math.floor(b / HOUR) + 1) * HOUR];
+  const spans: Range[] = rows.map((r) => hours(Math.min(Number(r.low), first.get(r.execution_id) ?? -Infinity), Number(r.high)));
+  const starts: Range[] = rows.map((r, i) => (Number(r.first_start) < 0 ? spans[i]! : hours(Number(r.first_start), Number(r.last_start))));
+  if ([...spans, ...starts].some(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b))) return null;
+  return { all: coalesce([], spans), cohort: coalesce([], starts) };
 }
 
 const same = (a: readonly Range[], b: readonly Range[]) => a === b || (a.length === b.length && a.every((r, i) => r[0] === b[i]![0] && r[1] === b[i]![1]));
 
-/** Generations lo..hi of a workflow, each of which touched only `ranges`. */
+/** Generations lo..hi of a workflow, each of which touched only `ranges` (and, of cohort figures, only `cohort`). */
 interface Run {
   lo: number;
   hi: number;
   ranges: readonly Range[];
+  cohort: readonly Range[];
 }
 
 /**
@@ -93,24 +108,27 @@ interface Run {
 export class TouchLog {
   private runs = new Map<string, Run[]>();
 
-  /** Generation `gen` of workflow `k` changed only `ranges`. */
-  record(k: string, gen: number, ranges: readonly Range[]): void {
+  /** Generation `gen` of workflow `k` changed only `ranges`, and of cohort figures only `cohort` (a subset). */
+  record(k: string, gen: number, ranges: readonly Range[], cohort: readonly Range[] = ranges): void {
     const runs = this.runs.get(k) ?? [];
     const last = runs[runs.length - 1];
-    if (last && last.hi + 1 === gen && same(last.ranges, ranges)) last.hi = gen;
-    else if (!last || last.hi < gen) runs.push({ lo: gen, hi: gen, ranges });
+    if (last && last.hi + 1 === gen && same(last.ranges, ranges) && same(last.cohort, cohort)) last.hi = gen;
+    else if (!last || last.hi < gen) runs.push({ lo: gen, hi: gen, ranges, cohort });
     else if (!runs.some((r) => r.lo <= gen && gen <= r.hi)) {
       // resolved out of order (a retried write): keep the runs sorted
       const i = runs.findIndex((r) => r.lo > gen);
-      if (i === -1) runs.push({ lo: gen, hi: gen, ranges });
-      else runs.splice(i, 0, { lo: gen, hi: gen, ranges });
+      if (i === -1) runs.push({ lo: gen, hi: gen, ranges, cohort });
+      else runs.splice(i, 0, { lo: gen, hi: gen, ranges, cohort });
     }
     if (runs.length > MAX_RUNS) runs.splice(0, runs.length - MAX_RUNS);
     this.runs.set(k, runs);
   }
 
-  /** Whether every generation of `k` after `since` up to `now` is known and touched nothing of [from, to) (epoch ms). */
-  unchanged(k: string, since: number, now: number, from: number, to: number): boolean {
+  /**
+   * Whether every generation of `k` after `since` up to `now` is known and touched nothing of [from, to) (epoch ms)
+   * — of the figures placed at the enrolment only, with `cohort`.
+   */
+  unchanged(k: string, since: number, now: number, from: number, to: number, cohort = false): boolean {
     if (since >= now) return true;
     const runs = this.runs.get(k);
     if (!runs) return false;
@@ -120,7 +138,7 @@ export class TouchLog {
       const r = runs[i]!;
       if (r.lo > want) continue;
       if (r.hi < want) return false; // a gap
-      if (r.ranges.some(([a, b]) => a < to && from < b)) return false;
+      if ((cohort ? r.cohort : r.ranges).some(([a, b]) => a < to && from < b)) return false;
       want = r.lo - 1;
     }
     return want <= since;
