@@ -72,28 +72,38 @@ export function rangeParams(ranges: readonly (readonly [number, number])[]): Rec
 }
 
 /**
+ * Where a counted row of day `day` goes (dayStatesOf's `count`): into the state of a day `wanted` (to keep, made on
+ * first use), into the period's `rest` when the day is not `kept`, or nowhere (a kept day read again only as part of
+ * a range). `byDay` holds the wanted days' states.
+ */
+export function dayRouter<S>(wanted: readonly number[], kept: readonly number[], make: () => S, rest: S): { stateOf: (day: number) => S | undefined; byDay: Map<number, S> } {
+  const byDay = new Map<number, S>();
+  const toKeep = new Set(wanted);
+  const keptDays = new Set(kept);
+  const stateOf = (day: number): S | undefined => {
+    if (toKeep.has(day)) {
+      let s = byDay.get(day);
+      if (s === undefined) byDay.set(day, (s = make()));
+      return s;
+    }
+    return keptDays.has(day) ? undefined : rest;
+  };
+  return { stateOf, byDay };
+}
+
+/**
  * The keyed counts of the executions enrolled in `ranges` (epoch ms) of a scope: those of the days `wanted` (to keep)
  * by day, and those of days that are not `kept` (the period's rest); days kept already and read again only as part
  * of a range are left out.
  */
 export async function countMonthKeys(store: Store, scope: Scope, metric: CohortMetric, ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[]): Promise<{ byDay: Map<number, KeyedCount[]>; rest: KeyedCount[] }> {
-  const byDay = new Map<number, KeyedCount[]>();
   const rest: KeyedCount[] = [];
+  const { stateOf, byDay } = dayRouter<KeyedCount[]>(wanted, kept, () => [], rest);
   if (ranges.length === 0) return { byDay, rest };
   const rows = await store.query<{ day: number; ek: number; vk: number; n: number }>(MONTH_KEYS_SQL(metric, factsFilter(scope), ranges.length), {
     account: scope.account, workflow: scope.workflow, ...filterParams(scope), ...rangeParams(ranges),
   });
-  const toKeep = new Set(wanted);
-  const keptDays = new Set(kept);
-  for (const x of rows) {
-    const day = Number(x.day);
-    const c: KeyedCount = [Number(x.ek), Number(x.vk), Number(x.n)];
-    if (toKeep.has(day)) {
-      const state = byDay.get(day);
-      if (state) state.push(c);
-      else byDay.set(day, [c]);
-    } else if (!keptDays.has(day)) rest.push(c);
-  }
+  for (const x of rows) stateOf(Number(x.day))?.push([Number(x.ek), Number(x.vk), Number(x.n)]);
   return { byDay, rest };
 }
 

@@ -13,7 +13,7 @@
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
 import { DAY_MS } from '../time/calendar.js';
-import { IN_RANGES, rangeParams } from './cohort-month-keys.js';
+import { dayRouter, IN_RANGES, rangeParams } from './cohort-month-keys.js';
 import { STATUS } from './definitions.js';
 import { ENDED, ENDING, FURTHEST_CODE, STEP_STAGES } from './funnel-sql.js';
 import { factsFilter, filterParams, type Scope } from './scope.js';
@@ -125,19 +125,9 @@ export function mergeFunnelCounts(parts: readonly FunnelCounts[]): FunnelCounts 
  * period's rest), with the losses after the steps of `order`.
  */
 export async function countFunnelDays(store: Store, scope: Scope, order: readonly string[], ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[]): Promise<{ byDay: Map<number, FunnelCounts>; rest: FunnelCounts }> {
-  const byDay = new Map<number, FunnelCounts>();
   const rest = emptyFunnelCounts();
+  const { stateOf, byDay } = dayRouter(wanted, kept, emptyFunnelCounts, rest);
   if (ranges.length === 0) return { byDay, rest };
-  const toKeep = new Set(wanted);
-  const keptDays = new Set(kept);
-  const stateOf = (day: number) => {
-    if (toKeep.has(day)) {
-      let s = byDay.get(day);
-      if (!s) byDay.set(day, (s = emptyFunnelCounts()));
-      return s;
-    }
-    return keptDays.has(day) ? undefined : rest;
-  };
   const rows = await store.query<Row>(FUNNEL_DAYS_SQL(factsFilter(scope), ranges.length), {
     account: scope.account, workflow: scope.workflow, order, ...filterParams(scope), ...rangeParams(ranges),
   });

@@ -18,7 +18,7 @@ import { FACTS, NEAR } from '../store/execution-facts.js';
 import type { Store } from '../store/store.js';
 import { BUCKET_KEY_SQL, BucketCounts, type PackedBuckets } from '../stats/log-buckets.js';
 import { DAY_MS, startOfLocalDay } from '../time/calendar.js';
-import { IN_RANGES, rangeParams } from './cohort-month-keys.js';
+import { dayRouter, IN_RANGES, rangeParams } from './cohort-month-keys.js';
 import { HOURS, STATUS } from './definitions.js';
 import { buckets, type Period } from './period.js';
 import { factsFilter, filterParams, type Scope } from './scope.js';
@@ -109,18 +109,8 @@ GROUP BY kind, q`;
  */
 export async function countDays(store: Store, scope: Scope, ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[]): Promise<{ byDay: Map<number, DayState>; rest: DayState }> {
   if (ranges.length === 0) return { byDay: new Map(), rest: emptyDayState() };
-  const days = new Map<number, Counting>();
   const rest = counting();
-  const toKeep = new Set(wanted);
-  const keptDays = new Set(kept);
-  const stateOf = (day: number) => {
-    if (toKeep.has(day)) {
-      let s = days.get(day);
-      if (!s) days.set(day, (s = counting()));
-      return s;
-    }
-    return keptDays.has(day) ? undefined : rest;
-  };
+  const { stateOf, byDay: days } = dayRouter(wanted, kept, counting, rest);
   const values = { account: scope.account, workflow: scope.workflow, ...filterParams(scope), ...rangeParams(ranges) };
   const filter = factsFilter(scope);
   const [cohort, moments] = await Promise.all([
