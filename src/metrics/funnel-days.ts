@@ -16,7 +16,8 @@ import { DAY_MS } from '../time/calendar.js';
 import { dayRouter, IN_RANGES, rangeParams } from './cohort-month-keys.js';
 import { STATUS } from './definitions.js';
 import { ENDED, ENDING, FURTHEST_CODE, STEP_STAGES } from './funnel-sql.js';
-import { factsFilter, filterParams, type Scope } from './scope.js';
+import type { Period } from './period.js';
+import { COHORT, factsFilter, filterParams, params, type Scope } from './scope.js';
 
 /** One step's counts (of a day, a period's rest, or a whole period). */
 export interface StepCounts {
@@ -48,30 +49,49 @@ export const emptyFunnelCounts = (): FunnelCounts => ({ total: 0, completed: 0, 
 const UTC_DAY = `intDiv(toUnixTimestamp64Milli(enrolled_at), ${DAY_MS})`;
 
 /**
- * The counts of the executions enrolled in the ranges (IN_RANGES, epoch ms), per UTC day of enrolment: the cohort
- * (`part` 'cohort'), each step ('step') and the losses after each step of {order} ('loss'), in one statement.
+ * Each step's exact p50 and p95 time over the period's cohort ({from}, {to}), reading only the three step subcolumns
+ * it needs (`part` 'time', in the columns of FUNNEL_DAYS_SQL).
  */
-export const FUNNEL_DAYS_SQL = (filter: string, ranges: number) => `
+export const STEP_TIMES_SQL = (filter: string) => `
+SELECT 'time' AS part, toInt64(0) AS day, id AS step_id, toUInt64(0) AS a, toUInt64(0) AS b, toUInt64(0) AS c, toFloat64(0) AS time_sum,
+       toUInt64(0) AS time_n, toInt64(0) AS first_seen, CAST(([], []), 'Tuple(Array(String), Array(UInt64))') AS reasons,
+       quantilesExactIf(0.5, 0.95)(t / n, n > 0) AS q
+FROM (SELECT steps.id AS ids, steps.time_sum AS ts, steps.time_n AS ns FROM ${FACTS} WHERE ${COHORT} AND ${filter})
+ARRAY JOIN ids AS id, ts AS t, ns AS n
+GROUP BY step_id`;
+
+/**
+ * The counts of the executions enrolled in the ranges (IN_RANGES, epoch ms), per UTC day of enrolment: the cohort
+ * (`part` 'cohort'), each step ('step') and the losses after each step of {order} ('loss'), in one statement; with
+ * `times`, also each step's p50 and p95 time over the period (STEP_TIMES_SQL), which then costs no statement of its own.
+ */
+export const FUNNEL_DAYS_SQL = (filter: string, ranges: number, times: boolean) => `
 SELECT 'cohort' AS part, ${UTC_DAY} AS day, '' AS step_id, count() AS a, countIf(${STATUS.succeeded}) AS b, toUInt64(0) AS c,
-       toFloat64(0) AS time_sum, toUInt64(0) AS time_n, toInt64(0) AS first_seen, CAST(([], []), 'Tuple(Array(String), Array(UInt64))') AS reasons
+       toFloat64(0) AS time_sum, toUInt64(0) AS time_n, toInt64(0) AS first_seen, CAST(([], []), 'Tuple(Array(String), Array(UInt64))') AS reasons,
+       CAST([], 'Array(Float64)') AS q
 FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter}
 GROUP BY day
 UNION ALL
 SELECT 'step', day, s.id, countIf(${STEP_STAGES.entered}), countIf(${STEP_STAGES.completed}), countIf(${STEP_STAGES.in_progress}),
-       sum(s.time_sum), sum(s.time_n), minIf(s.started_ms, s.started_ms > 0), CAST(([], []), 'Tuple(Array(String), Array(UInt64))')
+       sum(s.time_sum), sum(s.time_n), minIf(s.started_ms, s.started_ms > 0), CAST(([], []), 'Tuple(Array(String), Array(UInt64))'), CAST([], 'Array(Float64)')
 FROM (SELECT ${UTC_DAY} AS day, steps, status FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter})
 ARRAY JOIN steps AS s
 GROUP BY day, s.id
 UNION ALL
 SELECT 'loss', day, {order:Array(String)}[intDiv(furthest_code, 2)], sum(n), toUInt64(0), toUInt64(0), toFloat64(0), toUInt64(0), toInt64(0),
-       CAST(sumMap([ending], [n]), 'Tuple(Array(String), Array(UInt64))')
+       CAST(sumMap([ending], [n]), 'Tuple(Array(String), Array(UInt64))'), CAST([], 'Array(Float64)')
 FROM (SELECT ${UTC_DAY} AS day, ${FURTHEST_CODE} AS furthest_code, ${ENDING} AS ending, count() AS n
       FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter} AND ${ENDED} GROUP BY day, furthest_code, ending)
 WHERE furthest_code >= 3 AND furthest_code % 2 = 1
-GROUP BY day, furthest_code`;
+GROUP BY day, furthest_code${times ? `
+UNION ALL
+${STEP_TIMES_SQL(filter)}` : ''}`;
+
+/** Each step's exact [p50, p95] time over a period. */
+export type StepTimes = Map<string, number[]>;
 
 interface Row {
-  part: 'cohort' | 'step' | 'loss';
+  part: 'cohort' | 'step' | 'loss' | 'time';
   day: number;
   step_id: string;
   a: number;
@@ -81,6 +101,7 @@ interface Row {
   time_n: number;
   first_seen: number;
   reasons: [string[], number[]];
+  q: number[];
 }
 
 /** Adds one step's counts into a period's. */
@@ -120,18 +141,31 @@ export function mergeFunnelCounts(parts: readonly FunnelCounts[]): FunnelCounts 
   return out;
 }
 
+/** Each step's exact p50 and p95 time over a period, in a statement of its own. */
+export async function stepTimes(store: Store, scope: Scope, period: Period): Promise<StepTimes> {
+  const rows = await store.query<Row>(STEP_TIMES_SQL(factsFilter(scope)), params(scope, period));
+  return new Map(rows.map((r) => [r.step_id, r.q]));
+}
+
 /**
  * The states of the days `wanted` (to keep), and the counts of what the ranges hold outside the days `kept` (the
- * period's rest), with the losses after the steps of `order`.
+ * period's rest), with the losses after the steps of `order`; with `timesOf`, also the steps' times over that period
+ * (null when there was nothing to count: no statement ran).
  */
-export async function countFunnelDays(store: Store, scope: Scope, order: readonly string[], ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[]): Promise<{ byDay: Map<number, FunnelCounts>; rest: FunnelCounts }> {
+export async function countFunnelDays(store: Store, scope: Scope, order: readonly string[], ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[], timesOf?: Period): Promise<{ byDay: Map<number, FunnelCounts>; rest: FunnelCounts; times: StepTimes | null }> {
   const rest = emptyFunnelCounts();
   const { stateOf, byDay } = dayRouter(wanted, kept, emptyFunnelCounts, rest);
-  if (ranges.length === 0) return { byDay, rest };
-  const rows = await store.query<Row>(FUNNEL_DAYS_SQL(factsFilter(scope), ranges.length), {
+  if (ranges.length === 0) return { byDay, rest, times: null };
+  const rows = await store.query<Row>(FUNNEL_DAYS_SQL(factsFilter(scope), ranges.length, timesOf !== undefined), {
     account: scope.account, workflow: scope.workflow, order, ...filterParams(scope), ...rangeParams(ranges),
+    ...(timesOf ? { from: timesOf.from, to: timesOf.to } : {}),
   });
+  const times: StepTimes | null = timesOf ? new Map() : null;
   for (const r of rows) {
+    if (r.part === 'time') {
+      times!.set(r.step_id, r.q);
+      continue;
+    }
     const s = stateOf(Number(r.day));
     if (!s) continue;
     if (r.part === 'cohort') {
@@ -144,5 +178,5 @@ export async function countFunnelDays(store: Store, scope: Scope, order: readonl
       addLosses(s.losses, r.step_id, { n: Number(r.a), reasons: new Map(r.reasons[0].map((k, i) => [k, Number(r.reasons[1][i])])) });
     }
   }
-  return { byDay, rest };
+  return { byDay, rest, times };
 }

@@ -13,21 +13,12 @@ import { FACTS } from '../store/execution-facts.js';
 import { getWorkflowVersion, type WorkflowVersion } from '../catalog/catalog.js';
 import type { Period } from './period.js';
 import { STATUS } from './definitions.js';
-import { countFunnelDays, type FunnelCounts } from './funnel-days.js';
+import { countFunnelDays, stepTimes, type FunnelCounts, type StepTimes } from './funnel-days.js';
 import { COHORT, countsOf, factsFilter, params, percent, round2, type Scope } from './scope.js';
 
 /** The funnel's types are the API contract's (src/contract/analytics.ts). */
 export type { Funnel, FunnelStep };
 export { STEP_STAGES, type StepStage } from './funnel-sql.js';
-
-/**
- * Each step's exact p50 and p95 time over the period's cohort, reading only the three step subcolumns it needs.
- */
-const PERCENTILES_SQL = (filter: string) => `
-SELECT id AS step_id, quantilesExactIf(0.5, 0.95)(t / n, n > 0) AS q
-FROM (SELECT steps.id AS ids, steps.time_sum AS ts, steps.time_n AS ns FROM ${FACTS} WHERE ${COHORT} AND ${filter})
-ARRAY JOIN ids AS id, ts AS t, ns AS n
-GROUP BY step_id`;
 
 export const COHORT_TOTALS_SQL = (filter: string) => `
 SELECT count() AS total, countIf(${STATUS.succeeded}) AS completed
@@ -44,8 +35,11 @@ export async function cohortTotals(store: Store, scope: Scope, period: Period): 
   return { total: Number(row!.total), completed: Number(row!.completed) };
 }
 
-/** A period's funnel counts with the losses after the steps of `order` (FunnelInputs.counts). */
-export type FunnelCounter = (period: Period, order: readonly string[]) => Promise<FunnelCounts>;
+/**
+ * A period's funnel counts with the losses after the steps of `order` (FunnelInputs.counts); with `times`, also the
+ * steps' times over the period when a statement counted anything (in the same statement), else null.
+ */
+export type FunnelCounter = (period: Period, order: readonly string[], times: boolean) => Promise<{ counts: FunnelCounts; times: StepTimes | null }>;
 
 /** What a caller may already have (cached) or keeps (per-day states); read from the store when omitted. */
 export interface FunnelInputs {
@@ -56,21 +50,22 @@ export interface FunnelInputs {
 }
 
 /** The counts of a period counted over it in one statement (no states kept). */
-export const countOnce = (store: Store, scope: Scope): FunnelCounter => async (period, order) =>
-  (await countFunnelDays(store, scope, order, [[period.from.getTime(), period.to.getTime()]], [], [])).rest;
+export const countOnce = (store: Store, scope: Scope): FunnelCounter => async (period, order, times) => {
+  const { rest, times: t } = await countFunnelDays(store, scope, order, [[period.from.getTime(), period.to.getTime()]], [], [], times ? period : undefined);
+  return { counts: rest, times: t };
+};
 
 export async function funnel(store: Store, scope: Scope, period: Period, inputs: FunnelInputs = {}): Promise<Funnel> {
   // the catalog's order first (cached per generation): the counts include the losses between its steps
   const version = await (inputs.catalog ?? getWorkflowVersion(store, scope.account, scope.workflow, scope.version));
   const catalogOrder = (version?.steps ?? []).map((s) => s.step_id);
   const count = inputs.counts ?? countOnce(store, scope);
-  const [counts, quantiles] = await Promise.all([
-    count(period, catalogOrder),
-    store.query<{ step_id: string; q: number[] }>(PERCENTILES_SQL(factsFilter(scope)), params(scope, period)),
-  ]);
+  // the steps' times come with the counts when a statement counts anything, else in one of their own
+  const counted = await count(period, catalogOrder, true);
+  const counts = counted.counts;
+  const q = counted.times ?? (await stepTimes(store, scope, period));
   const total = counts.total;
   const byId = counts.steps;
-  const q = new Map(quantiles.map((r) => [r.step_id, r.q]));
   const ordered: { id: string; name: string; type: string | null; delay: number | null }[] = (version?.steps ?? []).map((s) => ({ id: s.step_id, name: s.name, type: s.type, delay: s.type === 'wait' ? (s.delay_seconds ?? null) : null }));
   const known = new Set(ordered.map((s) => s.id));
   const extra = [...byId].filter(([id, r]) => !known.has(id) && r.entered > 0).sort(([a, ra], [b, rb]) => ra.first_seen - rb.first_seen || a.localeCompare(b));
@@ -78,7 +73,7 @@ export async function funnel(store: Store, scope: Scope, period: Period, inputs:
 
   // Steps the catalog does not name go after its steps, in an order only known now: the losses are counted again
   // with the whole order, so that they include the losses between those steps too
-  const losses = extra.length === 0 ? counts.losses : (await count(period, ordered.map((s) => s.id))).losses;
+  const losses = extra.length === 0 ? counts.losses : (await count(period, ordered.map((s) => s.id), false)).counts.losses;
   const lost = ordered.map((_, i) => {
     const r = i === 0 ? undefined : losses.get(ordered[i - 1]!.id);
     return { n: r?.n ?? 0, reasons: countsOf(r ? [[...r.reasons.keys()], [...r.reasons.values()]] : undefined) };

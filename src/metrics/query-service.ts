@@ -29,7 +29,7 @@ import type { PeriodOut as PeriodOutBody } from '../contract/common.js';
 import { DAY_MS, localDate } from '../time/calendar.js';
 import type { CohortsResponse } from '../contract/cohorts.js';
 import type { FunnelCounter } from './funnel.js';
-import { countFunnelDays, emptyFunnelCounts, mergeFunnelCounts, type FunnelCounts } from './funnel-days.js';
+import { countFunnelDays, emptyFunnelCounts, mergeFunnelCounts, type FunnelCounts, type StepTimes } from './funnel-days.js';
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress, type PeriodParts } from './panels.js';
 import { buckets, previousPeriod, type Period } from './period.js';
@@ -224,10 +224,13 @@ export class MetricsQueryService {
 
   /** A funnel's counts from per-day states (funnel-days.ts, dayStatesOf), kept per catalog order: the losses depend on it. */
   private funnelCounts(ctx: Settled, scope: Scope): FunnelCounter {
-    return async (p, order) => {
-      const { days, rest } = await this.dayStatesOf<FunnelCounts, FunnelCounts>(ctx, this.funnelDays, ['funnel.day', scope, order], p, emptyFunnelCounts,
-        (ranges, missing, days) => countFunnelDays(this.store, scope, order, ranges, missing, days), true);
-      return mergeFunnelCounts([...days, rest]);
+    return async (p, order, times) => {
+      const { days, rest } = await this.dayStatesOf<FunnelCounts, { counts: FunnelCounts; times: StepTimes | null }>(ctx, this.funnelDays, ['funnel.day', scope, order], p, emptyFunnelCounts,
+        async (ranges, missing, days) => {
+          const counted = await countFunnelDays(this.store, scope, order, ranges, missing, days, times ? p : undefined);
+          return { byDay: counted.byDay, rest: { counts: counted.rest, times: counted.times } };
+        }, true);
+      return { counts: mergeFunnelCounts([...days, rest.counts]), times: rest.times };
     };
   }
 
