@@ -47,10 +47,10 @@ export const PANEL_DISTRIBUTION: Readonly<Record<string, PanelDistribution>> = {
     why: 'rollup sums per bucket from every shard add up to the single-node sums; cohort counts per bucket after FINAL per shard',
   },
   funnel: {
-    modules: ['metrics/funnel.ts', 'store/execution-facts.ts'],
+    modules: ['metrics/funnel.ts', 'metrics/funnel-days.ts', 'store/execution-facts.ts'],
     reads: [{ table: 'execution_facts', how: 'final' }],
-    aggregates: ['count', 'countIf', 'quantilesExactIf'],
-    why: 'an execution\'s steps are one row on one shard (the sharding key is part of the sorting key); per-step counts and exact quantiles merge',
+    aggregates: ['count', 'countIf', 'sum', 'minIf', 'sumMap', 'quantilesExactIf'],
+    why: 'an execution\'s steps are one row on one shard (the sharding key is part of the sorting key); per-day and per-step counts, sums, first entries, losses and exact quantiles merge',
   },
   actions: {
     modules: ['metrics/actions.ts'],
