@@ -202,6 +202,9 @@ test('a late event of an execution enrolled on a kept day has that day read agai
   assert.equal(r.json.accepted, 1);
   const after = await both(first, today, 'UTC', 'completed');
   assert.ok(reads(after.ranges, lateDay), 'the late execution\'s enrolment day is read again');
+  // a day's state holds the executions enrolled on it: the days the late execution spans since stay kept
+  const todayStart = Math.floor(now / DAY_MS) * DAY_MS;
+  assert.deepEqual(after.ranges.filter(([a, b]) => !(a >= lateDay && b <= lateDay + DAY_MS) && a < todayStart).map(([a, b]) => `${iso(a)}…${iso(b)}`), [], 'no other kept day is read');
   assert.deepEqual(after.served, after.direct);
   assert.equal(after.served[row]!.cells[k]!.count, before.served[row]!.cells[k]!.count + 1);
   assert.deepEqual(after.served[row]!.cells.slice(0, k), before.served[row]!.cells.slice(0, k), 'earlier columns unchanged');

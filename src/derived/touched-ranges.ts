@@ -16,7 +16,8 @@
  *   earlier step.started came in the batch, and only for the step events at or after that start.
  * Ranges are whole UTC hours, coalesced: a superset of what changed, never less.
  *
- * Figures placed at the enrolment alone (a cohort's: the funnel's counts by enrolment day) are touched by less: per
+ * Figures placed at the enrolment alone (states of the executions enrolled on a day: the funnel's counts, the monthly
+ * matrix's keyed counts) are touched by less: per
  * execution, the hours of its execution.started events, the earliest of which is its enrolment before and after the
  * batch (execution_state.start_times holds them all). An execution without one (no enrolment: in no cohort) counts
  * with its whole span, as above.

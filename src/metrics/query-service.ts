@@ -199,7 +199,7 @@ export class MetricsQueryService {
   private monthRowsFromDays(ctx: Settled): CohortRows {
     return async (scope, period, r, columns) => {
       const { days, rest } = await this.dayStatesOf<KeyedCount[], KeyedCount[]>(ctx, this.dayStates, ['cohort.day', scope, r.metric], period, () => [],
-        (ranges, missing, days) => countMonthKeys(this.store, scope, r.metric, ranges, missing, days));
+        (ranges, missing, days) => countMonthKeys(this.store, scope, r.metric, ranges, missing, days), true);
       return monthRows([...days.flat(), ...rest], period.timezone, columns);
     };
   }
