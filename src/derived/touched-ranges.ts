@@ -17,10 +17,9 @@
  * Ranges are whole UTC hours, coalesced: a superset of what changed, never less.
  *
  * Figures placed at the enrolment alone (states of the executions enrolled on a day: the funnel's counts, the monthly
- * matrix's keyed counts) are touched by less: per
- * execution, the hours of its execution.started events, the earliest of which is its enrolment before and after the
- * batch (execution_state.start_times holds them all). An execution without one (no enrolment: in no cohort) counts
- * with its whole span, as above.
+ * matrix's keyed counts) are touched by less: per execution, the hours of its execution.started events, the earliest
+ * of which is its enrolment before and after the batch (execution_state.start_times holds them all). An execution
+ * without one (no enrolment: in no cohort) counts with its whole span, as above.
  */
 import type { Store } from '../store/store.js';
 import { stringList, stringListValue } from '../store/params.js';

@@ -67,8 +67,8 @@ export async function exportStream(queries: MetricsQueryService, settings: Accou
   const store = queries.store;
   if (spec.format === 'csv') return Readable.from(csvChunks(store, scope, period, spec.dataset, progress));
   if (spec.format === 'json') {
-    // the panels the dashboard shows, through the query service: the same answers (and cache), the catalog read
-    // once, the funnel's cohort totals from the summary
+    // the panels the dashboard shows, through the query service: the same answers (and cache, and kept day states),
+    // the catalog read once
     const panels = await queries.workflow(scope, period, spec.compare);
     const summary = await panels.summary();
     const doc = {

@@ -3,11 +3,11 @@
  * funnel panel should cost what its new days cost). The state of day d — the executions enrolled in it — holds:
  * - the cohort's size and how many of it completed;
  * - per step: entered, completed, still in it, the sum and count of its times, the first time it was entered;
- * - per step of the catalog's order: the executions lost after it, by how they ended (funnel.ts LOSSES_SQL).
+ * - per step of the catalog's order: the executions lost after it, by how they ended (the 'loss' branch below).
  * Every one adds up (or, for the first entry, takes the minimum) across days, so a period's counts are its days'
  * states merged with the state of its rest (edges off UTC midnight, today, days not kept yet), all counted in one
  * statement. What does not add up, the steps' exact p50 and p95 time, is counted over the period each time
- * (funnel.ts). The states of closed days are kept across data generations while no stored batch touched the day
+ * (STEP_TIMES_SQL: a branch of that statement, or a statement of its own when every day is kept). The states of closed days are kept across data generations while no stored batch touched the day
  * (MetricsQueryService.dayStatesOf, as the summary's history states and the monthly cohort matrix's).
  */
 import type { Store } from '../store/store.js';
@@ -127,7 +127,7 @@ function addLosses(into: Map<string, StepLosses>, id: string, l: StepLosses): vo
 }
 
 /** Adds counts into counts (days merged into a period). */
-export function addFunnelCounts(into: FunnelCounts, c: FunnelCounts): void {
+function addFunnelCounts(into: FunnelCounts, c: FunnelCounts): void {
   into.total += c.total;
   into.completed += c.completed;
   for (const [id, s] of c.steps) addStep(into.steps, id, s);

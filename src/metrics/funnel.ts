@@ -3,9 +3,10 @@
  * time in step (mean, p50, p95), share of the cohort that reached it; drop-off points, bottleneck,
  * slowest step. Steps in catalog order, then steps the catalog does not name by first appearance.
  *
- * Two statements: the counts (funnel-days.ts: the cohort, each step, the losses after each step of the catalog's
- * order — which add up across days, so the query service answers them from kept per-day states) and each step's
- * exact p50 and p95 time over the period, which do not add up.
+ * Its counts (funnel-days.ts: the cohort, each step, the losses after each step of the catalog's order) add up
+ * across days, so the query service answers them from kept per-day states; each step's exact p50 and p95 time does
+ * not, and is counted over the period every time: in the counting statement when it runs, alone when every day is
+ * kept.
  */
 import type { Funnel, FunnelStep } from '../contract/index.js';
 import type { Store } from '../store/store.js';

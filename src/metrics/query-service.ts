@@ -172,11 +172,11 @@ export class MetricsQueryService {
   }
 
   /**
-   * A period's per-day states (cohort-month-keys.ts, summary-days.ts): each closed UTC day of the daily window kept in
-   * `cache` under `name` across generations while no stored batch touched it (its cohort figures only, with `cohort`:
-   * states of executions by enrolment day); `count` counts, in one go, the rest of
-   * the period (its edges, today, days before the window) and the days not kept yet (in runs: dayRanges). Gives
-   * every day's state, in order, and the rest's.
+   * A period's per-day states (cohort-month-keys.ts, summary-days.ts, funnel-days.ts): each closed UTC day of the
+   * daily window kept in `cache` under `name` across generations while no stored batch touched it (its cohort figures
+   * only, with `cohort`: states of executions by enrolment day); `count` counts, in one go, the rest of the period
+   * (its edges, today, days before the window) and the days not kept yet (in runs: dayRanges). Gives every day's
+   * state, in order, and the rest's.
    */
   private async dayStatesOf<S, R>(ctx: Settled, cache: ResultCache, name: unknown[], period: Period, empty: () => S,
     count: (ranges: [number, number][], missing: number[], days: number[]) => Promise<{ byDay: Map<number, S>; rest: R }>, cohort = false): Promise<{ days: S[]; rest: R }> {
