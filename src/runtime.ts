@@ -31,6 +31,7 @@ import { WriteAheadLog } from './ingest/write-ahead-log.js';
 import { StoredIdIndex } from './ingest/stored-ids.js';
 import { RepairJournal } from './ingest/repair-journal.js';
 import { prewarmBlockCache, prewarmMarks } from './store/prewarm.js';
+import { prepareDayStates } from './metrics/prepare.js';
 import { DerivedTables } from './derived/derived-tables.js';
 import { MetricsQueryService } from './metrics/query-service.js';
 import { JobRunner } from './jobs/jobs.js';
@@ -149,7 +150,9 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   const connectors = connectorsFor(config);
   const syncs = new IntegrationScheduler({ integrations: integrationStore, key: integrationKey, connectors, pseudonymizer: (account) => accountSettings.pseudonymizer(account) }, { tickMs: config.integrationTickMs }, log);
   const integrations = new Integrations(integrationStore, integrationKey, connectors, syncs);
-  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, integrations, ...(redis ? { redis } : {}), ...(storedIds ? { eventIdIndex: () => storedIds.state } : {}) };
+  // the day states counted ahead of requests after a start (see `preparing` below)
+  let dayStates: 'preparing' | 'ready' | 'off' = config.prepareWorkflows > 0 ? 'preparing' : 'off';
+  const deps: AppDeps = { config, store, buffer, derived, queries, jobs, keys, sessions, ops, audit, accountSettings, bus, hub, streamSecret, exportHistory, reports, scheduler, budgets, experiments, alerts, dashboards, integrations, ...(redis ? { redis } : {}), ...(storedIds ? { eventIdIndex: () => storedIds.state } : {}), dayStates: () => dayStates };
   const app = await buildApp(deps);
   logger = app.log;
   // before the catch-up, so that the events it settles check the budgets of their accounts
@@ -172,6 +175,14 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   // its lines at debug: the logger writes asynchronously, and at info they could land after the start banner
   const prewarmLog = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.debug(msg));
   const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, prewarmLog).then(() => prewarmBlockCache(store, config.engineCacheMb, prewarmLog, () => closing !== undefined)) : Promise.resolve();
+  // then the funnel day states of the busiest workflows, so that their first funnel after a start is not the slow one
+  const preparing = prewarming
+    .then(() => prepareDayStates(queries, store, config.prepareWorkflows, () => closing !== undefined))
+    .then(
+      (n) => logger?.debug({ workflows: n }, 'day states prepared'),
+      (err) => logger?.warn({ err }, 'the day states could not be prepared ahead: requests count them'),
+    )
+    .finally(() => (dayStates = config.prepareWorkflows > 0 ? 'ready' : 'off'));
   scheduler.start();
   experiments.start();
   alerts.start();
@@ -201,6 +212,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         redis?.disconnect();
         await derived.idle().catch((err) => app.log.error({ err }, 'execution facts left behind; they are rewritten at the next start'));
         await prewarming;
+        await preparing;
         storedIds?.stop();
         await loadingIds;
         app.log.info({ ms: Math.round(performance.now() - t) }, 'queued events written');

@@ -21,6 +21,10 @@ test('the engine keeps freed memory an hour unless FLOWLENS_ENGINE_MEMORY_HOLD_S
   checkSetting('FLOWLENS_ENGINE_MEMORY_HOLD_S', 'engineMemoryHoldS', 3600, 60, '-1');
 });
 
+test('the funnel day states of 20 workflows are prepared after a start unless FLOWLENS_PREPARE_WORKFLOWS says otherwise; 0 turns it off', () => {
+  checkSetting('FLOWLENS_PREPARE_WORKFLOWS', 'prepareWorkflows', 20, 3, 'all');
+});
+
 test('webhooks go to public addresses only, unless FLOWLENS_WEBHOOK_ALLOW_PRIVATE=1; a bad value is refused', () => {
   assert.equal(loadConfig({}, {}).webhookAllowPrivate, false);
   assert.equal(loadConfig({}, { FLOWLENS_WEBHOOK_ALLOW_PRIVATE: '0' }).webhookAllowPrivate, false);

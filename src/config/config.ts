@@ -28,6 +28,11 @@ export interface Config {
    * pause tens of milliseconds slower. A server configures its own.
    */
   engineMemoryHoldS: number;
+  /**
+   * After a start, the per-day funnel states of this many workflows (those with the most enrolments in the last 90
+   * days) are counted ahead of requests, on the store's background lane (MetricsQueryService.prepare; 0 = none).
+   */
+  prepareWorkflows: number;
   /** ClickHouse server URL; when set, the server adapter is used. */
   clickhouseUrl: string | undefined;
   /**
@@ -128,6 +133,9 @@ export const DEFAULT_ENGINE_CACHE_MB = 1024;
 /** How long the embedded engine keeps freed memory when FLOWLENS_ENGINE_MEMORY_HOLD_S does not say (the engine's own default is 5 s). */
 export const DEFAULT_ENGINE_MEMORY_HOLD_S = 3600;
 
+/** How many workflows' funnel day states are prepared after a start when FLOWLENS_PREPARE_WORKFLOWS does not say. */
+export const DEFAULT_PREPARE_WORKFLOWS = 20;
+
 function intFrom(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -188,6 +196,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     clickhouseCluster,
     engineCacheMb: intFrom('FLOWLENS_ENGINE_CACHE_MB', env.FLOWLENS_ENGINE_CACHE_MB, DEFAULT_ENGINE_CACHE_MB),
     engineMemoryHoldS: intFrom('FLOWLENS_ENGINE_MEMORY_HOLD_S', env.FLOWLENS_ENGINE_MEMORY_HOLD_S, DEFAULT_ENGINE_MEMORY_HOLD_S),
+    prepareWorkflows: intFrom('FLOWLENS_PREPARE_WORKFLOWS', env.FLOWLENS_PREPARE_WORKFLOWS, DEFAULT_PREPARE_WORKFLOWS),
     redisUrl: optional(flags['redis-url'] ?? env.FLOWLENS_REDIS_URL),
     adminKey: optional(env.FLOWLENS_ADMIN_KEY),
     rateLimitPerMinute: intFrom('FLOWLENS_RATE_LIMIT_PER_MINUTE', env.FLOWLENS_RATE_LIMIT_PER_MINUTE, 60),

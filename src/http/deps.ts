@@ -28,6 +28,8 @@ export interface AppDeps {
   buffer: EventIntake;
   /** The in-process event-id index's state (embedded store): loading at start, ready, or off (not used). */
   eventIdIndex?: () => 'loading' | 'ready' | 'off';
+  /** The day states counted ahead of requests after a start (MetricsQueryService.prepare): preparing, ready, or off. */
+  dayStates?: () => 'preparing' | 'ready' | 'off';
   derived: DerivedTables;
   /** The one way figures are asked for: access, freshness, the cache by generation, shared work. */
   queries: MetricsQueryService;

@@ -70,6 +70,24 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * The same store with every read and command marked `background` (QueryOptions.background): work done ahead of
+ * requests (the day states prepared after a start) that must never make a request wait for more than the statement
+ * already running.
+ */
+export function inBackground(store: Store): Store {
+  return {
+    kind: store.kind,
+    ...(store.cluster ? { cluster: store.cluster } : {}),
+    query: (sql, params, options) => store.query(sql, params, { ...options, background: true }),
+    stream: (sql, params) => store.stream(sql, params),
+    streamText: (sql, params, format) => store.streamText(sql, params, format),
+    insert: (table, rows, options) => store.insert(table, rows, options),
+    command: (sql, params, options) => store.command(sql, params, { ...options, background: true }),
+    close: () => store.close(),
+  };
+}
+
 /** Settings every query runs with, so both adapters answer the same way. */
 export const QUERY_SETTINGS = {
   output_format_json_quote_64bit_integers: 0,

@@ -11,7 +11,7 @@ export const opsRoutes = (deps: AppDeps): FastifyPluginAsyncTypebox =>
       } catch {
         throw new HttpProblem(503, 'The store does not answer');
       }
-      return { status: 'ok', store: deps.store.kind, pending_events: deps.buffer.pendingRows, ...(deps.eventIdIndex ? { event_id_index: deps.eventIdIndex() } : {}) };
+      return { status: 'ok', store: deps.store.kind, pending_events: deps.buffer.pendingRows, ...(deps.eventIdIndex ? { event_id_index: deps.eventIdIndex() } : {}), ...(deps.dayStates ? { day_states: deps.dayStates() } : {}) };
     });
 
     app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics of this server' } }, async (_request, reply) => {
