@@ -24,14 +24,24 @@ interface Entry {
   generation: number;
   value: Promise<unknown>;
   stamp?: readonly number[];
+  /** What `Weight.of` gave for the value once it resolved (0 until then). */
+  weight: number;
+}
+
+/** A bound on what the entries hold together, besides their number (states of very different sizes). */
+export interface Weight {
+  /** The most the entries may weigh together (bytes, say): the least recently used go first. */
+  max: number;
+  of: (value: unknown) => number;
 }
 
 export class ResultCache {
   private entries = new Map<string, Entry>();
+  private weighs = 0;
   /** Answers served under a newer generation than they were computed under (closed periods). */
   kept = 0;
 
-  constructor(private readonly maxEntries = 2000) {}
+  constructor(private readonly maxEntries = 2000, private readonly weight?: Weight) {}
 
   /** The value kept for `key`, if it is still exact at `generation` (or, with `keep`, holds since its stamp). */
   peek<T>(key: string, generation: number, keep?: Keep): Promise<T> | undefined {
@@ -52,12 +62,38 @@ export class ResultCache {
 
   /** Keeps `value` for `key` at `generation` (and, with `keep`, past it while it holds); forgotten if it fails. */
   put<T>(key: string, generation: number, value: Promise<T>, keep?: Keep): Promise<T> {
-    this.entries.set(key, { generation, value, ...(keep ? { stamp: keep.stamp } : {}) });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.remove(key);
+    const entry: Entry = { generation, value, weight: 0, ...(keep ? { stamp: keep.stamp } : {}) };
+    this.entries.set(key, entry);
+    value.then(
+      (v) => {
+        if (!this.weight || this.entries.get(key) !== entry) return;
+        entry.weight = this.weight.of(v);
+        this.weighs += entry.weight;
+        // the least recently used first, never the entry just weighed
+        for (const k of this.entries.keys()) {
+          if (this.weighs <= this.weight.max) break;
+          if (k !== key) this.remove(k);
+        }
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.remove(key);
+      },
+    );
+    while (this.entries.size > this.maxEntries) this.remove(this.entries.keys().next().value!);
     return value;
+  }
+
+  private remove(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.weighs -= e.weight;
+    this.entries.delete(key);
+  }
+
+  /** What the entries weigh together (Weight.of of each resolved value; 0 without a Weight). */
+  get weighed(): number {
+    return this.weighs;
   }
 
   get<T>(key: string, generation: number, compute: () => Promise<T>, keep?: Keep): Promise<T> {
