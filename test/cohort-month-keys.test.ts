@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cohortMatrix, COHORT_METRICS, type CohortRequest } from '../src/metrics/cohorts.js';
-import { dayRanges, KEY_SQL, keyOf, localMonth, splitPeriod } from '../src/metrics/cohort-month-keys.js';
+import { dayRanges, KEY_SQL, keyOf, localMonth, splitOverlappedDays, splitPeriod } from '../src/metrics/cohort-month-keys.js';
 import { parsePeriod } from '../src/metrics/period.js';
 import { addDays, DAY_MS, localDate } from '../src/time/calendar.js';
 import { ev, startTestRuntime, type TestRuntime } from './helpers/runtime.js';
@@ -82,6 +82,11 @@ test('a period splits into whole closed UTC days of the window and the rest; day
   // the window begins on day 12: days before it are counted afresh
   assert.deepEqual(splitPeriod(10 * DAY_MS, 15 * DAY_MS, 20 * DAY_MS, 11.5 * DAY_MS), { days: [12, 13, 14], rest: [[10 * DAY_MS, 12 * DAY_MS]] });
   assert.deepEqual(splitPeriod(10 * DAY_MS, 11 * DAY_MS, 10 * DAY_MS + h, null), { days: [], rest: [[10 * DAY_MS, 11 * DAY_MS]] });
+  // when a day's state gives any range of its quarter hours: every day the period overlaps, today and later too
+  assert.deepEqual(splitOverlappedDays(10 * DAY_MS - 5.5 * h, 13 * DAY_MS - 5.5 * h, 11 * DAY_MS + 15 * h, 0), { days: [9, 10, 11, 12], rest: [] });
+  assert.deepEqual(splitOverlappedDays(10 * DAY_MS + 4 * h, 15 * DAY_MS, 20 * DAY_MS, 11.5 * DAY_MS), { days: [12, 13, 14], rest: [[10 * DAY_MS + 4 * h, 12 * DAY_MS]] });
+  // ends off quarter hours: as splitPeriod
+  assert.deepEqual(splitOverlappedDays(10 * DAY_MS + 60_000, 12 * DAY_MS, 20 * DAY_MS, null), splitPeriod(10 * DAY_MS + 60_000, 12 * DAY_MS, 20 * DAY_MS, null));
   assert.deepEqual(dayRanges([3, 4, 5, 9, 300]), [[3 * DAY_MS, 6 * DAY_MS], [9 * DAY_MS, 10 * DAY_MS], [300 * DAY_MS, 301 * DAY_MS]]);
   assert.deepEqual(dayRanges([1, 3, 10, 11, 30], 2), [[1 * DAY_MS, 12 * DAY_MS], [30 * DAY_MS, 31 * DAY_MS]]);
   assert.deepEqual(dayRanges([]), []);

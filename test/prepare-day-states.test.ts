@@ -1,14 +1,16 @@
 /**
- * The funnel day states a start counts ahead of requests (src/metrics/prepare.ts, MetricsQueryService.prepare): after
- * a restart on a data directory that holds a workflow's executions, `/healthz` says `day_states: ready` once they are
- * counted, on the store's background lane; the workflow's first funnel then reads only its edges off UTC midnight,
- * where without them it reads every day of its period, and its answer equals the funnel counted at once.
+ * The funnel and summary day states a start counts ahead of requests (src/metrics/prepare.ts,
+ * MetricsQueryService.prepare): after a restart on a data directory that holds a workflow's executions, `/healthz`
+ * says `day_states: ready` once they are counted, on the store's background lane; the workflow's first funnel then
+ * reads only its edges off UTC midnight and its first summary nothing at all, where without them they read every day
+ * of their period, and their answers equal the panels counted at once.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { funnel } from '../src/metrics/funnel.js';
 import { parsePeriod } from '../src/metrics/period.js';
 import { busiestWorkflows } from '../src/metrics/prepare.js';
+import { summariesWithTrends } from '../src/metrics/summary.js';
 import type { Scope } from '../src/metrics/scope.js';
 import { mulberry32 } from '../src/stats/seeded-random.js';
 import { addDays, DAY_MS, localDate } from '../src/time/calendar.js';
@@ -63,25 +65,29 @@ before(async () => {
 });
 after(() => rt?.close());
 
-/** The service's 30-day funnel in a timezone, the days its counting statements read, and the funnel counted at once. */
+/** The service's 30-day funnel and summary in a timezone, the days each one's counting statements read, and both counted at once. */
 async function asked(timezone: string) {
   const period = parsePeriod({ start_date: addDays(today, -30), end_date: addDays(today, -1), timezone });
   const scope: Scope = { account, workflow: W };
   const store = rt.deps.store;
   const original = store.query;
-  let days = 0;
+  const days = { funnel: 0, summary: 0 };
   let recording = true;
   store.query = ((sql, params, options) => {
-    if (recording && sql.includes("'cohort' AS part")) {
+    const panel = sql.includes("'cohort' AS part") ? 'funnel' : sql.includes('AS dur_b') ? 'summary' : undefined;
+    if (recording && panel) {
       const p = (params ?? {}) as Record<string, Date>;
-      for (let i = 0; `r${i}_from` in p; i++) days += (p[`r${i}_to`]!.getTime() - p[`r${i}_from`]!.getTime()) / DAY_MS;
+      for (let i = 0; `r${i}_from` in p; i++) days[panel] += (p[`r${i}_to`]!.getTime() - p[`r${i}_from`]!.getTime()) / DAY_MS;
     }
     return original.call(store, sql, params, options);
   }) as typeof store.query;
   try {
-    const { workflow_id: _w, period: _p, filters: _f, history: _h, ...served } = await (await rt.deps.queries.workflow(scope, period, false)).funnel() as unknown as Record<string, unknown>;
+    const panels = await rt.deps.queries.workflow(scope, period, false);
+    const { workflow_id: _w, period: _p, filters: _f, history: _h, ...served } = await panels.funnel() as unknown as Record<string, unknown>;
+    const summary = await panels.summary();
     recording = false;
-    return { served, direct: await funnel(store, scope, period), days };
+    const [direct] = await summariesWithTrends(store, scope, [period]);
+    return { served, direct: await funnel(store, scope, period), summary: { served: { summary: summary.summary, trends: summary.trends }, direct }, days };
   } finally {
     store.query = original;
   }
@@ -92,16 +98,19 @@ test('the busiest workflows come first, as many as asked', async () => {
   assert.deepEqual(await busiestWorkflows(rt.deps.store, new Date(now - 90 * DAY_MS), 1), [{ account, workflow: W }]);
 });
 
-test('after a start, the busiest workflow\'s first funnel reads only its edges; one not prepared reads every day', async () => {
+test('after a start, the busiest workflow\'s first funnel reads only its edges and its first summary nothing; one not prepared reads every day', async () => {
   const health = async () => (await rt.app.inject({ method: 'GET', url: '/healthz' })).json() as { day_states?: string };
   for (let i = 0; i < 200 && (await health()).day_states === 'preparing'; i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal((await health()).day_states, 'ready');
 
   const prepared = await asked('America/New_York');
   assert.deepEqual(prepared.served, prepared.direct);
+  assert.deepEqual(prepared.summary.served, prepared.summary.direct);
   assert.ok(prepared.direct.total_enrolled > 100, 'the window holds executions');
-  // New York's days are UTC's shifted by 4–5 hours: the two partial UTC days at the window's ends
-  assert.ok(prepared.days > 0 && prepared.days < 2, `read ${prepared.days.toFixed(2)} days of 30`);
+  // New York's days are UTC's shifted by 4–5 hours: the funnel counts the two partial UTC days at the window's ends;
+  // the summary takes their quarter hours from the prepared days, today's too (prepared for this data generation)
+  assert.ok(prepared.days.funnel > 0 && prepared.days.funnel < 2, `funnel: read ${prepared.days.funnel.toFixed(2)} days of 30`);
+  assert.equal(prepared.days.summary, 0, 'summary: nothing read');
 
   // the workflow not prepared (prepareWorkflows: 1) counts every day of its first window
   const quiet = await rt.deps.queries.workflow({ account, workflow: QUIET }, parsePeriod({ start_date: addDays(today, -30), end_date: addDays(today, -1), timezone: 'Asia/Tokyo' }), false);
@@ -124,9 +133,10 @@ test('after a start, the busiest workflow\'s first funnel reads only its edges; 
 test('the preparation runs on the background lane and prepares the latest days first', async () => {
   const store = rt.deps.store;
   const original = store.query;
-  const seen: { background: boolean; from: number }[] = [];
+  const seen: { panel: string; background: boolean; from: number }[] = [];
   store.query = ((sql, params, options) => {
-    if (sql.includes("'cohort' AS part")) seen.push({ background: options?.background === true, from: ((params ?? {}) as Record<string, Date>).r0_from!.getTime() });
+    const from = ((params ?? {}) as Record<string, Date | undefined>).r0_from;
+    if (from) seen.push({ panel: sql.includes("'cohort' AS part") ? 'funnel' : 'summary', background: options?.background === true, from: from.getTime() });
     return original.call(store, sql, params, options);
   }) as typeof store.query;
   try {
@@ -134,7 +144,10 @@ test('the preparation runs on the background lane and prepares the latest days f
   } finally {
     store.query = original;
   }
-  assert.equal(seen.length, 3, '25 days, 10 a statement');
+  const funnels = seen.filter((s) => s.panel === 'funnel');
+  // 25 days, 10 a statement: three funnel statements, and the summary's two (cohort, moments) for each chunk, for
+  // today and tomorrow, and for its one version's 27 days (every execution of it, version 1)
+  assert.deepEqual([funnels.length, seen.length], [3, 13]);
   assert.ok(seen.every((s) => s.background), 'every statement in the background lane');
-  assert.deepEqual(seen.map((s) => s.from), [...seen.map((s) => s.from)].sort((a, b) => b - a), 'the latest days first');
+  assert.deepEqual(funnels.map((s) => s.from), funnels.map((s) => s.from).sort((a, b) => b - a), 'the latest days first');
 });

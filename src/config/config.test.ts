@@ -21,7 +21,7 @@ test('the engine keeps freed memory an hour unless FLOWLENS_ENGINE_MEMORY_HOLD_S
   checkSetting('FLOWLENS_ENGINE_MEMORY_HOLD_S', 'engineMemoryHoldS', 3600, 60, '-1');
 });
 
-test('the funnel day states of 20 workflows are prepared after a start unless FLOWLENS_PREPARE_WORKFLOWS says otherwise; 0 turns it off', () => {
+test('the funnel and summary day states of 20 workflows are prepared after a start unless FLOWLENS_PREPARE_WORKFLOWS says otherwise; 0 turns it off', () => {
   checkSetting('FLOWLENS_PREPARE_WORKFLOWS', 'prepareWorkflows', 20, 3, 'all');
 });
 

@@ -29,7 +29,7 @@ export interface Config {
    */
   engineMemoryHoldS: number;
   /**
-   * After a start, the per-day funnel states of this many workflows (those with the most enrolments in the last 90
+   * After a start, the per-day funnel and summary states of this many workflows (those with the most enrolments in the last 90
    * days) are counted ahead of requests, on the store's background lane (MetricsQueryService.prepare; 0 = none).
    */
   prepareWorkflows: number;
@@ -133,7 +133,7 @@ export const DEFAULT_ENGINE_CACHE_MB = 1024;
 /** How long the embedded engine keeps freed memory when FLOWLENS_ENGINE_MEMORY_HOLD_S does not say (the engine's own default is 5 s). */
 export const DEFAULT_ENGINE_MEMORY_HOLD_S = 3600;
 
-/** How many workflows' funnel day states are prepared after a start when FLOWLENS_PREPARE_WORKFLOWS does not say. */
+/** How many workflows' funnel and summary day states are prepared after a start when FLOWLENS_PREPARE_WORKFLOWS does not say. */
 export const DEFAULT_PREPARE_WORKFLOWS = 20;
 
 function intFrom(name: string, raw: string | undefined, fallback: number, min = 0): number {

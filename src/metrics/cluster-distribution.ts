@@ -27,7 +27,7 @@ export interface PanelDistribution {
 export const EXACT_MERGE = new Set([
   'count', 'countIf', 'sum', 'sumIf', 'avg', 'avgIf', 'min', 'max', 'minIf', 'maxIf', 'uniqExact', 'uniqExactIf',
   'quantilesExact', 'quantilesExactIf', 'quantilesExactStateIf', 'quantilesExactMerge', 'quantileExact', 'sumMap', 'any',
-  'groupUniqArray', 'groupArray',
+  'groupUniqArray', 'groupArray', 'groupArrayIf',
 ]);
 
 /** Estimators: approximate on one node already; merged across shards they remain estimates of the same accuracy. */
@@ -35,10 +35,10 @@ export const ESTIMATES = new Set(['quantilesTDigestMerge', 'quantilesTDigestMerg
 
 export const PANEL_DISTRIBUTION: Readonly<Record<string, PanelDistribution>> = {
   summary: {
-    modules: ['metrics/summary.ts', 'metrics/definitions.ts', 'store/execution-facts.ts'],
+    modules: ['metrics/summary.ts', 'metrics/summary-days.ts', 'metrics/definitions.ts', 'store/execution-facts.ts'],
     reads: [{ table: 'execution_facts', how: 'final' }, { table: 'facts_time_spans', how: 'merged' }],
-    aggregates: ['countIf', 'sum', 'quantilesExactStateIf', 'quantilesExactMerge'],
-    why: 'one row per execution after FINAL on its shard; counts and exact quantile states per outcome merge on the initiator; the time-span bound is the maximum over shards',
+    aggregates: ['countIf', 'sum', 'sumIf', 'quantilesExactStateIf', 'quantilesExactMerge', 'groupArrayIf'],
+    why: 'one row per execution after FINAL on its shard; counts and exact quantile states per outcome merge on the initiator, and so do the day states\' counts, sums and values (gathered from every shard, then sorted); the time-span bound is the maximum over shards',
   },
   trends: {
     modules: ['metrics/series.ts', 'metrics/definitions.ts'],

@@ -123,6 +123,21 @@ export function splitPeriod(from: number, to: number, now: number, keepFrom: num
 }
 
 /**
+ * How a period [from, to) splits when a day's state can give any range of its quarter hours (the exact summary's,
+ * summary-days.ts partOfDay): every UTC day it overlaps from the daily window on — the days of its edges off UTC
+ * midnight, today and later days too (the service keeps a state of a day not closed only for its data generation:
+ * any window asked before the next write reuses it) — and the rest, before the daily window, counted afresh. A
+ * period whose ends are not on quarter hours splits as splitPeriod's.
+ */
+export function splitOverlappedDays(from: number, to: number, now: number, keepFrom: number | null): { days: number[]; rest: [number, number][] } {
+  if (from % QUARTER_HOUR_MS !== 0 || to % QUARTER_HOUR_MS !== 0) return splitPeriod(from, to, now, keepFrom);
+  const first = Math.max(Math.floor(from / DAY_MS), keepFrom === null ? -Infinity : Math.ceil(keepFrom / DAY_MS));
+  const last = Math.ceil(to / DAY_MS); // days [first, last)
+  if (last <= first) return { days: [], rest: from < to ? [[from, to]] : [] };
+  return { days: Array.from({ length: last - first }, (_, i) => first + i), rest: from < first * DAY_MS ? [[from, first * DAY_MS]] : [] };
+}
+
+/**
  * Day numbers (sorted) as ranges of epoch ms: one per run of consecutive days, at most `max` (the closest runs
  * joined, days between them read again), so a late event on an old day does not have every day since read again.
  */

@@ -8,7 +8,9 @@
  * Medians need more than moments: `rankFigures` counts, per distinct per-execution value, the executions of each
  * group, and from those (in the engine, with window sums) each group's median and the two order statistics of
  * its distribution-free interval, and for every group against the first the rank sum of the first in the pooled
- * sample and the tie term Σ(t³ − t) — what Mann–Whitney's U needs, without a row leaving the engine.
+ * sample and the tie term Σ(t³ − t) — what Mann–Whitney's U needs, without a row leaving the engine. (The median
+ * duration inside the raw window comes instead from the groups' exact summary day states: the query service's
+ * durationRanks, equal to this statement's figures.)
  *
  * Which metrics, how their rows are counted and what one execution's value is all come from the catalog
  * (definitions.ts); the group values and the period travel as parameters.

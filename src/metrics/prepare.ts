@@ -1,7 +1,8 @@
 /**
- * What a start counts ahead of requests (issue 30): the per-day funnel states (funnel-days.ts) of the workflows with
- * the most enrolments in the last PREPARED_DAYS days, on the store's background lane (MetricsQueryService.prepare),
- * so that a workflow's first funnel after a start costs what every later window costs.
+ * What a start counts ahead of requests (issue 30): the per-day funnel and summary states (funnel-days.ts,
+ * summary-days.ts) of the workflows with the most enrolments in the last PREPARED_DAYS days, on the store's background
+ * lane (MetricsQueryService.prepare), so that a workflow's first funnel or summary after a start costs what every
+ * later window costs.
  */
 import { inBackground, type Store } from '../store/store.js';
 import { DAY_MS } from '../time/calendar.js';
@@ -22,7 +23,7 @@ export async function busiestWorkflows(store: Store, since: Date, limit: number)
   return rows.map((r) => ({ account: String(r.account), workflow: String(r.workflow) }));
 }
 
-/** Prepares the funnel day states of the busiest `limit` workflows; gives how many were prepared. Stops early once `stopped`. */
+/** Prepares the funnel and summary day states of the busiest `limit` workflows; gives how many were prepared. Stops early once `stopped`. */
 export async function prepareDayStates(queries: MetricsQueryService, store: Store, limit: number, stopped: () => boolean, now = new Date()): Promise<number> {
   if (limit < 1) return 0;
   const workflows = await busiestWorkflows(store, new Date(now.getTime() - PREPARED_DAYS * DAY_MS), limit);

@@ -18,8 +18,9 @@ import type { Freshness } from '../derived/freshness.js';
 import { inBackground, type Store } from '../store/store.js';
 import { ResultCache, type Keep } from './cache.js';
 import { cohortsAnswer, type CohortRequest, type CohortRows } from './cohorts.js';
-import { countMonthKeys, dayRanges, monthRows, splitPeriod, type KeyedCount } from './cohort-month-keys.js';
-import { countDays, emptyDayState, summaryFromDays, type DayState } from './summary-days.js';
+import { countMonthKeys, dayRanges, monthRows, splitOverlappedDays, splitPeriod, type KeyedCount } from './cohort-month-keys.js';
+import { countDays, dayStateBytes, durationRuns, emptyDayState, partOfDay, summaryFromDays, type DayState } from './summary-days.js';
+import { mergeRuns, rankOfRuns, rankSumAndTies } from '../stats/sorted-runs.js';
 import { summariesWithTrends, type SummaryAndTrends } from './summary.js';
 import { segmentsAnswer, type SegmentRequest } from './segments.js';
 import type { SegmentsResponse } from '../contract/segments.js';
@@ -33,7 +34,7 @@ import { countFunnelDays, emptyFunnelCounts, mergeFunnelCounts, type FunnelCount
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress, type PeriodParts } from './panels.js';
 import { buckets, parsePeriod, previousPeriod, type Period } from './period.js';
-import type { Filters, Scope, Target } from './scope.js';
+import { onlyFilters, type Filters, type Scope, type Target } from './scope.js';
 import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
 import { COMPARABLE, metric, type ComparableMetric } from './definitions.js';
 import { metricSeries, type Bucket, type SeriesPoint, type SeriesWindow } from './series.js';
@@ -64,6 +65,12 @@ export interface WorkflowPanels {
   actions(): Promise<ActionsResponse>;
 }
 
+/**
+ * What the exact summary day states may hold together: 90 days of twenty 1M-enrollment workflows, each unfiltered
+ * and per version, take ≈220 MB; at 10M enrollments a workflow's take ≈110 MB, so the least recently used go.
+ */
+const EXACT_STATES_MB = 512;
+
 export class MetricsQueryService {
   /** Every panel, platform page and catalog read shares one cache (a dashboard asks a few dozen answers). */
   private readonly cache = new ResultCache(4000);
@@ -74,6 +81,13 @@ export class MetricsQueryService {
    * at 10M enrollments (its percentile buckets and quarter hours), so fewer: two years of six workflows or filters.
    */
   private readonly summaryDays = new ResultCache(4_400);
+  /**
+   * Per-day states of summaries inside the raw window (summary-days.ts, exact: every duration and time to conversion
+   * of the day's cohort, ≈60 KB a day at 1M enrollments over 90 days, ≈0.6 MB at 10M): at most 92 days of 65
+   * workflows, versions or filters — what a start prepares (FLOWLENS_PREPARE_WORKFLOWS, 20, each unfiltered and per
+   * version: a version's states split its workflow's values) and room besides — and at most EXACT_STATES_MB together.
+   */
+  private readonly summaryExactDays = new ResultCache(6_000, { max: EXACT_STATES_MB * 1024 * 1024, of: (s) => dayStateBytes(s as DayState) });
   /** Per-day states of funnels (funnel-days.ts): a day of one workflow, filter and catalog order each, ≈1–2 KB. */
   private readonly funnelDays = new ResultCache(20_000);
 
@@ -178,11 +192,12 @@ export class MetricsQueryService {
    * (its edges, today, days before the window) and the days not kept yet (in runs: dayRanges). Gives every day's
    * state, in order, and the rest's.
    */
-  private async dayStatesOf<S, R>(ctx: Settled, cache: ResultCache, name: unknown[], period: Period, empty: () => S,
-    count: (ranges: [number, number][], missing: number[], days: number[]) => Promise<{ byDay: Map<number, S>; rest: R }>, cohort = false): Promise<{ days: S[]; rest: R }> {
+  private async dayStatesOf<S, R>(ctx: Settled, cache: ResultCache, name: unknown[], period: { from: Date; to: Date }, empty: () => S,
+    count: (ranges: [number, number][], missing: number[], days: number[]) => Promise<{ byDay: Map<number, S>; rest: R }>, cohort = false,
+    split: typeof splitPeriod = splitPeriod): Promise<{ days: S[]; dayNumbers: number[]; rest: R }> {
     const now = Date.now();
     const daily = this.horizons().daily;
-    const { days, rest } = splitPeriod(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
+    const { days, rest } = split(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
     const keyOf = (day: number) => JSON.stringify([...name, day]);
     const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily', cohort) : undefined));
     if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
@@ -192,7 +207,7 @@ export class MetricsQueryService {
     days.forEach((d, i) => {
       if (!states[i]) states[i] = cache.put(keyOf(d), ctx.generation, counted.then((x) => x.byDay.get(d) ?? empty()), keeps[i]);
     });
-    return { days: await Promise.all(states as Promise<S>[]), rest: (await counted).rest };
+    return { days: await Promise.all(states as Promise<S>[]), dayNumbers: days, rest: (await counted).rest };
   }
 
   /** A monthly matrix's rows from per-day states (cohort-month-keys.ts, dayStatesOf). */
@@ -205,21 +220,33 @@ export class MetricsQueryService {
   }
 
   /**
-   * The summaries and trends of periods of one timezone and granularity: those reaching back before the raw window
-   * (history, hour and longer buckets) from per-day states (summary-days.ts, dayStatesOf); the others in one pass
-   * over the facts (summary.ts).
+   * The summaries and trends of periods of one timezone and granularity from per-day states (summary-days.ts,
+   * dayStatesOf), but minute buckets: those reaching back before the raw window (history) with their percentiles
+   * from buckets, the others exact (the days' values). Minute trends in one pass over the facts (summary.ts).
    */
   private summaries(ctx: Settled, scope: Scope, periods: Period[]): Promise<SummaryAndTrends[]> {
-    const h = this.horizons();
-    const fromDays = periods.map((p) => p.granularity !== 'minute' && historyOf(p, h, 'summary') !== undefined);
-    const onePass = periods.filter((_, i) => !fromDays[i]);
+    const onePass = periods.filter((p) => p.granularity === 'minute');
     const counted = onePass.length > 0 ? summariesWithTrends(this.store, scope, onePass) : Promise.resolve([]);
-    return Promise.all(periods.map(async (p, i) => {
-      if (!fromDays[i]) return (await counted)[onePass.indexOf(p)]!;
-      const { days, rest } = await this.dayStatesOf<DayState, DayState>(ctx, this.summaryDays, ['summary.day', scope], p, emptyDayState,
-        (ranges, missing, days) => countDays(this.store, scope, ranges, missing, days));
-      return summaryFromDays([...days, rest], p);
+    return Promise.all(periods.map(async (p) => {
+      if (p.granularity === 'minute') return (await counted)[onePass.indexOf(p)]!;
+      return this.summaryFromDayStates(ctx, scope, p, historyOf(p, this.horizons(), 'summary') === undefined);
     }));
+  }
+
+  /**
+   * A period's summary and trends from per-day states; `exact` (inside the raw window): their values, not buckets,
+   * and per quarter hour, so that the days of the period's edges are kept days too, of which it takes its part.
+   */
+  private async summaryFromDayStates(ctx: Settled, scope: Scope, p: Period, exact: boolean, store: Store = this.store): Promise<SummaryAndTrends> {
+    return summaryFromDays(await this.summaryDayParts(ctx, scope, p, exact, store), p);
+  }
+
+  /** The summary's states that cover the instants [from, to) once: its days' (exact: each's part of the range) and its rest's. */
+  private async summaryDayParts(ctx: Settled, scope: Scope, range: { from: Date; to: Date }, exact: boolean, store: Store = this.store): Promise<DayState[]> {
+    const { days, dayNumbers, rest } = await this.dayStatesOf<DayState, DayState>(ctx, exact ? this.summaryExactDays : this.summaryDays, [exact ? 'summary.exact.day' : 'summary.day', scope], range, () => emptyDayState(exact),
+      (ranges, missing, days) => countDays(store, scope, ranges, missing, days, exact), false, exact ? splitOverlappedDays : splitPeriod);
+    const parts = exact ? days.map((s, i) => partOfDay(s, dayNumbers[i]!, range.from.getTime(), range.to.getTime())) : days;
+    return [...parts, rest];
   }
 
   /**
@@ -239,11 +266,13 @@ export class MetricsQueryService {
 
   /**
    * Counts ahead of requests, on the store's background lane, the per-day states that any window of a workflow's
-   * funnel (no filter, the catalog's order of its latest version) reuses: every closed UTC day of the `days` before
-   * today, the latest first, `chunkDays` a statement (a request waits at most for one). A workflow's first funnel
-   * after a start then counts only its edges and today, as every later one does, instead of every day of its period
-   * (issue 30: 199–219 against 53–87 ms at 1M enrollments, 30 days). The states are kept as a request's are
-   * (dayStatesOf): a day a later batch touches is counted again when next asked.
+   * funnel (no filter, the catalog's order of its latest version) and summary (no filter, exact) reuses: every
+   * closed UTC day of the `days` before today, the latest first, `chunkDays` a statement (a request waits at most for
+   * one); the summary's states of today and tomorrow, which hold until the next write; and the summary's states of
+   * each version enrolled in those days (versions compared, durationRanks), one statement pair a version. A workflow's first funnel or summary after a start then counts only its edges and today, as every later
+   * one does, instead of every day of its period (issue 30: the first 30-day funnel took 199–219 against 53–87 ms at
+   * 1M enrollments). The states are kept as a request's are (dayStatesOf): a day a later batch touches is counted
+   * again when next asked.
    */
   async prepare(account: string, workflow: string, days: number, chunkDays: number, stopped: () => boolean = () => false, now = new Date()): Promise<void> {
     const scope: Scope = { account, workflow };
@@ -251,14 +280,31 @@ export class MetricsQueryService {
     const background = inBackground(this.store);
     const order = ((await this.catalog(scope, background))?.steps ?? []).map((s) => s.step_id);
     const today = Math.floor(now.getTime() / DAY_MS);
-    for (let end = today; end > today - days && !stopped(); end -= chunkDays) {
-      const start = Math.max(end - chunkDays, today - days);
+    const utc = (day: number) => localDate(new Date(day * DAY_MS), 'UTC');
+    const settled = async (): Promise<Settled | undefined> => {
       const stamp = this.stampOf(target);
       const reached = await this.freshness.settled(account, workflow);
-      if (typeof reached !== 'number') return;
-      const utc = (day: number) => localDate(new Date(day * DAY_MS), 'UTC');
+      return typeof reached === 'number' ? { target, stamp, until: [reached], generation: this.generation(target) } : undefined;
+    };
+    // the summary's states of today and tomorrow (events may be stamped up to a day ahead), kept until the next write
+    const current = await settled();
+    if (!current) return;
+    const ahead = { from: new Date(today * DAY_MS), to: new Date((today + 2) * DAY_MS) };
+    await this.summaryDayParts(current, scope, ahead, true, background);
+    for (let end = today; end > today - days && !stopped(); end -= chunkDays) {
+      const start = Math.max(end - chunkDays, today - days);
+      const ctx = await settled();
+      if (!ctx) return;
       const period = parsePeriod({ start_date: utc(start), end_date: utc(end - 1), timezone: 'UTC' }, now);
-      await this.funnelCounts({ target, stamp, until: [reached], generation: this.generation(target) }, scope, background)(period, order, false);
+      await this.funnelCounts(ctx, scope, background)(period, order, false);
+      await this.summaryDayParts(ctx, scope, period, true, background);
+    }
+    // each version's summary states too: versions compared take their median durations from them (durationRanks)
+    const window = { from: new Date((today - days) * DAY_MS), to: new Date((today + 2) * DAY_MS), timezone: 'UTC' };
+    for (const version of stopped() ? [] : await groupsPresent(background, scope, window, 'version', 10)) {
+      const ctx = await settled();
+      if (!ctx || stopped()) return;
+      await this.summaryDayParts(ctx, { account, workflow, version: Number(version) }, window, true, background);
     }
   }
 
@@ -309,17 +355,51 @@ export class MetricsQueryService {
    * the experiments test).
    */
   async groups(scope: Scope, window: Window, by: GroupBy, groups: readonly string[], metrics: readonly ComparableMetric[]): Promise<GroupsAnswer> {
-    await this.freshness.settled(scope.account, scope.workflow);
+    const { account, workflow, ...filters } = scope;
+    const target: Target = { account, workflows: [workflow], ...filters };
+    const stamp = this.stampOf(target);
+    const reached = await this.freshness.settled(account, workflow);
+    const generation = this.generation(target);
     const key = JSON.stringify(['groups', scope, window.from.getTime(), window.to.getTime(), window.timezone, by, groups, metrics]);
-    return this.cache.get(key, this.freshness.generation(scope.account, scope.workflow), async () => {
+    return this.cache.get(key, generation, async () => {
       const days = await dailyGroupCounts(this.store, scope, window, by, groups, metrics);
       const totals = totalsByGroup(days, groups);
       const ranks: Partial<Record<ComparableMetric, RankFigures>> = {};
+      const raw = this.horizons().raw;
       for (const m of metrics.filter((x) => metric(x).kind === 'percentile')) {
-        ranks[m] = await rankFigures(this.store, scope, window, by, groups, m, totals.map((t) => t.measured?.[m] ?? 0), medianRanks);
+        // the median duration inside the raw window from each group's exact summary states; the rest in a statement
+        ranks[m] = m === 'duration_hours_p50' && typeof reached === 'number' && (!raw || window.from >= raw)
+          ? await this.durationRanks({ target, stamp, until: [reached], generation }, scope, window, by, groups)
+          : await rankFigures(this.store, scope, window, by, groups, m, totals.map((t) => t.measured?.[m] ?? 0), medianRanks);
       }
       return { days, totals, ranks };
     });
+  }
+
+  /**
+   * The durations' order statistics per group (the median and its interval's ranks, medianRanks) and the rank sums
+   * against the first group, from each group's exact summary day states (the durations of its cohort's completed
+   * executions, sorted per day: src/stats/sorted-runs.ts) — what rankFigures counts in a statement, equal to it
+   * (test/versions-days.test.ts), without reading the cohort again once the groups' days are kept.
+   */
+  private async durationRanks(ctx: Settled, scope: Scope, window: Window, by: GroupBy, groups: readonly string[]): Promise<RankFigures> {
+    const { account, workflow, ...filters } = scope;
+    const runs = await Promise.all(groups.map(async (g) => durationRuns(await this.summaryDayParts(ctx, { account, workflow, ...onlyFilters({ ...filters, [by]: by === 'version' ? Number(g) : g }) }, window, true))));
+    const hours = (ms: number) => ms / 3_600_000;
+    const at = (r: Float64Array[], n: number, rank: number) => (rank > 0 && rank <= n ? hours(rankOfRuns(r, rank - 1)) : null);
+    const orders = runs.map((r) => {
+      const n = r.reduce((sum, x) => sum + x.length, 0);
+      const { low, high } = n > 0 ? medianRanks(n) : { low: 0, high: 0 };
+      return { n, median: at(r, n, Math.floor(n / 2) + 1), low: at(r, n, low), high: at(r, n, high) };
+    });
+    const [first, ...others] = runs.map(mergeRuns);
+    return {
+      groups: orders,
+      pairs: others.map((other) => {
+        const { rankSumFirst, tieTerm } = rankSumAndTies(first!, other);
+        return { rank_sum_first: rankSumFirst, tie_term: tieTerm };
+      }),
+    };
   }
 
   /**
