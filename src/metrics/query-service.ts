@@ -269,10 +269,11 @@ export class MetricsQueryService {
    * funnel (no filter, the catalog's order of its latest version) and summary (no filter, exact) reuses: every
    * closed UTC day of the `days` before today, the latest first, `chunkDays` a statement (a request waits at most for
    * one); the summary's states of today and tomorrow, which hold until the next write; and the summary's states of
-   * each version enrolled in those days (versions compared, durationRanks), one statement pair a version. A workflow's first funnel or summary after a start then counts only its edges and today, as every later
-   * one does, instead of every day of its period (issue 30: the first 30-day funnel took 199–219 against 53–87 ms at
-   * 1M enrollments). The states are kept as a request's are (dayStatesOf): a day a later batch touches is counted
-   * again when next asked.
+   * each version enrolled in those days (versions compared, durationRanks), one statement pair a version. A
+   * workflow's first funnel or summary after a start then counts only its edges and today, as every later one does,
+   * instead of every day of its period (issue 30: the first 30-day funnel took 199–219 against 53–87 ms at 1M
+   * enrollments). The states are kept as a request's are (dayStatesOf): a day a later batch touches is counted again
+   * when next asked.
    */
   async prepare(account: string, workflow: string, days: number, chunkDays: number, stopped: () => boolean = () => false, now = new Date()): Promise<void> {
     const scope: Scope = { account, workflow };
@@ -367,8 +368,9 @@ export class MetricsQueryService {
       const ranks: Partial<Record<ComparableMetric, RankFigures>> = {};
       const raw = this.horizons().raw;
       for (const m of metrics.filter((x) => metric(x).kind === 'percentile')) {
-        // the median duration inside the raw window from each group's exact summary states; the rest in a statement
-        ranks[m] = m === 'duration_hours_p50' && typeof reached === 'number' && (!raw || window.from >= raw)
+        // the median duration inside the raw window from each group's exact summary states (unless the scope already
+        // filters what tells the groups apart); the rest in a statement
+        ranks[m] = m === 'duration_hours_p50' && typeof reached === 'number' && (!raw || window.from >= raw) && scope[by] === undefined
           ? await this.durationRanks({ target, stamp, until: [reached], generation }, scope, window, by, groups)
           : await rankFigures(this.store, scope, window, by, groups, m, totals.map((t) => t.measured?.[m] ?? 0), medianRanks);
       }
