@@ -26,8 +26,11 @@ const SOURCES: Record<HistoryPanel, string> = {
 /** The percentiles' stated relative error: the summary's buckets; ClickHouse's documented bound for t-digest. */
 const PERCENTILE_ERROR: Record<HistoryPanel, number | null> = { summary: RELATIVE_ERROR, cohort: null, actions: 0.01 };
 
+/** Whether a period from `from` on lies inside the raw window (its figures exact from the raw detail and day states). */
+export const insideRawWindow = (from: Date, h: RetentionHorizons): boolean => !h.raw || from.getTime() >= h.raw.getTime();
+
 export function historyOf(period: Period, h: RetentionHorizons, panel: HistoryPanel): PeriodHistory | undefined {
-  if (!h.raw || period.from.getTime() >= h.raw.getTime()) return undefined;
+  if (!h.raw || insideRawWindow(period.from, h)) return undefined; // (!h.raw again: the raw horizon known below)
   const beforeDaily = h.daily !== null && period.from.getTime() < h.daily.getTime();
   const unavailable: string[] = [];
   if (panel !== 'actions') {

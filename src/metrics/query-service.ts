@@ -24,7 +24,7 @@ import { mergeRuns, rankOfRuns, rankSumAndTies } from '../stats/sorted-runs.js';
 import { summariesWithTrends, type SummaryAndTrends } from './summary.js';
 import { segmentsAnswer, type SegmentRequest } from './segments.js';
 import type { SegmentsResponse } from '../contract/segments.js';
-import { historyOf, type HistoryPanel } from './history.js';
+import { historyOf, insideRawWindow, type HistoryPanel } from './history.js';
 import type { RetentionHorizons } from '../store/retention.js';
 import type { PeriodOut as PeriodOutBody } from '../contract/common.js';
 import { DAY_MS, localDate } from '../time/calendar.js';
@@ -34,7 +34,7 @@ import { countFunnelDays, emptyFunnelCounts, mergeFunnelCounts, type FunnelCount
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress, type PeriodParts } from './panels.js';
 import { buckets, parsePeriod, previousPeriod, type Period } from './period.js';
-import { onlyFilters, type Filters, type Scope, type Target } from './scope.js';
+import { onlyFilters, targetOf, type Filters, type Scope, type Target } from './scope.js';
 import { dailyGroupCounts, groupsPresent, rankFigures, totalsByGroup, type GroupBy, type GroupCounts, type GroupDay, type RankFigures, type Window } from './comparison.js';
 import { COMPARABLE, metric, type ComparableMetric } from './definitions.js';
 import { metricSeries, type Bucket, type SeriesPoint, type SeriesWindow } from './series.js';
@@ -133,6 +133,16 @@ export class MetricsQueryService {
   }
 
   /**
+   * Waits for the target's data: the generations read before (stamp), those then reached (until; null when one is
+   * not known) and the target's generation now — what kept answers and day states are checked against.
+   */
+  private async settle(t: Target): Promise<Settled> {
+    const stamp = this.stampOf(t);
+    const reached = await Promise.all(t.workflows.map((w) => this.freshness.settled(t.account, w)));
+    return { target: t, stamp, until: reached.every((g) => typeof g === 'number') ? (reached as number[]) : null, generation: this.generation(t) };
+  }
+
+  /**
    * How an answer about the instants [from, to) of a target is kept past its generation: only when the range is
    * closed (ended by `now`, so only late events can change it) and inside the raw retention window (nothing of
    * it expires). It then holds while every change of its workflows since `stamp` touched nothing of the range.
@@ -154,8 +164,7 @@ export class MetricsQueryService {
 
   /** Answers the periods of a panel each on its own (see PeriodParts), those closed kept past their generation. */
   private periodParts(scope: Scope, stamp: readonly number[], until: readonly number[] | null, generation: number): PeriodParts {
-    const { account, workflow, ...filters } = scope;
-    const target: Target = { account, workflows: [workflow], ...filters };
+    const target = targetOf(scope);
     return async <T>(panel: string, periods: Period[], compute: (missing: Period[]) => Promise<T[]>) => {
       const now = Date.now();
       const keyOf = (p: Period) => JSON.stringify([`${panel}.period`, scope, p.from.getTime(), p.to.getTime(), p.timezone, p.granularity]);
@@ -174,15 +183,11 @@ export class MetricsQueryService {
   }
 
   /** A settled target's answer about the instants [from, to), kept past its generation while closed and untouched (keepFor). */
-  private answerKept<T>(name: string, t: Target, range: { from: Date; to: Date }, key: unknown, compute: (ctx: Settled) => Promise<T>): Promise<T> {
-    const stamp = this.stampOf(t);
-    return Promise.all(t.workflows.map((w) => this.freshness.settled(t.account, w))).then(async (reached) => {
-      const generation = this.generation(t);
-      const until = reached.every((g) => typeof g === 'number') ? (reached as number[]) : null;
-      const keep = until ? this.keepFor(t, stamp, until, range.from, range.to) : undefined;
-      if (keep) await this.changesKnown(t);
-      return this.cache.get(JSON.stringify([name, t, key]), generation, () => compute({ target: t, stamp, until, generation }), keep);
-    });
+  private async answerKept<T>(name: string, t: Target, range: { from: Date; to: Date }, key: unknown, compute: (ctx: Settled) => Promise<T>): Promise<T> {
+    const ctx = await this.settle(t);
+    const keep = ctx.until ? this.keepFor(t, ctx.stamp, ctx.until, range.from, range.to) : undefined;
+    if (keep) await this.changesKnown(t);
+    return this.cache.get(JSON.stringify([name, t, key]), ctx.generation, () => compute(ctx), keep);
   }
 
   /**
@@ -229,7 +234,7 @@ export class MetricsQueryService {
     const counted = onePass.length > 0 ? summariesWithTrends(this.store, scope, onePass) : Promise.resolve([]);
     return Promise.all(periods.map(async (p) => {
       if (p.granularity === 'minute') return (await counted)[onePass.indexOf(p)]!;
-      return this.summaryFromDayStates(ctx, scope, p, historyOf(p, this.horizons(), 'summary') === undefined);
+      return this.summaryFromDayStates(ctx, scope, p, insideRawWindow(p.from, this.horizons()));
     }));
   }
 
@@ -277,15 +282,15 @@ export class MetricsQueryService {
    */
   async prepare(account: string, workflow: string, days: number, chunkDays: number, stopped: () => boolean = () => false, now = new Date()): Promise<void> {
     const scope: Scope = { account, workflow };
-    const target: Target = { account, workflows: [workflow] };
+    const target = targetOf(scope);
     const background = inBackground(this.store);
     const order = ((await this.catalog(scope, background))?.steps ?? []).map((s) => s.step_id);
     const today = Math.floor(now.getTime() / DAY_MS);
     const utc = (day: number) => localDate(new Date(day * DAY_MS), 'UTC');
+    // states are kept only when the data reached is known
     const settled = async (): Promise<Settled | undefined> => {
-      const stamp = this.stampOf(target);
-      const reached = await this.freshness.settled(account, workflow);
-      return typeof reached === 'number' ? { target, stamp, until: [reached], generation: this.generation(target) } : undefined;
+      const ctx = await this.settle(target);
+      return ctx.until ? ctx : undefined;
     };
     // the summary's states of today and tomorrow (events may be stamped up to a day ahead), kept until the next write
     const current = await settled();
@@ -356,22 +361,17 @@ export class MetricsQueryService {
    * the experiments test).
    */
   async groups(scope: Scope, window: Window, by: GroupBy, groups: readonly string[], metrics: readonly ComparableMetric[]): Promise<GroupsAnswer> {
-    const { account, workflow, ...filters } = scope;
-    const target: Target = { account, workflows: [workflow], ...filters };
-    const stamp = this.stampOf(target);
-    const reached = await this.freshness.settled(account, workflow);
-    const generation = this.generation(target);
+    const ctx = await this.settle(targetOf(scope));
     const key = JSON.stringify(['groups', scope, window.from.getTime(), window.to.getTime(), window.timezone, by, groups, metrics]);
-    return this.cache.get(key, generation, async () => {
+    return this.cache.get(key, ctx.generation, async () => {
       const days = await dailyGroupCounts(this.store, scope, window, by, groups, metrics);
       const totals = totalsByGroup(days, groups);
       const ranks: Partial<Record<ComparableMetric, RankFigures>> = {};
-      const raw = this.horizons().raw;
       for (const m of metrics.filter((x) => metric(x).kind === 'percentile')) {
         // the median duration inside the raw window from each group's exact summary states (unless the scope already
         // filters what tells the groups apart); the rest in a statement
-        ranks[m] = m === 'duration_hours_p50' && typeof reached === 'number' && (!raw || window.from >= raw) && scope[by] === undefined
-          ? await this.durationRanks({ target, stamp, until: [reached], generation }, scope, window, by, groups)
+        ranks[m] = m === 'duration_hours_p50' && ctx.until && insideRawWindow(window.from, this.horizons()) && scope[by] === undefined
+          ? await this.durationRanks(ctx, scope, window, by, groups)
           : await rankFigures(this.store, scope, window, by, groups, m, totals.map((t) => t.measured?.[m] ?? 0), medianRanks);
       }
       return { days, totals, ranks };
@@ -417,10 +417,9 @@ export class MetricsQueryService {
    * receives events or the day changes (a new day may begin a period of the matrix).
    */
   async cohorts(scope: Scope, period: Period, r: CohortRequest): Promise<CohortsResponse> {
-    const { account, workflow, ...filters } = scope;
     const now = new Date();
     const key = [period.startDate, period.endDate, period.timezone, period.granularity, [r, localDate(now, period.timezone)]];
-    return this.answerKept('cohorts', { account, workflows: [workflow], ...filters }, period, key, (ctx) =>
+    return this.answerKept('cohorts', targetOf(scope), period, key, (ctx) =>
       cohortsAnswer(this.store, scope, period, r, PeriodOut(period), now, r.unit === 'month' ? this.monthRowsFromDays(ctx) : undefined)).then((body) => this.withHistory(body, period, 'cohort'));
   }
 
@@ -429,8 +428,7 @@ export class MetricsQueryService {
    * execution.started attribute), once its derived tables are current; kept until it receives events.
    */
   async segments(scope: Scope, period: Period, r: SegmentRequest): Promise<SegmentsResponse> {
-    const { account, workflow, ...filters } = scope;
-    return this.answerKept('segments', { account, workflows: [workflow], ...filters }, period, [period.startDate, period.endDate, period.timezone, period.granularity, r], () =>
+    return this.answerKept('segments', targetOf(scope), period, [period.startDate, period.endDate, period.timezone, period.granularity, r], () =>
       segmentsAnswer(this.store, scope, period, r, PeriodOut(period))).then((body) => this.withHistory(body, period, 'cohort'));
   }
 
@@ -469,14 +467,11 @@ export class MetricsQueryService {
    * dashboard asks all three for the same period. The funnel's counts come from per-day states (funnelCounts).
    */
   async workflow(scope: Scope, period: Period, compare: boolean): Promise<WorkflowPanels> {
-    const stamp = [this.freshness.generation(scope.account, scope.workflow)];
-    const reached = await this.freshness.settled(scope.account, scope.workflow);
-    const generation = this.freshness.generation(scope.account, scope.workflow);
+    const target = targetOf(scope);
+    const settled = await this.settle(target);
+    const { stamp, until, generation } = settled;
     // each period's part kept on its own: the previous period of a compare, closed, outlives the live events
-    const until = typeof reached === 'number' ? [reached] : null;
     const parts = this.periodParts(scope, stamp, until, generation);
-    const { account, workflow, ...filters } = scope;
-    const target: Target = { account, workflows: [workflow], ...filters };
     const whole = until ? this.keepFor(target, stamp, until, compare ? previousPeriod(period).from : period.from, period.to) : undefined;
     // a closed period is asked (the compare's previous one, or the period itself): what changed since must be known
     if (until && (compare || period.to.getTime() <= Date.now())) await this.changesKnown(target);
@@ -485,10 +480,10 @@ export class MetricsQueryService {
     return {
       summary: () =>
         cached('summary', () => {
-          return summaryBody(this.store, scope, period, compare, new Date(), parts, (periods) => this.summaries({ target, stamp, until, generation }, scope, periods));
+          return summaryBody(this.store, scope, period, compare, new Date(), parts, (periods) => this.summaries(settled, scope, periods));
         }).then((body) => this.withHistory(withPeriodProgress(body, period), period, 'summary')),
       funnel: () =>
-        cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), counts: this.funnelCounts({ target, stamp, until, generation }, scope), parts }))
+        cached('funnel', () => funnelBody(this.store, scope, period, compare, { catalog: this.catalog(scope), counts: this.funnelCounts(settled, scope), parts }))
           .then((body) => this.withHistory(body, period, 'cohort')),
       actions: () => cached('actions', () => actionsBody(this.store, scope, period, compare, this.catalog(scope), parts)).then((body) => this.withHistory(body, period, 'actions')),
     };

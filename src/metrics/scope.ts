@@ -48,6 +48,12 @@ export function scopeOf(account: string, workflow: string, filters: FilterInput)
   return { account, workflow, ...onlyFilters(filters) };
 }
 
+/** A scope as a target: its workflow alone, with its filters. */
+export function targetOf(scope: Scope): Target {
+  const { account, workflow, ...filters } = scope;
+  return { account, workflows: [workflow], ...filters };
+}
+
 /** The filters given, without the absent ones (nor any other field of the request). */
 export function onlyFilters(f: FilterInput): Filters {
   const out: Record<string, unknown> = {};
