@@ -175,7 +175,8 @@ export async function startRuntime(config: Config): Promise<Runtime> {
   // its lines at debug: the logger writes asynchronously, and at info they could land after the start banner
   const prewarmLog = (msg: string, err?: unknown) => (err ? logger?.error({ err }, msg) : logger?.debug(msg));
   const prewarming = opened.kind === 'embedded' ? prewarmMarks(store, prewarmLog).then(() => prewarmBlockCache(store, config.engineCacheMb, prewarmLog, () => closing !== undefined)) : Promise.resolve();
-  // then the funnel and summary day states of the busiest workflows, so that their first panels after a start are not the slow ones
+  // then the funnel and summary day states of the busiest workflows, so that their first panels after a start are
+  // not the slow ones
   const preparing = prewarming
     .then(() => prepareDayStates(queries, store, config.prepareWorkflows, () => closing !== undefined))
     .then(

@@ -7,7 +7,8 @@
  * Every one adds up (or, for the first entry, takes the minimum) across days, so a period's counts are its days'
  * states merged with the state of its rest (edges off UTC midnight, today, days not kept yet), all counted in one
  * statement. What does not add up, the steps' exact p50 and p95 time, is counted over the period each time
- * (STEP_TIMES_SQL: a branch of that statement, or a statement of its own when every day is kept). The states of closed days are kept across data generations while no stored batch touched the day
+ * (STEP_TIMES_SQL: a branch of that statement, or a statement of its own when every day is kept). The states of
+ * closed days are kept across data generations while no stored batch touched the day
  * (MetricsQueryService.dayStatesOf, as the summary's history states and the monthly cohort matrix's).
  */
 import type { Store } from '../store/store.js';
