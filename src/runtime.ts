@@ -208,7 +208,7 @@ export async function startRuntime(config: Config): Promise<Runtime> {
         await syncs.stop();
         await buffer.drain();
         await jobs.idle();
-        await audit.flush();
+        await audit.close();
         await bus.close();
         redis?.disconnect();
         await derived.idle().catch((err) => app.log.error({ err }, 'execution facts left behind; they are rewritten at the next start'));

@@ -89,6 +89,36 @@ describe('audit log', () => {
   });
 });
 
+describe('audit log at shutdown', () => {
+  test('close writes what is queued, tries a failing write a few times, then gives up leaving no timer behind', async () => {
+    const { AuditLog } = await import('../src/audit/audit-log.js');
+    const store = rt.deps.store;
+    let failures = 2;
+    const logged: string[] = [];
+    // the real store, its first two inserts refused (as under load); then one that refuses for good
+    const flaky = Object.assign(Object.create(store) as typeof store, {
+      insert: async (...args: Parameters<typeof store.insert>) => {
+        if (failures-- > 0) throw new Error('refused');
+        return store.insert(...args);
+      },
+    });
+    const entry = (id: string) => ({ account_id: 'audit-close', key_id: 'k', user_id: '', role: 'admin', action: 'test.close', method: 'GET', path: `/${id}`, workflow_id: '', params: {}, status: 200, ip: '127.0.0.1', duration_ms: 1 });
+    const a = new AuditLog(flaky, (m) => logged.push(m));
+    a.record(entry('one'));
+    await a.close();
+    const rows = await store.query<{ path: string }>("SELECT path FROM audit_log WHERE account_id = 'audit-close'");
+    assert.deepEqual(rows.map((r) => r.path), ['/one'], 'written on the third try');
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const refusing = Object.assign(Object.create(store) as typeof store, { insert: async () => { throw new Error('store closed'); } });
+    const b = new AuditLog(refusing, (m) => logged.push(m));
+    b.record(entry('two'));
+    await b.close();
+    assert.ok(logged.some((m) => /1 audit entries could not be written .* lost/.test(m)), logged.join('\n'));
+    assert.ok(timers() <= before, 'no retry timer left');
+  });
+});
+
 describe('privacy', () => {
   test('with pseudonymisation on, contact ids are stored as a keyed hash, the same for the same contact', async () => {
     const { accountId, key: admin } = await rt.newAccount('admin');

@@ -72,6 +72,8 @@ export class AuditLog {
   private queue: Record<string, unknown>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Set by close(): no more timers, so that no retry outlives the store (a failed write retried every second kept a test process alive for good). */
+  private closed = false;
 
   constructor(
     private readonly store: Store,
@@ -88,7 +90,12 @@ export class AuditLog {
       outcome: outcomeOf(input.status),
     });
     if (this.queue.length >= MAX_QUEUE) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    else this.later(FLUSH_MS);
+  }
+
+  /** A flush in `ms`, unless one is due already or the log is closed. */
+  private later(ms: number): void {
+    if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), ms);
   }
 
   /** Writes every queued entry. */
@@ -105,10 +112,27 @@ export class AuditLog {
         // keep them for the next flush rather than lose them
         this.queue.unshift(...rows);
         this.log(`could not write ${rows.length} audit entries; retrying`, err);
-        this.timer ??= setTimeout(() => void this.flush(), 1000);
+        this.later(1000);
       }
     });
     return this.writing;
+  }
+
+  /**
+   * Writes every queued entry before the store closes, trying a write that fails again a few times (≈2.5 s in all),
+   * then gives up saying how many entries are lost; no timer is left behind either way.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (let attempt = 1; ; attempt++) {
+      await this.flush();
+      if (this.queue.length === 0) return;
+      if (attempt === 5) {
+        this.log(`${this.queue.length} audit entries could not be written before the store closed; they are lost`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
   }
 
   async list(account: string, q: AuditQuery): Promise<{ entries: AuditEntry[]; next_before: string | null }> {
