@@ -248,13 +248,15 @@ describe('experiments', () => {
     const back = await rt.call('POST', `/api/v1/experiments/${id}/rollback`, admin);
     assert.equal(back.status, 200, back.text);
     assert.equal(back.json.source, 'rollback');
-    const split = await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'].map((c) => rt.call('POST', `/api/v1/experiments/${id}/assign`, admin, { contact_id: c })));
+    // the split hashes the contact with the experiment's (random) id: 40 contacts all in one variant has odds 2⁻³⁹
+    // (with 8, 1 in 128: a failure seen once)
+    const split = await Promise.all(Array.from({ length: 40 }, (_, i) => `c${i + 1}`).map((c) => rt.call('POST', `/api/v1/experiments/${id}/assign`, admin, { contact_id: c })));
     assert.ok(split.every((a) => a.json.reason === 'split'));
     assert.ok(new Set(split.map((a) => a.json.variant)).size === 2, 'both variants again');
     const again2 = await rt.call('POST', `/api/v1/experiments/${id}/assign`, admin, { contact_id: 'c1' });
     assert.equal(again2.json.variant, split[0]!.json.variant, 'the same contact, the same variant');
     const assigned = (await rt.call('GET', `/api/v1/experiments/${id}/results`, admin)).json.variants;
-    assert.equal(assigned.reduce((s: number, v: { assigned: number }) => s + v.assigned, 0), 8, 'each contact counted once');
+    assert.equal(assigned.reduce((s: number, v: { assigned: number }) => s + v.assigned, 0), 40, 'each contact counted once');
   });
 
   test('52/48 at 100,000 contacts against a planned 50/50: flagged for SRM, no winner even with a large effect', async () => {
