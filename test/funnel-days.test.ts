@@ -1,6 +1,7 @@
 /**
  * The funnel's counts from per-day states (src/metrics/funnel-days.ts), which the query service keeps and any new
- * window reuses: every figure equal to the funnel counted over the period in one statement, in timezones off UTC by
+ * window reuses: every figure equal to the funnel counted over the period in one statement (the steps' exact p50 and
+ * p95 times included, selected across the days' times with no statement over the period), in timezones off UTC by
  * whole, half and three-quarter hours, with a filter, with steps the catalog does not name; a new window counts only
  * what its kept days do not cover; a late event has its execution's enrolment day counted again, and no other day
  * (of cohort figures, a batch touches its executions' enrolment hours: src/derived/touched-ranges.ts).
@@ -80,7 +81,10 @@ async function both(start: string, end: string, timezone: string, filters: Parti
   const original = store.query;
   const ranges: [number, number][] = [];
   let recording = true;
+  // statements that read the steps' times over the period (STEP_TIMES_SQL): inside the raw window none, the states hold them
+  let timeStatements = 0;
   store.query = ((sql, params, options) => {
+    if (recording && sql.includes('quantilesExact')) timeStatements++;
     if (recording && sql.includes("'cohort' AS part")) {
       const p = (params ?? {}) as Record<string, Date>;
       for (let i = 0; `r${i}_from` in p; i++) ranges.push([p[`r${i}_from`]!.getTime(), p[`r${i}_to`]!.getTime()]);
@@ -91,7 +95,7 @@ async function both(start: string, end: string, timezone: string, filters: Parti
     const { workflow_id: _w, period: _p, filters: _f, history: _h, ...served } = await (await rt.deps.queries.workflow(scope, period, false)).funnel() as unknown as Record<string, unknown>;
     recording = false;
     const direct = await funnel(store, scope, period);
-    return { served, direct, ranges, days: ranges.reduce((s, [a, b]) => s + (b - a) / DAY_MS, 0) };
+    return { served, direct, ranges, days: ranges.reduce((s, [a, b]) => s + (b - a) / DAY_MS, 0), timeStatements };
   } finally {
     store.query = original;
   }
@@ -99,8 +103,9 @@ async function both(start: string, end: string, timezone: string, filters: Parti
 
 test('every figure equals the funnel counted over the period at once, in three timezones, with and without a filter', async () => {
   for (const [timezone, days, filters] of [['UTC', 30, {}], ['America/New_York', 45, {}], ['Asia/Kolkata', 30, { variant: 'B' }], ['Asia/Kathmandu', 14, {}]] as const) {
-    const { served, direct } = await both(addDays(today, -days), addDays(today, -1), timezone, filters);
+    const { served, direct, timeStatements } = await both(addDays(today, -days), addDays(today, -1), timezone, filters);
     assert.deepEqual(served, direct, `${timezone}, ${days} days`);
+    assert.equal(timeStatements, 0, 'the steps\' p50 and p95 selected across the days\' times');
     assert.ok((direct.funnel_steps as unknown[]).length === 5, 'the catalog steps and the one it does not name');
     assert.ok(direct.total_enrolled > 0 && direct.funnel_steps.some((s) => s.lost_before > 0), 'losses counted');
   }
@@ -122,6 +127,7 @@ test('a late event has its execution\'s enrolment day counted again', async () =
   const again = await both(window[0], window[1], 'Africa/Abidjan');
   assert.deepEqual(again.served, before.served);
   assert.equal(again.days, 0, 'every day kept: nothing counted');
+  assert.equal(again.timeStatements, 0, 'the steps\' times too');
   const r = await rt.call('POST', '/api/v1/events', key, [
     ev.step('completed', W, LATE, 'b', iso(now - 30_000)),
     ev.exited(W, LATE, iso(now - 20_000), 'late_reason'),

@@ -13,6 +13,7 @@
  */
 import type { Store } from '../store/store.js';
 import { FACTS } from '../store/execution-facts.js';
+import { quantilesOfRuns } from '../stats/sorted-runs.js';
 import { DAY_MS } from '../time/calendar.js';
 import { dayRouter, IN_RANGES, rangeParams } from './cohort-month-keys.js';
 import { STATUS } from './definitions.js';
@@ -43,11 +44,20 @@ export interface FunnelCounts {
   steps: Map<string, StepCounts>;
   /** By the step of the catalog order counted with (the order is part of what the states are kept under). */
   losses: Map<string, StepLosses>;
+  /**
+   * Counted with the times themselves (`values`): per step, the time (time_sum / time_n) of every execution that spent
+   * time in it, ascending, one run per UTC day of enrolment — the runs a period's exact p50 and p95 are selected
+   * across (src/stats/sorted-runs.ts), the elements STEP_TIMES_SQL's quantilesExact gives.
+   */
+  times?: Map<string, Float64Array[]>;
 }
 
-export const emptyFunnelCounts = (): FunnelCounts => ({ total: 0, completed: 0, steps: new Map(), losses: new Map() });
+export const emptyFunnelCounts = (values = false): FunnelCounts => ({ total: 0, completed: 0, steps: new Map(), losses: new Map(), ...(values ? { times: new Map() } : {}) });
 
 const UTC_DAY = `intDiv(toUnixTimestamp64Milli(enrolled_at), ${DAY_MS})`;
+
+/** An execution's time in step `s` (seconds): the mean of its visits. */
+const STEP_TIME = (s: string) => `${s}.time_sum / ${s}.time_n`;
 
 /**
  * Each step's exact p50 and p95 time over the period's cohort ({from}, {to}), reading only the three step subcolumns
@@ -64,9 +74,10 @@ GROUP BY step_id`;
 /**
  * The counts of the executions enrolled in the ranges (IN_RANGES, epoch ms), per UTC day of enrolment: the cohort
  * (`part` 'cohort'), each step ('step') and the losses after each step of {order} ('loss'), in one statement; with
- * `times`, also each step's p50 and p95 time over the period (STEP_TIMES_SQL), which then costs no statement of its own.
+ * `times`, also each step's p50 and p95 time over the period (STEP_TIMES_SQL), which then costs no statement of its own;
+ * with `values`, each step's row holds its times themselves, ascending (in `q`).
  */
-export const FUNNEL_DAYS_SQL = (filter: string, ranges: number, times: boolean) => `
+export const FUNNEL_DAYS_SQL = (filter: string, ranges: number, times: boolean, values = false) => `
 SELECT 'cohort' AS part, ${UTC_DAY} AS day, '' AS step_id, count() AS a, countIf(${STATUS.succeeded}) AS b, toUInt64(0) AS c,
        toFloat64(0) AS time_sum, toUInt64(0) AS time_n, toInt64(0) AS first_seen, CAST(([], []), 'Tuple(Array(String), Array(UInt64))') AS reasons,
        CAST([], 'Array(Float64)') AS q
@@ -74,7 +85,8 @@ FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter}
 GROUP BY day
 UNION ALL
 SELECT 'step', day, s.id, countIf(${STEP_STAGES.entered}), countIf(${STEP_STAGES.completed}), countIf(${STEP_STAGES.in_progress}),
-       sum(s.time_sum), sum(s.time_n), minIf(s.started_ms, s.started_ms > 0), CAST(([], []), 'Tuple(Array(String), Array(UInt64))'), CAST([], 'Array(Float64)')
+       sum(s.time_sum), sum(s.time_n), minIf(s.started_ms, s.started_ms > 0), CAST(([], []), 'Tuple(Array(String), Array(UInt64))'),
+       ${values ? `arraySort(groupArrayIf(${STEP_TIME('s')}, s.time_n > 0))` : "CAST([], 'Array(Float64)')"}
 FROM (SELECT ${UTC_DAY} AS day, steps, status FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter})
 ARRAY JOIN steps AS s
 GROUP BY day, s.id
@@ -127,19 +139,47 @@ function addLosses(into: Map<string, StepLosses>, id: string, l: StepLosses): vo
   into.set(id, t);
 }
 
-/** Adds counts into counts (days merged into a period). */
+/** One more run of a step's times. */
+function addRun(into: Map<string, Float64Array[]>, id: string, run: Float64Array): void {
+  const runs = into.get(id);
+  if (runs) runs.push(run);
+  else into.set(id, [run]);
+}
+
+/** Adds counts into counts (days merged into a period): their runs of times too, when both hold them. */
 function addFunnelCounts(into: FunnelCounts, c: FunnelCounts): void {
   into.total += c.total;
   into.completed += c.completed;
   for (const [id, s] of c.steps) addStep(into.steps, id, s);
   for (const [id, l] of c.losses) addLosses(into.losses, id, l);
+  if (!c.times) delete into.times;
+  else if (into.times) for (const [id, runs] of c.times) for (const r of runs) addRun(into.times, id, r);
 }
 
-/** Counts merged: a period's, from its days' states and its rest's. */
+/** Counts merged: a period's, from its days' states and its rest's; with runs of times when every part holds them. */
 export function mergeFunnelCounts(parts: readonly FunnelCounts[]): FunnelCounts {
-  const out = emptyFunnelCounts();
+  const out = emptyFunnelCounts(true);
   for (const p of parts) addFunnelCounts(out, p);
   return out;
+}
+
+/** Each step's exact p50 and p95 time, selected across the runs of counts held with their times (`values`). */
+export function stepTimesOfRuns(counts: FunnelCounts): StepTimes {
+  if (!counts.times) throw new Error('stepTimesOfRuns: counts held without their times');
+  const out: StepTimes = new Map();
+  for (const [id, runs] of counts.times) {
+    const q = quantilesOfRuns(runs, [0.5, 0.95]);
+    if (q[0] !== null && q[1] !== null) out.set(id, q as number[]);
+  }
+  return out;
+}
+
+/** About what counts hold in memory, in bytes (the service bounds its funnel day states by it). */
+export function funnelCountsBytes(c: FunnelCounts): number {
+  let bytes = 200 + c.steps.size * 160 + c.losses.size * 120;
+  for (const l of c.losses.values()) bytes += l.reasons.size * 64;
+  for (const runs of c.times?.values() ?? []) for (const r of runs) bytes += r.byteLength + 64;
+  return bytes;
 }
 
 /** Each step's exact p50 and p95 time over a period, in a statement of its own. */
@@ -151,13 +191,14 @@ export async function stepTimes(store: Store, scope: Scope, period: Period): Pro
 /**
  * The states of the days `wanted` (to keep), and the counts of what the ranges hold outside the days `kept` (the
  * period's rest), with the losses after the steps of `order`; with `timesOf`, also the steps' times over that period
- * (null when there was nothing to count: no statement ran).
+ * (null when there was nothing to count: no statement ran); with `values`, each holding its steps' times themselves
+ * (FunnelCounts.times).
  */
-export async function countFunnelDays(store: Store, scope: Scope, order: readonly string[], ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[], timesOf?: Period): Promise<{ byDay: Map<number, FunnelCounts>; rest: FunnelCounts; times: StepTimes | null }> {
-  const rest = emptyFunnelCounts();
-  const { stateOf, byDay } = dayRouter(wanted, kept, emptyFunnelCounts, rest);
+export async function countFunnelDays(store: Store, scope: Scope, order: readonly string[], ranges: readonly (readonly [number, number])[], wanted: readonly number[], kept: readonly number[], timesOf?: Period, values = false): Promise<{ byDay: Map<number, FunnelCounts>; rest: FunnelCounts; times: StepTimes | null }> {
+  const rest = emptyFunnelCounts(values);
+  const { stateOf, byDay } = dayRouter(wanted, kept, () => emptyFunnelCounts(values), rest);
   if (ranges.length === 0) return { byDay, rest, times: null };
-  const rows = await store.query<Row>(FUNNEL_DAYS_SQL(factsFilter(scope), ranges.length, timesOf !== undefined), {
+  const rows = await store.query<Row>(FUNNEL_DAYS_SQL(factsFilter(scope), ranges.length, timesOf !== undefined, values), {
     account: scope.account, workflow: scope.workflow, order, ...filterParams(scope), ...rangeParams(ranges),
     ...(timesOf ? { from: timesOf.from, to: timesOf.to } : {}),
   });
@@ -175,6 +216,7 @@ export async function countFunnelDays(store: Store, scope: Scope, order: readonl
     } else if (r.part === 'step') {
       const first = Number(r.first_seen);
       addStep(s.steps, r.step_id, { entered: Number(r.a), completed: Number(r.b), in_progress: Number(r.c), time_sum: Number(r.time_sum), time_n: Number(r.time_n), first_seen: Number(r.a) > 0 ? first : Infinity });
+      if (s.times && r.q.length > 0) addRun(s.times, r.step_id, Float64Array.from(r.q));
     } else {
       addLosses(s.losses, r.step_id, { n: Number(r.a), reasons: new Map(r.reasons[0].map((k, i) => [k, Number(r.reasons[1][i])])) });
     }

@@ -30,7 +30,7 @@ import type { PeriodOut as PeriodOutBody } from '../contract/common.js';
 import { DAY_MS, localDate } from '../time/calendar.js';
 import type { CohortsResponse } from '../contract/cohorts.js';
 import type { FunnelCounter } from './funnel.js';
-import { countFunnelDays, emptyFunnelCounts, mergeFunnelCounts, type FunnelCounts, type StepTimes } from './funnel-days.js';
+import { countFunnelDays, emptyFunnelCounts, funnelCountsBytes, mergeFunnelCounts, stepTimesOfRuns, type FunnelCounts, type StepTimes } from './funnel-days.js';
 import { workflowsOverview } from './overview.js';
 import { actionsBody, funnelBody, PeriodOut, summaryBody, withPeriodProgress, type PeriodParts } from './panels.js';
 import { buckets, parsePeriod, previousPeriod, type Period } from './period.js';
@@ -88,8 +88,12 @@ export class MetricsQueryService {
    * version: a version's states split its workflow's values) and room besides — and at most EXACT_STATES_MB together.
    */
   private readonly summaryExactDays = new ResultCache(6_000, { max: EXACT_STATES_MB * 1024 * 1024, of: (s) => dayStateBytes(s as DayState) });
-  /** Per-day states of funnels (funnel-days.ts): a day of one workflow, filter and catalog order each, ≈1–2 KB. */
-  private readonly funnelDays = new ResultCache(20_000);
+  /**
+   * Per-day states of funnels (funnel-days.ts): a day of one workflow, filter and catalog order each, ≈1–2 KB of
+   * counts, and inside the raw window every step time of the day's cohort (≈0.4 MB a day of the bench's 1M workflow),
+   * at most EXACT_STATES_MB together.
+   */
+  private readonly funnelDays = new ResultCache(20_000, { max: EXACT_STATES_MB * 1024 * 1024, of: (s) => funnelCountsBytes(s as FunnelCounts) });
 
   constructor(
     readonly store: Store,
@@ -260,12 +264,16 @@ export class MetricsQueryService {
    */
   private funnelCounts(ctx: Settled, scope: Scope, store: Store = this.store): FunnelCounter {
     return async (p, order, times) => {
-      const { days, rest } = await this.dayStatesOf<FunnelCounts, { counts: FunnelCounts; times: StepTimes | null }>(ctx, this.funnelDays, ['funnel.day', scope, order], p, emptyFunnelCounts,
+      // inside the raw window the states hold their steps' times too, and a period's exact p50 and p95 are selected
+      // across them: no statement over the period's cohort
+      const exact = insideRawWindow(p.from, this.horizons());
+      const { days, rest } = await this.dayStatesOf<FunnelCounts, { counts: FunnelCounts; times: StepTimes | null }>(ctx, this.funnelDays, [exact ? 'funnel.exact.day' : 'funnel.day', scope, order], p, () => emptyFunnelCounts(exact),
         async (ranges, missing, days) => {
-          const counted = await countFunnelDays(store, scope, order, ranges, missing, days, times ? p : undefined);
+          const counted = await countFunnelDays(store, scope, order, ranges, missing, days, times && !exact ? p : undefined, exact);
           return { byDay: counted.byDay, rest: { counts: counted.rest, times: counted.times } };
         }, true);
-      return { counts: mergeFunnelCounts([...days, rest.counts]), times: rest.times };
+      const counts = mergeFunnelCounts([...days, rest.counts]);
+      return { counts, times: exact && times ? stepTimesOfRuns(counts) : rest.times };
     };
   }
 
