@@ -25,6 +25,13 @@ test('the funnel and summary day states of 20 workflows are prepared after a sta
   checkSetting('FLOWLENS_PREPARE_WORKFLOWS', 'prepareWorkflows', 20, 3, 'all');
 });
 
+test('the panels\' serializers are compiled at start unless FLOWLENS_COMPILE_SERIALIZERS=0; a bad value is refused', () => {
+  assert.equal(loadConfig({}, {}).compileSerializers, true);
+  assert.equal(loadConfig({}, { FLOWLENS_COMPILE_SERIALIZERS: '0' }).compileSerializers, false);
+  assert.equal(loadConfig({}, { FLOWLENS_COMPILE_SERIALIZERS: '1' }).compileSerializers, true);
+  assert.throws(() => loadConfig({}, { FLOWLENS_COMPILE_SERIALIZERS: 'yes' }), /FLOWLENS_COMPILE_SERIALIZERS must be 0 or 1/);
+});
+
 test('webhooks go to public addresses only, unless FLOWLENS_WEBHOOK_ALLOW_PRIVATE=1; a bad value is refused', () => {
   assert.equal(loadConfig({}, {}).webhookAllowPrivate, false);
   assert.equal(loadConfig({}, { FLOWLENS_WEBHOOK_ALLOW_PRIVATE: '0' }).webhookAllowPrivate, false);

@@ -33,6 +33,11 @@ export interface Config {
    * days) are counted ahead of requests, on the store's background lane (MetricsQueryService.prepare; 0 = none).
    */
   prepareWorkflows: number;
+  /**
+   * The dashboard panels' response serializers compiled whole when the app is ready (src/http/eager-serializers.ts),
+   * so that no panel's first request after a start pays for it; tests turn it off to start faster.
+   */
+  compileSerializers: boolean;
   /** ClickHouse server URL; when set, the server adapter is used. */
   clickhouseUrl: string | undefined;
   /**
@@ -197,6 +202,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     engineCacheMb: intFrom('FLOWLENS_ENGINE_CACHE_MB', env.FLOWLENS_ENGINE_CACHE_MB, DEFAULT_ENGINE_CACHE_MB),
     engineMemoryHoldS: intFrom('FLOWLENS_ENGINE_MEMORY_HOLD_S', env.FLOWLENS_ENGINE_MEMORY_HOLD_S, DEFAULT_ENGINE_MEMORY_HOLD_S),
     prepareWorkflows: intFrom('FLOWLENS_PREPARE_WORKFLOWS', env.FLOWLENS_PREPARE_WORKFLOWS, DEFAULT_PREPARE_WORKFLOWS),
+    compileSerializers: optional(env.FLOWLENS_COMPILE_SERIALIZERS) === undefined ? true : flagFrom('FLOWLENS_COMPILE_SERIALIZERS', env.FLOWLENS_COMPILE_SERIALIZERS),
     redisUrl: optional(flags['redis-url'] ?? env.FLOWLENS_REDIS_URL),
     adminKey: optional(env.FLOWLENS_ADMIN_KEY),
     rateLimitPerMinute: intFrom('FLOWLENS_RATE_LIMIT_PER_MINUTE', env.FLOWLENS_RATE_LIMIT_PER_MINUTE, 60),

@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerDeadlines } from './deadline.js';
 import type { AppDeps } from './deps.js';
+import { registerEagerSerializers } from './eager-serializers.js';
 import { registerEtags } from './etag.js';
 import { registerGuards } from './guard.js';
 import { clientErrorHandler, errorHandler, frameworkErrorDetail, sendProblem } from './problem.js';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie);
   registerGuards(app, deps);
   registerEtags(app);
+  if (deps.config.compileSerializers) registerEagerSerializers(app);
   await registerRateLimits(app, deps.config, deps.redis, (msg, err) => app.log.warn({ err }, msg));
   await app.register(helmet, {
     // the API answers JSON; /docs (Swagger UI) loads its scripts and styles from this origin only

@@ -28,6 +28,9 @@ export async function startTestRuntime(overrides: Partial<Config> = {}, dataDir 
     // tests make many calls per key; the rate-limit test sets its own limits
     rateLimitPerMinute: 0,
     ingestRateLimitPerMinute: 0,
+    // the panels' serializers compile on first use, as before: compiled at start they add ≈1–2 s to every runtime's
+    // start (test/eager-serializers.test.ts runs them compiled)
+    compileSerializers: false,
     ...overrides,
   };
   const rt = await startRuntime(config);
