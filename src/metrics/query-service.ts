@@ -90,7 +90,7 @@ export class MetricsQueryService {
   private readonly summaryExactDays = new ResultCache(6_000, { max: EXACT_STATES_MB * 1024 * 1024, of: (s) => dayStateBytes(s as DayState) });
   /**
    * Per-day states of funnels (funnel-days.ts): a day of one workflow, filter and catalog order each, ≈1–2 KB of
-   * counts, and inside the raw window every step time of the day's cohort (≈0.4 MB a day of the bench's 1M workflow),
+   * counts, and inside the raw window every step time of the day's cohort (≈0.5 MB a day of the bench's 1M workflow),
    * at most EXACT_STATES_MB together.
    */
   private readonly funnelDays = new ResultCache(20_000, { max: EXACT_STATES_MB * 1024 * 1024, of: (s) => funnelCountsBytes(s as FunnelCounts) });
