@@ -1,7 +1,8 @@
 /**
  * The funnel's counts from per-day states (src/metrics/funnel-days.ts), which the query service keeps and any new
  * window reuses: every figure equal to the funnel counted over the period in one statement (the steps' exact p50 and
- * p95 times included, selected across the days' times with no statement over the period), in timezones off UTC by
+ * p95 times included: selected across the days' times once the days are prepared, with no statement over the period;
+ * the engine's over the period when more days are missing than a request counts with their times), in timezones off UTC by
  * whole, half and three-quarter hours, with a filter, with steps the catalog does not name; a new window counts only
  * what its kept days do not cover; a late event has its execution's enrolment day counted again, and no other day
  * (of cohort figures, a batch touches its executions' enrolment hours: src/derived/touched-ranges.ts).
@@ -101,9 +102,18 @@ async function both(start: string, end: string, timezone: string, filters: Parti
   }
 }
 
-test('every figure equals the funnel counted over the period at once, in three timezones, with and without a filter', async () => {
-  for (const [timezone, days, filters] of [['UTC', 30, {}], ['America/New_York', 45, {}], ['Asia/Kolkata', 30, { variant: 'B' }], ['Asia/Kathmandu', 14, {}]] as const) {
+test('windows whose days were not prepared (before the preparation, a filter\'s) take the engine\'s percentiles; every figure equal', async () => {
+  for (const [timezone, days, filters] of [['UTC', 30, {}], ['Asia/Kolkata', 30, { variant: 'B' }]] as const) {
     const { served, direct, timeStatements } = await both(addDays(today, -days), addDays(today, -1), timezone, filters);
+    assert.deepEqual(served, direct, `${timezone}, ${days} days`);
+    assert.ok(timeStatements >= 1, 'more days missing than a request counts with their times');
+  }
+});
+
+test('once prepared, every figure equals the funnel counted over the period at once, the steps\' percentiles selected across the days\' times, in three timezones', async () => {
+  await rt.deps.queries.prepare(account, W, 90, 10);
+  for (const [timezone, days] of [['UTC', 30], ['America/New_York', 45], ['Asia/Kathmandu', 14]] as const) {
+    const { served, direct, timeStatements } = await both(addDays(today, -days), addDays(today, -1), timezone);
     assert.deepEqual(served, direct, `${timezone}, ${days} days`);
     assert.equal(timeStatements, 0, 'the steps\' p50 and p95 selected across the days\' times');
     assert.ok((direct.funnel_steps as unknown[]).length === 5, 'the catalog steps and the one it does not name');

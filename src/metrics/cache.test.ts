@@ -42,3 +42,15 @@ test('an entry asked for is the most recent; a value heavier than the bound stay
   await settle();
   assert.deepEqual([c.size, c.weighed], [1, 10]);
 });
+
+test('settled: a value kept and resolved, not one still being computed, nor one of another generation', async () => {
+  const c = new ResultCache();
+  let resolve!: (v: number) => void;
+  const pending = c.put('a', 1, new Promise<number>((r) => (resolve = r)));
+  assert.equal(c.settled('a', 1), false, 'still being computed');
+  resolve(3);
+  await pending;
+  assert.equal(c.settled('a', 1), true);
+  assert.equal(c.settled('a', 2), false, 'another generation');
+  assert.equal(c.settled('missing', 1), false);
+});

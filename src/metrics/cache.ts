@@ -26,6 +26,8 @@ interface Entry {
   stamp?: readonly number[];
   /** What `Weight.of` gave for the value once it resolved (0 until then). */
   weight: number;
+  /** The value has resolved. */
+  settled: boolean;
 }
 
 /** A bound on what the entries hold together, besides their number (states of very different sizes). */
@@ -63,10 +65,11 @@ export class ResultCache {
   /** Keeps `value` for `key` at `generation` (and, with `keep`, past it while it holds); forgotten if it fails. */
   put<T>(key: string, generation: number, value: Promise<T>, keep?: Keep): Promise<T> {
     this.remove(key);
-    const entry: Entry = { generation, value, weight: 0, ...(keep ? { stamp: keep.stamp } : {}) };
+    const entry: Entry = { generation, value, weight: 0, settled: false, ...(keep ? { stamp: keep.stamp } : {}) };
     this.entries.set(key, entry);
     value.then(
       (v) => {
+        entry.settled = true;
         if (!this.weight || this.entries.get(key) !== entry) return;
         entry.weight = this.weight.of(v);
         this.weighs += entry.weight;
@@ -94,6 +97,11 @@ export class ResultCache {
   /** What the entries weigh together (Weight.of of each resolved value; 0 without a Weight). */
   get weighed(): number {
     return this.weighs;
+  }
+
+  /** Whether `peek` gives a value that has already resolved (one still being computed is not). */
+  settled(key: string, generation: number, keep?: Keep): boolean {
+    return this.peek(key, generation, keep) !== undefined && this.entries.get(key)!.settled;
   }
 
   get<T>(key: string, generation: number, compute: () => Promise<T>, keep?: Keep): Promise<T> {

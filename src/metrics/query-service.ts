@@ -71,6 +71,14 @@ export interface WorkflowPanels {
  */
 const EXACT_STATES_MB = 512;
 
+/**
+ * The most days a funnel request counts with their step times (funnelCounts): its edges and today are counted with
+ * them every time, a day a late event touched when next asked; more missing days (a filter's first window, states
+ * not prepared yet or let go) take the engine's percentiles over the period instead, as cheap as before the states
+ * held times, where counting them would transfer every step time of those days (≈66,000 a day at 1M enrollments).
+ */
+const REQUEST_DAYS_WITH_TIMES = 3;
+
 export class MetricsQueryService {
   /** Every panel, platform page and catalog read shares one cache (a dashboard asks a few dozen answers). */
   private readonly cache = new ResultCache(4000);
@@ -204,12 +212,7 @@ export class MetricsQueryService {
   private async dayStatesOf<S, R>(ctx: Settled, cache: ResultCache, name: unknown[], period: { from: Date; to: Date }, empty: () => S,
     count: (ranges: [number, number][], missing: number[], days: number[]) => Promise<{ byDay: Map<number, S>; rest: R }>, cohort = false,
     split: typeof splitPeriod = splitPeriod): Promise<{ days: S[]; dayNumbers: number[]; rest: R }> {
-    const now = Date.now();
-    const daily = this.horizons().daily;
-    const { days, rest } = split(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
-    const keyOf = (day: number) => JSON.stringify([...name, day]);
-    const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily', cohort) : undefined));
-    if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
+    const { days, rest, keyOf, keeps } = await this.daysOf(ctx, name, period, cohort, split);
     const states = days.map((d, i) => cache.peek<S>(keyOf(d), ctx.generation, keeps[i]));
     const missing = days.filter((_, i) => !states[i]);
     const counted = count([...rest, ...dayRanges(missing)], missing, days);
@@ -217,6 +220,26 @@ export class MetricsQueryService {
       if (!states[i]) states[i] = cache.put(keyOf(d), ctx.generation, counted.then((x) => x.byDay.get(d) ?? empty()), keeps[i]);
     });
     return { days: await Promise.all(states as Promise<S>[]), dayNumbers: days, rest: (await counted).rest };
+  }
+
+  /**
+   * How a period splits into days whose states may be kept and a rest (`split`), each day's key under `name` and what
+   * its kept state must hold (keepFor), with the target's latest changes known when any may be kept.
+   */
+  private async daysOf(ctx: Settled, name: unknown[], period: { from: Date; to: Date }, cohort: boolean, split: typeof splitPeriod) {
+    const now = Date.now();
+    const daily = this.horizons().daily;
+    const { days, rest } = split(period.from.getTime(), period.to.getTime(), now, daily ? daily.getTime() : null);
+    const keyOf = (day: number) => JSON.stringify([...name, day]);
+    const keeps = days.map((d) => (ctx.until ? this.keepFor(ctx.target, ctx.stamp, ctx.until, new Date(d * DAY_MS), new Date((d + 1) * DAY_MS), now, 'daily', cohort) : undefined));
+    if (keeps.some(Boolean)) await this.changesKnown(ctx.target);
+    return { days, rest, keyOf, keeps };
+  }
+
+  /** How many of a period's days `cache` holds no finished state for under `name` (dayStatesOf's days). */
+  private async daysMissing(ctx: Settled, cache: ResultCache, name: unknown[], period: { from: Date; to: Date }, cohort: boolean): Promise<number> {
+    const { days, keyOf, keeps } = await this.daysOf(ctx, name, period, cohort, splitPeriod);
+    return days.filter((d, i) => !cache.settled(keyOf(d), ctx.generation, keeps[i])).length;
   }
 
   /** A monthly matrix's rows from per-day states (cohort-month-keys.ts, dayStatesOf). */
@@ -260,14 +283,20 @@ export class MetricsQueryService {
 
   /**
    * A funnel's counts from per-day states (funnel-days.ts, dayStatesOf), kept per catalog order: the losses depend on
-   * it. `store`: where they are counted (the background lane when prepared ahead of requests).
+   * it. `store`: where they are counted (the background lane when prepared ahead of requests); `prepared`: counted
+   * ahead of requests, every day with its step times (REQUEST_DAYS_WITH_TIMES bounds a request's).
    */
-  private funnelCounts(ctx: Settled, scope: Scope, store: Store = this.store): FunnelCounter {
+  private funnelCounts(ctx: Settled, scope: Scope, store: Store = this.store, prepared = false): FunnelCounter {
     return async (p, order, times) => {
-      // inside the raw window the states hold their steps' times too, and a period's exact p50 and p95 are selected
-      // across them: no statement over the period's cohort
-      const exact = insideRawWindow(p.from, this.horizons());
-      const { days, rest } = await this.dayStatesOf<FunnelCounts, { counts: FunnelCounts; times: StepTimes | null }>(ctx, this.funnelDays, [exact ? 'funnel.exact.day' : 'funnel.day', scope, order], p, () => emptyFunnelCounts(exact),
+      // Inside the raw window the states hold their steps' times too, and a period's exact p50 and p95 are selected
+      // across them: no statement over the period's cohort. A request counts those times for a few days at most (its
+      // edges and today, a day a late event touched): a filter's first window, whose days the preparation did not
+      // count, takes the engine's percentiles over the period as before (1M values for 30 days of the bench's
+      // variant B at 1M, 10M at 10M enrollments), and keeps counts without times.
+      const exactName = ['funnel.exact.day', scope, order];
+      const exact = insideRawWindow(p.from, this.horizons()) &&
+        (prepared || (await this.daysMissing(ctx, this.funnelDays, exactName, p, true)) <= REQUEST_DAYS_WITH_TIMES);
+      const { days, rest } = await this.dayStatesOf<FunnelCounts, { counts: FunnelCounts; times: StepTimes | null }>(ctx, this.funnelDays, exact ? exactName : ['funnel.day', scope, order], p, () => emptyFunnelCounts(exact),
         async (ranges, missing, days) => {
           const counted = await countFunnelDays(store, scope, order, ranges, missing, days, times && !exact ? p : undefined, exact);
           return { byDay: counted.byDay, rest: { counts: counted.rest, times: counted.times } };
@@ -310,7 +339,7 @@ export class MetricsQueryService {
       const ctx = await settled();
       if (!ctx) return;
       const period = parsePeriod({ start_date: utc(start), end_date: utc(end - 1), timezone: 'UTC' }, now);
-      await this.funnelCounts(ctx, scope, background)(period, order, false);
+      await this.funnelCounts(ctx, scope, background, true)(period, order, false);
       await this.summaryDayParts(ctx, scope, period, true, background);
     }
     // each version's summary states too: versions compared take their median durations from them (durationRanks)
