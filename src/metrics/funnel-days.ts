@@ -56,8 +56,13 @@ export const emptyFunnelCounts = (values = false): FunnelCounts => ({ total: 0, 
 
 const UTC_DAY = `intDiv(toUnixTimestamp64Milli(enrolled_at), ${DAY_MS})`;
 
-/** An execution's time in step `s` (seconds): the mean of its visits. */
-const STEP_TIME = (s: string) => `${s}.time_sum / ${s}.time_n`;
+/**
+ * An execution's time in a step (seconds), the mean of its visits, from the step's time sum and visit count (columns
+ * or aliases), and when it has one: what the step percentiles are over, whether the engine or the days' runs select them.
+ */
+const STEP_TIME = { value: (sum: string, n: string) => `${sum} / ${n}`, where: (n: string) => `${n} > 0` };
+/** The step percentiles' levels. */
+const STEP_LEVELS = [0.5, 0.95];
 
 /**
  * Each step's exact p50 and p95 time over the period's cohort ({from}, {to}), reading only the three step subcolumns
@@ -66,7 +71,7 @@ const STEP_TIME = (s: string) => `${s}.time_sum / ${s}.time_n`;
 export const STEP_TIMES_SQL = (filter: string) => `
 SELECT 'time' AS part, toInt64(0) AS day, id AS step_id, toUInt64(0) AS a, toUInt64(0) AS b, toUInt64(0) AS c, toFloat64(0) AS time_sum,
        toUInt64(0) AS time_n, toInt64(0) AS first_seen, CAST(([], []), 'Tuple(Array(String), Array(UInt64))') AS reasons,
-       quantilesExactIf(0.5, 0.95)(t / n, n > 0) AS q
+       quantilesExactIf(${STEP_LEVELS.join(', ')})(${STEP_TIME.value('t', 'n')}, ${STEP_TIME.where('n')}) AS q
 FROM (SELECT steps.id AS ids, steps.time_sum AS ts, steps.time_n AS ns FROM ${FACTS} WHERE ${COHORT} AND ${filter})
 ARRAY JOIN ids AS id, ts AS t, ns AS n
 GROUP BY step_id`;
@@ -86,7 +91,7 @@ GROUP BY day
 UNION ALL
 SELECT 'step', day, s.id, countIf(${STEP_STAGES.entered}), countIf(${STEP_STAGES.completed}), countIf(${STEP_STAGES.in_progress}),
        sum(s.time_sum), sum(s.time_n), minIf(s.started_ms, s.started_ms > 0), CAST(([], []), 'Tuple(Array(String), Array(UInt64))'),
-       ${values ? `arraySort(groupArrayIf(${STEP_TIME('s')}, s.time_n > 0))` : "CAST([], 'Array(Float64)')"}
+       ${values ? `arraySort(groupArrayIf(${STEP_TIME.value('s.time_sum', 's.time_n')}, ${STEP_TIME.where('s.time_n')}))` : "CAST([], 'Array(Float64)')"}
 FROM (SELECT ${UTC_DAY} AS day, steps, status FROM ${FACTS} WHERE ${IN_RANGES('enrolled_at', ranges)} AND ${filter})
 ARRAY JOIN steps AS s
 GROUP BY day, s.id
@@ -146,19 +151,18 @@ function addRun(into: Map<string, Float64Array[]>, id: string, run: Float64Array
   else into.set(id, [run]);
 }
 
-/** Adds counts into counts (days merged into a period): their runs of times too, when both hold them. */
+/** Adds counts into counts (days merged into a period), and their runs of times when `into` holds runs. */
 function addFunnelCounts(into: FunnelCounts, c: FunnelCounts): void {
   into.total += c.total;
   into.completed += c.completed;
   for (const [id, s] of c.steps) addStep(into.steps, id, s);
   for (const [id, l] of c.losses) addLosses(into.losses, id, l);
-  if (!c.times) delete into.times;
-  else if (into.times) for (const [id, runs] of c.times) for (const r of runs) addRun(into.times, id, r);
+  if (into.times) for (const [id, runs] of c.times!) for (const r of runs) addRun(into.times, id, r);
 }
 
 /** Counts merged: a period's, from its days' states and its rest's; with runs of times when every part holds them. */
 export function mergeFunnelCounts(parts: readonly FunnelCounts[]): FunnelCounts {
-  const out = emptyFunnelCounts(true);
+  const out = emptyFunnelCounts(parts.every((p) => p.times !== undefined));
   for (const p of parts) addFunnelCounts(out, p);
   return out;
 }
@@ -168,7 +172,7 @@ export function stepTimesOfRuns(counts: FunnelCounts): StepTimes {
   if (!counts.times) throw new Error('stepTimesOfRuns: counts held without their times');
   const out: StepTimes = new Map();
   for (const [id, runs] of counts.times) {
-    const q = quantilesOfRuns(runs, [0.5, 0.95]);
+    const q = quantilesOfRuns(runs, STEP_LEVELS);
     if (q[0] !== null && q[1] !== null) out.set(id, q as number[]);
   }
   return out;
